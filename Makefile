@@ -1,0 +1,51 @@
+# Shenyang IP Market: set-up, run, test. `make run` and `make test` are all a newcomer needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+PO     := market/translations/zh/LC_MESSAGES/messages.po
+MO     := $(PO:.po=.mo)
+PORT   ?= 5000
+FLASK  := $(BIN)/flask --app wsgi
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: venv db run test test-pg i18n lint clean
+
+venv: $(STAMP) $(MO)  ## create .venv with the pinned requirements (quick when nothing changed)
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+$(MO): $(PO) $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -d market/translations -l zh 2>&1 | grep -v "^compiling" || true
+	touch $@
+
+db: venv  ## apply migrations and load the demo data into an empty database
+	$(FLASK) db upgrade
+	$(FLASK) demo load --if-empty
+
+run: db  ## serve on http://127.0.0.1:$(PORT) (embedded defaults: SQLite, local index, no keys)
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+# The whole suite on SQLite; when TEST_POSTGRES_URL is set (CI sets it), the database
+# tests run a second time on PostgreSQL.
+test: venv  ## run the whole test suite
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
+	  echo "== PostgreSQL pass: database tests again on $$TEST_POSTGRES_URL =="; \
+	  TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/python -m pytest -m db $(PYTEST_ARGS); \
+	fi
+
+i18n: venv  ## extract strings, update the Chinese catalogue, fill known translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs=".venv tests bench migrations instance tools" -o /tmp/market-messages.pot .
+	$(BIN)/pybabel update -i /tmp/market-messages.pot -d market/translations -l zh --width 100
+	$(BIN)/python tools/fill_po.py
+	$(BIN)/pybabel compile -d market/translations -l zh
+
+lint: venv
+	$(BIN)/ruff check market tests bench
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

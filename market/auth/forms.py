@@ -1,0 +1,137 @@
+"""Forms for accounts: registration, log-in, passwords."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+
+from ..domain.uscc import InvalidCreditCode, normalise_uscc
+from ..models import DISTRICTS, OrgKind, SmeSize
+from ..services.passwords import MAX_LENGTH, MIN_LENGTH, password_problems
+
+KIND_CHOICES = [
+    SelectChoice(OrgKind.UNIVERSITY.value, _l("University")),
+    SelectChoice(OrgKind.INSTITUTE.value, _l("Research institute")),
+    SelectChoice(OrgKind.SME.value, _l("Small or medium enterprise (SME)")),
+]
+CHOOSE = SelectChoice("", _l("— choose —"))
+SIZE_CHOICES = [
+    CHOOSE,
+    SelectChoice(SmeSize.MICRO.value, _l("Micro enterprise")),
+    SelectChoice(SmeSize.SMALL.value, _l("Small enterprise")),
+    SelectChoice(SmeSize.MEDIUM.value, _l("Medium-sized enterprise")),
+]
+
+
+def district_choices():
+    return [CHOOSE] + [SelectChoice(d, d) for d in DISTRICTS]
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class CreditCodeField(StringField):
+    """A unified social credit code, normalised and checked with python-stdnum."""
+
+    def pre_validate(self, form):
+        if self.data:
+            try:
+                self.data = normalise_uscc(self.data)
+            except InvalidCreditCode as exc:
+                raise ValidationError(str(exc.message)) from exc
+
+
+def check_password_policy(form, field):
+    for problem in password_problems(field.data or ""):
+        raise ValidationError(str(problem))
+
+
+class OrgFieldsMixin:
+    name = StringField(_l("Organisation name (Chinese)"), filters=[strip],
+                       validators=[DataRequired(), Length(max=200)])
+    district = SelectField(_l("District or county"), validators=[DataRequired()])
+    address = StringField(_l("Address"), filters=[strip], validators=[DataRequired(), Length(max=300)])
+    contact_name = StringField(_l("Contact person"), filters=[strip],
+                               validators=[DataRequired(), Length(max=100)])
+    contact_phone = StringField(_l("Contact phone"), filters=[strip],
+                                validators=[DataRequired(), Length(max=40)])
+    contact_email = EmailField(_l("Contact email"), filters=[strip],
+                               validators=[DataRequired(), Email(), Length(max=254)])
+    sme_size = SelectField(_l("Enterprise size (declared)"), choices=SIZE_CHOICES,
+                           validators=[Optional()])
+
+    def org_fields(self) -> dict:
+        return {"name": self.name.data, "district": self.district.data,
+                "address": self.address.data, "contact_name": self.contact_name.data,
+                "contact_phone": self.contact_phone.data,
+                "contact_email": self.contact_email.data.lower(),
+                "sme_size": SmeSize(self.sme_size.data) if self.sme_size.data else None}
+
+
+class RegisterForm(OrgFieldsMixin, FlaskForm):
+    kind = SelectField(_l("Type of organisation"), choices=KIND_CHOICES,
+                       validators=[DataRequired()])
+    credit_code = CreditCodeField(_l("Unified social credit code"),
+                                  description=_l("18 characters, as on the business licence."),
+                                  validators=[DataRequired()])
+    user_name = StringField(_l("Your name"), filters=[strip], validators=[DataRequired(), Length(max=100)])
+    email = EmailField(_l("Your email (used to log in)"), filters=[strip],
+                       validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(
+        _l("Password"), description=_l("At least %(min)d characters. A passphrase is best.",
+                                       min=MIN_LENGTH),
+        validators=[DataRequired(), Length(max=MAX_LENGTH), check_password_policy])
+    confirm = PasswordField(_l("Repeat the password"),
+                            validators=[DataRequired(), EqualTo("password",
+                                        message=_l("The passwords do not match."))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.district.choices = district_choices()
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.kind.data == OrgKind.SME.value and not self.sme_size.data:
+            self.sme_size.errors = [*self.sme_size.errors, _l("An SME declares its size.")]
+            ok = False
+        return ok
+
+    def org_fields(self) -> dict:
+        return {**super().org_fields(), "kind": OrgKind(self.kind.data),
+                "credit_code": self.credit_code.data}
+
+
+class OrgProfileForm(OrgFieldsMixin, FlaskForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.district.choices = district_choices()
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), filters=[strip], validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    password = PasswordField(_l("New password"),
+                             description=_l("At least %(min)d characters.", min=MIN_LENGTH),
+                             validators=[DataRequired(), Length(max=MAX_LENGTH),
+                                         check_password_policy])
+    confirm = PasswordField(_l("Repeat the new password"),
+                            validators=[DataRequired(), EqualTo("password",
+                                        message=_l("The passwords do not match."))])
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(_l("Email"), filters=[strip], validators=[DataRequired(), Email()])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"),
+                             description=_l("At least %(min)d characters.", min=MIN_LENGTH),
+                             validators=[DataRequired(), Length(max=MAX_LENGTH),
+                                         check_password_policy])
+    confirm = PasswordField(_l("Repeat the new password"),
+                            validators=[DataRequired(), EqualTo("password",
+                                        message=_l("The passwords do not match."))])

@@ -1,0 +1,149 @@
+"""Register, log in and out, passwords."""
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..extensions import db, limiter
+from ..forms_util import show_service_error
+from ..permissions import login_required, public
+from ..services import accounts
+from ..services.errors import ServiceError
+from ..unit_of_work import commit
+from .forms import ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
+
+bp = Blueprint("auth", __name__, url_prefix="/account")
+
+
+def _login_limit():
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _reset_limit():
+    return current_app.config["RESET_RATE_LIMIT"]
+
+
+def _start_session(user) -> None:
+    # A fresh session on log-in: nothing from before survives (no session fixation).
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login_user(user)
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("orgs.mine")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@public
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("orgs.mine"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.register(org_fields=form.org_fields(), email=form.email.data,
+                                     name=form.user_name.data, password=form.password.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            show_service_error(form, exc)
+        else:
+            commit()
+            _start_session(user)
+            if user.is_org_admin:
+                flash(_("Your organisation is registered. The IP service centre will verify it "
+                        "shortly; until then you can browse."), "success")
+            else:
+                flash(_("Your request to join %(org)s was sent to its admin.",
+                        org=user.org.name), "success")
+            return redirect(url_for("orgs.mine"))
+    return render_template("auth/register.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        commit()  # the audit row, success or failure
+        if user is not None:
+            _start_session(user)
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors = [_("Email or password is not right.")]
+    return render_template("auth/login.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You have logged out."), "success")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current_password.data, form.password.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            show_service_error(form, exc)
+        else:
+            user = current_user._get_current_object()
+            commit()
+            _start_session(user)
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("orgs.mine"))
+    return render_template("auth/password.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@public
+@limiter.limit(_reset_limit, methods=["POST"])
+def request_reset():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(form.email.data)
+        commit()
+        flash(_("If an account exists for that email, a reset link is on its way."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit(_reset_limit, methods=["POST"])
+def reset_password(token: str):
+    if accounts.user_for_reset_token(token) is None:
+        flash(_("This reset link is invalid or has expired. Ask for a new one."), "error")
+        return redirect(url_for("auth.request_reset"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(token, form.password.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            show_service_error(form, exc)
+        else:
+            commit()
+            flash(_("Your password has been set. Please log in."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form), 200 if not form.errors else 422

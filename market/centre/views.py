@@ -1,0 +1,65 @@
+"""The centre's pages: verification queue and audit log."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..extensions import db
+from ..forms_util import show_service_error
+from ..models import AuditEvent, Organisation, User
+from ..permissions import centre_required
+from ..services import orgs as org_service
+from ..services.errors import ServiceError
+from ..unit_of_work import commit
+from .forms import ApproveForm, RejectForm
+
+bp = Blueprint("centre", __name__, url_prefix="/centre")
+
+
+@bp.route("/verification")
+@centre_required
+def verification_queue():
+    return render_template("centre/verification.html",
+                           pending=org_service.pending_organisations(),
+                           approve_form=ApproveForm(), reject_form=RejectForm())
+
+
+@bp.route("/verification/<int:org_id>/approve", methods=["POST"])
+@centre_required
+def approve(org_id: int):
+    org = db.get_or_404(Organisation, org_id)
+    if ApproveForm().validate_on_submit():
+        org_service.verify(current_user, org)
+        commit()
+        flash(_("%(org)s is verified.", org=org.name), "success")
+    return redirect(url_for("centre.verification_queue"))
+
+
+@bp.route("/verification/<int:org_id>/reject", methods=["GET", "POST"])
+@centre_required
+def reject(org_id: int):
+    org = db.get_or_404(Organisation, org_id)
+    form = RejectForm()
+    if form.validate_on_submit():
+        try:
+            org_service.reject(current_user, org, form.reason.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            show_service_error(form, exc)
+        else:
+            commit()
+            flash(_("%(org)s was refused; the organisation has been told why.", org=org.name),
+                  "success")
+            return redirect(url_for("centre.verification_queue"))
+    return render_template("centre/reject.html", org=org, form=form), \
+        200 if not form.errors else 422
+
+
+@bp.route("/audit")
+@centre_required
+def audit_log():
+    page = db.paginate(select(AuditEvent).order_by(AuditEvent.id.desc()),
+                       page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
+    actor_ids = {e.actor_user_id for e in page.items if e.actor_user_id}
+    actors = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(actor_ids)))}
+    return render_template("centre/audit.html", page=page, actors=actors)

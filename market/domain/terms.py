@@ -1,0 +1,388 @@
+"""Licence terms: validation, plain-language summaries and payment schedules.
+
+Money is integer fen; royalties are integer basis points (1 bp = 0.01 %) of
+net sales. Caps follow CNIPA open-licence guidance (DOMAIN.md): one-off fee
+up to CNY 20 million, royalty up to 20 % of net sales.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+from .money import format_yuan_short
+
+__all__ = [
+    "DEFAULT_TERRITORY",
+    "LICENCE_KINDS",
+    "MAX_DEFERRAL_MONTHS",
+    "MAX_ROYALTY_BP",
+    "MAX_UPFRONT_FEE_FEN",
+    "ZH_MESSAGES",
+    "LicenceTerms",
+    "ScheduleItem",
+    "TermError",
+    "add_months",
+    "contract_value_fen",
+    "format_basis_points",
+    "payment_schedule",
+    "summary_en",
+    "summary_zh",
+    "validate_terms",
+]
+
+MAX_UPFRONT_FEE_FEN = 2_000_000_000  # CNY 20 million
+MAX_ROYALTY_BP = 2000  # 20 % of net sales
+MAX_DEFERRAL_MONTHS = 120
+DEFAULT_TERRITORY = "中国大陆"
+UPFRONT_MODES = ("due_at_signing", "waived", "deferred")
+DEFERRAL_KINDS = ("months", "first_sales")
+LICENCE_KINDS = ("exclusive", "sole", "non_exclusive", "open_licence")
+
+ZH_MESSAGES = {
+    "Enter a whole number.": "请输入整数。",
+    "This amount cannot be negative.": "金额不能为负数。",
+    "The royalty rate cannot be negative.": "提成比例不能为负数。",
+    "Only Chinese yuan (CNY) is supported.": "目前仅支持人民币（CNY）。",
+    "The upfront fee cannot exceed CNY 20 million.": "首付（一次性许可费）不能超过人民币 2000 万元。",
+    "The royalty rate cannot exceed 20 percent of net sales.": "提成比例不能超过净销售额的 20%。",
+    "Choose how the upfront fee is paid.": "请选择首付的支付方式。",
+    "A waived upfront fee must be zero.": "免除首付时金额必须为 0。",
+    "Enter the deferred upfront fee, or choose no upfront fee.": "请输入延期支付的首付金额，或选择免除首付。",
+    "Choose when the deferred fee falls due.": "请选择延期首付的支付时间。",
+    "The deferral must be between 1 and 120 months.": "延期期限必须在 1 至 120 个月之间。",
+    "This setting does not apply to the chosen payment method.": "该设置不适用于所选的支付方式。",
+    "A sales threshold or minimum royalty needs a royalty rate.": "设置销售额起点或最低提成时，须同时设置提成比例。",
+    "The licence term must be at least one year.": "许可期限至少为 1 年。",
+    "An open licence must run for at least one year.": "开放许可的期限至少为 1 年。",
+    "The licence term cannot run past the end of the patent.": "许可期限不能超过专利的剩余有效期。",
+    "Choose a licence kind.": "请选择许可类型。",
+    "Enter the territory.": "请输入许可地域。",
+}
+
+
+@dataclass(frozen=True)
+class LicenceTerms:
+    """The money and scope terms of a licence offer or contract."""
+
+    upfront_fee_fen: int
+    currency: str = "CNY"
+    upfront_mode: str = "due_at_signing"  # 'due_at_signing' | 'waived' | 'deferred'
+    deferral_kind: str | None = None  # None | 'months' | 'first_sales'
+    deferral_months: int | None = None
+    royalty_bp: int = 0  # basis points of net sales
+    royalty_threshold_fen: int = 0  # annual net sales exempt from royalty; 0 = none
+    min_annual_royalty_fen: int = 0
+    term_years: int = 1
+    territory: str = DEFAULT_TERRITORY
+    field_of_use: str = ""
+
+
+@dataclass(frozen=True)
+class TermError:
+    """One problem with a set of terms: form field, stable code, lazy message."""
+
+    field: str
+    code: str
+    message: object
+
+
+@dataclass(frozen=True)
+class ScheduleItem:
+    """One payment: kind, fixed amount, due date or (if undated) trigger."""
+
+    kind: str  # 'upfront' | 'deferred_upfront' | 'minimum_annual_royalty'
+    amount_fen: int
+    due_on: date | None
+    trigger: str | None
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _max_days(years: int) -> int:
+    """The most days ``years`` calendar years can span (leap days included)."""
+    return years * 365 + (years + 3) // 4
+
+
+def validate_terms(
+    terms: LicenceTerms, *, remaining_life_days: int | None, kind: str
+) -> list[TermError]:
+    """Check terms against the platform and CNIPA rules; return all problems found.
+
+    ``kind`` is one of LICENCE_KINDS; ``remaining_life_days`` is the days
+    left until the patent expires, or None when unknown. The term must fit
+    the remaining life even when every year in it is a leap year's worth
+    (conservative). Returns [] when the terms are acceptable; never raises.
+    """
+    errors: list[TermError] = []
+
+    def add(field: str, code: str, message) -> None:
+        errors.append(TermError(field, code, message))
+
+    if kind not in LICENCE_KINDS:
+        add("kind", "invalid", _l("Choose a licence kind."))
+    if terms.currency != "CNY":
+        add("currency", "unsupported", _l("Only Chinese yuan (CNY) is supported."))
+
+    numbers_ok = True
+    for name in (
+        "upfront_fee_fen",
+        "royalty_threshold_fen",
+        "min_annual_royalty_fen",
+        "royalty_bp",
+        "term_years",
+    ):
+        value = getattr(terms, name)
+        if not _is_int(value):
+            add(name, "not_integer", _l("Enter a whole number."))
+            numbers_ok = False
+        elif value < 0:
+            message = (
+                _l("The royalty rate cannot be negative.")
+                if name == "royalty_bp"
+                else _l("This amount cannot be negative.")
+            )
+            if name != "term_years":  # a negative term is reported as too short below
+                add(name, "negative", message)
+    if terms.deferral_months is not None and not _is_int(terms.deferral_months):
+        add("deferral_months", "not_integer", _l("Enter a whole number."))
+        numbers_ok = False
+    if not numbers_ok:
+        return errors
+
+    if terms.upfront_fee_fen > MAX_UPFRONT_FEE_FEN:
+        add(
+            "upfront_fee_fen",
+            "above_cap",
+            _l("The upfront fee cannot exceed CNY 20 million."),
+        )
+    if terms.royalty_bp > MAX_ROYALTY_BP:
+        add(
+            "royalty_bp",
+            "above_cap",
+            _l("The royalty rate cannot exceed 20 percent of net sales."),
+        )
+    if terms.royalty_bp <= 0:
+        for name in ("royalty_threshold_fen", "min_annual_royalty_fen"):
+            if getattr(terms, name) > 0:
+                add(
+                    name,
+                    "without_royalty",
+                    _l("A sales threshold or minimum royalty needs a royalty rate."),
+                )
+
+    not_applicable = _l("This setting does not apply to the chosen payment method.")
+    if terms.upfront_mode not in UPFRONT_MODES:
+        add("upfront_mode", "invalid", _l("Choose how the upfront fee is paid."))
+    elif terms.upfront_mode == "deferred":
+        if terms.upfront_fee_fen == 0:
+            add(
+                "upfront_fee_fen",
+                "deferred_fee_zero",
+                _l("Enter the deferred upfront fee, or choose no upfront fee."),
+            )
+        if terms.deferral_kind not in DEFERRAL_KINDS:
+            add(
+                "deferral_kind",
+                "required",
+                _l("Choose when the deferred fee falls due."),
+            )
+        elif terms.deferral_kind == "months":
+            if (
+                terms.deferral_months is None
+                or not 1 <= terms.deferral_months <= MAX_DEFERRAL_MONTHS
+            ):
+                add(
+                    "deferral_months",
+                    "out_of_range",
+                    _l("The deferral must be between 1 and 120 months."),
+                )
+        elif terms.deferral_months is not None:
+            add("deferral_months", "not_applicable", not_applicable)
+    else:
+        if terms.upfront_mode == "waived" and terms.upfront_fee_fen != 0:
+            add(
+                "upfront_fee_fen",
+                "waived_fee_not_zero",
+                _l("A waived upfront fee must be zero."),
+            )
+        if terms.deferral_kind is not None:
+            add("deferral_kind", "not_applicable", not_applicable)
+        if terms.deferral_months is not None:
+            add("deferral_months", "not_applicable", not_applicable)
+
+    if terms.term_years < 1:
+        if kind == "open_licence":
+            add(
+                "term_years",
+                "open_licence_min_term",
+                _l("An open licence must run for at least one year."),
+            )
+        else:
+            add(
+                "term_years",
+                "too_short",
+                _l("The licence term must be at least one year."),
+            )
+    elif (
+        remaining_life_days is not None
+        and _max_days(terms.term_years) > remaining_life_days
+    ):
+        add(
+            "term_years",
+            "exceeds_patent_life",
+            _l("The licence term cannot run past the end of the patent."),
+        )
+
+    if not terms.territory or not terms.territory.strip():
+        add("territory", "required", _l("Enter the territory."))
+    return errors
+
+
+def format_basis_points(bp: int) -> str:
+    """Format basis points as a percentage without floats: 250 -> '2.5%', 300 -> '3%'."""
+    sign = "-" if bp < 0 else ""
+    whole, frac = divmod(abs(bp), 100)
+    text = str(whole) if frac == 0 else f"{whole}.{frac:02d}".rstrip("0")
+    return f"{sign}{text}%"
+
+
+def _upfront_fee_due(terms: LicenceTerms) -> int:
+    return 0 if terms.upfront_mode == "waived" else terms.upfront_fee_fen
+
+
+def summary_zh(terms: LicenceTerms) -> str:
+    """Return a one-line Chinese summary of the terms (assumes they validated)."""
+    fee = format_yuan_short(terms.upfront_fee_fen)
+    fee_due = _upfront_fee_due(terms)
+    if terms.upfront_mode == "deferred" and fee_due:
+        when = (
+            f"签约 {terms.deferral_months} 个月后支付"
+            if terms.deferral_kind == "months"
+            else "首次销售后支付"
+        )
+        parts = [f"首付 0 元，{when} {fee}"]
+    elif fee_due:
+        parts = [f"签约时支付 {fee}"]
+    else:
+        parts = ["首付 0 元"]
+
+    rate = format_basis_points(terms.royalty_bp)
+    if terms.royalty_bp <= 0:
+        parts.append("无销售提成")
+    elif terms.royalty_threshold_fen > 0:
+        parts.append(
+            f"年销售额超过 {format_yuan_short(terms.royalty_threshold_fen)} 的部分按 {rate} 提成"
+        )
+    else:
+        parts.append(f"按净销售额的 {rate} 提成")
+    if terms.min_annual_royalty_fen > 0:
+        parts.append(f"每年最低提成 {format_yuan_short(terms.min_annual_royalty_fen)}")
+    parts.append(f"许可期 {terms.term_years} 年")
+    if terms.territory != DEFAULT_TERRITORY:
+        parts.append(f"许可地域：{terms.territory}")
+    if terms.field_of_use:
+        parts.append(f"使用领域：{terms.field_of_use}")
+    return "；".join(parts)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def summary_en(terms: LicenceTerms) -> str:
+    """Return a one-line English summary of the terms (assumes they validated)."""
+    fee = format_yuan_short(terms.upfront_fee_fen)
+    fee_due = _upfront_fee_due(terms)
+    if terms.upfront_mode == "deferred" and fee_due:
+        when = (
+            f"{_plural(terms.deferral_months, 'month')} after signing"
+            if terms.deferral_kind == "months"
+            else "after the first sale"
+        )
+        parts = ["No upfront payment", f"{fee} due {when}"]
+    elif fee_due:
+        parts = [f"{fee} due at signing"]
+    else:
+        parts = ["No upfront payment"]
+
+    rate = format_basis_points(terms.royalty_bp)
+    if terms.royalty_bp <= 0:
+        parts.append("no royalty")
+    elif terms.royalty_threshold_fen > 0:
+        parts.append(
+            f"{rate} royalty on annual net sales above {format_yuan_short(terms.royalty_threshold_fen)}"
+        )
+    else:
+        parts.append(f"{rate} royalty on net sales")
+    if terms.min_annual_royalty_fen > 0:
+        parts.append(
+            f"minimum annual royalty {format_yuan_short(terms.min_annual_royalty_fen)}"
+        )
+    parts.append(f"term {_plural(terms.term_years, 'year')}")
+    if terms.territory != DEFAULT_TERRITORY:
+        parts.append(f"territory: {terms.territory}")
+    if terms.field_of_use:
+        parts.append(f"field of use: {terms.field_of_use}")
+    return "; ".join(parts)
+
+
+def add_months(start: date, months: int) -> date:
+    """Return ``start`` plus calendar months, clamping the day (Jan 31 + 1 -> Feb 28/29)."""
+    years, month_index = divmod(start.month - 1 + months, 12)
+    year, month = start.year + years, month_index + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def payment_schedule(terms: LicenceTerms, signed_on: date) -> list[ScheduleItem]:
+    """Return the fixed payments agreed, dated items in date order, undated last.
+
+    * 'upfront' on ``signed_on`` when due at signing and non-zero;
+    * 'deferred_upfront' on signing + N calendar months, or with trigger
+      'first_sales' and no date;
+    * 'minimum_annual_royalty' for each licence year, due on the anniversary
+      that ends it (term_years rows), when non-zero.
+    Royalties above the minimum depend on sales and are not listed. Assumes
+    the terms passed validate_terms.
+    """
+    items: list[ScheduleItem] = []
+    fee = _upfront_fee_due(terms)
+    if fee > 0 and terms.upfront_mode == "due_at_signing":
+        items.append(ScheduleItem("upfront", fee, signed_on, None))
+    elif fee > 0 and terms.upfront_mode == "deferred":
+        if terms.deferral_kind == "months":
+            items.append(
+                ScheduleItem(
+                    "deferred_upfront",
+                    fee,
+                    add_months(signed_on, terms.deferral_months),
+                    None,
+                )
+            )
+        else:
+            items.append(ScheduleItem("deferred_upfront", fee, None, "first_sales"))
+    if terms.min_annual_royalty_fen > 0:
+        for year in range(1, terms.term_years + 1):
+            items.append(
+                ScheduleItem(
+                    "minimum_annual_royalty",
+                    terms.min_annual_royalty_fen,
+                    add_months(signed_on, 12 * year),
+                    None,
+                )
+            )
+    return sorted(
+        items, key=lambda item: (item.due_on is None, item.due_on or signed_on)
+    )
+
+
+def contract_value_fen(terms: LicenceTerms) -> int:
+    """Fixed sums agreed: upfront fee (at signing or deferred) + minimum annual royalty x years."""
+    return _upfront_fee_due(terms) + terms.min_annual_royalty_fen * max(
+        terms.term_years, 0
+    )

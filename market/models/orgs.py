@@ -1,0 +1,120 @@
+"""Organisations and their users."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, created_at_column
+
+# Shenyang's districts and counties (DOMAIN.md); Hunnan is the plan's core area.
+DISTRICTS = (
+    "和平区", "沈河区", "大东区", "皇姑区", "铁西区", "苏家屯区", "浑南区",
+    "沈北新区", "于洪区", "辽中区", "新民市", "康平县", "法库县",
+)
+
+
+class OrgKind(enum.StrEnum):
+    UNIVERSITY = "university"
+    INSTITUTE = "institute"
+    SME = "sme"
+    CENTRE = "centre"
+
+
+class OrgStatus(enum.StrEnum):
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
+class SmeSize(enum.StrEnum):
+    MICRO = "micro"
+    SMALL = "small"
+    MEDIUM = "medium"
+
+
+class Membership(enum.StrEnum):
+    ACTIVE = "active"
+    REQUESTED = "requested"  # asked to join; the organisation's admin decides
+
+
+def _enum(cls, name):
+    return Enum(cls, name=name, native_enum=False, length=20,
+                values_callable=lambda e: [m.value for m in e])
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[OrgKind] = mapped_column(_enum(OrgKind, "org_kind"))
+    name: Mapped[str] = mapped_column(String(200))
+    credit_code: Mapped[str] = mapped_column(String(18), unique=True)
+    district: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(String(300))
+    contact_name: Mapped[str] = mapped_column(String(100))
+    contact_phone: Mapped[str] = mapped_column(String(40))
+    contact_email: Mapped[str] = mapped_column(String(254))
+    sme_size: Mapped[SmeSize | None] = mapped_column(_enum(SmeSize, "sme_size"), nullable=True)
+    status: Mapped[OrgStatus] = mapped_column(
+        _enum(OrgStatus, "org_status"), default=OrgStatus.PENDING)
+    status_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = created_at_column()
+
+    users: Mapped[list[User]] = relationship(back_populates="org", order_by="User.id")
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == OrgStatus.VERIFIED
+
+    @property
+    def is_licensor_kind(self) -> bool:
+        return self.kind in (OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.id} {self.kind} {self.status}>"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    # Bumped on every password change: it is part of the login cookie and of reset
+    # tokens, so both die when the password changes.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    is_org_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    membership: Mapped[Membership] = mapped_column(
+        _enum(Membership, "membership"), default=Membership.ACTIVE)
+    locale: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    created_at: Mapped[datetime] = created_at_column()
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    org: Mapped[Organisation] = relationship(back_populates="users")
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def kind(self) -> OrgKind:
+        return self.org.kind
+
+    @property
+    def is_centre(self) -> bool:
+        return self.org.kind == OrgKind.CENTRE and self.can_act
+
+    @property
+    def can_act(self) -> bool:
+        """May publish or request: a verified organisation and an accepted member."""
+        return self.org.is_verified and self.membership == Membership.ACTIVE
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} org={self.org_id}>"

@@ -1,0 +1,108 @@
+"""Organisation profiles and members."""
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.forms import OrgProfileForm
+from ..extensions import db
+from ..forms_util import show_service_error
+from ..models import Organisation, User
+from ..permissions import can_edit_org, can_manage_members, can_view_org, login_required, public
+from ..services import orgs as org_service
+from ..services.errors import ServiceError
+from ..unit_of_work import commit
+from .forms import InviteForm, MemberDecisionForm
+
+bp = Blueprint("orgs", __name__, url_prefix="/org")
+
+
+def _org_or_404(org_id: int) -> Organisation:
+    org = db.get_or_404(Organisation, org_id)
+    if not can_view_org(current_user, org):
+        abort(404)  # do not reveal that a pending organisation exists
+    return org
+
+
+@bp.route("/")
+@login_required
+def mine():
+    return redirect(url_for("orgs.profile", org_id=current_user.org_id))
+
+
+@bp.route("/<int:org_id>")
+@public
+def profile(org_id: int):
+    org = _org_or_404(org_id)
+    return render_template("orgs/profile.html", org=org,
+                           is_member=current_user.is_authenticated and current_user.org_id == org.id)
+
+
+@bp.route("/<int:org_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(org_id: int):
+    org = _org_or_404(org_id)
+    if not can_edit_org(current_user, org):
+        abort(403)
+    form = OrgProfileForm(obj=org)
+    if form.validate_on_submit():
+        try:
+            org_service.update_profile(current_user, org, form.org_fields())
+        except ServiceError as exc:
+            db.session.rollback()
+            show_service_error(form, exc)
+        else:
+            commit()
+            flash(_("The profile has been saved."), "success")
+            return redirect(url_for("orgs.profile", org_id=org.id))
+    return render_template("orgs/edit.html", form=form, org=org), 200 if not form.errors else 422
+
+
+@bp.route("/<int:org_id>/members", methods=["GET", "POST"])
+@login_required
+def members(org_id: int):
+    org = _org_or_404(org_id)
+    if current_user.org_id != org.id:
+        abort(403)
+    form = InviteForm()
+    if form.validate_on_submit():
+        if not can_manage_members(current_user, org):
+            abort(403)
+        try:
+            org_service.invite_colleague(current_user, form.email.data, form.name.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            show_service_error(form, exc)
+        else:
+            commit()
+            flash(_("%(email)s has been added and emailed a link to set a password.",
+                    email=form.email.data), "success")
+            return redirect(url_for("orgs.members", org_id=org.id))
+    return render_template("orgs/members.html", org=org, form=form,
+                           decision_form=MemberDecisionForm(),
+                           can_manage=can_manage_members(current_user, org)), \
+        200 if not form.errors else 422
+
+
+@bp.route("/<int:org_id>/members/<int:user_id>", methods=["POST"])
+@login_required
+def decide_member(org_id: int, user_id: int):
+    org = _org_or_404(org_id)
+    member = db.get_or_404(User, user_id)
+    if not can_manage_members(current_user, org) or member.org_id != org.id:
+        abort(403)
+    form = MemberDecisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    decision = form.decision.data
+    try:
+        if decision in ("approve", "decline"):
+            org_service.decide_membership(current_user, member, decision == "approve")
+        else:
+            org_service.set_admin(current_user, member, decision == "make_admin")
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+    else:
+        commit()
+        flash(_("Saved."), "success")
+    return redirect(url_for("orgs.members", org_id=org.id))

@@ -1,0 +1,1 @@
+"""State-changing operations. Services flush; they never commit (the request does)."""

@@ -1,0 +1,162 @@
+"""Registration, authentication and password changes."""
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Membership, Organisation, OrgKind, OrgStatus, User
+from ..models.base import utcnow
+from . import audit
+from .errors import ServiceError
+from .mail import queue_email
+from .passwords import hash_password, password_problems, verify_password
+
+_RESET_SALT = "password-reset"
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def check_new_password(password: str, field: str = "password") -> None:
+    problems = password_problems(password)
+    if problems:
+        raise ServiceError(problems[0], field=field, code="weak_password")
+
+
+def _new_user(org: Organisation, *, email: str, name: str, password: str,
+              admin: bool, membership: Membership) -> User:
+    email = normalise_email(email)
+    if find_user_by_email(email) is not None:
+        raise ServiceError(_l("An account with this email already exists."), field="email",
+                           code="email_taken")
+    check_new_password(password)
+    user = User(email=email, name=name.strip(), password_hash=hash_password(password), org=org,
+                is_org_admin=admin, membership=membership)
+    db.session.add(user)
+    return user
+
+
+def register(*, org_fields: dict, email: str, name: str, password: str) -> User:
+    """Create an account, with a new (pending) organisation or as a request to join one.
+
+    When the credit code belongs to an existing organisation the user becomes a *join
+    request* that the organisation's admin approves; otherwise a new organisation is
+    created, pending verification by the centre, with the user as its admin.
+    Raises ServiceError naming the field (email taken, weak password, centre kind).
+    """
+    code = org_fields["credit_code"]
+    org = db.session.scalar(select(Organisation).where(Organisation.credit_code == code))
+    if org is not None:
+        if org.kind == OrgKind.CENTRE:
+            raise ServiceError(_l("Centre accounts are created by the centre."),
+                               field="credit_code")
+        user = _new_user(org, email=email, name=name, password=password, admin=False,
+                         membership=Membership.REQUESTED)
+        db.session.flush()
+        audit.record("membership.requested", actor=user, target=org)
+        for admin in org.users:
+            if admin.is_org_admin:
+                queue_email(admin.email, _("Shenyang IP Market: a colleague asks to join"),
+                            _("%(name)s (%(email)s) asks to join %(org)s.",
+                              name=user.name, email=user.email, org=org.name))
+        return user
+    if org_fields["kind"] == OrgKind.CENTRE:
+        raise ServiceError(_l("Centre accounts are created by the centre."), field="kind")
+    if org_fields["kind"] != OrgKind.SME:
+        org_fields = {**org_fields, "sme_size": None}
+    org = Organisation(status=OrgStatus.PENDING, **org_fields)
+    db.session.add(org)
+    user = _new_user(org, email=email, name=name, password=password, admin=True,
+                     membership=Membership.ACTIVE)
+    db.session.flush()
+    audit.record("org.registered", actor=user, target=org)
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user with this email and password, or None. Takes the same time either way."""
+    user = find_user_by_email(email)
+    ok = verify_password(user.password_hash if user else None, password)
+    if not ok:
+        audit.record("login.failure", actor=user, email=normalise_email(email)[:254])
+        return None
+    user.last_login_at = utcnow()
+    audit.record("login.success", actor=user)
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Raises ServiceError on a wrong current password or a weak new one."""
+    if not verify_password(user.password_hash, current):
+        raise ServiceError(_l("The current password is not right."), field="current_password")
+    _set_password(user, new)
+    audit.record("password.changed", actor=user)
+
+
+def _set_password(user: User, new: str) -> None:
+    check_new_password(new)
+    user.password_hash = hash_password(new)
+    user.session_version = (user.session_version or 1) + 1  # logs out other sessions
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_RESET_SALT)
+
+
+def reset_token(user: User) -> str:
+    # The session version ties the token to the current password: it works once.
+    return _serializer().dumps({"u": user.id, "v": user.session_version})
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link if the account exists; says nothing either way."""
+    user = find_user_by_email(email)
+    if user is None:
+        return
+    link = url_for("auth.reset_password", token=reset_token(user), _external=True)
+    queue_email(user.email, _("Shenyang IP Market: reset your password"),
+                _("Open this link within one hour to choose a new password: %(link)s",
+                  link=link))
+    audit.record("password.reset_requested", actor=user)
+
+
+def user_for_reset_token(token: str) -> User | None:
+    max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
+    try:
+        data = _serializer().loads(token, max_age=max_age)
+    except (SignatureExpired, BadSignature):
+        return None
+    user = db.session.get(User, data.get("u"))
+    if user is None or user.session_version != data.get("v"):
+        return None
+    return user
+
+
+def reset_password(token: str, new: str) -> User:
+    user = user_for_reset_token(token)
+    if user is None:
+        raise ServiceError(_l("This reset link is invalid or has expired."), field="password")
+    _set_password(user, new)
+    audit.record("password.reset", actor=user)
+    return user
+
+
+def create_centre_user(email: str, name: str, password: str, org_fields: dict) -> User:
+    """CLI only: a centre account (creating the centre organisation on first use)."""
+    org = db.session.scalar(select(Organisation).where(Organisation.kind == OrgKind.CENTRE))
+    if org is None:
+        org = Organisation(kind=OrgKind.CENTRE, status=OrgStatus.VERIFIED, verified_at=utcnow(),
+                           **org_fields)
+        db.session.add(org)
+    user = _new_user(org, email=email, name=name, password=password, admin=not org.users,
+                     membership=Membership.ACTIVE)
+    db.session.flush()
+    audit.record("centre_user.created", target=user)
+    return user

@@ -1,0 +1,19 @@
+"""Typed errors raised by services, shown to the user next to the field they name."""
+
+
+class ServiceError(Exception):
+    """A rule refused the operation. ``field`` names the form field to show it on."""
+
+    def __init__(self, message, field: str | None = None, code: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+        self.code = code
+
+
+class PermissionDenied(ServiceError):
+    """The acting user may not do this."""
+
+
+class NotFound(ServiceError):
+    """The object does not exist or is not visible to the acting user."""

@@ -1,0 +1,163 @@
+"""Wiring shared by every page: extensions, login, locale, template helpers, errors."""
+from datetime import date, datetime
+from urllib.parse import urlencode
+
+from flask import Flask, render_template, request
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.exceptions import HTTPException
+
+from . import i18n, permissions
+from .domain.money import format_fen
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .labels import label
+from .models import User
+from .nav import nav_items
+from .services.mail import deliver_pending
+from .unit_of_work import register_after_commit
+
+ERROR_TITLES = {
+    400: _l("Bad request"),
+    403: _l("Not allowed"),
+    404: _l("Page not found"),
+    405: _l("Method not allowed"),
+    413: _l("File too large"),
+    429: _l("Too many requests"),
+    500: _l("Something went wrong"),
+}
+ERROR_TEXTS = {
+    400: _l("The request could not be understood. If you submitted a form, reload the page "
+            "and try again."),
+    403: _l("You do not have permission to see this page."),
+    404: _l("We could not find that page. It may have been moved or withdrawn."),
+    405: _l("This address does not accept that kind of request."),
+    413: _l("The file is larger than the platform accepts."),
+    429: _l("You have made too many attempts. Please wait a minute and try again."),
+    500: _l("The error has been logged. Please try again in a moment."),
+}
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        # WAL: readers never block the writer (and the writer never blocks readers).
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+
+def init_app(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"),
+                     render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(_load_user)
+    register_after_commit(app, deliver_pending)
+
+    app.before_request(permissions.enforce_declared_access)
+    app.after_request(i18n.remember_language)
+    app.after_request(_security_headers)
+    app.teardown_request(_rollback_on_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(Exception, _server_error)
+    app.jinja_env.filters.update(money=_money, date=_date, datetime=_datetime)
+    app.jinja_env.globals.update(current_locale=lambda: str(get_locale()),
+                                 url_with_lang=_url_with_lang, permissions=permissions,
+                                 label=label, nav_items=nav_items,
+                                 has_endpoint=lambda name: name in app.view_functions)
+
+
+def _load_user(user_id: str) -> User | None:
+    uid, _, version = user_id.partition(":")
+    if not uid.isdigit():
+        return None
+    user = db.session.get(User, int(uid))
+    if user is None or str(user.session_version) != version:
+        return None
+    return user
+
+
+def _rollback_on_error(exc) -> None:
+    if exc is not None:
+        db.session.rollback()
+
+
+def _security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
+def _render_error(code: int, description=None):
+    if request.path.startswith("/api/"):
+        return {"error": str(ERROR_TITLES.get(code, code)),
+                "detail": str(description or ERROR_TEXTS.get(code, ""))}, code
+    return render_template("errors/error.html", code=code,
+                           title=ERROR_TITLES.get(code, str(code)),
+                           text=description or ERROR_TEXTS.get(code, "")), code
+
+
+def _http_error(exc: HTTPException):
+    if exc.code is None or exc.code < 400:
+        return exc
+    return _render_error(exc.code)
+
+
+def _csrf_error(exc: CSRFError):
+    return _render_error(400, _l("The form expired or was sent from elsewhere. Reload the "
+                                 "page and try again."))
+
+
+def _server_error(exc: Exception):
+    db.session.rollback()
+    from flask import current_app
+    current_app.logger.exception("unhandled error on %s", request.path)
+    if current_app.config.get("TESTING") and current_app.config.get("PROPAGATE_TEST_ERRORS", True):
+        raise exc
+    return _render_error(500)
+
+
+def _url_with_lang(lang: str) -> str:
+    """The current page's address with ``lang`` set (the language switch links)."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [lang]
+    return request.path + "?" + urlencode(args, doseq=True)
+
+
+def _money(amount_fen, currency: str = "CNY") -> str:
+    if amount_fen is None:
+        return ""
+    # CNY reads ¥1,234.00 in both languages (Babel's English form would be CN¥).
+    locale = "zh_CN" if currency == "CNY" else str(get_locale())
+    return format_fen(int(amount_fen), currency, locale=locale)
+
+
+def _date(value: date | datetime | None, fmt: str = "medium") -> str:
+    return format_date(value, fmt) if value else ""
+
+
+def _datetime(value: datetime | None, fmt: str = "medium") -> str:
+    return format_datetime(value, fmt) if value else ""
+
+
+__all__ = ["init_app", "current_user"]

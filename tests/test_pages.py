@@ -1,0 +1,77 @@
+"""Pages in both languages, error pages, demo data, security headers."""
+import pytest
+from sqlalchemy import func, select
+
+from market.extensions import db
+from market.models import Organisation, OrgKind, User
+
+pytestmark = pytest.mark.db
+
+
+def test_home_is_chinese_by_default_and_english_by_switch(client):
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="zh-CN">' in page and "沈阳知识产权交易平台" in page
+    response = client.get("/?lang=en")
+    assert '<html lang="en">' in response.get_data(as_text=True)
+    assert "Shenyang IP Market" in response.get_data(as_text=True)
+    assert "lang=en" in response.headers["Set-Cookie"]
+    # remembered
+    assert '<html lang="en">' in client.get("/account/login").get_data(as_text=True)
+    assert '<html lang="zh-CN">' in client.get("/?lang=zh").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang, text", [("zh", "找不到"), ("en", "could not find")])
+def test_404_in_both_languages(client, lang, text):
+    response = client.get(f"/no-such-page?lang={lang}")
+    assert response.status_code == 404 and text in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang, text", [("zh", "出错"), ("en", "went wrong")])
+def test_500_page_without_stack_trace(app, lang, text):
+    app.config["PROPAGATE_TEST_ERRORS"] = False
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret detail")
+    from market.permissions import public
+    public(boom)
+    response = app.test_client().get(f"/boom?lang={lang}")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500 and text in body
+    assert "secret detail" not in body and "Traceback" not in body
+
+
+def test_429_and_403_pages_translated(app, client, login_as):
+    login_as("sme")
+    body = client.get("/centre/audit?lang=zh").get_data(as_text=True)
+    assert "无权" in body
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"]
+
+
+def test_money_formatted_for_locale(app):
+    from market.web import _money
+    with app.test_request_context("/?lang=en"):
+        assert _money(123400) == "¥1,234.00"
+    with app.test_request_context("/"):
+        assert _money(123400) == "¥1,234.00"
+
+
+def test_demo_load(runner):
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    kinds = dict(db.session.execute(
+        select(Organisation.kind, func.count()).group_by(Organisation.kind)).all())
+    assert kinds[OrgKind.UNIVERSITY] >= 3 and kinds[OrgKind.INSTITUTE] >= 2
+    assert kinds[OrgKind.SME] >= 12 and kinds[OrgKind.CENTRE] == 1
+    districts = db.session.scalar(select(func.count(func.distinct(Organisation.district))))
+    assert districts >= 10
+    assert db.session.scalar(select(func.count()).select_from(User)) == 18
+    again = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert again.exit_code == 0 and "not loaded" in again.output
