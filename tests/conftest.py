@@ -6,6 +6,7 @@ The database is a real one: a SQLite file in a temporary folder, or PostgreSQL w
 import itertools
 import os
 import re
+from datetime import date
 
 import pytest
 from flask.testing import FlaskClient
@@ -14,8 +15,23 @@ from stdnum.cn import uscc
 
 from market import create_app
 from market.config import TestConfig
+from market.domain.patent_numbers import check_character
 from market.extensions import db
-from market.models import Membership, Organisation, OrgKind, OrgStatus, SmeSize, User
+from market.models import (
+    LegalStatus,
+    LicenceKind,
+    ListingStatus,
+    Membership,
+    Offer,
+    OfferKind,
+    Organisation,
+    OrgKind,
+    OrgStatus,
+    Patent,
+    PatentType,
+    SmeSize,
+    User,
+)
 from market.models.base import utcnow
 from market.services.passwords import hash_password
 
@@ -111,7 +127,7 @@ def new_credit_code(kind: OrgKind = OrgKind.SME) -> str:
 
 
 @pytest.fixture()
-def make_org():
+def make_org(app):
     def make(kind: OrgKind = OrgKind.SME, status: OrgStatus = OrgStatus.VERIFIED, **fields):
         n = next(_seq)
         values = dict(kind=kind, name=f"测试机构{n}", credit_code=new_credit_code(kind),
@@ -137,6 +153,43 @@ def make_user(make_org):
         db.session.add(user)
         db.session.commit()
         return user
+    return make
+
+
+def new_application_number(year: int = 2019, type_digit: int = 1) -> str:
+    digits = f"{year}{type_digit}{next(_seq):07d}"
+    return f"{digits}.{check_character(digits)}"
+
+
+@pytest.fixture()
+def make_listing(make_org):
+    """A published, granted patent of a university with the given offers (default: one
+    free open licence). ``offers`` is a list of dicts of Offer fields."""
+    def make(owner=None, *, offers=None, status=ListingStatus.PUBLISHED,
+             legal_status=LegalStatus.GRANTED, **fields):
+        owner = owner or make_org(kind=OrgKind.UNIVERSITY)
+        filing = fields.pop("filing_date", date(2019, 3, 1))
+        values = dict(
+            owner_org_id=owner.id, application_number=new_application_number(filing.year),
+            title=f"一种石墨烯复合材料的制备方法{next(_seq)}", abstract="本发明公开了一种石墨烯复合材料。",
+            ipc_codes=["C01B 32/184"], patent_type=PatentType.INVENTION,
+            legal_status=legal_status, filing_date=filing,
+            grant_date=date(2021, 6, 1) if legal_status == LegalStatus.GRANTED else None,
+            expiry_date=date(filing.year + 20, filing.month, filing.day), inventors="张三；李四",
+            industry="new_materials", trl=5, keywords="石墨烯", status=status,
+            published_at=utcnow() if status == ListingStatus.PUBLISHED else None)
+        values.update(fields)
+        patent = Patent(**values)
+        for offer_fields in offers if offers is not None else [{"kind": OfferKind.OPEN_LICENCE}]:
+            offer_fields = dict(offer_fields)
+            if offer_fields["kind"] == OfferKind.OPEN_LICENCE:
+                offer_fields.setdefault("licence_kind", LicenceKind.NON_EXCLUSIVE)
+                offer_fields.setdefault("upfront_mode", "waived")
+                offer_fields.setdefault("term_years", 3)
+            patent.offers.append(Offer(**offer_fields))
+        db.session.add(patent)
+        db.session.commit()
+        return patent
     return make
 
 

@@ -1,9 +1,26 @@
 """All models, imported here so Alembic and the app see every table."""
 from .audit import AuditEvent
+from .deals import Deal, DealEvent, DealMessage, DealState, PaymentScheduleItem, ScheduleStatus
+from .ledger import LedgerEntry
+from .listings import (
+    Attachment,
+    LegalStatus,
+    LicenceKind,
+    ListingChange,
+    ListingStatus,
+    Offer,
+    OfferKind,
+    Patent,
+    PatentType,
+    SearchOutbox,
+)
+from .notifications import Notification
 from .orgs import DISTRICTS, Membership, Organisation, OrgKind, OrgStatus, SmeSize, User
 from .outbox import OutboxEmail
 
 __all__ = [
-    "AuditEvent", "DISTRICTS", "Membership", "Organisation", "OrgKind", "OrgStatus",
-    "OutboxEmail", "SmeSize", "User",
+    "Attachment", "AuditEvent", "DISTRICTS", "Deal", "DealEvent", "DealMessage", "DealState",
+    "LedgerEntry", "LegalStatus", "LicenceKind", "ListingChange", "ListingStatus", "Membership",
+    "Notification", "Offer", "OfferKind", "Organisation", "OrgKind", "OrgStatus", "OutboxEmail",
+    "PatentType", "Patent", "PaymentScheduleItem", "ScheduleStatus", "SearchOutbox", "SmeSize", "User",
 ]

@@ -1,7 +1,7 @@
 """Shared column helpers for the models."""
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -37,3 +37,9 @@ class UTCDateTime(TypeDecorator):
 
 def created_at_column() -> Mapped[datetime]:
     return mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+def enum_column(cls, name: str) -> Enum:
+    """A string enum stored as its values in a VARCHAR (portable; no native enum type)."""
+    return Enum(cls, name=name, native_enum=False, length=20,
+                values_callable=lambda e: [m.value for m in e])

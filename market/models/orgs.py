@@ -5,11 +5,11 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, created_at_column
+from .base import UTCDateTime, created_at_column, enum_column
 
 # Shenyang's districts and counties (DOMAIN.md); Hunnan is the plan's core area.
 DISTRICTS = (
@@ -42,16 +42,11 @@ class Membership(enum.StrEnum):
     REQUESTED = "requested"  # asked to join; the organisation's admin decides
 
 
-def _enum(cls, name):
-    return Enum(cls, name=name, native_enum=False, length=20,
-                values_callable=lambda e: [m.value for m in e])
-
-
 class Organisation(db.Model):
     __tablename__ = "organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[OrgKind] = mapped_column(_enum(OrgKind, "org_kind"))
+    kind: Mapped[OrgKind] = mapped_column(enum_column(OrgKind, "org_kind"))
     name: Mapped[str] = mapped_column(String(200))
     credit_code: Mapped[str] = mapped_column(String(18), unique=True)
     district: Mapped[str] = mapped_column(String(20))
@@ -59,9 +54,9 @@ class Organisation(db.Model):
     contact_name: Mapped[str] = mapped_column(String(100))
     contact_phone: Mapped[str] = mapped_column(String(40))
     contact_email: Mapped[str] = mapped_column(String(254))
-    sme_size: Mapped[SmeSize | None] = mapped_column(_enum(SmeSize, "sme_size"), nullable=True)
+    sme_size: Mapped[SmeSize | None] = mapped_column(enum_column(SmeSize, "sme_size"), nullable=True)
     status: Mapped[OrgStatus] = mapped_column(
-        _enum(OrgStatus, "org_status"), default=OrgStatus.PENDING)
+        enum_column(OrgStatus, "org_status"), default=OrgStatus.PENDING)
     status_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = created_at_column()
@@ -93,7 +88,7 @@ class User(UserMixin, db.Model):
     org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     is_org_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     membership: Mapped[Membership] = mapped_column(
-        _enum(Membership, "membership"), default=Membership.ACTIVE)
+        enum_column(Membership, "membership"), default=Membership.ACTIVE)
     locale: Mapped[str | None] = mapped_column(String(5), nullable=True)
     created_at: Mapped[datetime] = created_at_column()
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

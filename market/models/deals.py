@@ -1,0 +1,171 @@
+"""Deals between a licensor and a licensee, their events, messages and payment schedule.
+
+A deal's ``state`` is assigned only by ``market.services.deals.transition``.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..domain.terms import DEFAULT_TERRITORY, LicenceTerms
+from ..extensions import db
+from .base import UTCDateTime, created_at_column, enum_column, utcnow
+from .listings import LicenceKind, OfferKind
+
+
+class DealState(enum.StrEnum):
+    REQUESTED = "requested"
+    COUNTERED = "countered"
+    ACCEPTED = "accepted"
+    AWAITING_PAYMENT = "awaiting_payment"
+    CONCLUDED = "concluded"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+class Deal(db.Model):
+    __tablename__ = "deal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patent_id: Mapped[int] = mapped_column(ForeignKey("patent.id"), index=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id"), index=True)
+    kind: Mapped[OfferKind] = mapped_column(enum_column(OfferKind, "deal_kind"))
+    licence_kind: Mapped[LicenceKind | None] = mapped_column(
+        enum_column(LicenceKind, "deal_licence_kind"), nullable=True)
+    licensor_org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    licensee_org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    state: Mapped[DealState] = mapped_column(enum_column(DealState, "deal_state"), index=True)
+    # the terms on the table (the offer's, then each side's proposals)
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    upfront_fee_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    upfront_mode: Mapped[str] = mapped_column(String(20), default="due_at_signing")
+    deferral_kind: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    deferral_months: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    royalty_bp: Mapped[int] = mapped_column(Integer, default=0)
+    royalty_threshold_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    min_annual_royalty_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    term_years: Mapped[int] = mapped_column(Integer, default=1)
+    territory: Mapped[str] = mapped_column(String(100), default=DEFAULT_TERRITORY)
+    field_of_use: Mapped[str] = mapped_column(String(200), default="")
+    price_fen: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # assignment
+    proposed_by: Mapped[str] = mapped_column(String(10), default="licensee")
+    licensee_details: Mapped[dict] = mapped_column(JSON, default=dict)
+    expected_start: Mapped[date | None] = mapped_column(Date, nullable=True)
+    contract_number: Mapped[str | None] = mapped_column(String(40), unique=True, nullable=True)
+    created_at: Mapped[datetime] = created_at_column()
+    state_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    concluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    cnipa_record_number: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    patent = relationship("Patent")
+    offer = relationship("Offer")
+    licensor = relationship("Organisation", foreign_keys=[licensor_org_id])
+    licensee = relationship("Organisation", foreign_keys=[licensee_org_id])
+    events: Mapped[list[DealEvent]] = relationship(back_populates="deal", order_by="DealEvent.id")
+    messages: Mapped[list[DealMessage]] = relationship(back_populates="deal",
+                                                       order_by="DealMessage.id")
+    schedule: Mapped[list[PaymentScheduleItem]] = relationship(
+        back_populates="deal", order_by="PaymentScheduleItem.id")
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        # At most one exclusive or sole licence in force per patent, territory and field:
+        # the database itself refuses a second one, whatever the application does.
+        Index("uq_deal_exclusive_in_force", "patent_id", "territory", "field_of_use",
+              unique=True,
+              sqlite_where=text("state = 'concluded' AND licence_kind IN ('exclusive', 'sole')"),
+              postgresql_where=text(
+                  "state = 'concluded' AND licence_kind IN ('exclusive', 'sole')")),
+    )
+
+    def terms(self) -> LicenceTerms:
+        return LicenceTerms(
+            upfront_fee_fen=self.upfront_fee_fen, currency=self.currency,
+            upfront_mode=self.upfront_mode, deferral_kind=self.deferral_kind,
+            deferral_months=self.deferral_months, royalty_bp=self.royalty_bp,
+            royalty_threshold_fen=self.royalty_threshold_fen,
+            min_annual_royalty_fen=self.min_annual_royalty_fen, term_years=self.term_years,
+            territory=self.territory, field_of_use=self.field_of_use)
+
+
+class DealEvent(db.Model):
+    """One transition of a deal: who, when, from which state to which, with what."""
+
+    __tablename__ = "deal_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deal.id"), index=True)
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"),
+                                                      nullable=True)
+    actor_role: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(30))
+    from_state: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    to_state: Mapped[str] = mapped_column(String(20))
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = created_at_column()
+
+    deal: Mapped[Deal] = relationship(back_populates="events")
+    actor = relationship("User")
+
+
+class DealMessage(db.Model):
+    __tablename__ = "deal_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deal.id"), index=True)
+    author_user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    body: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = created_at_column()
+
+    deal: Mapped[Deal] = relationship(back_populates="messages")
+    author = relationship("User")
+
+
+class ScheduleStatus(enum.StrEnum):
+    DUE = "due"            # waiting for payment (dated or triggered)
+    PAID = "paid"
+    REFUNDED = "refunded"
+    CANCELLED = "cancelled"
+
+
+class PaymentScheduleItem(db.Model):
+    """One amount the licensee owes under the deal, derived from its terms."""
+
+    __tablename__ = "payment_schedule_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deal.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))  # upfront | deferred_upfront | ...
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    trigger: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    status: Mapped[ScheduleStatus] = mapped_column(
+        enum_column(ScheduleStatus, "schedule_status"), default=ScheduleStatus.DUE)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)  # bank-transfer reference
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    deal: Mapped[Deal] = relationship(back_populates="schedule")
+
+    @property
+    def is_overdue(self) -> bool:
+        return (self.status == ScheduleStatus.DUE and self.due_on is not None
+                and self.due_on < utcnow().date())
+

@@ -1,0 +1,201 @@
+"""Patents on the market (a patent record is its listing) and the offers they carry."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..domain.terms import DEFAULT_TERRITORY, LicenceTerms
+from ..extensions import db
+from .base import UTCDateTime, created_at_column, enum_column, utcnow
+
+
+class PatentType(enum.StrEnum):
+    INVENTION = "invention"
+    UTILITY_MODEL = "utility_model"
+    DESIGN = "design"
+
+
+class LegalStatus(enum.StrEnum):
+    PENDING = "pending"        # published, under examination
+    GRANTED = "granted"        # granted and in force (有效)
+    TERMINATED = "terminated"  # fee unpaid, expired, abandoned, invalidated
+    WITHDRAWN = "withdrawn"    # withdrawn or rejected application
+
+
+class ListingStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
+
+
+class OfferKind(enum.StrEnum):
+    OPEN_LICENCE = "open_licence"  # 开放许可: fixed published terms, non-exclusive
+    LICENCE = "licence"            # licence on request, terms negotiable
+    ASSIGNMENT = "assignment"      # 转让
+
+
+class LicenceKind(enum.StrEnum):
+    EXCLUSIVE = "exclusive"          # 独占
+    SOLE = "sole"                    # 排他
+    NON_EXCLUSIVE = "non_exclusive"  # 普通
+
+
+class Patent(db.Model):
+    """A patent put on the market by its owning organisation (the listing)."""
+
+    __tablename__ = "patent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    application_number: Mapped[str] = mapped_column(String(20), unique=True)
+    publication_number: Mapped[str | None] = mapped_column(String(20), nullable=True, index=True)
+    grant_number: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    title: Mapped[str] = mapped_column(String(300))
+    abstract: Mapped[str] = mapped_column(Text, default="")
+    claims: Mapped[str] = mapped_column(Text, default="")
+    ipc_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    patent_type: Mapped[PatentType] = mapped_column(enum_column(PatentType, "patent_type"))
+    legal_status: Mapped[LegalStatus] = mapped_column(enum_column(LegalStatus, "legal_status"))
+    filing_date: Mapped[date] = mapped_column(Date)
+    grant_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    expiry_date: Mapped[date] = mapped_column(Date)
+    inventors: Mapped[str] = mapped_column(String(500), default="")
+    industry: Mapped[str] = mapped_column(String(30), index=True)
+    industry_overridden: Mapped[bool] = mapped_column(Boolean, default=False)
+    trl: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    keywords: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[ListingStatus] = mapped_column(
+        enum_column(ListingStatus, "listing_status"), default=ListingStatus.DRAFT, index=True)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    hidden_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    view_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = created_at_column()
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    owner = relationship("Organisation")
+    offers: Mapped[list[Offer]] = relationship(back_populates="patent", order_by="Offer.id",
+                                               cascade="all, delete-orphan")
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="patent", order_by="Attachment.id", cascade="all, delete-orphan")
+
+    __table_args__ = (
+        CheckConstraint("trl IS NULL OR (trl >= 1 AND trl <= 9)", name="trl_range"),
+    )
+
+    @property
+    def patent_number(self) -> str:
+        return "ZL" + self.application_number
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == ListingStatus.PUBLISHED and not self.hidden
+
+    @property
+    def active_offers(self) -> list[Offer]:
+        return [offer for offer in self.offers if offer.active]
+
+
+class Offer(db.Model):
+    """One way to take the patent: an open licence, a licence on request or an assignment."""
+
+    __tablename__ = "offer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patent_id: Mapped[int] = mapped_column(ForeignKey("patent.id"), index=True)
+    kind: Mapped[OfferKind] = mapped_column(enum_column(OfferKind, "offer_kind"))
+    licence_kind: Mapped[LicenceKind | None] = mapped_column(
+        enum_column(LicenceKind, "licence_kind"), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    upfront_fee_fen: Mapped[int] = mapped_column(Integer, default=0)
+    upfront_mode: Mapped[str] = mapped_column(String(20), default="due_at_signing")
+    deferral_kind: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    deferral_months: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    royalty_bp: Mapped[int] = mapped_column(Integer, default=0)
+    royalty_threshold_fen: Mapped[int] = mapped_column(db.BigInteger, default=0)
+    min_annual_royalty_fen: Mapped[int] = mapped_column(db.BigInteger, default=0)
+    term_years: Mapped[int] = mapped_column(Integer, default=1)
+    territory: Mapped[str] = mapped_column(String(100), default=DEFAULT_TERRITORY)
+    field_of_use: Mapped[str] = mapped_column(String(200), default="")
+    # assignment only: None means "price on request"
+    asking_price_fen: Mapped[int | None] = mapped_column(db.BigInteger, nullable=True)
+    created_at: Mapped[datetime] = created_at_column()
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    patent: Mapped[Patent] = relationship(back_populates="offers")
+
+    __table_args__ = (
+        CheckConstraint("upfront_fee_fen >= 0 AND royalty_bp >= 0 AND royalty_bp <= 2000",
+                        name="money_bounds"),
+    )
+
+    def terms(self) -> LicenceTerms:
+        return LicenceTerms(
+            upfront_fee_fen=self.upfront_fee_fen, currency=self.currency,
+            upfront_mode=self.upfront_mode, deferral_kind=self.deferral_kind,
+            deferral_months=self.deferral_months, royalty_bp=self.royalty_bp,
+            royalty_threshold_fen=self.royalty_threshold_fen,
+            min_annual_royalty_fen=self.min_annual_royalty_fen, term_years=self.term_years,
+            territory=self.territory, field_of_use=self.field_of_use)
+
+    @property
+    def is_fast_licence(self) -> bool:
+        return self.upfront_mode in ("waived", "deferred") or self.upfront_fee_fen == 0
+
+
+class ListingChange(db.Model):
+    """History of a listing: who changed what, when, with the values before and after."""
+
+    __tablename__ = "listing_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patent_id: Mapped[int] = mapped_column(ForeignKey("patent.id"), index=True)
+    offer_id: Mapped[int | None] = mapped_column(ForeignKey("offer.id"), nullable=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    action: Mapped[str] = mapped_column(String(40))
+    before: Mapped[dict] = mapped_column(JSON, default=dict)
+    after: Mapped[dict] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = created_at_column()
+
+    user = relationship("User")
+
+
+class Attachment(db.Model):
+    """An image or PDF about the patent, stored in the database (backed up with it)."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patent_id: Mapped[int] = mapped_column(ForeignKey("patent.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(60))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = created_at_column()
+
+    patent: Mapped[Patent] = relationship(back_populates="attachments")
+
+
+class SearchOutbox(db.Model):
+    """A listing changed: written in the same transaction as the change, read by every
+    server's indexer after commit (each keeps the last id it applied)."""
+
+    __tablename__ = "search_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patent_id: Mapped[int] = mapped_column(Integer, index=True)
+    created_at: Mapped[datetime] = created_at_column()
