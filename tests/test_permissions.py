@@ -96,6 +96,7 @@ def test_matrix(app, role, make_user, world):
 
 def test_every_route_is_in_the_matrix(app):
     covered = {endpoint.split("#")[0] for (_, _, endpoint) in MATRIX}
+    covered |= {endpoint for module in FEATURE_MATRICES for endpoint in module.ENDPOINTS}
     routes = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
     missing = sorted(routes - covered - set(EXTRA_COVERAGE))
     assert not missing, f"routes without a permission-matrix row: {missing}"
@@ -116,3 +117,24 @@ def test_undeclared_view_is_denied(app):
 
 # Routes covered by the tests of their own feature rather than this matrix (kept short).
 EXTRA_COVERAGE: dict[str, str] = {}
+
+
+def _feature_matrices():
+    """Each feature keeps its own matrix in ``tests/<feature>/test_access.py``, exposing
+    ``ENDPOINTS`` (the endpoints it checks for every role)."""
+    import importlib
+    import pkgutil
+
+    import tests
+    modules = []
+    for info in pkgutil.iter_modules(tests.__path__):
+        if info.ispkg:
+            try:
+                modules.append(importlib.import_module(f"tests.{info.name}.test_access"))
+            except ModuleNotFoundError as exc:
+                if exc.name != f"tests.{info.name}.test_access":
+                    raise
+    return modules
+
+
+FEATURE_MATRICES = _feature_matrices()
