@@ -21,9 +21,10 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
     from .auth.views import bp as auth_bp
     from .centre.views import bp as centre_bp
+    from .listings.views import bp as listings_bp
     from .main.views import bp as main_bp
     from .orgs.views import bp as orgs_bp
-    for bp in (main_bp, auth_bp, orgs_bp, centre_bp):
+    for bp in (main_bp, auth_bp, orgs_bp, centre_bp, listings_bp):
         app.register_blueprint(bp)
 
     from .cli import register_cli

@@ -46,6 +46,46 @@ def load_demo(if_empty: bool) -> None:
     click.echo(f"demo data loaded; every demo user's password is {demo.DEMO_PASSWORD}")
 
 
+listings_cli = AppGroup("listings", help="Listings: bulk import.")
+
+
+@listings_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--org", "credit_code", required=True, help="Credit code of the owning organisation.")
+@click.option("--skip-invalid", is_flag=True, help="Import the good rows even if some are bad.")
+def import_listings(path: str, credit_code: str, skip_invalid: bool) -> None:
+    """Import a portfolio (CSV or XLSX) for an organisation, as the upload page does."""
+    from pathlib import Path
+
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .models import Organisation
+    from .services import imports
+    org = db.session.scalar(select(Organisation).where(Organisation.credit_code == credit_code))
+    if org is None:
+        raise click.ClickException(f"no organisation with credit code {credit_code}")
+    user = next((u for u in org.users if u.is_org_admin), None)
+    if user is None:
+        raise click.ClickException("the organisation has no admin user to act as")
+    file = Path(path)
+    try:
+        preview = imports.preview(file.name, file.read_bytes(), org.id)
+    except ServiceError as exc:
+        raise click.ClickException(str(exc.message)) from exc
+    for result in preview.bad:
+        for error in result.errors:
+            click.echo(f"line {result.line}: {imports.column_label(error.field)}: {error.message}")
+    if preview.bad and not skip_invalid:
+        click.echo(f"{len(preview.bad)} bad rows: nothing imported (use --skip-invalid to "
+                   f"import the {len(preview.good)} good rows)")
+        raise SystemExit(1)
+    created = imports.import_rows(user, preview.good)
+    commit()
+    click.echo(f"imported {len(created)} listings; {len(preview.bad)} rows left out")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(listings_cli)

@@ -1,5 +1,5 @@
 """Language choice: Chinese first, English by switch, remembered in a cookie."""
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_login import current_user
 
 LANG_COOKIE = "lang"
@@ -11,6 +11,8 @@ def requested_language() -> str | None:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI, tests, background work: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     lang = requested_language() or request.cookies.get(LANG_COOKIE)
     if lang in current_app.config["LANGUAGES"]:
         return lang

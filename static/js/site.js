@@ -26,3 +26,56 @@
     }
   });
 })();
+
+// Listing and offer forms: show only the fields that apply to the chosen offer and fee.
+(function () {
+  "use strict";
+  var form = document.getElementById("listing-form");
+  if (!form) { return; }
+  var kind = form.querySelector("[name=kind]");
+  var mode = form.querySelector("[name=upfront_mode]");
+  var deferral = form.querySelector("[name=deferral_kind]");
+  function show(selector, visible) {
+    form.querySelectorAll(selector).forEach(function (el) { el.hidden = !visible; });
+  }
+  function sync() {
+    var k = kind ? kind.value : "";
+    show(".only-licence", k === "licence");
+    show(".only-licensing", k !== "assignment");
+    show(".only-assignment", k === "assignment");
+    var deferred = mode && mode.value === "deferred";
+    show(".only-deferred", deferred);
+    var months = form.querySelector("#deferral_months-field");
+    if (months) { months.hidden = !(deferred && deferral && deferral.value === "months"); }
+    var fee = form.querySelector("#upfront_fee_fen-field");
+    if (fee) { fee.hidden = !mode || mode.value === "waived" || k === "assignment"; }
+  }
+  [kind, mode, deferral].forEach(function (el) { if (el) { el.addEventListener("change", sync); } });
+  sync();
+})();
+
+// Import: upload with a progress bar (the page still works as a plain form without JS).
+(function () {
+  "use strict";
+  var form = document.getElementById("import-form");
+  if (!form || !window.XMLHttpRequest || !window.FormData) { return; }
+  form.addEventListener("submit", function (event) {
+    var box = document.getElementById(form.dataset.progress);
+    var bar = box && box.querySelector("progress");
+    if (!bar) { return; }
+    event.preventDefault();
+    box.hidden = false;
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action || window.location.href);
+    xhr.upload.addEventListener("progress", function (e) {
+      if (e.lengthComputable) { bar.value = Math.round(e.loaded / e.total * 90); }
+    });
+    xhr.upload.addEventListener("load", function () { bar.removeAttribute("value"); });
+    xhr.addEventListener("load", function () {
+      document.open();
+      document.write(xhr.responseText);
+      document.close();
+    });
+    xhr.send(new FormData(form));
+  });
+})();

@@ -1,0 +1,111 @@
+"""Import the real patents of ../shared/data/patents_dev.csv through the same service as the
+upload page (check every row, then import in one transaction) and print one JSON line.
+
+Numbers, dates and terms are generated (the data has titles, abstracts and IPC codes);
+the database is a fresh SQLite file in a temporary folder. Run:
+    .venv/bin/python bench/import.py [--limit N]
+"""
+import argparse
+import csv
+import io
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DATA = Path(os.environ.get("SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+
+def build_csv(limit: int | None) -> tuple[bytes, int]:
+    from market.domain.patent_numbers import check_character
+    from market.services.imports import COLUMNS
+    rng = random.Random(42)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([zh for _, zh, _ in COLUMNS])
+    n = 0
+    with (DATA / "patents_dev.csv").open(encoding="utf-8") as fh:
+        for i, row in enumerate(csv.DictReader(fh)):
+            if limit and n >= limit:
+                break
+            type_digit = "2" if row["patent_type"] == "实用新型" else "1"
+            year = rng.randint(2018 if type_digit == "2" else 2012, 2023)
+            digits = f"{year}{type_digit}{i:07d}"
+            granted = rng.random() < 0.85
+            offer = rng.choice(["开放许可", "开放许可", "普通许可", "独占许可", "转让"])
+            if not granted and offer == "开放许可":
+                offer = "普通许可"
+            values = {
+                "application_number": f"{digits}.{check_character(digits)}",
+                "title": row["title"], "abstract": row["abstract"],
+                "ipc_codes": row["ipc"].replace(";", "; "),
+                "legal_status": "有效" if granted else "审中",
+                "filing_date": f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                "inventors": row["inventors"], "offer": offer,
+                "upfront_fee_fen": str(rng.choice([0, 0, 20000, 50000])),
+                "upfront_mode": rng.choice(["免除", "延期", "签约时支付"]),
+                "deferral_months": "12", "royalty_bp": str(rng.choice([0, 2, 3, 5])),
+                "term_years": "3", "asking_price_fen": "", "publish": "是",
+            }
+            if values["upfront_mode"] == "免除":
+                values["upfront_fee_fen"] = "0"
+            elif values["upfront_fee_fen"] == "0":
+                values["upfront_mode"] = "免除"
+            values["grant_date"] = f"{year + 2}-06-01" if granted else ""
+            writer.writerow([values.get(key, "") for key, _, _ in COLUMNS])
+            n += 1
+    return out.getvalue().encode("utf-8-sig"), n
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--limit", type=int, default=None)
+    args = parser.parse_args()
+    data, n = build_csv(args.limit)
+    workdir = Path(tempfile.mkdtemp(prefix="bench-import-"))
+    os.environ["MARKET_INSTANCE"] = str(workdir)
+    import logging
+
+    from market import create_app
+    from market.config import Config
+    from market.extensions import db
+    from market.models import OrgKind, User
+    from market.services import imports
+    from market.unit_of_work import commit
+    from tests.conftest import new_credit_code  # a valid invented credit code
+    logging.disable(logging.INFO)
+    app = create_app(Config, SQLALCHEMY_DATABASE_URI=f"sqlite:///{workdir / 'bench.sqlite'}",
+                     SEARCH_INDEX_DIR=str(workdir / "index"), SECRET_KEY="bench",
+                     PASSWORD_HASH_METHOD="scrypt:1024:8:1")
+    with app.app_context():
+        db.create_all()
+        from market.models import Organisation, OrgStatus
+        org = Organisation(kind=OrgKind.UNIVERSITY, name="基准测试大学",
+                           credit_code=new_credit_code(OrgKind.UNIVERSITY), district="浑南区",
+                           address="沈阳市", contact_name="x", contact_phone="x",
+                           contact_email="x@example.cn", status=OrgStatus.VERIFIED)
+        user = User(email="bench@example.cn", name="x", password_hash="x", org=org,
+                    is_org_admin=True)
+        db.session.add_all([org, user])
+        db.session.commit()
+
+        start = time.perf_counter()
+        preview = imports.preview("patents.csv", data, org.id)
+        checked = time.perf_counter()
+        created = imports.import_rows(user, preview.good)
+        commit()  # runs the after-commit work too (search indexing once it is wired)
+        done = time.perf_counter()
+    print(json.dumps({
+        "rows": n, "imported": len(created), "rejected": len(preview.bad),
+        "check_s": round(checked - start, 2), "import_s": round(done - checked, 2),
+        "total_s": round(done - start, 2), "rows_per_s": round(n / (done - start)),
+    }))
+
+
+if __name__ == "__main__":
+    main()

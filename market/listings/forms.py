@@ -1,0 +1,192 @@
+"""Forms of the listing pages. Field names match the service's, so a rule's refusal lands
+on the field it names."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    DateField,
+    Field,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import TextInput
+
+from ..auth.forms import CHOOSE, strip
+from ..domain.ipc import INDUSTRIES
+from ..domain.money import InvalidAmount, format_yuan_short, parse_yuan
+from ..labels import LABELS
+from ..services.imports import percent_to_bp
+
+
+def choices(codes, blank=None):
+    out = [blank] if blank else []
+    return out + [SelectChoice(code, LABELS.get(code, code)) for code in codes]
+
+
+class YuanField(Field):
+    """An amount typed in yuan ("1,234.50", "¥5000"), held as integer fen."""
+
+    widget = TextInput()
+
+    def __init__(self, *args, blank=0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.blank = blank
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data in (None, 0) else format_yuan_short(self.data).lstrip("¥")
+
+    def process_formdata(self, valuelist):
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            self.data = self.blank
+            return
+        try:
+            self.data = parse_yuan(text)
+        except InvalidAmount as exc:
+            self.data = self.blank
+            raise ValueError(str(exc.message)) from exc
+
+
+class PercentField(Field):
+    """A royalty typed as a percentage ("3", "2.5"), held as integer basis points."""
+
+    widget = TextInput()
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if not self.data:
+            return ""
+        whole, part = divmod(self.data, 100)
+        return f"{whole}" if not part else f"{whole}.{part:02d}".rstrip("0")
+
+    def process_formdata(self, valuelist):
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            self.data = 0
+            return
+        try:
+            self.data = percent_to_bp(text)
+        except ValueError as exc:
+            self.data = 0
+            raise ValueError(_l("Write the royalty as a percentage, for example 3 or 2.5.")) \
+                from exc
+
+
+class PatentFieldsMixin:
+    application_number = StringField(
+        _l("Application number"), filters=[strip], validators=[InputRequired()],
+        description=_l("For example 201710601862.3; ZL, CN, spaces and a missing dot are fine."))
+    publication_number = StringField(_l("Publication number"), filters=[strip],
+                                     description=_l("Optional, e.g. CN107357845A"))
+    grant_number = StringField(_l("Grant announcement number"), filters=[strip],
+                               description=_l("Optional, e.g. CN107357845B"))
+    title = StringField(_l("Title"), filters=[strip],
+                        validators=[InputRequired(), Length(max=300)])
+    abstract = TextAreaField(_l("Abstract"), filters=[strip], validators=[Length(max=20000)])
+    claims = TextAreaField(_l("Claims (optional)"), filters=[strip],
+                           validators=[Length(max=50000)])
+    ipc_codes = StringField(_l("IPC codes"), filters=[strip],
+                            description=_l("Several codes separated by ; e.g. G06F 17/30; H04L 9/32"))
+    patent_type = SelectField(_l("Patent type"), validators=[Optional()], choices=[
+        SelectChoice("", _l("From the application number")),
+        *choices(["invention", "utility_model", "design"])])
+    legal_status = SelectField(_l("Legal status"), validators=[InputRequired()],
+                               choices=[CHOOSE, SelectChoice("granted", LABELS["legal_granted"]),
+                                        SelectChoice("pending", LABELS["legal_pending"])])
+    filing_date = DateField(_l("Filing date"), validators=[InputRequired()])
+    grant_date = DateField(_l("Grant date"), validators=[Optional()])
+    inventors = StringField(_l("Inventors"), filters=[strip], validators=[Length(max=500)])
+    keywords = StringField(_l("Keywords"), filters=[strip], validators=[Length(max=500)],
+                           description=_l("Separated by ; — they help SMEs find the patent."))
+    trl = SelectField(_l("Technology readiness level (TRL)"), validators=[Optional()], choices=[
+        SelectChoice("", _l("— not stated —")),
+        *[SelectChoice(str(n), LABELS[f"trl{n}"]) for n in range(1, 10)]])
+    industry = SelectField(_l("Industry"), validators=[Optional()], choices=[
+        SelectChoice("", _l("Derived from the IPC codes")), *choices(INDUSTRIES)],
+        description=_l("Leave as derived unless the IPC codes mislead."))
+
+    def patent_fields(self) -> dict:
+        names = ("application_number", "publication_number", "grant_number", "title",
+                 "abstract", "claims", "ipc_codes", "patent_type", "legal_status", "filing_date",
+                 "grant_date", "inventors", "keywords", "trl", "industry")
+        return {name: getattr(self, name).data for name in names}
+
+
+class OfferFieldsMixin:
+    kind = SelectField(_l("What you offer"), choices=[
+        *choices(["open_licence", "licence", "assignment"])])
+    licence_kind = SelectField(_l("Kind of licence"), validators=[Optional()], choices=[
+        CHOOSE, *choices(["non_exclusive", "sole", "exclusive"])],
+        description=_l("Only for a licence on request. An open licence is always "
+                       "non-exclusive."))
+    upfront_mode = SelectField(_l("Upfront fee"), choices=[
+        *choices(["waived", "due_at_signing", "deferred"])])
+    upfront_fee_fen = YuanField(_l("Upfront fee amount (yuan)"))
+    deferral_kind = SelectField(_l("Deferred until"), validators=[Optional()], choices=[
+        CHOOSE, *choices(["months", "first_sales"])])
+    deferral_months = IntegerField(_l("Months after signing"), validators=[
+        Optional(), NumberRange(min=1, max=120)])
+    royalty_bp = PercentField(_l("Royalty (% of net sales)"),
+                              description=_l("0 for none; at most 20."))
+    royalty_threshold_fen = YuanField(_l("Royalty only on annual sales above (yuan)"),
+                                      description=_l("Leave empty for royalty on all sales."))
+    min_annual_royalty_fen = YuanField(_l("Minimum annual royalty (yuan)"))
+    term_years = IntegerField(_l("Term (years)"), default=5,
+                              validators=[Optional(), NumberRange(min=0, max=30)])
+    territory = StringField(_l("Territory"), default="中国大陆", filters=[strip],
+                            validators=[Length(max=100)])
+    field_of_use = StringField(_l("Field of use"), filters=[strip], validators=[Length(max=200)],
+                               description=_l("Optional: limit the licence to a field."))
+    asking_price_fen = YuanField(_l("Asking price (yuan)"), blank=None,
+                                 description=_l("Leave empty for “price on request”."))
+
+    def offer_fields(self) -> dict:
+        names = ("kind", "licence_kind", "upfront_mode", "upfront_fee_fen", "deferral_kind",
+                 "deferral_months", "royalty_bp", "royalty_threshold_fen",
+                 "min_annual_royalty_fen", "term_years", "territory", "field_of_use",
+                 "asking_price_fen")
+        values = {name: getattr(self, name).data for name in names}
+        values["licence_kind"] = values["licence_kind"] or None
+        values["deferral_kind"] = values["deferral_kind"] or None
+        return values
+
+
+class NewListingForm(PatentFieldsMixin, OfferFieldsMixin, FlaskForm):
+    pass
+
+
+class PatentForm(PatentFieldsMixin, FlaskForm):
+    pass
+
+
+class OfferForm(OfferFieldsMixin, FlaskForm):
+    pass
+
+
+class ActionForm(FlaskForm):
+    """A button that posts (CSRF only)."""
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Portfolio file (.csv or .xlsx)"), validators=[
+        FileRequired(_l("Choose a file.")),
+        FileAllowed(["csv", "xlsx", "txt"], _l("Upload a .csv or .xlsx file."))])
+
+
+ALLOWED_ATTACHMENTS = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
+                       "pdf": "application/pdf"}
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField(_l("Image or PDF (at most 5 MB)"), validators=[
+        FileRequired(_l("Choose a file.")),
+        FileAllowed(list(ALLOWED_ATTACHMENTS), _l("Only PNG, JPEG or PDF files."))])
+
+

@@ -1,0 +1,368 @@
+"""Listing pages: browse, the public listing page, my listings, create/edit, offers, import."""
+import csv
+import io
+import secrets
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..forms_util import show_service_error
+from ..models import Attachment, Deal, ListingChange, ListingStatus, Offer, OrgKind, Patent
+from ..permissions import public, role_required
+from ..services import imports, listings
+from ..services.errors import ServiceError
+from ..unit_of_work import commit
+from .forms import (
+    ALLOWED_ATTACHMENTS,
+    ActionForm,
+    AttachmentForm,
+    ImportForm,
+    NewListingForm,
+    OfferForm,
+    PatentForm,
+)
+
+bp = Blueprint("listings", __name__, url_prefix="/patents")
+licensor_required = role_required(OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
+MAX_ATTACHMENT = 5 * 1024 * 1024
+
+
+def _show_errors(form, exc: ServiceError) -> None:
+    for error in getattr(exc, "errors", None) or [exc]:
+        show_service_error(form, ServiceError(error.message, field=error.field))
+
+
+def _can_manage(patent: Patent) -> bool:
+    return current_user.is_authenticated and current_user.org_id == patent.owner_org_id
+
+
+def _visible_patent_or_404(patent_id: int) -> Patent:
+    patent = db.get_or_404(Patent, patent_id)
+    if patent.is_public or _can_manage(patent) or (
+            current_user.is_authenticated and current_user.is_centre):
+        return patent
+    abort(404)
+
+
+def _own_patent_or_404(patent_id: int) -> Patent:
+    patent = db.get_or_404(Patent, patent_id)
+    if patent.owner_org_id != current_user.org_id:
+        abort(404)
+    return patent
+
+
+@bp.route("/")
+@public
+def browse():
+    page = db.paginate(
+        select(Patent).where(Patent.status == ListingStatus.PUBLISHED, Patent.hidden.is_(False))
+        .order_by(Patent.published_at.desc(), Patent.id.desc()),
+        page=request.args.get("page", 1, type=int), per_page=20, error_out=False)
+    return render_template("listings/browse.html", page=page)
+
+
+@bp.route("/<int:patent_id>")
+@public
+def detail(patent_id: int):
+    patent = _visible_patent_or_404(patent_id)
+    if not _can_manage(patent):
+        listings.record_view(patent)
+        commit()
+    return render_template("listings/detail.html", patent=patent, can_manage=_can_manage(patent),
+                           summaries={o.id: listings.summaries(o) for o in patent.offers},
+                           action_form=ActionForm(), attachment_form=AttachmentForm())
+
+
+@bp.route("/mine")
+@licensor_required
+def mine():
+    requests = dict(db.session.execute(
+        select(Deal.patent_id, func.count()).join(Patent, Patent.id == Deal.patent_id)
+        .where(Patent.owner_org_id == current_user.org_id).group_by(Deal.patent_id)).all())
+    status = request.args.get("status")
+    query = select(Patent).where(Patent.owner_org_id == current_user.org_id)
+    if status in set(ListingStatus):
+        query = query.where(Patent.status == status)
+    page = db.paginate(query.order_by(Patent.updated_at.desc(), Patent.id.desc()),
+                       page=request.args.get("page", 1, type=int), per_page=30, error_out=False)
+    counts = dict(db.session.execute(
+        select(Patent.status, func.count()).where(Patent.owner_org_id == current_user.org_id)
+        .group_by(Patent.status)).all())
+    return render_template("listings/mine.html", page=page, requests=requests, counts=counts,
+                           status=status, action_form=ActionForm())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@licensor_required
+def new():
+    form = NewListingForm()
+    if form.validate_on_submit():
+        try:
+            patent = listings.create_patent(current_user, form.patent_fields())
+            listings.add_offer(current_user, patent, form.offer_fields())
+            if request.form.get("publish"):
+                listings.publish(current_user, patent)
+        except ServiceError as exc:
+            db.session.rollback()
+            _show_errors(form, exc)
+        else:
+            commit()
+            flash(_("The listing has been saved.") if patent.status == ListingStatus.DRAFT
+                  else _("The listing is published."), "success")
+            return redirect(url_for("listings.detail", patent_id=patent.id))
+    return render_template("listings/new.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/<int:patent_id>/edit", methods=["GET", "POST"])
+@licensor_required
+def edit(patent_id: int):
+    patent = _own_patent_or_404(patent_id)
+    form = PatentForm(obj=patent)
+    if request.method == "GET":
+        form.ipc_codes.data = "; ".join(patent.ipc_codes)
+        form.trl.data = str(patent.trl) if patent.trl else ""
+        form.industry.data = patent.industry if patent.industry_overridden else ""
+        form.patent_type.data = ""
+    if form.validate_on_submit():
+        try:
+            listings.update_patent(current_user, patent, form.patent_fields())
+        except ServiceError as exc:
+            db.session.rollback()
+            _show_errors(form, exc)
+        else:
+            commit()
+            flash(_("The listing has been saved."), "success")
+            return redirect(url_for("listings.detail", patent_id=patent.id))
+    return render_template("listings/edit.html", form=form, patent=patent), \
+        200 if not form.errors else 422
+
+
+@bp.route("/<int:patent_id>/offers/new", methods=["GET", "POST"])
+@licensor_required
+def new_offer(patent_id: int):
+    patent = _own_patent_or_404(patent_id)
+    form = OfferForm()
+    if form.validate_on_submit():
+        try:
+            listings.add_offer(current_user, patent, form.offer_fields())
+        except ServiceError as exc:
+            db.session.rollback()
+            _show_errors(form, exc)
+        else:
+            commit()
+            flash(_("The offer has been added."), "success")
+            return redirect(url_for("listings.detail", patent_id=patent.id))
+    return render_template("listings/offer_form.html", form=form, patent=patent, offer=None), \
+        200 if not form.errors else 422
+
+
+@bp.route("/offers/<int:offer_id>/edit", methods=["GET", "POST"])
+@licensor_required
+def edit_offer(offer_id: int):
+    offer = db.get_or_404(Offer, offer_id)
+    patent = _own_patent_or_404(offer.patent_id)
+    form = OfferForm(obj=offer)
+    if request.method == "GET":
+        form.licence_kind.data = offer.licence_kind or ""
+        form.deferral_kind.data = offer.deferral_kind or ""
+    if form.validate_on_submit():
+        try:
+            listings.update_offer(current_user, offer, form.offer_fields())
+        except ServiceError as exc:
+            db.session.rollback()
+            _show_errors(form, exc)
+        else:
+            commit()
+            flash(_("The terms have been changed. Deals already made keep their terms."),
+                  "success")
+            return redirect(url_for("listings.detail", patent_id=patent.id))
+    return render_template("listings/offer_form.html", form=form, patent=patent, offer=offer), \
+        200 if not form.errors else 422
+
+
+@bp.route("/offers/<int:offer_id>/withdraw", methods=["POST"])
+@licensor_required
+def withdraw_offer(offer_id: int):
+    offer = db.get_or_404(Offer, offer_id)
+    _own_patent_or_404(offer.patent_id)
+    if ActionForm().validate_on_submit():
+        listings.withdraw_offer(current_user, offer)
+        commit()
+        flash(_("The offer has been withdrawn. Licences already taken stay in force."), "success")
+    return redirect(url_for("listings.detail", patent_id=offer.patent_id))
+
+
+@bp.route("/<int:patent_id>/<any(publish, withdraw):action>", methods=["POST"])
+@licensor_required
+def change_status(patent_id: int, action: str):
+    patent = _own_patent_or_404(patent_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        (listings.publish if action == "publish" else listings.withdraw)(current_user, patent)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+    else:
+        commit()
+        flash(_("The listing is published.") if action == "publish" else
+              _("The listing has been withdrawn. Licences already taken stay in force."),
+              "success")
+    return redirect(request.form.get("next") or url_for("listings.detail", patent_id=patent.id))
+
+
+@bp.route("/<int:patent_id>/history")
+@licensor_required
+def history(patent_id: int):
+    patent = _own_patent_or_404(patent_id)
+    changes = db.session.scalars(select(ListingChange).where(ListingChange.patent_id == patent.id)
+                                 .order_by(ListingChange.id.desc())).all()
+    return render_template("listings/history.html", patent=patent, changes=changes)
+
+
+@bp.route("/<int:patent_id>/attachments", methods=["POST"])
+@licensor_required
+def upload_attachment(patent_id: int):
+    patent = _own_patent_or_404(patent_id)
+    form = AttachmentForm()
+    if form.validate_on_submit():
+        data = form.file.data.read(MAX_ATTACHMENT + 1)
+        kind = _sniff(data)
+        if len(data) > MAX_ATTACHMENT:
+            flash(_("The file is larger than 5 MB."), "error")
+        elif kind is None:
+            flash(_("Only PNG, JPEG or PDF files."), "error")
+        else:
+            name = Path(form.file.data.filename or "file").name[-200:]
+            db.session.add(Attachment(patent=patent, filename=name, content_type=kind,
+                                      size=len(data), data=data))
+            commit()
+            flash(_("The file has been added."), "success")
+    else:
+        for errors in form.errors.values():
+            flash(" ".join(map(str, errors)), "error")
+    return redirect(url_for("listings.detail", patent_id=patent.id))
+
+
+def _sniff(data: bytes) -> str | None:
+    """The content type from the file's first bytes (never from its name alone)."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return ALLOWED_ATTACHMENTS["png"]
+    if data.startswith(b"\xff\xd8\xff"):
+        return ALLOWED_ATTACHMENTS["jpg"]
+    if data.startswith(b"%PDF-"):
+        return ALLOWED_ATTACHMENTS["pdf"]
+    return None
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@public
+def attachment(attachment_id: int):
+    item = db.get_or_404(Attachment, attachment_id)
+    _visible_patent_or_404(item.patent_id)
+    disposition = "inline" if item.content_type.startswith("image/") else "attachment"
+    return Response(item.data, mimetype=item.content_type, headers={
+        "Content-Disposition": f"{disposition}; filename*=UTF-8''{_quote(item.filename)}",
+        "Cache-Control": "private, max-age=3600"})
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+    return quote(name, safe="")
+
+
+# --- bulk import ------------------------------------------------------------------------
+
+def _import_dir() -> Path:
+    path = Path(current_app.instance_path) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@licensor_required
+def import_upload():
+    form = ImportForm()
+    if form.validate_on_submit():
+        data = form.file.data.read()
+        filename = form.file.data.filename or "upload.csv"
+        try:
+            preview = imports.preview(filename, data, current_user.org_id)
+        except ServiceError as exc:
+            show_service_error(form, exc)
+        else:
+            token = secrets.token_urlsafe(16)
+            suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
+            (_import_dir() / f"{current_user.org_id}-{token}{suffix}").write_bytes(data)
+            session["import_token"] = token
+            locale = str(get_locale())
+            return render_template("listings/import_preview.html", preview=preview, token=token,
+                                   filename=filename, action_form=ActionForm(),
+                                   column_label=lambda f: imports.column_label(f, locale))
+    return render_template("listings/import.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/import/<token>", methods=["POST"])
+@licensor_required
+def import_confirm(token: str):
+    if session.get("import_token") != token or not ActionForm().validate_on_submit():
+        abort(400)
+    files = list(_import_dir().glob(f"{current_user.org_id}-{token}.*"))
+    if not files:
+        abort(404)
+    path = files[0]
+    preview = imports.preview(path.name, path.read_bytes(), current_user.org_id)
+    try:
+        created = imports.import_rows(current_user, preview.good)
+        commit()
+    except (ServiceError, IntegrityError) as exc:
+        db.session.rollback()
+        flash(_("Nothing was imported: %(reason)s", reason=getattr(exc, "message", "") or
+                _("a patent in the file was listed by someone else meanwhile.")), "error")
+        return redirect(url_for("listings.import_upload"))
+    path.unlink(missing_ok=True)
+    session.pop("import_token", None)
+    flash(_("%(n)d listings imported; %(bad)d rows with errors were left out.",
+            n=len(created), bad=len(preview.bad)), "success")
+    return redirect(url_for("listings.mine"))
+
+
+@bp.route("/import/template.<any(csv, xlsx):fmt>")
+@licensor_required
+def import_template(fmt: str):
+    rows = imports.template_rows()
+    if fmt == "csv":
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(rows)
+        data = ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel reads it as UTF-8
+        mimetype = "text/csv; charset=utf-8"
+    else:
+        from openpyxl import Workbook
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "专利清单"
+        for row in rows:
+            sheet.append(row)
+        out = io.BytesIO()
+        book.save(out)
+        data = out.getvalue()
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(data, mimetype=mimetype, headers={
+        "Content-Disposition": f"attachment; filename=patent-import-template.{fmt}"})

@@ -1,0 +1,355 @@
+"""Bulk import of a portfolio from CSV (UTF-8 with or without BOM, or GBK) or XLSX.
+
+Every row is checked first, with the same rules as the listing form (services.listings);
+the preview reports each bad row by line and field. On confirmation all valid rows are
+imported in one transaction (bad rows are left out and listed; nothing half-done).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..domain.money import InvalidAmount, parse_yuan
+from ..extensions import db
+from ..models import ListingStatus, Offer, OfferKind, Patent, User
+from ..models.base import utcnow
+from . import listings
+from .errors import ServiceError
+from .listings import FieldError
+
+MAX_ROWS = 50_000
+
+# column key -> (Chinese header, English header)
+COLUMNS = [
+    ("application_number", "申请号", "Application number"),
+    ("publication_number", "公开（公告）号", "Publication number"),
+    ("title", "专利名称", "Title"),
+    ("abstract", "摘要", "Abstract"),
+    ("ipc_codes", "IPC分类号", "IPC codes"),
+    ("legal_status", "法律状态", "Legal status"),
+    ("filing_date", "申请日", "Filing date"),
+    ("grant_date", "授权日", "Grant date"),
+    ("inventors", "发明人", "Inventors"),
+    ("keywords", "关键词", "Keywords"),
+    ("trl", "技术成熟度", "TRL"),
+    ("offer", "交易方式", "Offer"),
+    ("upfront_fee_fen", "首付金额（元）", "Upfront fee (yuan)"),
+    ("upfront_mode", "首付方式", "Upfront payment"),
+    ("deferral_months", "延期月数", "Deferral months"),
+    ("royalty_bp", "提成比例（%）", "Royalty (%)"),
+    ("royalty_threshold_fen", "提成起点（元）", "Royalty threshold (yuan)"),
+    ("min_annual_royalty_fen", "年最低提成（元）", "Minimum annual royalty (yuan)"),
+    ("term_years", "许可年限", "Term (years)"),
+    ("asking_price_fen", "转让价格（元）", "Asking price (yuan)"),
+    ("publish", "立即发布", "Publish now"),
+]
+
+
+def _header_key(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().lower().replace(" ", "")
+
+
+HEADER_TO_KEY = {_header_key(name): key for key, zh, en in COLUMNS for name in (zh, en, key)}
+
+LEGAL_STATUS_WORDS = {"有效": "granted", "授权": "granted", "已授权": "granted",
+                      "审中": "pending", "实审": "pending", "公开": "pending", "在审": "pending",
+                      "失效": "terminated", "终止": "terminated", "撤回": "withdrawn",
+                      "驳回": "withdrawn"}
+OFFER_WORDS = {"开放许可": ("open_licence", None), "普通许可": ("licence", "non_exclusive"),
+               "排他许可": ("licence", "sole"), "独占许可": ("licence", "exclusive"),
+               "转让": ("assignment", None), "open_licence": ("open_licence", None),
+               "non_exclusive": ("licence", "non_exclusive"), "sole": ("licence", "sole"),
+               "exclusive": ("licence", "exclusive"), "assignment": ("assignment", None)}
+UPFRONT_WORDS = {"签约时支付": "due_at_signing", "签约支付": "due_at_signing", "免除": "waived",
+                 "免首付": "waived", "延期": "deferred", "延期支付": "deferred",
+                 "首次销售后支付": "first_sales", "首次销售后": "first_sales"}
+YES = {"是", "y", "yes", "1", "true", "发布"}
+
+
+@dataclass
+class RowResult:
+    line: int  # the line number in the file (the header is line 1)
+    patent: dict = field(default_factory=dict)
+    offer: dict | None = None
+    publish: bool = False
+    errors: list[FieldError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class Preview:
+    rows: list[RowResult]
+    file_error: str | None = None
+
+    @property
+    def good(self) -> list[RowResult]:
+        return [r for r in self.rows if r.ok]
+
+    @property
+    def bad(self) -> list[RowResult]:
+        return [r for r in self.rows if not r.ok]
+
+
+class ImportFileError(ServiceError):
+    """The file as a whole cannot be read."""
+
+
+# --- reading files ------------------------------------------------------------------
+
+def decode_csv(data: bytes) -> str:
+    """UTF-8 (with or without BOM) or GB18030/GBK, as Excel in China saves it."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError(_l("The file is neither UTF-8 nor GBK text. Save it as CSV UTF-8 "
+                             "or as an Excel workbook."), field="file")
+
+
+def read_table(filename: str, data: bytes) -> list[list[str]]:
+    """Rows of cells (strings or dates) from a CSV or XLSX file, header first."""
+    name = filename.lower()
+    if name.endswith(".xlsx") or data[:2] == b"PK":
+        return _read_xlsx(data)
+    if name.endswith((".csv", ".txt")) or not name:
+        text = decode_csv(data)
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        return [row for row in csv.reader(io.StringIO(text), dialect)]
+    raise ImportFileError(_l("Upload a .csv or .xlsx file."), field="file")
+
+
+def _read_xlsx(data: bytes) -> list[list]:
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ImportFileError(_l("The Excel file cannot be read. Save it again as .xlsx."),
+                              field="file") from exc
+    sheet = book.worksheets[0]
+    rows = [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
+    book.close()
+    return rows
+
+
+# --- checking rows --------------------------------------------------------------------
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def _date(value) -> date | None | str:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    if not text:
+        return None
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return "invalid"
+
+
+def _money(row: dict, key: str, errors: list, *, blank=0) -> int | None:
+    text = _text(row.get(key))
+    if not text:
+        return blank
+    try:
+        return parse_yuan(text)
+    except InvalidAmount as exc:
+        errors.append(FieldError(key, exc.message))
+        return blank
+
+
+def percent_to_bp(text: str) -> int:
+    """'3' -> 300, '2.5%' -> 250. Raises ValueError for other input."""
+    from decimal import Decimal, InvalidOperation
+    text = text.replace("%", "").replace("％", "").strip()
+    try:
+        value = Decimal(text) * 100
+    except InvalidOperation as exc:
+        raise ValueError(text) from exc
+    if value != value.to_integral_value() or value < 0:
+        raise ValueError(text)
+    return int(value)
+
+
+def check_row(line: int, row: dict) -> RowResult:
+    """Check one data row (keys from COLUMNS) without touching the database."""
+    result = RowResult(line=line)
+    status = _text(row.get("legal_status"))
+    raw = {key: _text(row.get(key)) for key in ("application_number", "publication_number",
+                                                 "title", "abstract", "ipc_codes", "inventors",
+                                                 "keywords", "trl")}
+    raw["legal_status"] = LEGAL_STATUS_WORDS.get(status, status)
+    for key in ("filing_date", "grant_date"):
+        value = _date(row.get(key))
+        if value == "invalid":
+            result.errors.append(FieldError(key, _l("Write the date as YYYY-MM-DD.")))
+            value = None
+        raw[key] = value
+    result.patent, errors = listings.clean_patent(raw)
+    result.errors.extend(errors)
+
+    offer_word = _text(row.get("offer"))
+    if offer_word:
+        if offer_word not in OFFER_WORDS:
+            result.errors.append(FieldError("offer", _l(
+                "Write one of: 开放许可, 普通许可, 排他许可, 独占许可, 转让.")))
+        else:
+            kind, licence_kind = OFFER_WORDS[offer_word]
+            result.offer = _offer_from_row(row, kind, licence_kind, result.errors)
+    if result.offer is not None and not result.errors:
+        # The same offer rules as the form, on the patent as it would be created.
+        candidate = Patent(**result.patent)
+        result.offer = listings.offer_values(result.offer)
+        result.errors.extend(listings.check_offer(candidate, result.offer))
+    result.publish = _text(row.get("publish")).lower() in YES
+    if result.publish and result.offer is None:
+        result.errors.append(FieldError("publish", _l("A listing is published with an offer.")))
+    return result
+
+
+def _offer_from_row(row: dict, kind: str, licence_kind: str | None, errors: list) -> dict:
+    offer = {"kind": OfferKind(kind), "licence_kind": licence_kind}
+    if kind == "assignment":
+        offer["asking_price_fen"] = _money(row, "asking_price_fen", errors, blank=None)
+        return offer
+    mode_word = _text(row.get("upfront_mode")) or "签约时支付"
+    mode = UPFRONT_WORDS.get(mode_word, mode_word)
+    offer["upfront_fee_fen"] = _money(row, "upfront_fee_fen", errors)
+    if mode == "first_sales":
+        offer.update(upfront_mode="deferred", deferral_kind="first_sales")
+    elif mode == "deferred":
+        offer.update(upfront_mode="deferred", deferral_kind="months")
+    else:
+        offer["upfront_mode"] = mode
+    for key in ("deferral_months", "term_years"):
+        text = _text(row.get(key))
+        if text:
+            try:
+                offer[key] = int(text)
+            except ValueError:
+                errors.append(FieldError(key, _l("Enter a whole number.")))
+    royalty = _text(row.get("royalty_bp"))
+    if royalty:
+        try:
+            offer["royalty_bp"] = percent_to_bp(royalty)
+        except ValueError:
+            errors.append(FieldError("royalty_bp", _l("Write the royalty as a percentage, "
+                                                      "for example 3 or 2.5.")))
+    offer["royalty_threshold_fen"] = _money(row, "royalty_threshold_fen", errors)
+    offer["min_annual_royalty_fen"] = _money(row, "min_annual_royalty_fen", errors)
+    return offer
+
+
+def preview(filename: str, data: bytes, org_id: int) -> Preview:
+    """Read and check a whole file; nothing is written. Raises ImportFileError."""
+    table = [row for row in read_table(filename, data)
+             if any(_text(cell) for cell in row)]
+    if not table:
+        raise ImportFileError(_l("The file is empty."), field="file")
+    header = [HEADER_TO_KEY.get(_header_key(_text(cell))) for cell in table[0]]
+    missing = [zh for key, zh, _ in COLUMNS[:3] if key not in header and key != "publication_number"]
+    if missing:
+        raise ImportFileError(_l("The header row lacks these columns: %(columns)s. Start from "
+                                 "the template.", columns="、".join(missing)), field="file")
+    if len(table) - 1 > MAX_ROWS:
+        raise ImportFileError(_l("At most %(n)d rows per file.", n=MAX_ROWS), field="file")
+    results = []
+    for index, cells in enumerate(table[1:], start=2):
+        row = {key: cells[i] for i, key in enumerate(header) if key and i < len(cells)}
+        results.append(check_row(index, row))
+    _check_duplicates(results, org_id)
+    return Preview(results)
+
+
+def _check_duplicates(results: list[RowResult], org_id: int) -> None:
+    seen: dict[str, int] = {}
+    for result in results:
+        number = result.patent.get("application_number")
+        if not number:
+            continue
+        if number in seen:
+            result.errors.insert(0, FieldError("application_number", _l(
+                "The same application number is on line %(line)d.", line=seen[number])))
+        else:
+            seen[number] = result.line
+    numbers = list(seen)
+    owners = {}
+    for start in range(0, len(numbers), 500):
+        chunk = numbers[start:start + 500]
+        owners.update(db.session.execute(select(Patent.application_number, Patent.owner_org_id)
+                                         .where(Patent.application_number.in_(chunk))).all())
+    for result in results:
+        number = result.patent.get("application_number")
+        if number in owners and seen.get(number) == result.line:
+            result.errors.insert(0, listings.duplicate_number_error_for(owners[number], org_id))
+
+
+def import_rows(user: User, rows: list[RowResult]) -> list[Patent]:
+    """Create the listings of checked good rows in the current transaction.
+
+    The rows come from ``preview`` for this organisation; a number listed by someone else
+    in the meantime makes the flush fail on the unique constraint (the caller rolls back).
+    """
+    listings.require_licensor(user)
+    now = utcnow()
+    patents = []
+    for result in rows:
+        patent = Patent(owner_org_id=user.org_id, status=ListingStatus.DRAFT, **result.patent)
+        if result.offer:
+            patent.offers.append(Offer(active=True, **result.offer))
+        if result.publish:
+            patent.status, patent.published_at = ListingStatus.PUBLISHED, now
+        patents.append(patent)
+    db.session.add_all(patents)
+    db.session.flush()
+    listings.log_bulk(user, patents)
+    return patents
+
+
+def template_rows() -> list[list[str]]:
+    header = [zh for _, zh, _ in COLUMNS]
+    example = ["201710601862.3", "CN107357845B", "一种石墨烯导热薄膜的制备方法",
+               "本发明公开了一种石墨烯导热薄膜……", "C01B 32/184；H05K 7/20", "有效", "2017-07-26",
+               "2020-03-10", "张三；李四", "石墨烯；导热", "6", "开放许可", "0", "免除", "", "3",
+               "1000000", "", "5", "", "是"]
+    return [header, example]
+
+
+FIELD_TO_COLUMN = {"kind": "offer", "licence_kind": "offer", "deferral_kind": "upfront_mode",
+                   "grant_number": "publication_number", "patent_type": "application_number",
+                   "claims": "abstract", "industry": "ipc_codes", "territory": "offer"}
+
+
+def column_label(field_name: str, locale: str = "zh") -> str:
+    """The spreadsheet column a checked field came from, as the user's header reads."""
+    key = FIELD_TO_COLUMN.get(field_name, field_name)
+    for column, zh, en in COLUMNS:
+        if column == key:
+            return zh if locale == "zh" else en
+    return field_name

@@ -1,0 +1,487 @@
+"""Listings: patents on the market and their offers. Every rule about what may be offered
+lives here, and each refusal names the field it is about.
+
+Services flush; the request commits. Each change of a listing writes a ListingChange (who,
+when, before/after) and a SearchOutbox row in the same transaction.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, func, select
+
+from ..domain.ipc import INDUSTRIES, InvalidIPC, industry_for_ipc, parse_ipc_list
+from ..domain.patent_numbers import (
+    InvalidPatentNumber,
+    normalise_application_number,
+    normalise_publication_number,
+    patent_type_of,
+)
+from ..domain.terms import LicenceTerms, summary_en, summary_zh, validate_terms
+from ..extensions import db
+from ..models import (
+    Deal,
+    DealState,
+    LegalStatus,
+    LicenceKind,
+    ListingChange,
+    ListingStatus,
+    Offer,
+    OfferKind,
+    Patent,
+    PatentType,
+    SearchOutbox,
+    User,
+)
+from ..models.base import utcnow
+from .errors import PermissionDenied, ServiceError
+
+TERM_YEARS = {PatentType.INVENTION: 20, PatentType.UTILITY_MODEL: 10, PatentType.DESIGN: 15}
+DESIGN_15_YEARS_FROM = date(2021, 6, 1)  # the 2021 Patent Law: designs filed since then
+PATENT_FIELDS = ("application_number", "publication_number", "grant_number", "title", "abstract",
+                 "claims", "ipc_codes", "patent_type", "legal_status", "filing_date",
+                 "grant_date", "expiry_date", "inventors", "industry", "industry_overridden",
+                 "trl", "keywords")
+OFFER_FIELDS = ("kind", "licence_kind", "upfront_fee_fen", "upfront_mode", "deferral_kind",
+                "deferral_months", "royalty_bp", "royalty_threshold_fen",
+                "min_annual_royalty_fen", "term_years", "territory", "field_of_use",
+                "asking_price_fen")
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: object
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class RuleErrors(ServiceError):
+    """Several fields refused at once; ``errors`` lists them (the first is ``field``)."""
+
+    def __init__(self, errors: list[FieldError]):
+        super().__init__(errors[0].message, field=errors[0].field)
+        self.errors = errors
+
+
+# --- patent records -----------------------------------------------------------------
+
+def expiry_date(patent_type: PatentType, filing_date: date) -> date:
+    """Last day of protection: 20 years (invention), 10 (utility model), 15 or 10 (design)."""
+    years = TERM_YEARS[patent_type]
+    if patent_type == PatentType.DESIGN and filing_date < DESIGN_15_YEARS_FROM:
+        years = 10
+    try:
+        return filing_date.replace(year=filing_date.year + years)
+    except ValueError:  # 29 February
+        return filing_date.replace(year=filing_date.year + years, day=28)
+
+
+def clean_patent(raw: dict, *, today: date | None = None) -> tuple[dict, list[FieldError]]:
+    """Check and normalise a patent record typed by a user or read from a file.
+
+    ``raw`` holds strings (or dates) keyed by PATENT_FIELDS names; ``ipc`` may be a string.
+    Returns (values ready for Patent(**values), errors). Does not touch the database.
+    """
+    today = today or date.today()
+    errors: list[FieldError] = []
+    values: dict = {}
+
+    def error(field, message):
+        errors.append(FieldError(field, message))
+
+    try:
+        number = normalise_application_number(raw.get("application_number") or "")
+        values["application_number"] = number
+        derived_type = PatentType(patent_type_of(number))
+    except InvalidPatentNumber as exc:
+        error("application_number", exc.message)
+        number, derived_type = None, None
+
+    given_type = raw.get("patent_type") or None
+    if given_type and given_type not in set(PatentType):
+        error("patent_type", _l("Choose the patent type."))
+    elif given_type and derived_type and given_type != derived_type:
+        error("patent_type", _l("The patent type does not agree with the application number "
+                                "(its fifth digit gives the type)."))
+    values["patent_type"] = derived_type or (PatentType(given_type) if given_type in
+                                             set(PatentType) else None)
+
+    for field in ("publication_number", "grant_number"):
+        text = (raw.get(field) or "").strip()
+        if text:
+            try:
+                values[field] = normalise_publication_number(text)
+            except InvalidPatentNumber as exc:
+                error(field, exc.message)
+        else:
+            values[field] = None
+
+    title = (raw.get("title") or "").strip()
+    if not title:
+        error("title", _l("Enter the patent's title."))
+    elif len(title) > 300:
+        error("title", _l("The title is longer than 300 characters."))
+    values["title"] = title
+    for field, limit in (("abstract", 20000), ("claims", 50000), ("inventors", 500),
+                         ("keywords", 500)):
+        text = (raw.get(field) or "").strip()
+        if len(text) > limit:
+            error(field, _l("This text is longer than %(n)d characters.", n=limit))
+        values[field] = text
+
+    ipc = raw.get("ipc_codes", raw.get("ipc", ""))
+    try:
+        values["ipc_codes"] = parse_ipc_list(ipc) if isinstance(ipc, str) else \
+            parse_ipc_list(";".join(ipc))
+    except InvalidIPC as exc:
+        error("ipc_codes", exc.message)
+        values["ipc_codes"] = []
+
+    status = raw.get("legal_status") or ""
+    if status not in set(LegalStatus):
+        error("legal_status", _l("Choose the legal status."))
+    else:
+        values["legal_status"] = LegalStatus(status)
+
+    filing, grant = raw.get("filing_date"), raw.get("grant_date") or None
+    if not isinstance(filing, date):
+        error("filing_date", _l("Enter the filing date."))
+    elif filing > today:
+        error("filing_date", _l("The filing date cannot be in the future."))
+    elif number and len(number) == 14 and number[4] in "123" and int(number[:4]) != filing.year:
+        error("filing_date", _l("The filing date's year does not match the application number "
+                                "(%(year)s).", year=number[:4]))
+    values["filing_date"] = filing if isinstance(filing, date) else None
+    if grant is not None and not isinstance(grant, date):
+        error("grant_date", _l("Enter a valid date."))
+        grant = None
+    if grant and isinstance(filing, date) and grant < filing:
+        error("grant_date", _l("The grant date cannot be before the filing date."))
+    if values.get("legal_status") == LegalStatus.GRANTED and not grant:
+        error("grant_date", _l("A granted patent needs its grant date."))
+    values["grant_date"] = grant
+
+    if values.get("patent_type") and values.get("filing_date"):
+        values["expiry_date"] = expiry_date(values["patent_type"], values["filing_date"])
+        if values["expiry_date"] <= today and values.get("legal_status") in (
+                LegalStatus.GRANTED, LegalStatus.PENDING):
+            error("legal_status", _l("This patent expired on %(date)s and cannot be offered.",
+                                     date=values["expiry_date"].isoformat()))
+    if values.get("legal_status") in (LegalStatus.TERMINATED, LegalStatus.WITHDRAWN):
+        error("legal_status", _l("A terminated or withdrawn patent cannot be offered."))
+
+    trl = raw.get("trl")
+    if trl in (None, ""):
+        values["trl"] = None
+    else:
+        try:
+            values["trl"] = int(trl)
+            if not 1 <= values["trl"] <= 9:
+                raise ValueError
+        except (TypeError, ValueError):
+            error("trl", _l("The technology readiness level is a whole number from 1 to 9."))
+
+    override = raw.get("industry") or ""
+    if override and override not in INDUSTRIES:
+        error("industry", _l("Choose an industry from the list."))
+    values["industry_overridden"] = bool(override)
+    values["industry"] = override or industry_for_ipc(values["ipc_codes"])
+    return values, errors
+
+
+def _require_owner(user: User, patent: Patent) -> None:
+    if user.org_id != patent.owner_org_id or not user.can_act:
+        raise PermissionDenied(_l("Only the owning organisation can change this listing."))
+
+
+def require_licensor(user: User) -> None:
+    if not user.can_act or not user.org.is_licensor_kind:
+        raise PermissionDenied(_l("Only verified universities and research institutes can "
+                                  "list patents."))
+
+
+def owner_of_number(application_number: str) -> int | None:
+    return db.session.scalar(select(Patent.owner_org_id).where(
+        Patent.application_number == application_number))
+
+
+def duplicate_number_error(application_number: str, org_id: int) -> FieldError | None:
+    owner = owner_of_number(application_number)
+    return None if owner is None else duplicate_number_error_for(owner, org_id)
+
+
+def duplicate_number_error_for(owner_org_id: int, org_id: int) -> FieldError:
+    """The refusal for a number already listed by ``owner_org_id``."""
+    if owner_org_id == org_id:
+        return FieldError("application_number", _l("You have already listed this patent."))
+    return FieldError("application_number",
+                      _l("Another organisation has already listed this patent. If it is yours, "
+                         "contact the IP service centre."))
+
+
+def _snapshot(obj, fields) -> dict:
+    out = {}
+    for name in fields:
+        value = getattr(obj, name)
+        out[name] = value.isoformat() if isinstance(value, date) else \
+            (str(value) if hasattr(value, "value") else value)
+    return out
+
+
+def _log(patent: Patent, user: User | None, action: str, before: dict, after: dict,
+         offer: Offer | None = None) -> None:
+    changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+    db.session.add(ListingChange(
+        patent_id=patent.id, offer_id=offer.id if offer else None,
+        user_id=user.id if user else None, action=action,
+        before={k: before.get(k) for k in changed}, after={k: after.get(k) for k in changed}))
+
+
+def touch_search(patent: Patent) -> None:
+    """Tell every search index that this listing changed (read after commit)."""
+    db.session.add(SearchOutbox(patent_id=patent.id))
+
+
+def create_patent(user: User, raw: dict) -> Patent:
+    """Create a draft listing owned by the user's organisation. Raises RuleErrors."""
+    require_licensor(user)
+    values, errors = clean_patent(raw)
+    if values.get("application_number"):
+        duplicate = duplicate_number_error(values["application_number"], user.org_id)
+        if duplicate:
+            errors.insert(0, duplicate)
+    if errors:
+        raise RuleErrors(errors)
+    patent = Patent(owner_org_id=user.org_id, status=ListingStatus.DRAFT, **values)
+    db.session.add(patent)
+    db.session.flush()
+    _log(patent, user, "created", {}, _snapshot(patent, PATENT_FIELDS))
+    touch_search(patent)
+    return patent
+
+
+def update_patent(user: User, patent: Patent, raw: dict) -> None:
+    """Change a listing's patent record (the application number stays). Raises RuleErrors."""
+    _require_owner(user, patent)
+    values, errors = clean_patent({**raw, "application_number": patent.application_number})
+    if errors:
+        raise RuleErrors(errors)
+    before = _snapshot(patent, PATENT_FIELDS)
+    for name, value in values.items():
+        setattr(patent, name, value)
+    db.session.flush()
+    _log(patent, user, "updated", before, _snapshot(patent, PATENT_FIELDS))
+    touch_search(patent)
+
+
+# --- offers ---------------------------------------------------------------------------
+
+def remaining_life_days(patent: Patent, today: date | None = None) -> int:
+    return (patent.expiry_date - (today or date.today())).days
+
+
+def _exclusive_in_force(patent: Patent) -> bool:
+    return db.session.scalar(select(exists().where(
+        Deal.patent_id == patent.id, Deal.state == DealState.CONCLUDED,
+        Deal.licence_kind.in_([LicenceKind.EXCLUSIVE, LicenceKind.SOLE])))) or False
+
+
+def _open_licences_in_force(patent: Patent) -> int:
+    return db.session.scalar(select(func.count()).select_from(Deal).where(
+        Deal.patent_id == patent.id, Deal.state == DealState.CONCLUDED,
+        Deal.kind == OfferKind.OPEN_LICENCE)) or 0
+
+
+def _assigned(patent: Patent) -> bool:
+    return db.session.scalar(select(exists().where(
+        Deal.patent_id == patent.id, Deal.state == DealState.CONCLUDED,
+        Deal.kind == OfferKind.ASSIGNMENT))) or False
+
+
+def offer_terms(values: dict) -> LicenceTerms:
+    return LicenceTerms(**{k: values[k] for k in (
+        "upfront_fee_fen", "upfront_mode", "deferral_kind", "deferral_months", "royalty_bp",
+        "royalty_threshold_fen", "min_annual_royalty_fen", "term_years", "territory",
+        "field_of_use")})
+
+
+def check_offer(patent: Patent, values: dict, *, replacing: Offer | None = None,
+                today: date | None = None) -> list[FieldError]:
+    """Every rule about what may be offered on this patent. Returns the problems found."""
+    errors: list[FieldError] = []
+    kind = values.get("kind")
+    licence_kind = values.get("licence_kind")
+    if patent.legal_status in (LegalStatus.TERMINATED, LegalStatus.WITHDRAWN) or \
+            remaining_life_days(patent, today) <= 0:
+        return [FieldError("kind", _l("An expired, terminated or withdrawn patent cannot be "
+                                      "offered."))]
+    stored = patent.id is not None  # a new patent has no deals: skip the database rules
+    if stored and _assigned(patent):
+        return [FieldError("kind", _l("This patent has been assigned; it can no longer be "
+                                      "licensed by you."))]
+    others = [o for o in patent.offers if o.active and o is not replacing]
+    if kind == OfferKind.OPEN_LICENCE:
+        if patent.legal_status != LegalStatus.GRANTED:
+            errors.append(FieldError("kind", _l(
+                "An open licence needs a granted patent in force; this one is not granted.")))
+        if stored and _exclusive_in_force(patent):
+            errors.append(FieldError("kind", _l(
+                "An exclusive or sole licence is in force: no open licence can be declared.")))
+        if any(o.kind == OfferKind.LICENCE and o.licence_kind in
+               (LicenceKind.EXCLUSIVE, LicenceKind.SOLE) for o in others):
+            errors.append(FieldError("kind", _l(
+                "Withdraw the exclusive or sole licence offer before declaring an open "
+                "licence.")))
+        if any(o.kind == OfferKind.OPEN_LICENCE for o in others):
+            errors.append(FieldError("kind", _l("This patent already has an open licence.")))
+    elif kind == OfferKind.LICENCE:
+        if licence_kind not in set(LicenceKind):
+            errors.append(FieldError("licence_kind", _l("Choose the kind of licence.")))
+        elif licence_kind in (LicenceKind.EXCLUSIVE, LicenceKind.SOLE):
+            if any(o.kind == OfferKind.OPEN_LICENCE for o in others) or (
+                    stored and _open_licences_in_force(patent)):
+                errors.append(FieldError("licence_kind", _l(
+                    "An open licence is declared or in force: no exclusive or sole licence "
+                    "can be offered.")))
+            elif stored and _exclusive_in_force(patent):
+                errors.append(FieldError("licence_kind", _l(
+                    "An exclusive or sole licence is already in force.")))
+    elif kind == OfferKind.ASSIGNMENT:
+        price = values.get("asking_price_fen")
+        if price is not None and price < 0:
+            errors.append(FieldError("asking_price_fen", _l("The price cannot be negative.")))
+        return errors
+    else:
+        return [FieldError("kind", _l("Choose what you offer."))]
+    term_kind = "open_licence" if kind == OfferKind.OPEN_LICENCE else str(licence_kind or "")
+    if term_kind:
+        for problem in validate_terms(offer_terms(values), kind=term_kind,
+                                      remaining_life_days=remaining_life_days(patent, today)):
+            errors.append(FieldError(problem.field if problem.field != "kind" else "licence_kind",
+                                     problem.message))
+    return errors
+
+
+def offer_values(raw: dict) -> dict:
+    values = {name: raw.get(name) for name in OFFER_FIELDS}
+    if values["kind"] == OfferKind.OPEN_LICENCE:
+        values["licence_kind"] = LicenceKind.NON_EXCLUSIVE
+    if values["kind"] == OfferKind.ASSIGNMENT:
+        values["licence_kind"] = None
+    for name, default in (("upfront_fee_fen", 0), ("royalty_bp", 0), ("royalty_threshold_fen", 0),
+                          ("min_annual_royalty_fen", 0), ("term_years", 1),
+                          ("upfront_mode", "due_at_signing"), ("territory", "中国大陆"),
+                          ("field_of_use", "")):
+        if values[name] in (None, ""):
+            values[name] = default
+    if values["upfront_mode"] == "waived":
+        values["upfront_fee_fen"] = values["upfront_fee_fen"] or 0
+    if values["upfront_mode"] != "deferred":
+        values["deferral_kind"], values["deferral_months"] = None, None
+    elif values["deferral_kind"] != "months":
+        values["deferral_months"] = None
+    return values
+
+
+def add_offer(user: User, patent: Patent, raw: dict) -> Offer:
+    """Add an offer to the user's listing. Raises RuleErrors naming the fields."""
+    _require_owner(user, patent)
+    values = offer_values(raw)
+    errors = check_offer(patent, values)
+    if errors:
+        raise RuleErrors(errors)
+    offer = Offer(patent=patent, active=True, **values)
+    db.session.add(offer)
+    db.session.flush()
+    _log(patent, user, "offer_added", {}, _snapshot(offer, OFFER_FIELDS), offer)
+    touch_search(patent)
+    return offer
+
+
+def update_offer(user: User, offer: Offer, raw: dict) -> None:
+    """Change an offer's terms (deals already made keep theirs). Raises RuleErrors."""
+    patent = offer.patent
+    _require_owner(user, patent)
+    values = offer_values({**raw, "kind": offer.kind})
+    errors = check_offer(patent, values, replacing=offer)
+    if errors:
+        raise RuleErrors(errors)
+    before = _snapshot(offer, OFFER_FIELDS)
+    for name, value in values.items():
+        setattr(offer, name, value)
+    db.session.flush()
+    _log(patent, user, "terms_changed", before, _snapshot(offer, OFFER_FIELDS), offer)
+    touch_search(patent)
+
+
+def withdraw_offer(user: User, offer: Offer) -> None:
+    """Withdraw an offer (an open licence declaration too); licences taken stay in force."""
+    _require_owner(user, offer.patent)
+    if not offer.active:
+        return
+    offer.active = False
+    _log(offer.patent, user, "offer_withdrawn", {"active": True}, {"active": False}, offer)
+    touch_search(offer.patent)
+
+
+# --- lifecycle --------------------------------------------------------------------------
+
+def publish(user: User, patent: Patent) -> None:
+    """Put a draft or withdrawn listing on the market. Needs an offer that can be taken."""
+    _require_owner(user, patent)
+    if patent.status == ListingStatus.PUBLISHED:
+        return
+    if not patent.active_offers:
+        raise ServiceError(_l("Add at least one offer before publishing."), field="offers")
+    if patent.legal_status in (LegalStatus.TERMINATED, LegalStatus.WITHDRAWN) or \
+            remaining_life_days(patent) <= 0:
+        raise ServiceError(_l("An expired, terminated or withdrawn patent cannot be offered."),
+                           field="legal_status")
+    before = patent.status.value
+    patent.status = ListingStatus.PUBLISHED
+    patent.published_at = patent.published_at or utcnow()
+    _log(patent, user, "published", {"status": before}, {"status": "published"})
+    touch_search(patent)
+
+
+def withdraw(user: User, patent: Patent) -> None:
+    """Take a listing off the market. Licences already taken are not affected."""
+    _require_owner(user, patent)
+    if patent.status == ListingStatus.WITHDRAWN:
+        return
+    before = patent.status.value
+    patent.status = ListingStatus.WITHDRAWN
+    _log(patent, user, "withdrawn", {"status": before}, {"status": "withdrawn"})
+    touch_search(patent)
+
+
+def log_bulk(user: User, patents: list[Patent]) -> None:
+    """History and search-outbox rows for listings created by an import (after a flush)."""
+    db.session.add_all(ListingChange(patent_id=p.id, user_id=user.id, action="imported",
+                                     before={}, after={"status": p.status.value})
+                       for p in patents)
+    db.session.add_all(SearchOutbox(patent_id=p.id) for p in patents)
+
+
+def record_view(patent: Patent) -> None:
+    patent.view_count = Patent.view_count + 1
+
+
+def summaries(offer: Offer) -> tuple[str, str]:
+    """The plain-language summary of an offer's terms, in Chinese and English."""
+    if offer.kind == OfferKind.ASSIGNMENT:
+        return assignment_summary(offer.asking_price_fen)
+    terms = offer.terms()
+    return summary_zh(terms), summary_en(terms)
+
+
+def assignment_summary(price_fen: int | None) -> tuple[str, str]:
+    from ..domain.money import format_yuan_short
+    if price_fen is None:
+        return "转让价格面议", "Price on request"
+    price = format_yuan_short(price_fen)
+    return f"转让价格 {price}", f"Asking price {price}"
