@@ -9,7 +9,7 @@ PORT   ?= 5000
 FLASK  := $(BIN)/flask --app wsgi
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: venv db run test test-pg i18n lint clean
+.PHONY: venv db run test test-pg i18n lint clean serve audit
 
 venv: $(STAMP) $(MO)  ## create .venv with the pinned requirements (quick when nothing changed)
 
@@ -25,6 +25,7 @@ $(MO): $(PO) $(STAMP)
 db: venv  ## apply migrations and load the demo data into an empty database
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
+	$(FLASK) search sync
 
 run: db  ## serve on http://127.0.0.1:$(PORT) (embedded defaults: SQLite, local index, no keys)
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
@@ -49,3 +50,20 @@ lint: venv
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
+
+# Production server: gunicorn, configured from the environment by gunicorn.conf.py (BIND or
+# PORT, WEB_CONCURRENCY, GUNICORN_THREADS, GUNICORN_TIMEOUT). MARKET_ENV defaults to
+# production here: ProdConfig refuses to start without SECRET_KEY. Run `flask db upgrade` first.
+serve: venv  ## serve with gunicorn on 127.0.0.1:$${PORT:-8000} (production settings)
+	@if [ "$${MARKET_ENV:-production}" = production ] && [ -z "$${SECRET_KEY:-}" ]; then \
+	  echo "make serve: SECRET_KEY is not set; MARKET_ENV=production (ProdConfig) refuses to start without it." >&2; \
+	  echo "  e.g. export SECRET_KEY=\$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(32))')" >&2; \
+	  echo "  (MARKET_ENV=development make serve uses the development settings instead)" >&2; \
+	  exit 1; \
+	fi
+	MARKET_ENV=$${MARKET_ENV:-production} $(BIN)/gunicorn --config gunicorn.conf.py
+
+# Security checks (scripts/audit.sh): bandit, atheris fuzzing (FUZZ_RUNS), sqlmap against a
+# throwaway instance on loopback, schemathesis once the JSON API serves its OpenAPI document.
+audit: venv  ## security checks: bandit, fuzzing, sqlmap, schemathesis
+	bash scripts/audit.sh

@@ -1,6 +1,4 @@
 """Shenyang IP Market: the application factory."""
-import logging
-
 from flask import Flask
 
 from .config import INSTANCE, Config, config_from_env
@@ -14,17 +12,30 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.config.from_object(config)
     app.config.update(overrides)
     config.finalise(app.config)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if app.config.get("PROXY_HOPS"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    from . import logs
+    logs.init_app(app)
 
     from . import web
     web.init_app(app)
+    from .search import service as search_service
+    search_service.init_app(app)
 
+    from .api.patents import bp as api_patents_bp
+    from .api.stats import bp as api_stats_bp
     from .auth.views import bp as auth_bp
     from .centre.views import bp as centre_bp
+    from .deals.views import bp as deals_bp
+    from .discover.views import bp as search_bp
     from .listings.views import bp as listings_bp
     from .main.views import bp as main_bp
+    from .ops.views import bp as ops_bp
     from .orgs.views import bp as orgs_bp
-    for bp in (main_bp, auth_bp, orgs_bp, centre_bp, listings_bp):
+    for bp in (main_bp, auth_bp, orgs_bp, centre_bp, listings_bp, search_bp, deals_bp,
+               api_patents_bp, api_stats_bp, ops_bp):
         app.register_blueprint(bp)
 
     from .cli import register_cli

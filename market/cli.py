@@ -3,8 +3,9 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from . import demo
+from . import demo, stats_cli
 from .models import OrgKind
+from .search.cli import search_cli
 from .services import accounts
 from .services.errors import ServiceError
 from .unit_of_work import commit
@@ -41,7 +42,8 @@ def load_demo(if_empty: bool) -> None:
             click.echo("database not empty: demo data not loaded")
             return
         raise click.ClickException("the database already has organisations")
-    demo.load()
+    orgs = demo.load()
+    demo.load_listings(orgs)
     commit()
     click.echo(f"demo data loaded; every demo user's password is {demo.DEMO_PASSWORD}")
 
@@ -88,4 +90,8 @@ def import_listings(path: str, credit_code: str, skip_invalid: bool) -> None:
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    stats_cli.register(users_cli)
     app.cli.add_command(listings_cli)
+    app.cli.add_command(__import__("market.ops.backup", fromlist=["backup_cli"]).backup_cli)
+    app.cli.add_command(search_cli)
+    app.cli.add_command(__import__("market.deals.cli", fromlist=["deals_cli"]).deals_cli)

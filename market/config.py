@@ -59,12 +59,23 @@ class Config:
     PLAN_START_YEAR = int(os.environ.get("PLAN_START_YEAR", "2020"))
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET")
+    # Payments: Stripe when both keys are set, else offline bank transfer (market/payments).
+    STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE") or None  # None: Stripe's own
+    STRIPE_WEBHOOK_TOLERANCE = int(os.environ.get("STRIPE_WEBHOOK_TOLERANCE", "300"))  # seconds
+    STRIPE_MAX_NETWORK_RETRIES = int(os.environ.get("STRIPE_MAX_NETWORK_RETRIES", "2"))
+    PAYMENT_BANK_ACCOUNT_NAME = os.environ.get("PAYMENT_BANK_ACCOUNT_NAME",
+                                               "沈阳市知识产权运营服务中心（演示账户）")
+    PAYMENT_BANK_NAME = os.environ.get("PAYMENT_BANK_NAME", "中国工商银行沈阳浑南支行（演示）")
+    PAYMENT_BANK_ACCOUNT = os.environ.get("PAYMENT_BANK_ACCOUNT", "6222 0000 0000 0000 000")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "noreply@ipmarket.shenyang.example")
+
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))  # reverse proxies in front (ProxyFix)
 
     @classmethod
     def finalise(cls, config: dict) -> None:
         if not config.get("SECRET_KEY"):
             config["SECRET_KEY"] = _dev_secret_key()
+        _engine_options(config)
 
 
 class TestConfig(Config):
@@ -86,6 +97,15 @@ class ProdConfig(Config):
     def finalise(cls, config: dict) -> None:
         if not config.get("SECRET_KEY"):
             raise RuntimeError("SECRET_KEY must be set in production (environment variable).")
+        _engine_options(config)
+
+
+def _engine_options(config: dict) -> None:
+    """PostgreSQL: give up connecting after 5 s (a dead database must not hang /healthz)."""
+    if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql"):
+        options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["connect_args"] = {"connect_timeout": 5, **options.get("connect_args", {})}
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def config_from_env() -> type[Config]:

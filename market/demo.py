@@ -76,3 +76,66 @@ def load() -> dict[str, Organisation]:
                             is_org_admin=admin, membership=Membership.ACTIVE))
     db.session.flush()
     return orgs
+
+
+# Invented demo patents: (owner key, year, type digit, title, abstract, IPC, offer)
+PATENTS = [
+    ("neut", 2018, 1, "一种高强度镁合金板材的轧制方法", "本发明公开了一种高强度镁合金板材的轧制方法，通过多道次异步轧制细化晶粒，板材屈服强度提高百分之三十，适用于汽车轻量化零部件。", "C22C 23/02; B21B 1/22", "open"),
+    ("neut", 2019, 1, "基于机器视觉的带钢表面缺陷检测方法", "利用深度卷积神经网络识别带钢表面划痕、结疤和孔洞等缺陷，检测速度满足产线实时要求。", "G06T 7/00; G01N 21/89", "open_fee"),
+    ("neut", 2020, 1, "一种矿用带式输送机托辊故障监测装置", "通过振动与温度传感器在线监测托辊运行状态，提前预警轴承故障，降低停机损失。", "B65G 43/02; G01M 13/04", "licence"),
+    ("neut", 2017, 1, "一种工业机器人关节减速器的装配方法", "提出一种RV减速器关键零件的选配与装配方法，提高传动精度和寿命。", "B25J 9/10; F16H 1/32", "exclusive"),
+    ("sypu", 2018, 1, "一种具有靶向作用的抗炎脂质体及其制备方法", "所述脂质体膜中镶嵌带负电荷的两亲性分子，可靶向结肠部位，提高溃疡性结肠炎的治疗效果。", "A61K 9/127; A61P 1/00", "open_deferred"),
+    ("sypu", 2019, 1, "一种中药提取物的超临界二氧化碳萃取工艺", "采用超临界二氧化碳萃取中药有效成分，收率高、无溶剂残留。", "A61K 36/00; B01D 11/02", "licence"),
+    ("sypu", 2021, 1, "一种口腔速溶膜剂及其制备方法", "口腔速溶膜剂在舌面三十秒内崩解，适合吞咽困难的老年患者服用。", "A61K 9/70; A61K 47/38", "assignment"),
+    ("syau", 2018, 1, "一种耐盐碱水稻新品种的分子标记辅助育种方法", "利用与耐盐碱性状紧密连锁的分子标记进行辅助选择，缩短育种周期。", "A01H 1/04; C12Q 1/6895", "open"),
+    ("syau", 2020, 2, "一种玉米秸秆还田机", "秸秆粉碎与深翻同步完成，作业效率高，适用于东北黑土地保护性耕作。", "A01B 49/02; A01D 82/00", "open_fee"),
+    ("syau", 2019, 1, "一种设施蔬菜水肥一体化智能控制系统", "根据土壤湿度和作物生长阶段自动调节灌溉与施肥，节水节肥百分之二十以上。", "A01G 25/16; G05B 19/042", "licence"),
+    ("imr", 2017, 1, "一种石墨烯增强铝基复合材料及其制备方法", "通过球磨与热压烧结使石墨烯均匀分散于铝基体中，复合材料导热率和强度显著提高。", "C22C 21/00; C22C 1/05", "open_deferred"),
+    ("imr", 2019, 1, "一种高温合金涡轮叶片的单晶铸造方法", "改进选晶器结构和抽拉工艺，提高单晶叶片成品率。", "C30B 11/00; B22D 27/04", "exclusive"),
+    ("imr", 2020, 1, "一种耐腐蚀不锈钢表面纳米涂层", "在不锈钢表面制备致密纳米涂层，耐盐雾腐蚀时间超过一千小时。", "C23C 14/06; B82Y 30/00", "open"),
+    ("sia", 2018, 1, "一种水下机器人自主导航定位方法", "融合惯性导航与多普勒测速信息，实现水下机器人长时间高精度定位。", "G05D 1/10; G01C 21/16", "licence"),
+    ("sia", 2019, 1, "一种协作机器人碰撞检测方法", "基于电机电流与动力学模型的碰撞检测方法，无需额外力传感器，保障人机协作安全。", "B25J 9/16; B25J 19/06", "open_fee"),
+    ("sia", 2021, 1, "一种光伏板清洁机器人", "清洁机器人沿光伏板自主行走并干式清扫，适用于缺水地区光伏电站。", "H02S 40/10; B08B 1/00", "open"),
+    ("neut", 2022, 1, "一种锂离子电池正极材料回收方法", "从废旧锂离子电池正极材料中回收锂、钴、镍，回收率超过百分之九十五。", "H01M 10/54; C22B 7/00", "assignment"),
+    ("imr", 2016, 1, "一种生物医用可降解镁合金血管支架", "镁合金支架在体内逐步降解，避免长期异物留存。", "A61L 31/02; C22C 23/04", "licence"),
+]
+
+OFFERS = {
+    "open": {"kind": "open_licence", "upfront_mode": "waived", "royalty_bp": 300,
+             "royalty_threshold_fen": 100_000_000, "term_years": 5},
+    "open_fee": {"kind": "open_licence", "upfront_mode": "due_at_signing",
+                 "upfront_fee_fen": 2_000_000, "royalty_bp": 200, "term_years": 3},
+    "open_deferred": {"kind": "open_licence", "upfront_mode": "deferred",
+                      "upfront_fee_fen": 5_000_000, "deferral_kind": "months",
+                      "deferral_months": 12, "royalty_bp": 300,
+                      "royalty_threshold_fen": 100_000_000, "term_years": 5},
+    "licence": {"kind": "licence", "licence_kind": "non_exclusive", "upfront_mode": "deferred",
+                "upfront_fee_fen": 10_000_000, "deferral_kind": "first_sales", "royalty_bp": 400,
+                "term_years": 5},
+    "exclusive": {"kind": "licence", "licence_kind": "exclusive",
+                  "upfront_mode": "due_at_signing", "upfront_fee_fen": 50_000_000,
+                  "royalty_bp": 500, "min_annual_royalty_fen": 5_000_000, "term_years": 8},
+    "assignment": {"kind": "assignment", "asking_price_fen": 80_000_000},
+}
+
+
+def load_listings(orgs: dict[str, Organisation]) -> int:
+    """Publish the demo patents through the listings service (history, search outbox)."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from .domain.patent_numbers import check_character
+    from .services import listings
+    for seq, (key, year, type_digit, title, abstract, ipc, offer) in enumerate(PATENTS, 1):
+        owner = db.session.scalar(select(User).where(User.org == orgs[key], User.is_org_admin))
+        digits = f"{year}{type_digit}{seq + 1060000:07d}"
+        patent = listings.create_patent(owner, {
+            "application_number": f"{digits}.{check_character(digits)}", "title": title,
+            "abstract": abstract, "ipc_codes": ipc, "legal_status": "granted",
+            "filing_date": date(year, 3 + seq % 9, 1 + seq % 27),
+            "grant_date": date(year + 2, 1 + seq % 12, 10), "inventors": "王明；李华",
+            "keywords": "", "trl": str(4 + seq % 5)})
+        listings.add_offer(owner, patent, dict(OFFERS[offer]))
+        listings.publish(owner, patent)
+    return len(PATENTS)

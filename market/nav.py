@@ -6,9 +6,11 @@ from flask_login import current_user
 # (endpoint, label, who): who is "all", "user", or an organisation kind.
 NAV = [
     ("main.home", _l("Home"), "all"),
-    ("listings.browse", _l("Patents"), "all"),
+    ("search.search", _l("Find patents"), "all"),
     ("listings.mine", _l("My listings"), "licensor"),
     ("deals.mine", _l("My deals"), "user"),
+    ("payments.mine", _l("Payments"), "user"),
+    ("search.saved", _l("Saved searches"), "sme"),
     ("orgs.mine", _l("My organisation"), "user"),
     ("centre.verification_queue", _l("Verification"), "centre"),
     ("centre.indicators", _l("Indicators"), "centre"),

@@ -14,9 +14,13 @@ log = logging.getLogger("market")
 _KEY = "market.after_commit"
 
 
-def register_after_commit(app: Flask, func: Callable[[], object]) -> None:
+def register_after_commit(app: Flask, func: Callable[[], object], *, first: bool = False) -> None:
     """Run ``func`` after every successful commit of a unit of work in ``app``."""
-    app.extensions.setdefault(_KEY, []).append(func)
+    hooks = app.extensions.setdefault(_KEY, [])
+    if first:
+        hooks.insert(0, func)
+    else:
+        hooks.append(func)
 
 
 def commit() -> None:

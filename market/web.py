@@ -17,6 +17,7 @@ from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .labels import label
 from .models import User
 from .nav import nav_items
+from .ops import sqlite as sqlite_transactions
 from .services.mail import deliver_pending
 from .unit_of_work import register_after_commit
 
@@ -54,6 +55,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 def init_app(app: Flask) -> None:
     db.init_app(app)
+    sqlite_transactions.install()  # BEGIN IMMEDIATE for writers (see market/ops/sqlite.py)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"),
                      render_as_batch=True)
     csrf.init_app(app)
@@ -120,7 +122,10 @@ def _render_error(code: int, description=None):
 def _http_error(exc: HTTPException):
     if exc.code is None or exc.code < 400:
         return exc
-    return _render_error(exc.code)
+    body, code = _render_error(exc.code)
+    # keep the exception's own headers (Allow on 405, Retry-After on 429, WWW-Authenticate)
+    headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
+    return body, code, headers
 
 
 def _csrf_error(exc: CSRFError):

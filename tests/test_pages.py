@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import func, select
 
 from market.extensions import db
-from market.models import Organisation, OrgKind, User
+from market.models import Organisation, OrgKind, Patent, User
 
 pytestmark = pytest.mark.db
 
@@ -63,7 +63,7 @@ def test_money_formatted_for_locale(app):
         assert _money(123400) == "¥1,234.00"
 
 
-def test_demo_load(runner):
+def test_demo_load(app, runner):
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
     kinds = dict(db.session.execute(
@@ -73,5 +73,7 @@ def test_demo_load(runner):
     districts = db.session.scalar(select(func.count(func.distinct(Organisation.district))))
     assert districts >= 10
     assert db.session.scalar(select(func.count()).select_from(User)) == 18
+    assert db.session.scalar(select(func.count()).select_from(Patent)) >= 15
+    assert "镁合金" in app.test_client().get("/search/?q=镁合金").get_data(as_text=True)
     again = runner.invoke(args=["demo", "load", "--if-empty"])
     assert again.exit_code == 0 and "not loaded" in again.output

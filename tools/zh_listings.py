@@ -31,7 +31,7 @@ ZH = {
 'What you offer': '交易方式', 'Kind of licence': '许可类型',
 'Only for a licence on request. An open licence is always non-exclusive.': '仅适用于协商许可。开放许可一律为普通许可。',
 'Upfront fee': '首付（入门费）', 'Upfront fee amount (yuan)': '首付金额（元）', 'Deferred until': '延期至',
-'Months after signing': '签约后月数', 'Royalty (% of net sales)': '提成比例（净销售额的 %）',
+'Months after signing': '签约后月数', 'Royalty (percent of net sales)': '提成比例（占净销售额的百分比）',
 '0 for none; at most 20.': '不收提成填 0；最高 20。',
 'Royalty only on annual sales above (yuan)': '年销售额超过此数额的部分才提成（元）',
 'Leave empty for royalty on all sales.': '留空表示对全部销售额提成。',

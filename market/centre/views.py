@@ -63,3 +63,6 @@ def audit_log():
     actor_ids = {e.actor_user_id for e in page.items if e.actor_user_id}
     actors = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(actor_ids)))}
     return render_template("centre/audit.html", page=page, actors=actors)
+
+
+from . import indicators  # noqa: E402, F401  (the cockpit's views, on this blueprint)

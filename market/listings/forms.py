@@ -133,7 +133,7 @@ class OfferFieldsMixin:
         CHOOSE, *choices(["months", "first_sales"])])
     deferral_months = IntegerField(_l("Months after signing"), validators=[
         Optional(), NumberRange(min=1, max=120)])
-    royalty_bp = PercentField(_l("Royalty (% of net sales)"),
+    royalty_bp = PercentField(_l("Royalty (percent of net sales)"),
                               description=_l("0 for none; at most 20."))
     royalty_threshold_fen = YuanField(_l("Royalty only on annual sales above (yuan)"),
                                       description=_l("Leave empty for royalty on all sales."))

@@ -1,6 +1,10 @@
 """Home page."""
 from flask import Blueprint, render_template
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from ..extensions import db
+from ..models import ListingStatus, Patent
 from ..permissions import public
 from ..services import stats
 
@@ -10,4 +14,8 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @public
 def home():
-    return render_template("main/home.html", figures=stats.headline_figures())
+    latest = db.session.scalars(
+        select(Patent).where(Patent.status == ListingStatus.PUBLISHED, Patent.hidden.is_(False))
+        .options(selectinload(Patent.offers), selectinload(Patent.owner))
+        .order_by(Patent.published_at.desc(), Patent.id.desc()).limit(6)).all()
+    return render_template("main/home.html", figures=stats.headline_figures(), latest=latest)

@@ -2,6 +2,7 @@
 from .audit import AuditEvent
 from .deals import Deal, DealEvent, DealMessage, DealState, PaymentScheduleItem, ScheduleStatus
 from .ledger import LedgerEntry
+from .ledger_stats import STATS_PERIOD_INDEX, STATS_SME_INDEX  # noqa: F401
 from .listings import (
     Attachment,
     LegalStatus,
@@ -17,10 +18,15 @@ from .listings import (
 from .notifications import Notification
 from .orgs import DISTRICTS, Membership, Organisation, OrgKind, OrgStatus, SmeSize, User
 from .outbox import OutboxEmail
+from .pledges import ApiToken, PledgeDeal
+from .searches import SavedSearch, SavedSearchMatch
 
 __all__ = [
-    "Attachment", "AuditEvent", "DISTRICTS", "Deal", "DealEvent", "DealMessage", "DealState",
+    "ApiToken", "Attachment", "AuditEvent", "DISTRICTS", "Deal", "DealEvent", "DealMessage",
+    "DealState",
     "LedgerEntry", "LegalStatus", "LicenceKind", "ListingChange", "ListingStatus", "Membership",
     "Notification", "Offer", "OfferKind", "Organisation", "OrgKind", "OrgStatus", "OutboxEmail",
-    "PatentType", "Patent", "PaymentScheduleItem", "ScheduleStatus", "SearchOutbox", "SmeSize", "User",
+    "PatentType", "Patent", "PaymentScheduleItem",
+    "PledgeDeal",
+    "SavedSearch", "SavedSearchMatch", "ScheduleStatus", "SearchOutbox", "SmeSize", "User",
 ]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from ..domain.money import InvalidAmount, parse_yuan
 from ..extensions import db
@@ -127,7 +127,12 @@ def read_table(filename: str, data: bytes) -> list[list[str]]:
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         except csv.Error:
             dialect = csv.excel
-        return [row for row in csv.reader(io.StringIO(text), dialect)]
+        try:
+            return list(csv.reader(io.StringIO(text, newline=""), dialect))
+        except csv.Error as exc:
+            raise ImportFileError(_l("The CSV file is malformed (%(problem)s). Save it again "
+                                     "from Excel, or upload an .xlsx file.", problem=str(exc)),
+                                  field="file") from exc
     raise ImportFileError(_l("Upload a .csv or .xlsx file."), field="file")
 
 
@@ -310,26 +315,34 @@ def _check_duplicates(results: list[RowResult], org_id: int) -> None:
             result.errors.insert(0, listings.duplicate_number_error_for(owners[number], org_id))
 
 
-def import_rows(user: User, rows: list[RowResult]) -> list[Patent]:
-    """Create the listings of checked good rows in the current transaction.
+def import_rows(user: User, rows: list[RowResult]) -> list[int]:
+    """Create the listings of checked good rows in the current transaction; return their ids.
 
-    The rows come from ``preview`` for this organisation; a number listed by someone else
-    in the meantime makes the flush fail on the unique constraint (the caller rolls back).
+    The rows come from ``preview`` for this organisation. Bulk INSERTs (a portfolio can hold
+    thousands of patents); a number listed by someone else in the meantime makes the insert
+    fail on the unique constraint (the caller rolls back: nothing is imported).
     """
     listings.require_licensor(user)
+    if not rows:
+        return []
     now = utcnow()
-    patents = []
-    for result in rows:
-        patent = Patent(owner_org_id=user.org_id, status=ListingStatus.DRAFT, **result.patent)
-        if result.offer:
-            patent.offers.append(Offer(active=True, **result.offer))
-        if result.publish:
-            patent.status, patent.published_at = ListingStatus.PUBLISHED, now
-        patents.append(patent)
-    db.session.add_all(patents)
-    db.session.flush()
-    listings.log_bulk(user, patents)
-    return patents
+    values = [{**result.patent, "owner_org_id": user.org_id,
+               "status": ListingStatus.PUBLISHED if result.publish else ListingStatus.DRAFT,
+               "published_at": now if result.publish else None} for result in rows]
+    db.session.execute(insert(Patent), values)  # executemany; RETURNING is slow in bulk
+    numbers = [v["application_number"] for v in values]
+    id_of = {}
+    for start in range(0, len(numbers), 500):
+        id_of.update(db.session.execute(
+            select(Patent.application_number, Patent.id)
+            .where(Patent.application_number.in_(numbers[start:start + 500]))).all())
+    ids = [id_of[number] for number in numbers]
+    offers = [{**result.offer, "patent_id": patent_id, "active": True}
+              for result, patent_id in zip(rows, ids, strict=True) if result.offer]
+    if offers:
+        db.session.execute(insert(Offer), offers)
+    listings.log_bulk(user, ids)
+    return ids
 
 
 def template_rows() -> list[list[str]]:

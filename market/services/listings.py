@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, insert, select
 
 from ..domain.ipc import INDUSTRIES, InvalidIPC, industry_for_ipc, parse_ipc_list
 from ..domain.patent_numbers import (
@@ -459,12 +459,16 @@ def withdraw(user: User, patent: Patent) -> None:
     touch_search(patent)
 
 
-def log_bulk(user: User, patents: list[Patent]) -> None:
-    """History and search-outbox rows for listings created by an import (after a flush)."""
-    db.session.add_all(ListingChange(patent_id=p.id, user_id=user.id, action="imported",
-                                     before={}, after={"status": p.status.value})
-                       for p in patents)
-    db.session.add_all(SearchOutbox(patent_id=p.id) for p in patents)
+def log_bulk(user: User, patent_ids: list[int]) -> None:
+    """History and search-outbox rows for listings created by an import."""
+    if not patent_ids:
+        return
+    now = utcnow()
+    db.session.execute(insert(ListingChange), [
+        {"patent_id": i, "user_id": user.id, "action": "imported", "before": {}, "after": {},
+         "at": now} for i in patent_ids])
+    db.session.execute(insert(SearchOutbox), [{"patent_id": i, "created_at": now}
+                                              for i in patent_ids])
 
 
 def record_view(patent: Patent) -> None:

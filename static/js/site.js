@@ -79,3 +79,13 @@
     xhr.send(new FormData(form));
   });
 })();
+
+// Sort selects submit on change; their Apply button is for no-JS users.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-autosubmit]").forEach(function (select) {
+    var button = select.form && select.form.querySelector(".js-hide");
+    if (button) { button.hidden = true; }
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+})();

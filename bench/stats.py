@@ -1,0 +1,204 @@
+"""Indicators on a synthetic ledger of 1,000,000 rows over 5 years (SQLite file).
+
+Prints one JSON line:
+  indicators_ms   median of 5 runs of services.stats.indicators() for the last year
+                  (the whole page payload: growth, breakdowns, SMEs, monthly, top patents)
+  sql_floor_ms    the fastest of 5 runs of ONE hand-written SQL statement computing the same
+                  ledger aggregates (UNION ALL of the GROUP BYs) on the raw sqlite3 connection:
+                  the cost of the scans the figures need, without Python or SQLAlchemy
+  single_scan_ms  the fastest run of the simplest aggregate over the year (one GROUP BY kind)
+  ratio           indicators_ms / sql_floor_ms
+
+Usage: python bench/stats.py [--rows N] [--db PATH] [--keep]
+"""
+import argparse
+import json
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from market import create_app  # noqa: E402
+from market.config import TestConfig  # noqa: E402
+from market.extensions import db  # noqa: E402
+from market.services import stats  # noqa: E402
+
+YEARS = (2020, 2021, 2022, 2023, 2024)
+INDUSTRIES = ("high_end_equipment", "new_materials", "biomedicine", "electronic_information",
+              "modern_agriculture", "energy_environment", "other")
+DISTRICTS = ("和平区", "沈河区", "大东区", "皇姑区", "铁西区", "苏家屯区", "浑南区", "沈北新区",
+             "于洪区", "辽中区", "新民市", "康平县", "法库县")
+N_LICENSORS, N_SMES, N_OTHERS, N_PATENTS = 12, 5000, 300, 20000
+NOW = "2025-01-01 00:00:00.000000"
+
+
+def fill(path: Path, rows: int, rnd: random.Random) -> None:
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=OFF")
+    conn.execute("PRAGMA synchronous=OFF")
+    orgs = []
+    for i in range(N_LICENSORS + N_SMES + N_OTHERS):
+        kind = ("university" if i % 3 else "institute") if i < N_LICENSORS else \
+            ("sme" if i < N_LICENSORS + N_SMES else "university")
+        orgs.append((i + 1, kind, f"机构{i}", f"CODE{i:014d}", rnd.choice(DISTRICTS), "地址", "联系人",
+                     "024", "a@b.cn", "small" if kind == "sme" else None, "verified", NOW))
+    conn.executemany(
+        "INSERT INTO organisation (id, kind, name, credit_code, district, address, contact_name,"
+        " contact_phone, contact_email, sme_size, status, created_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", orgs)
+    conn.executemany(
+        "INSERT INTO patent (id, owner_org_id, application_number, title, abstract, claims,"
+        " ipc_codes, patent_type, legal_status, filing_date, expiry_date, inventors, industry,"
+        " industry_overridden, keywords, status, hidden, view_count, created_at, updated_at,"
+        " published_at) VALUES (?,?,?,?,'','','[]','invention','granted','2019-01-01',"
+        " '2039-01-01','',?,0,'','published',0,?,?,?,?)",
+        [(p, rnd.randint(1, N_LICENSORS), f"2019{p:08d}.1", f"专利{p}", rnd.choice(INDUSTRIES),
+          rnd.randint(0, 5000), NOW, NOW, NOW) for p in range(1, N_PATENTS + 1)])
+    conn.executemany(
+        "INSERT INTO offer (id, patent_id, kind, active, currency, upfront_fee_fen, upfront_mode,"
+        " royalty_bp, royalty_threshold_fen, min_annual_royalty_fen, term_years, territory,"
+        " field_of_use, created_at, updated_at) VALUES (?,?,'licence',1,'CNY',0,"
+        " 'due_at_signing',0,0,0,1,'中国','',?,?)",
+        [(p, p, NOW, NOW) for p in range(1, N_PATENTS + 1)])
+    start, span = date(YEARS[0], 1, 1), (date(YEARS[-1], 12, 31) - date(YEARS[0], 1, 1)).days
+    conclusions = int(rows / 1.02)
+    days = sorted(rnd.randrange(span + 1) for _ in range(conclusions))
+    deals, ledger, reversals = [], [], []
+    for deal_id, offset in enumerate(days, start=1):
+        patent = rnd.randint(1, N_PATENTS)
+        licensor = rnd.randint(1, N_LICENSORS)
+        licensee = rnd.randint(N_LICENSORS + 1, len(orgs))
+        is_sme = licensee <= N_LICENSORS + N_SMES
+        kind = "assignment" if rnd.random() < 0.15 else "licence"
+        lk = None if kind == "assignment" else rnd.choice(("exclusive", "sole", "non_exclusive",
+                                                           "non_exclusive"))
+        open_l, fast = int(lk == "non_exclusive" and rnd.random() < 0.5), int(rnd.random() < 0.3)
+        value = rnd.choice((0, 10_000_00, 50_000_00, 200_000_00, 1_000_000_00))
+        on = start + timedelta(days=offset)
+        d2c = rnd.randint(1, 90)
+        # exclusive/sole deals are stored as expired: one in force per patent (unique index)
+        state = "expired" if lk in ("exclusive", "sole") else "concluded"
+        deals.append((deal_id, patent, patent, "licence" if kind == "licence" else "assignment",
+                       lk, licensor, licensee, state, f"C{deal_id}", NOW, NOW))
+        row = [deal_id, "conclusion", None, 1, f"C{deal_id}", on.isoformat(), kind, lk, open_l,
+               fast, value, licensor, "university", licensee, "sme" if is_sme else "university",
+               int(is_sme), 1, rnd.choice(INDUSTRIES), rnd.choice(DISTRICTS), f"[{patent}]", d2c]
+        ledger.append(row)
+        if len(reversals) + conclusions < rows and rnd.random() < 0.02:
+            later = min(on + timedelta(days=rnd.randint(1, 60)), date(YEARS[-1], 12, 31))
+            reversals.append([deal_id, "reversal", deal_id, -1, f"C{deal_id}", later.isoformat(),
+                              kind, lk, open_l, fast, -value, *row[11:]])
+    conn.executemany(
+        "INSERT INTO deal (id, patent_id, offer_id, kind, licence_kind, licensor_org_id,"
+        " licensee_org_id, state, currency, upfront_fee_fen, upfront_mode, royalty_bp,"
+        " royalty_threshold_fen, min_annual_royalty_fen, term_years, territory, field_of_use,"
+        " proposed_by, licensee_details, contract_number, created_at, state_changed_at, version)"
+        " VALUES (?,?,?,?,?,?,?,?,'CNY',0,'due_at_signing',0,0,0,1,'中国',"
+        " '','licensee','{}',?,?,?,1)", deals)
+    # append-only: rows arrive in booking order, reversals interleaved at their own dates
+    ordered = sorted([*ledger, *reversals], key=lambda r: r[5])
+    conn.executemany(
+        "INSERT INTO ledger_entry (deal_id, entry, reverses_id, sign, contract_number,"
+        " concluded_on, kind, licence_kind, open_licence, fast_licence, contract_value_fen,"
+        " licensor_org_id, licensor_kind, licensee_org_id, licensee_kind, licensee_is_sme,"
+        " licensor_is_university, industry, district, patent_ids, days_to_conclusion, currency,"
+        " patent_count, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'CNY',1,"
+        f" '{NOW}')", ordered)
+    conn.executemany(
+        "INSERT INTO pledge_deal (pledgor_name, bank, application_numbers, patent_count,"
+        " amount_fen, currency, pledged_on, source, created_at)"
+        " VALUES ('某公司','盛京银行','[]',1,?,'CNY',?,'csv',?)",
+        [(rnd.randint(1, 500) * 1_000_000, date(rnd.choice(YEARS), rnd.randint(1, 12),
+                                                rnd.randint(1, 28)).isoformat(), NOW)
+         for _ in range(2000)])
+    conn.commit()
+    conn.execute("ANALYZE")
+    conn.close()
+
+
+# The same ledger aggregates as the payload, written by hand in their fastest form found
+# (grouping in index order, one scan for the breakdowns, "+concluded_on" for the SME count).
+FLOOR_SQL = """
+SELECT 'cube', concluded_on, kind, licence_kind, open_licence, fast_licence, NULL, SUM(sign),
+  SUM(contract_value_fen),
+  SUM(CASE WHEN days_to_conclusion IS NOT NULL THEN sign * days_to_conclusion ELSE 0 END),
+  SUM(CASE WHEN days_to_conclusion IS NOT NULL THEN sign ELSE 0 END)
+FROM ledger_entry WHERE concluded_on BETWEEN :prev AND :end
+GROUP BY concluded_on, kind, licence_kind, open_licence, fast_licence
+UNION ALL
+SELECT 'breakdown', industry, district, licensor_is_university, licensor_org_id, kind, NULL,
+  SUM(sign), SUM(contract_value_fen), NULL, NULL
+FROM ledger_entry WHERE concluded_on BETWEEN :start AND :end
+GROUP BY industry, district, licensor_is_university, licensor_org_id, kind
+UNION ALL
+SELECT 'smes', SUM(plan > 0), SUM(cur > 0), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM (
+  SELECT SUM(sign) AS plan, SUM(CASE WHEN +concluded_on >= :start THEN sign ELSE 0 END) AS cur
+  FROM ledger_entry WHERE licensee_is_sme = 1 AND licensor_is_university = 1
+    AND +concluded_on BETWEEN :plan AND :end GROUP BY licensee_org_id)
+"""
+SINGLE_SQL = ("SELECT kind, SUM(sign), SUM(contract_value_fen) FROM ledger_entry"
+              " WHERE concluded_on BETWEEN :start AND :end GROUP BY kind")
+
+
+def best_ms(fn, runs=5):
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--db", type=Path)
+    parser.add_argument("--keep", action="store_true", help="reuse --db if it exists")
+    args = parser.parse_args()
+    folder = tempfile.TemporaryDirectory()
+    path = args.db or Path(folder.name) / "bench.sqlite"
+    t0 = time.perf_counter()
+    if not (args.keep and path.exists()):
+        path.unlink(missing_ok=True)
+        fill(path, args.rows, random.Random(7))
+    fill_s = time.perf_counter() - t0
+    year = YEARS[-1]
+    params = {"start": f"{year}-01-01", "end": f"{year}-12-31", "prev": f"{year - 1}-01-01",
+              "plan": f"{YEARS[0]}-01-01"}
+    raw = sqlite3.connect(path)
+    floor_rows = raw.execute(FLOOR_SQL, params).fetchall()  # also warms the page cache
+    floor_total = sum(r[7] for r in floor_rows if r[0] == "cube" and r[1] >= params["start"])
+    floor = best_ms(lambda: raw.execute(FLOOR_SQL, params).fetchall())
+    single = best_ms(lambda: raw.execute(SINGLE_SQL, params).fetchall())
+    raw.close()
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
+    with app.app_context():
+        def payload():
+            result = stats.indicators(stats.Period.for_year(year), plan_start_year=YEARS[0])
+            db.session.remove()
+            return result
+        check = payload()
+        page = best_ms(payload)
+        db.engine.dispose()
+    rows = sqlite3.connect(path).execute("SELECT COUNT(*) FROM ledger_entry").fetchone()[0]
+    median = statistics.median(page)
+    print(json.dumps({
+        "rows": rows, "year": year, "indicators_ms": round(median, 1),
+        "indicators_best_ms": round(min(page), 1), "sql_floor_ms": round(min(floor), 1),
+        "single_scan_ms": round(min(single), 1), "ratio": round(median / min(floor), 2),
+        "deals_in_year": check["deals"]["total"],
+        "consistent": floor_total == check["deals"]["total"], "fill_s": round(fill_s, 1)}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,36 @@
+"""gunicorn settings, all from the environment (``make serve`` uses this file).
+
+BIND (default 127.0.0.1:${PORT:-8000}), WEB_CONCURRENCY (workers; default 2 x cores + 1),
+GUNICORN_THREADS (1), GUNICORN_TIMEOUT (30 s), GUNICORN_GRACEFUL_TIMEOUT (30 s),
+GUNICORN_KEEPALIVE (5 s), FORWARDED_ALLOW_IPS (127.0.0.1: the reverse proxy's address),
+ACCESS_LOG ("-" = stdout), LOG_LEVEL (info).
+"""
+import multiprocessing
+import os
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+wsgi_app = "wsgi:app"
+bind = os.environ.get("BIND") or f"127.0.0.1:{os.environ.get('PORT') or '8000'}"
+workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
+threads = _int("GUNICORN_THREADS", 1)
+timeout = _int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# only the proxy in front may set X-Forwarded-Proto (https) for url_for and secure cookies
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+accesslog = os.environ.get("ACCESS_LOG", "-")
+errorlog = "-"
+# one JSON object per line, like the app's own log lines; the request id is the one the
+# app sent back in X-Request-ID
+access_log_format = (
+    '{"time": "%(t)s", "logger": "gunicorn.access", "remote_addr": "%(h)s", '
+    '"method": "%(m)s", "path": "%(U)s", "query": "%(q)s", "status": %(s)s, '
+    '"bytes": "%(B)s", "duration_ms": %(M)s, "request_id": "%({x-request-id}o)s", '
+    '"user_agent": "%(a)s"}'
+)

@@ -1,0 +1,93 @@
+"""The public JSON API over listings: the same search as the search page, and one listing.
+
+Documented by the OpenAPI 3 document at /api/v1/openapi.json. Rate-limited per client.
+"""
+from flask import Blueprint, abort, current_app, jsonify, request, url_for
+
+from ..discover import queries
+from ..extensions import csrf, db, limiter
+from ..models import Patent
+from ..permissions import public
+from ..services.listings import summaries
+from .openapi import openapi_document
+
+bp = Blueprint("api_patents", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+
+def _api_limit():
+    return current_app.config.get("API_RATE_LIMIT", "120 per minute")
+
+
+limiter.limit(_api_limit)(bp)
+
+
+def offer_json(offer) -> dict:
+    zh, en = summaries(offer)
+    return {"id": offer.id, "kind": str(offer.kind),
+            "licence_kind": str(offer.licence_kind) if offer.licence_kind else None,
+            "currency": offer.currency, "upfront_fee_fen": offer.upfront_fee_fen,
+            "upfront_mode": offer.upfront_mode, "deferral_kind": offer.deferral_kind,
+            "deferral_months": offer.deferral_months, "royalty_bp": offer.royalty_bp,
+            "royalty_threshold_fen": offer.royalty_threshold_fen,
+            "min_annual_royalty_fen": offer.min_annual_royalty_fen,
+            "term_years": offer.term_years, "territory": offer.territory,
+            "field_of_use": offer.field_of_use, "asking_price_fen": offer.asking_price_fen,
+            "summary_zh": zh, "summary_en": en}
+
+
+def patent_json(patent: Patent, *, full: bool = False) -> dict:
+    data = {
+        "id": patent.id, "title": patent.title, "patent_number": patent.patent_number,
+        "application_number": patent.application_number,
+        "publication_number": patent.publication_number, "grant_number": patent.grant_number,
+        "patent_type": str(patent.patent_type), "legal_status": str(patent.legal_status),
+        "industry": patent.industry, "ipc_codes": list(patent.ipc_codes or []),
+        "owner": {"id": patent.owner_org_id, "name": patent.owner.name,
+                  "district": patent.owner.district},
+        "filing_date": patent.filing_date.isoformat(),
+        "grant_date": patent.grant_date.isoformat() if patent.grant_date else None,
+        "expiry_date": patent.expiry_date.isoformat(),
+        "offers": [offer_json(o) for o in patent.active_offers],
+        "url": url_for("listings.detail", patent_id=patent.id, _external=True),
+    }
+    if full:
+        data.update(abstract=patent.abstract, claims=patent.claims, inventors=patent.inventors,
+                    keywords=patent.keywords, trl=patent.trl,
+                    published_at=patent.published_at.isoformat() if patent.published_at else None)
+    return data
+
+
+@bp.get("/patents")
+@public
+def search_patents():
+    try:
+        search_request = queries.SearchRequest.from_args(request.args, strict=True)
+    except ValueError as exc:
+        return {"error": "bad request", "detail": str(exc)}, 400
+    result, hits = queries.run(search_request)
+    return jsonify({
+        "query": search_request.q, "filters": search_request.filters,
+        "sort": search_request.sort, "page": search_request.page,
+        "per_page": queries.PER_PAGE, "total": result.total, "pages": result.pages,
+        "exact_match_id": int(result.exact_match_id) if result.exact_match_id else None,
+        "index_status": result.error or "ok",
+        "results": [{**patent_json(patent), "score": hit.score, "highlight_title": hit.title,
+                     "highlight_snippet": hit.snippet} for hit, patent in hits],
+        "facets": result.facets,
+    })
+
+
+@bp.get("/patents/<int:patent_id>")
+@public
+def get_patent(patent_id: int):
+    patent = db.session.get(Patent, patent_id)
+    if patent is None or not patent.is_public:
+        abort(404)
+    return jsonify(patent_json(patent, full=True))
+
+
+@bp.get("/openapi.json")
+@public
+def openapi():
+    return jsonify(openapi_document(request.host_url.rstrip("/")))

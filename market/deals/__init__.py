@@ -1,0 +1,1 @@
+"""Deal pages: taking an open licence, requests and negotiation, contracts, the inbox."""

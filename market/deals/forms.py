@@ -1,0 +1,86 @@
+"""Forms of the deal pages. Field names match the services', so a refusal lands on its field."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from ..auth.forms import CHOOSE, strip
+from ..listings.forms import PercentField, YuanField, choices
+
+
+class TakeOpenForm(FlaskForm):
+    legal_name = StringField(_l("Legal name of your company"), filters=[strip],
+                             validators=[InputRequired(), Length(max=200)])
+    credit_code = StringField(_l("Unified social credit code"), filters=[strip],
+                              validators=[InputRequired(), Length(max=18)])
+    address = StringField(_l("Registered address"), filters=[strip],
+                          validators=[InputRequired(), Length(max=300)])
+    field_of_use = StringField(_l("Where you will use the patent"), filters=[strip],
+                               validators=[InputRequired(), Length(max=200)],
+                               description=_l("The product or process, e.g. lithium battery anodes."))
+    expected_start = DateField(_l("Expected start of use"), validators=[Optional()])
+    confirm = BooleanField(_l("I have read the published terms and accept them on behalf of my "
+                              "company."), validators=[InputRequired(
+                                  _l("Confirm that you accept the terms."))])
+
+    def details(self) -> dict:
+        return {name: getattr(self, name).data for name in
+                ("legal_name", "credit_code", "address", "field_of_use", "expected_start")}
+
+
+class TermsForm(FlaskForm):
+    """Proposed terms (a request or a counter-offer) and a message."""
+
+    licence_kind = SelectField(_l("Kind of licence"), validators=[Optional()], choices=[
+        CHOOSE, *choices(["non_exclusive", "sole", "exclusive"])])
+    upfront_mode = SelectField(_l("Upfront fee"), validators=[Optional()], choices=[
+        *choices(["waived", "due_at_signing", "deferred"])])
+    upfront_fee_fen = YuanField(_l("Upfront fee amount (yuan)"))
+    deferral_kind = SelectField(_l("Deferred until"), validators=[Optional()], choices=[
+        CHOOSE, *choices(["months", "first_sales"])])
+    deferral_months = IntegerField(_l("Months after signing"), validators=[
+        Optional(), NumberRange(min=1, max=120)])
+    royalty_bp = PercentField(_l("Royalty (percent of net sales)"))
+    royalty_threshold_fen = YuanField(_l("Royalty only on annual sales above (yuan)"))
+    min_annual_royalty_fen = YuanField(_l("Minimum annual royalty (yuan)"))
+    term_years = IntegerField(_l("Term (years)"), validators=[Optional(), NumberRange(min=0, max=30)])
+    territory = StringField(_l("Territory"), filters=[strip], validators=[Length(max=100)])
+    field_of_use = StringField(_l("Field of use"), filters=[strip], validators=[Length(max=200)])
+    price_fen = YuanField(_l("Price you propose (yuan)"), blank=None)
+    message = TextAreaField(_l("Message"), filters=[strip], validators=[Length(max=5000)])
+
+    NAMES = ("licence_kind", "upfront_mode", "upfront_fee_fen", "deferral_kind",
+             "deferral_months", "royalty_bp", "royalty_threshold_fen", "min_annual_royalty_fen",
+             "term_years", "territory", "field_of_use", "price_fen")
+
+    def fill(self, source, licence_kind) -> None:
+        """Start from the terms of an offer or a deal."""
+        for name in self.NAMES[1:-1]:
+            getattr(self, name).data = getattr(source, name)
+        self.licence_kind.data = licence_kind.value if licence_kind else ""
+        self.price_fen.data = getattr(source, "price_fen", None) or getattr(
+            source, "asking_price_fen", None)
+
+    def proposal(self) -> dict:
+        values = {name: getattr(self, name).data for name in self.NAMES}
+        values["deferral_kind"] = values["deferral_kind"] or None
+        return values
+
+
+class DeclineForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), filters=[strip],
+                           validators=[InputRequired(), Length(max=1000)])
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField(_l("Message"), filters=[strip],
+                         validators=[InputRequired(), Length(max=5000)])
+
+
+class RecordForm(FlaskForm):
+    record_number = StringField(_l("CNIPA record number"), filters=[strip],
+                                validators=[InputRequired(), Length(max=60)])
+
+
+class ActionForm(FlaskForm):
+    """A button that posts (CSRF only)."""

@@ -1,0 +1,260 @@
+"""Deal pages. Views are thin: parse the form, check access, call one service, commit."""
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from ..extensions import db
+from ..forms_util import show_service_error
+from ..models import Deal, DealState, Offer, OfferKind, OrgKind
+from ..permissions import login_required, role_required
+from ..services import contracts, deal_events, deals, notifications, recording
+from ..services.errors import NotFound, ServiceError
+from ..unit_of_work import commit
+from .forms import ActionForm, DeclineForm, MessageForm, RecordForm, TakeOpenForm, TermsForm
+
+bp = Blueprint("deals", __name__, url_prefix="/deals")
+sme_required = role_required(OrgKind.SME)
+party_required = role_required(OrgKind.SME, OrgKind.UNIVERSITY, OrgKind.INSTITUTE, OrgKind.CENTRE)
+
+
+@bp.app_context_processor
+def _inbox_helpers():
+    def inbox_unread() -> int:
+        if not current_user.is_authenticated:
+            return 0
+        return notifications.unread_count(current_user)
+    return {"inbox_unread": inbox_unread}
+
+
+def _deal_or_404(deal_id: int) -> Deal:
+    """The deal if the current user is a party or the centre; 404 for everyone else."""
+    deal = db.get_or_404(Deal, deal_id)
+    if deals.role_of(deal, current_user) is None:
+        abort(404)
+    return deal
+
+
+def _offer_or_404(offer_id: int, kinds) -> Offer:
+    offer = db.get_or_404(Offer, offer_id)
+    if offer.kind not in kinds or not offer.active or not offer.patent.is_public:
+        abort(404)
+    return offer
+
+
+def _refused(exc: ServiceError, deal_id: int):
+    db.session.rollback()
+    if isinstance(exc, NotFound):
+        abort(404)
+    flash(str(exc.message), "error")
+    return redirect(url_for("deals.detail", deal_id=deal_id))
+
+
+@bp.route("/")
+@login_required
+def mine():
+    state = request.args.get("state", "")
+    org_id = current_user.org_id
+    query = select(Deal).where(or_(Deal.licensee_org_id == org_id, Deal.licensor_org_id == org_id))
+    if state in set(DealState):
+        query = query.where(Deal.state == state)
+    page = db.paginate(query.order_by(Deal.state_changed_at.desc(), Deal.id.desc()),
+                       page=request.args.get("page", 1, type=int), per_page=30, error_out=False)
+    return render_template("deals/mine.html", page=page, state=state, states=list(DealState),
+                           labels=deal_events)
+
+
+@bp.route("/<int:deal_id>")
+@login_required
+def detail(deal_id: int):
+    deal = _deal_or_404(deal_id)
+    decline_form, counter_form = DeclineForm(), TermsForm()
+    counter_form.fill(deal, deal.licence_kind)
+    return render_template(
+        "deals/detail.html", deal=deal, role=deals.role_of(deal, current_user),
+        actions=deals.allowed_actions(deal, current_user), summaries=contracts.summaries(deal),
+        checklist=recording.checklist(deal), labels=deal_events, action_form=ActionForm(),
+        decline_form=decline_form, message_form=MessageForm(), record_form=RecordForm(),
+        counter_form=counter_form)
+
+
+@bp.route("/take/<int:offer_id>", methods=["GET", "POST"])
+@sme_required
+def take_open(offer_id: int):
+    offer = _offer_or_404(offer_id, (OfferKind.OPEN_LICENCE,))
+    form = TakeOpenForm()
+    if request.method == "GET":
+        org = current_user.org
+        form.legal_name.data, form.credit_code.data = org.name, org.credit_code
+        form.address.data = org.address
+    if form.validate_on_submit():
+        try:
+            deal = deals.take_open(current_user, offer, form.details())
+        except ServiceError as exc:
+            db.session.rollback()
+            show_service_error(form, exc)
+        else:
+            commit()
+            flash(_("Your written notice has been sent to the patentee. The licence is concluded.")
+                  if deal.state == DealState.CONCLUDED else
+                  _("Your written notice has been sent. The licence is concluded once the upfront "
+                    "fee is paid."), "success")
+            return redirect(url_for("deals.detail", deal_id=deal.id))
+    return render_template("deals/take_open.html", form=form, offer=offer, patent=offer.patent,
+                           summaries=contracts.summaries(_OfferTerms(offer))), \
+        422 if form.errors else 200
+
+
+class _OfferTerms:
+    """An offer seen as the deal it would make (for the summaries)."""
+
+    def __init__(self, offer: Offer):
+        self._offer = offer
+        self.kind, self.price_fen = offer.kind, offer.asking_price_fen
+
+    def terms(self):
+        return self._offer.terms()
+
+
+@bp.route("/request/<int:offer_id>", methods=["GET", "POST"], endpoint="request")
+@sme_required
+def request_licence(offer_id: int):
+    offer = _offer_or_404(offer_id, (OfferKind.LICENCE, OfferKind.ASSIGNMENT))
+    form = TermsForm()
+    if request.method == "GET":
+        form.fill(offer, offer.licence_kind)
+    if form.validate_on_submit():
+        try:
+            deal = deals.request_deal(current_user, offer, form.proposal(), form.message.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            for error in getattr(exc, "errors", None) or [exc]:
+                show_service_error(form, error)
+        else:
+            commit()
+            flash(_("Your request has been sent. The patentee has 14 days to answer."), "success")
+            return redirect(url_for("deals.detail", deal_id=deal.id))
+    return render_template("deals/request.html", form=form, offer=offer, patent=offer.patent), \
+        422 if form.errors else 200
+
+
+@bp.route("/<int:deal_id>/counter", methods=["GET", "POST"])
+@party_required
+def counter(deal_id: int):
+    deal = _deal_or_404(deal_id)
+    if "counter" not in deals.allowed_actions(deal, current_user):
+        flash(_("A counter-offer is not possible now."), "error")
+        return redirect(url_for("deals.detail", deal_id=deal.id))
+    form = TermsForm()
+    if request.method == "GET":
+        form.fill(deal, deal.licence_kind)
+    if form.validate_on_submit():
+        try:
+            deals.counter(deal, current_user, form.proposal(), form.message.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            if isinstance(exc, deals.TermsRejected):
+                for error in exc.errors:
+                    show_service_error(form, error)
+            else:
+                return _refused(exc, deal_id)
+        else:
+            commit()
+            flash(_("Your counter-offer has been sent."), "success")
+            return redirect(url_for("deals.detail", deal_id=deal.id))
+    return render_template("deals/counter.html", form=form, deal=deal, patent=deal.patent), \
+        422 if form.errors else 200
+
+
+def _act(deal_id: int, service, success: str, *args):
+    deal = _deal_or_404(deal_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        service(deal, current_user, *args)
+    except ServiceError as exc:
+        return _refused(exc, deal_id)
+    commit()
+    flash(success, "success")
+    return redirect(url_for("deals.detail", deal_id=deal_id))
+
+
+@bp.post("/<int:deal_id>/accept")
+@party_required
+def accept(deal_id: int):
+    return _act(deal_id, deals.accept, _("You accepted the terms."))
+
+
+@bp.post("/<int:deal_id>/withdraw")
+@party_required
+def withdraw(deal_id: int):
+    return _act(deal_id, deals.withdraw, _("Withdrawn."))
+
+
+@bp.post("/<int:deal_id>/decline")
+@party_required
+def decline(deal_id: int):
+    form = DeclineForm()
+    _deal_or_404(deal_id)
+    if not form.validate_on_submit():
+        flash(_("Say why you decline."), "error")
+        return redirect(url_for("deals.detail", deal_id=deal_id))
+    return _act(deal_id, deals.decline, _("Declined."), form.reason.data)
+
+
+@bp.post("/<int:deal_id>/cancel")
+@party_required
+def cancel(deal_id: int):
+    return _act(deal_id, deals.cancel, _("The deal has been cancelled."),
+                request.form.get("reason", ""))
+
+
+@bp.post("/<int:deal_id>/messages")
+@party_required
+def message(deal_id: int):
+    form = MessageForm()
+    _deal_or_404(deal_id)
+    if not form.validate_on_submit():
+        flash(_("Write a message."), "error")
+        return redirect(url_for("deals.detail", deal_id=deal_id))
+    return _act(deal_id, deals.post_message, _("Message sent."), form.body.data)
+
+
+@bp.post("/<int:deal_id>/recorded")
+@party_required
+def record(deal_id: int):
+    form = RecordForm()
+    _deal_or_404(deal_id)
+    if not form.validate_on_submit():
+        flash(_("Enter the CNIPA record number."), "error")
+        return redirect(url_for("deals.detail", deal_id=deal_id))
+    return _act(deal_id, deals.mark_recorded, _("The recording has been noted."),
+                form.record_number.data)
+
+
+@bp.route("/<int:deal_id>/contract.pdf")
+@login_required
+def contract_pdf(deal_id: int):
+    deal = _deal_or_404(deal_id)
+    if deal.contract_number is None:
+        abort(404)
+    return Response(contracts.contract_pdf(deal), mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{deal.contract_number}.pdf"',
+        "Cache-Control": "private, no-store"})
+
+
+@bp.route("/inbox")
+@login_required
+def inbox():
+    return render_template("deals/inbox.html", items=notifications.inbox(current_user),
+                           action_form=ActionForm())
+
+
+@bp.post("/inbox/read")
+@login_required
+def inbox_read():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    notifications.mark_all_read(current_user)
+    commit()
+    return redirect(url_for("deals.inbox"))

@@ -1,0 +1,85 @@
+"""Reading a search from request arguments, shared by the search page and the JSON API,
+so both run exactly the same search."""
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import Patent
+
+FILTER_KEYS = ("industry", "patent_type", "offer_kinds", "open_licence", "fee", "owner_id",
+               "district", "legal_status", "ipc")
+SORTS = ("relevance", "newest", "fee")
+PER_PAGE = 10
+MAX_QUERY = 200
+
+
+@dataclass
+class SearchRequest:
+    q: str = ""
+    filters: dict = field(default_factory=dict)
+    sort: str = "relevance"
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args, *, strict: bool = False) -> "SearchRequest":
+        """Read q, filters, sort and page. ``strict`` (the API): a bad sort or page raises
+        ValueError instead of falling back to the default."""
+        if strict:
+            if args.get("sort", "relevance") not in SORTS:
+                raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+            page = args.get("page", "1")
+            if not page.isdigit() or not 1 <= int(page) <= 1000:
+                raise ValueError("page must be a whole number from 1 to 1000")
+            if len(args.get("q", "")) > MAX_QUERY:
+                raise ValueError(f"q is longer than {MAX_QUERY} characters")
+        filters = {}
+        for key in FILTER_KEYS:
+            values = [v.strip()[:100] for v in args.getlist(key) if v.strip()]
+            if values:
+                filters[key] = values if len(values) > 1 else values[0]
+        sort = args.get("sort", "relevance")
+        try:
+            page = max(1, min(int(args.get("page", 1)), 1000))
+        except ValueError:
+            page = 1
+        return cls(q=(args.get("q") or "").strip()[:MAX_QUERY], filters=filters,
+                   sort=sort if sort in SORTS else "relevance", page=page)
+
+    def args(self, **changes) -> dict:
+        """Query-string arguments for a link to this search with ``changes``."""
+        out = {"q": self.q, "sort": self.sort, **self.filters}
+        out.update(changes)
+        return {k: v for k, v in out.items() if v not in (None, "", [], "relevance", 1)}
+
+    def toggled(self, key: str, value: str) -> dict:
+        current = self.filters.get(key)
+        values = [current] if isinstance(current, str) else list(current or [])
+        values = [v for v in values if v != value] if value in values else [*values, value]
+        return self.args(**{key: values or None, "page": None})
+
+    def is_selected(self, key: str, value: str) -> bool:
+        current = self.filters.get(key)
+        return value == current if isinstance(current, str) else value in (current or [])
+
+
+def run(request: SearchRequest):
+    """The search as the page and the API run it: results, and the public patents of the hits
+    (in rank order; anything withdrawn or hidden since it was indexed is dropped)."""
+    service = current_app.extensions["market.search"]
+    result = service.search(request.q, request.filters, sort=request.sort, page=request.page,
+                            per_page=PER_PAGE)
+    patents = public_patents([hit.id for hit in result.hits])
+    hits = [(hit, patents[int(hit.id)]) for hit in result.hits if int(hit.id) in patents]
+    return result, hits
+
+
+def public_patents(ids) -> dict[int, Patent]:
+    ids = [int(i) for i in ids if str(i).isdigit()]
+    if not ids:
+        return {}
+    rows = db.session.scalars(select(Patent).where(Patent.id.in_(ids))
+                              .options(selectinload(Patent.offers), selectinload(Patent.owner)))
+    return {p.id: p for p in rows if p.is_public}

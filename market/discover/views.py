@@ -1,0 +1,152 @@
+"""The search page: full text in Chinese or English, facets, demand matching, saved searches."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from ..extensions import db
+from ..models import OrgKind, SavedSearch
+from ..permissions import public, role_required
+from ..unit_of_work import commit
+from . import queries
+
+bp = Blueprint("search", __name__, url_prefix="/search")
+sme_required = role_required(OrgKind.SME, verified=False)
+MAX_SAVED = 20
+
+
+class DemandForm(FlaskForm):
+    need = TextAreaField(_l("Describe your technical need"), validators=[
+        DataRequired(), Length(min=4, max=5000)],
+        description=_l("Paste the paragraph you would give an engineer: the problem, the "
+                       "product, the materials. We pick its key terms and find matching "
+                       "patents."))
+
+
+class SaveSearchForm(FlaskForm):
+    name = StringField(_l("Name of this search"), validators=[DataRequired(), Length(max=200)])
+    query_string = HiddenField()
+
+
+@bp.route("/")
+@public
+def search():
+    search_request = queries.SearchRequest.from_args(request.args)
+    result, hits = queries.run(search_request)
+    if result.exact_match_id and search_request.page == 1 and len(hits) == 1 \
+            and not search_request.filters:
+        return redirect(url_for("listings.detail", patent_id=int(result.exact_match_id)))
+    suggestions = []
+    if not hits and (search_request.q or search_request.filters) and not result.error:
+        from ..search.query import suggest_wider
+        service = current_app.extensions["market.search"]
+        suggestions = suggest_wider(service.holder, search_request.q, search_request.filters)
+    save_form = SaveSearchForm(name=search_request.q or _("My search"),
+                               query_string=request.query_string.decode()[:1000])
+    return render_template("search/results.html", req=search_request, result=result, hits=hits,
+                           suggestions=suggestions, demand_form=DemandForm(),
+                           save_form=save_form)
+
+
+@bp.route("/need", methods=["POST"])
+@public
+def demand():
+    form = DemandForm()
+    result, error, hits = None, None, []
+    if form.validate_on_submit():
+        service = current_app.extensions["market.search"]
+        result, error = service.demand(form.need.data)
+        if result is not None:
+            patents = queries.public_patents([hit.id for hit in result.hits])
+            hits = [(hit, patents[int(hit.id)]) for hit in result.hits if int(hit.id) in patents]
+    return render_template("search/demand.html", form=form, result=result, error=error,
+                           hits=hits), 200 if not form.errors else 422
+
+
+@bp.route("/saved")
+@sme_required
+def saved():
+    searches = db.session.scalars(select(SavedSearch).where(
+        SavedSearch.user_id == current_user.id).order_by(SavedSearch.id.desc())).all()
+    return render_template("search/saved.html", searches=searches, form=FlaskForm())
+
+
+@bp.route("/saved", methods=["POST"])
+@sme_required
+def save():
+    form = SaveSearchForm()
+    if not form.validate_on_submit():
+        flash(_("Give the search a name."), "error")
+        return redirect(url_for("search.search"))
+    from urllib.parse import parse_qsl
+
+    from werkzeug.datastructures import MultiDict
+    args = MultiDict(parse_qsl(form.query_string.data or ""))
+    search_request = queries.SearchRequest.from_args(args)
+    count = db.session.scalar(select(db.func.count()).select_from(SavedSearch).where(
+        SavedSearch.user_id == current_user.id))
+    if count >= MAX_SAVED:
+        flash(_("You can keep at most %(n)d saved searches; delete one first.", n=MAX_SAVED),
+              "error")
+        return redirect(url_for("search.saved"))
+    db.session.add(SavedSearch(user_id=current_user.id, name=form.name.data.strip(),
+                               query=search_request.q, filters=search_request.filters))
+    commit()
+    flash(_("Search saved. New listings that match it will appear in your inbox."), "success")
+    return redirect(url_for("search.saved"))
+
+
+@bp.route("/saved/<int:saved_id>/delete", methods=["POST"])
+@sme_required
+def delete_saved(saved_id: int):
+    saved = db.get_or_404(SavedSearch, saved_id)
+    if saved.user_id != current_user.id:
+        abort(404)
+    if FlaskForm().validate_on_submit():
+        db.session.delete(saved)
+        commit()
+        flash(_("The saved search has been deleted."), "success")
+    return redirect(url_for("search.saved"))
+
+
+FEE_LABELS = {"0": _l("No upfront fee"), "1-10k": _l("Up to ¥10,000"),
+              "10k-100k": _l("¥10,000–100,000"), "100k-1m": _l("¥100,000–1,000,000"),
+              "1m+": _l("Over ¥1,000,000")}
+
+
+@bp.app_context_processor
+def facet_helpers():
+    from ..labels import label
+    from ..models import Organisation
+
+    def facet_param(name: str) -> str:
+        return "owner_id" if name == "owner" else name
+
+    def facet_value(name: str, item: dict) -> str:
+        return str(item["value"])
+
+    def facet_label(name: str, item: dict) -> str:
+        if name == "fee":
+            return str(FEE_LABELS.get(item["value"], item["value"]))
+        if name in ("owner", "district"):
+            return item["label"]
+        return label(item["value"])
+
+    def filter_label(key: str, value: str) -> str:
+        if key == "fee":
+            return str(FEE_LABELS.get(value, value))
+        if key == "owner_id" and str(value).isdigit():
+            org = db.session.get(Organisation, int(value))
+            return org.name if org else value
+        if key == "open_licence":
+            return str(_l("Open licence"))
+        if key in ("district", "ipc"):
+            return value
+        return label(value)
+
+    return {"facet_param": facet_param, "facet_value": facet_value, "facet_label": facet_label,
+            "filter_label": filter_label}

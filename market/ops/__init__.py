@@ -1,0 +1,1 @@
+"""Operations: health check, backups, SQLite transaction handling."""

@@ -1,0 +1,60 @@
+"""``flask search ...`` commands.  ``eval`` needs no database."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask.cli import AppGroup
+
+search_cli = AppGroup("search", help="Full-text search index: evaluation and maintenance.")
+
+
+@search_cli.command("eval")
+@click.option("--patents", "patents", multiple=True, required=True,
+              type=click.Path(exists=True, dir_okay=False), help="Patent CSV (repeatable).")
+@click.option("--queries", "queries", required=True,
+              type=click.Path(exists=True, dir_okay=False), help="Judged queries CSV.")
+@click.option("--workdir", default=None, type=click.Path(file_okay=False),
+              help="Where to build the temporary index (default: system temp dir).")
+def eval_command(patents, queries, workdir):
+    """Build a fresh index from PATENTS, run QUERIES, print one JSON line."""
+    from .evaluate import evaluate
+
+    result = evaluate(list(patents), queries, workdir)
+    click.echo(json.dumps(result, ensure_ascii=False, sort_keys=True))
+
+
+def _service():
+    from flask import current_app
+    return current_app.extensions["market.search"]
+
+
+@search_cli.command("reindex")
+def reindex_command():
+    """Rebuild this server's index from the database into a new directory; swap it in."""
+    count = _service().reindex()
+    click.echo(f"index rebuilt: {count} listings")
+
+
+@search_cli.command("sync")
+@click.option("--loop", "interval", type=float, default=None,
+              help="Keep syncing every INTERVAL seconds (for a service without a timer).")
+def sync_command(interval):
+    """Apply listing changes from the database's outbox to this server's index."""
+    import time
+    while True:
+        applied = _service().sync()
+        click.echo(f"applied {applied} outbox rows")
+        if interval is None:
+            return
+        time.sleep(interval)
+
+
+@search_cli.command("check")
+def check_command():
+    """Compare the index with the database and list the differences (exit 1 if any)."""
+    report = _service().check()
+    click.echo(json.dumps(report, ensure_ascii=False))
+    if not report["consistent"]:
+        raise SystemExit(1)

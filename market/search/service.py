@@ -1,0 +1,265 @@
+"""The search index kept in step with the database.
+
+Listing changes write a ``SearchOutbox`` row in their own transaction. After every commit,
+and from ``flask search sync`` (on a timer, on every server), :meth:`SearchService.sync`
+applies the rows this server's index has not seen yet: each index directory keeps the id
+of the last outbox row it applied, so several servers with their own indexes all follow
+the one database. One writer at a time (a file lock); readers are never blocked.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask, current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import (
+    ListingStatus,
+    Notification,
+    OfferKind,
+    Patent,
+    SavedSearch,
+    SavedSearchMatch,
+    SearchOutbox,
+)
+from . import index as engine
+from .query import SearchResult, demand_match, search
+
+log = logging.getLogger("market.search")
+STATE_FILE = "outbox-state.json"
+SYNC_BATCH = 2000
+
+
+def patent_document(patent: Patent) -> dict:
+    """The search engine's document for a listing (the contract of market.search.index)."""
+    offers = patent.active_offers
+    licences = [o for o in offers if o.kind != OfferKind.ASSIGNMENT]
+    fees = [0 if o.upfront_mode == "waived" else o.upfront_fee_fen for o in licences]
+    if not fees:
+        fees = [o.asking_price_fen or 0 for o in offers] or [0]
+    return {
+        "id": str(patent.id),
+        "application_number": patent.application_number,
+        "patent_number": patent.patent_number,
+        "publication_number": patent.grant_number or patent.publication_number or "",
+        "title": patent.title, "abstract": patent.abstract, "claims": patent.claims,
+        "keywords": patent.keywords, "owner": patent.owner.name, "inventors": patent.inventors,
+        "ipc": list(patent.ipc_codes or []), "industry": patent.industry,
+        "patent_type": str(patent.patent_type), "legal_status": str(patent.legal_status),
+        "offer_kinds": sorted({str(o.kind) for o in offers}),
+        "open_licence": any(o.kind == OfferKind.OPEN_LICENCE for o in offers),
+        "upfront_fee": min(fees), "royalty_bp": min((o.royalty_bp for o in licences), default=0),
+        "term_years": max((o.term_years for o in licences), default=0),
+        "district": patent.owner.district, "owner_id": str(patent.owner_org_id),
+        "filing_year": patent.filing_date.year if patent.filing_date else None,
+        "listed_at": patent.published_at,
+    }
+
+
+def _public_patents():
+    return (select(Patent).where(Patent.status == ListingStatus.PUBLISHED,
+                                 Patent.hidden.is_(False))
+            .options(selectinload(Patent.offers), selectinload(Patent.owner)))
+
+
+class SearchService:
+    """One per app: the index directory of this server and the outbox cursor."""
+
+    def __init__(self, index_dir: str | Path):
+        self.index_dir = Path(index_dir)
+
+    # --- reading ------------------------------------------------------------------
+    @property
+    def holder(self) -> engine.SearchIndex:
+        return engine.open_index(self.index_dir)
+
+    def search(self, q: str = "", filters: dict | None = None, **kwargs) -> SearchResult:
+        """Search; an index that is missing or broken answers empty with ``error`` set."""
+        try:
+            result = search(self.holder, q, filters, **kwargs)
+        except Exception:  # a corrupted index must not take the site down
+            log.exception("search failed; the index needs a rebuild")
+            self.holder.invalidate()
+            return SearchResult(hits=[], total=0, facets={}, page=kwargs.get("page", 1),
+                                per_page=kwargs.get("per_page", 10),
+                                sort=kwargs.get("sort", "relevance"), error="index_broken")
+        return result
+
+    def demand(self, text: str, top: int = 10, filters: dict | None = None):
+        try:
+            return demand_match(self.holder, text, top=top, filters=filters), None
+        except engine.IndexNotBuilt:
+            return None, "index_not_built"
+        except Exception:
+            log.exception("demand matching failed")
+            self.holder.invalidate()
+            return None, "index_broken"
+
+    # --- the outbox cursor --------------------------------------------------------
+    @contextlib.contextmanager
+    def _sync_lock(self):
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.index_dir / "sync.lock", "a+") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def applied_id(self) -> int:
+        try:
+            state = json.loads((self.index_dir / STATE_FILE).read_text())
+        except (FileNotFoundError, ValueError):
+            return -1  # never synced: a full build is needed
+        if state.get("generation") != getattr(engine.current_generation(self.index_dir),
+                                               "name", None):
+            return -1  # the index was replaced (restored, deleted): rebuild
+        return int(state.get("applied", -1))
+
+    def _set_applied(self, applied: int) -> None:
+        gen = engine.current_generation(self.index_dir)
+        tmp = self.index_dir / (STATE_FILE + ".tmp")
+        tmp.write_text(json.dumps({"applied": applied, "generation": gen.name if gen else None}))
+        os.replace(tmp, self.index_dir / STATE_FILE)
+
+    # --- writing --------------------------------------------------------------------
+    def reindex(self) -> int:
+        """Rebuild the whole index from the database into a new generation, swap it in."""
+        with self._sync_lock():
+            high = db.session.scalar(select(func.max(SearchOutbox.id))) or 0
+            docs = [patent_document(p) for p in db.session.scalars(_public_patents())]
+            engine.build_index(self.index_dir, docs)
+            self._set_applied(high)
+            db.session.rollback()  # end the read transaction
+        self.holder.invalidate()
+        log.info("search index rebuilt: %d listings, outbox at %d", len(docs), high)
+        return len(docs)
+
+    def sync(self, *, alerts: bool = True) -> int:
+        """Apply the outbox rows this index has not seen. Returns the number applied."""
+        applied = self.applied_id()
+        if applied < 0:
+            self.reindex()
+            return 0
+        if db.session.scalar(select(SearchOutbox.id).where(SearchOutbox.id > applied)
+                             .limit(1)) is None:
+            return 0
+        count, published = 0, []
+        with self._sync_lock():
+            applied = self.applied_id()
+            while True:
+                rows = db.session.execute(
+                    select(SearchOutbox.id, SearchOutbox.patent_id)
+                    .where(SearchOutbox.id > applied).order_by(SearchOutbox.id)
+                    .limit(SYNC_BATCH)).all()
+                if not rows:
+                    break
+                ids = {patent_id for _, patent_id in rows}
+                public = {p.id: p for p in db.session.scalars(
+                    _public_patents().where(Patent.id.in_(ids)))}
+                known = self._indexed_ids(ids)
+                ops = [("update", patent_document(p)) for p in public.values()]
+                ops += [("delete", str(i)) for i in ids - set(public)]
+                engine._write_ops(self.index_dir, ops)
+                published += [i for i in public if str(i) not in known]
+                applied = rows[-1][0]
+                self._set_applied(applied)
+                count += len(rows)
+            db.session.rollback()
+        if alerts and published:
+            notify_saved_searches(self, published)
+        return count
+
+    def _indexed_ids(self, ids) -> set[str]:
+        wanted = {str(i) for i in ids}
+        return wanted & self.indexed_ids()
+
+    def indexed_ids(self) -> set[str]:
+        """Ids of the live (not deleted) documents of the current index."""
+        try:
+            with self.holder.snapshot() as snap:
+                table_ids = snap.table.ids
+                return {table_ids[n] for n in snap.searcher.reader().all_doc_ids()}
+        except engine.IndexNotBuilt:
+            return set()
+
+    # --- checking -------------------------------------------------------------------
+    def check(self) -> dict:
+        """Compare the index with the database: listings missing or extra."""
+        db_ids = {str(i) for i in db.session.scalars(
+            select(Patent.id).where(Patent.status == ListingStatus.PUBLISHED,
+                                    Patent.hidden.is_(False)))}
+        index_ids = self.indexed_ids()
+        pending = db.session.scalar(select(func.count()).select_from(SearchOutbox)
+                                    .where(SearchOutbox.id > self.applied_id())) or 0
+        return {"consistent": db_ids == index_ids,
+                "missing": sorted(db_ids - index_ids, key=int),
+                "extra": sorted(index_ids - db_ids, key=lambda x: int(x) if x.isdigit() else 0),
+                "indexed": len(index_ids), "listings": len(db_ids), "outbox_pending": pending}
+
+    def health(self) -> dict:
+        try:
+            with self.holder.snapshot() as snap:
+                docs = snap.searcher.doc_count()
+            return {"ok": True, "documents": docs, "applied_outbox_id": self.applied_id()}
+        except engine.IndexNotBuilt:
+            return {"ok": False, "error": "not built"}
+        except Exception as exc:  # noqa: BLE001 - report, don't crash the health check
+            return {"ok": False, "error": type(exc).__name__}
+
+
+def notify_saved_searches(service: SearchService, patent_ids: list[int]) -> int:
+    """Tell SMEs whose saved searches match newly published listings: an inbox entry and
+    an email, once per search and listing (a unique row makes other servers skip it)."""
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
+    from ..models import User
+    from ..services.mail import queue_email
+    ids = [str(i) for i in patent_ids]
+    sent = 0
+    for saved in db.session.scalars(select(SavedSearch)).all():
+        result = service.search(saved.query, {**(saved.filters or {}), "ids": ids},
+                                per_page=len(ids), facets=False, highlight=False)
+        for hit in result.hits:
+            try:
+                with db.session.begin_nested():
+                    db.session.add(SavedSearchMatch(saved_search_id=saved.id,
+                                                    patent_id=int(hit.id)))
+            except IntegrityError:
+                continue  # reported already (by this server or another)
+            patent = db.session.get(Patent, int(hit.id))
+            user = db.session.get(User, saved.user_id)
+            with force_locale(user.locale or "zh"):
+                title = _("New listing for “%(name)s”: %(title)s", name=saved.name,
+                          title=patent.title)
+                subject = _("Shenyang IP Market: a new listing matches “%(name)s”",
+                            name=saved.name)
+            link = f"/patents/{patent.id}"
+            db.session.add(Notification(user_id=user.id, kind="saved_search", title=title[:200],
+                                        body=patent.patent_number, link=link))
+            queue_email(user.email, subject, f"{patent.title}\n{patent.patent_number}\n{link}")
+            sent += 1
+    db.session.commit()
+    return sent
+
+
+def init_app(app: Flask) -> None:
+    """Create the app's search service and sync it after every commit."""
+    from ..unit_of_work import register_after_commit
+    service = SearchService(app.config["SEARCH_INDEX_DIR"])
+    app.extensions["market.search"] = service
+    if app.config.get("SEARCH_SYNC_AFTER_COMMIT", True):
+        register_after_commit(app, _sync_after_commit, first=True)  # before email delivery
+
+
+def _sync_after_commit() -> None:
+    current_app.extensions["market.search"].sync()

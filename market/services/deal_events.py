@@ -1,0 +1,179 @@
+"""What each deal event tells whom (inbox + email), the written notice of an open licence,
+and the labels of states and actions."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, select
+
+from ..extensions import db
+from ..models import Deal, DealEvent, Notification, PaymentScheduleItem, ScheduleStatus
+from . import notifications
+
+STATE_LABELS = {
+    "requested": _l("Requested"),
+    "countered": _l("Counter-offer"),
+    "accepted": _l("Accepted"),
+    "awaiting_payment": _l("Awaiting payment"),
+    "concluded": _l("Concluded"),
+    "declined": _l("Declined"),
+    "withdrawn": _l("Withdrawn"),
+    "cancelled": _l("Cancelled"),
+    "expired": _l("Expired"),
+}
+ACTION_LABELS = {
+    "request": _l("Request sent"),
+    "take_open": _l("Written notice of taking the open licence"),
+    "accept": _l("Accept"),
+    "counter": _l("Counter-offer"),
+    "decline": _l("Decline"),
+    "withdraw": _l("Withdraw"),
+    "cancel": _l("Cancel"),
+    "conclude": _l("Concluded"),
+    "await_payment": _l("Waiting for the upfront payment"),
+    "payment_confirmed": _l("Payment confirmed"),
+    "flag_stale": _l("Flagged: no answer for 14 days"),
+    "expire": _l("Expired without an answer"),
+}
+ROLE_LABELS = {
+    "licensee": _l("Licensee"),
+    "licensor": _l("Licensor"),
+    "centre": _l("IP service centre"),
+    "system": _l("Platform"),
+}
+
+
+def state_label(state) -> str:
+    key = getattr(state, "value", state)
+    return str(STATE_LABELS.get(key, key))
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+def link(deal: Deal) -> str:
+    return f"/deals/{deal.id}"
+
+
+def written_notice(deal: Deal, details: dict, start: date | None) -> str:
+    """The written notice (书面通知) to the patentee under Patent Law art. 51 (a legal text,
+    kept in Chinese whatever the reader's language)."""
+    patent, licensor = deal.patent, deal.licensor
+    from .contracts import terms_summary_zh
+    lines = [
+        f"致{licensor.name}：",
+        f"根据《中华人民共和国专利法》第五十一条，{details.get('legal_name') or deal.licensee.name}"
+        f"（统一社会信用代码：{details.get('credit_code')}；地址：{details.get('address')}）"
+        f"现书面通知贵方：我方实施贵方声明开放许可的专利“{patent.title}”"
+        f"（专利号：{patent.patent_number}），并按贵方公告的许可使用费支付方式和标准支付许可使用费。",
+        f"许可条件：{terms_summary_zh(deal)}。",
+        f"拟实施领域：{details.get('field_of_use') or '—'}；"
+        f"预计开始实施日期：{start.isoformat() if start else '—'}。",
+    ]
+    return "\n".join(lines)
+
+
+def _title(deal: Deal) -> str:
+    return deal.patent.title
+
+
+def notify(deal: Deal, event: DealEvent) -> None:
+    """Tell the parties (and for stale requests the centre) what ``event`` means to them."""
+    action, href, title = event.action, link(deal), _title(deal)
+    licensee, licensor = deal.licensee, deal.licensor
+    if action == "take_open":
+        notifications.notify_org(
+            licensor, "open_licence_notice",
+            _l("Written notice: %(org)s takes an open licence of “%(title)s”",
+               org=licensee.name, title=title),
+            event.payload.get("notice", ""), href)
+    elif action == "request":
+        notifications.notify_org(
+            licensor, "deal_request",
+            _l("New request from %(org)s for “%(title)s”", org=licensee.name, title=title),
+            _l("Answer within 14 days: accept, decline or make a counter-offer."), href)
+    elif action == "counter":
+        other = licensee if event.actor_role == "licensor" else licensor
+        notifications.notify_org(other, "deal_counter",
+                                 _l("Counter-offer on “%(title)s”", title=title), "", href)
+    elif action == "accept":
+        other = licensee if event.actor_role == "licensor" else licensor
+        notifications.notify_org(other, "deal_accepted",
+                                 _l("Terms accepted for “%(title)s”", title=title), "", href)
+    elif action in ("decline", "withdraw", "expire", "cancel"):
+        kinds = {"decline": _l("Declined: “%(title)s”", title=title),
+                 "withdraw": _l("Withdrawn: “%(title)s”", title=title),
+                 "expire": _l("Expired without an answer: “%(title)s”", title=title),
+                 "cancel": _l("Cancelled: “%(title)s”", title=title)}
+        for org in (licensee, licensor):
+            notifications.notify_org(org, f"deal_{action}", kinds[action],
+                                     event.payload.get("reason", ""), href)
+    elif action == "await_payment":
+        notifications.notify_org(
+            licensee, "deal_payment_due",
+            _l("Payment due for “%(title)s”", title=title),
+            _l("The licence is concluded once the upfront payment is confirmed."), href)
+    elif action in ("conclude", "payment_confirmed") or event.to_state == "concluded":
+        for org in (licensee, licensor):
+            notifications.notify_org(
+                org, "deal_concluded",
+                _l("Contract concluded: “%(title)s”", title=title),
+                _l("The contract can be downloaded from the deal page. Record it with CNIPA "
+                   "within 3 months."), href)
+    elif action == "flag_stale":
+        text = _l("No answer for 14 days: “%(title)s”", title=title)
+        for org in (licensee, licensor):
+            notifications.notify_org(org, "deal_stale", text, "", href)
+        notifications.notify_centre("deal_stale", text, f"{licensee.name} → {licensor.name}", href)
+
+
+def notify_message(deal: Deal, author) -> None:
+    other = deal.licensor if author.org_id == deal.licensee_org_id else deal.licensee
+    notifications.notify_org(other, "deal_message",
+                             _l("New message on “%(title)s”", title=_title(deal)), "",
+                             link(deal), email=False)
+
+
+def notify_overdue(today: date) -> int:
+    """Tell both parties of each overdue payment, once per schedule item."""
+    items = db.session.scalars(select(PaymentScheduleItem).where(
+        PaymentScheduleItem.status == ScheduleStatus.DUE, PaymentScheduleItem.due_on < today)
+        .order_by(PaymentScheduleItem.id)).all()
+    count = 0
+    for item in items:
+        href = f"{link(item.deal)}#payment-{item.id}"
+        if db.session.scalar(select(exists().where(
+                Notification.kind == "payment_overdue", Notification.link == href))):
+            continue
+        text = _l("Payment overdue: %(reference)s for “%(title)s”", reference=item.reference,
+                  title=_title(item.deal))
+        for org in (item.deal.licensee, item.deal.licensor):
+            notifications.notify_org(org, "payment_overdue", text, "", href)
+        count += 1
+    return count
+
+
+SCHEDULE_LABELS = {
+    "upfront": _l("Upfront fee"),
+    "deferred_upfront": _l("Deferred upfront fee"),
+    "minimum_annual_royalty": _l("Minimum annual royalty"),
+    "assignment_price": _l("Assignment price"),
+}
+SCHEDULE_STATUS_LABELS = {
+    "due": _l("Due"), "paid": _l("Paid"), "refunded": _l("Refunded"), "cancelled": _l("Cancelled"),
+}
+
+
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS.get(role, role))
+
+
+def schedule_label(kind: str) -> str:
+    return str(SCHEDULE_LABELS.get(kind, kind))
+
+
+def schedule_status_label(status) -> str:
+    key = getattr(status, "value", status)
+    return str(SCHEDULE_STATUS_LABELS.get(key, key))

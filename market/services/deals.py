@@ -1,0 +1,508 @@
+"""Deals: the one state machine and the actions of both parties, the centre and the system.
+
+Every change of ``Deal.state`` goes through :func:`transition`, which checks the
+(state, action, role) table, writes a :class:`DealEvent` in the same transaction and raises
+:class:`TransitionNotAllowed` otherwise. Actions lock the patent row first and re-read the
+deal (:func:`lock`), so a double-submitted form sees the new state and is refused; the
+``version`` column refuses any stale write that slips past. Services flush, never commit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..domain.terms import DEFAULT_TERRITORY, LicenceTerms, payment_schedule, validate_terms
+from ..extensions import db
+from ..models import (
+    Deal,
+    DealEvent,
+    DealMessage,
+    DealState,
+    LegalStatus,
+    LicenceKind,
+    Offer,
+    OfferKind,
+    OrgKind,
+    PaymentScheduleItem,
+    ScheduleStatus,
+    User,
+)
+from ..models.base import utcnow
+from . import audit, deal_events, ledger
+from .deal_rules import ExclusivityConflict, check_exclusivity, lock_patent
+from .errors import NotFound, PermissionDenied, ServiceError
+
+__all__ = ["ExclusivityConflict", "TransitionNotAllowed", "TermsRejected", "TRANSITIONS",
+           "accept", "allowed_actions", "cancel", "confirm_payment", "counter", "decline",
+           "flag_stale", "lock", "post_message", "request_deal", "role_of", "take_open",
+           "transition", "withdraw"]
+
+LICENSEE, LICENSOR, CENTRE, SYSTEM = "licensee", "licensor", "centre", "system"
+ROLES = (LICENSEE, LICENSOR, CENTRE, SYSTEM)
+STALE_DAYS = 14
+EXPIRE_DAYS = 30
+UPFRONT_KINDS = ("upfront", "assignment_price")
+S = DealState
+
+
+@dataclass(frozen=True)
+class Rule:
+    target: DealState
+    roles: frozenset[str]
+
+
+def _rule(target: DealState, *roles: str) -> Rule:
+    return Rule(target, frozenset(roles))
+
+
+# (state before, action) -> (state after, roles allowed). REQUESTED means the licensor
+# must answer, COUNTERED the licensee; a licensee's counter-offer is a new request.
+TRANSITIONS: dict[tuple[DealState | None, str], Rule] = {
+    (None, "request"): _rule(S.REQUESTED, LICENSEE),
+    (None, "take_open"): _rule(S.ACCEPTED, LICENSEE),
+    (S.REQUESTED, "accept"): _rule(S.ACCEPTED, LICENSOR),
+    (S.REQUESTED, "counter"): _rule(S.COUNTERED, LICENSOR),
+    (S.REQUESTED, "decline"): _rule(S.DECLINED, LICENSOR),
+    (S.REQUESTED, "withdraw"): _rule(S.WITHDRAWN, LICENSEE),
+    (S.REQUESTED, "flag_stale"): _rule(S.REQUESTED, SYSTEM),
+    (S.REQUESTED, "expire"): _rule(S.EXPIRED, SYSTEM),
+    (S.REQUESTED, "cancel"): _rule(S.CANCELLED, CENTRE),
+    (S.COUNTERED, "accept"): _rule(S.ACCEPTED, LICENSEE),
+    (S.COUNTERED, "counter"): _rule(S.REQUESTED, LICENSEE),
+    (S.COUNTERED, "decline"): _rule(S.DECLINED, LICENSEE),
+    (S.COUNTERED, "withdraw"): _rule(S.WITHDRAWN, LICENSOR),
+    (S.COUNTERED, "flag_stale"): _rule(S.COUNTERED, SYSTEM),
+    (S.COUNTERED, "expire"): _rule(S.EXPIRED, SYSTEM),
+    (S.COUNTERED, "cancel"): _rule(S.CANCELLED, CENTRE),
+    (S.ACCEPTED, "conclude"): _rule(S.CONCLUDED, SYSTEM),
+    (S.ACCEPTED, "await_payment"): _rule(S.AWAITING_PAYMENT, SYSTEM),
+    (S.AWAITING_PAYMENT, "payment_confirmed"): _rule(S.CONCLUDED, SYSTEM, CENTRE),
+    (S.AWAITING_PAYMENT, "cancel"): _rule(S.CANCELLED, LICENSEE, CENTRE),
+    (S.CONCLUDED, "cancel"): _rule(S.CANCELLED, CENTRE),
+}
+# Actions a person starts from the deal page (the others belong to the system).
+USER_ACTIONS = ("accept", "counter", "decline", "withdraw", "cancel")
+
+
+class TransitionNotAllowed(ServiceError):
+    """The action is not allowed to this role in the deal's current state."""
+
+
+class TermsRejected(ServiceError):
+    """Proposed terms broke rules; ``errors`` lists them (each with field and message)."""
+
+    def __init__(self, errors):
+        super().__init__(errors[0].message, field=errors[0].field, code="terms")
+        self.errors = errors
+
+
+# --- who is who --------------------------------------------------------------------------
+
+def role_of(deal: Deal, user) -> str | None:
+    """The user's role in the deal: licensee, licensor, centre, or None (a stranger)."""
+    if user is None or not user.is_authenticated:
+        return None
+    if user.org_id == deal.licensee_org_id:
+        return LICENSEE
+    if user.org_id == deal.licensor_org_id:
+        return LICENSOR
+    if user.is_centre:
+        return CENTRE
+    return None
+
+
+def acting_role(deal: Deal, user: User) -> str:
+    """The role ``user`` acts in; NotFound for strangers, PermissionDenied if unverified."""
+    role = role_of(deal, user)
+    if role is None:
+        raise NotFound(_l("Deal not found."))
+    if not user.can_act:
+        raise PermissionDenied(_l("Your organisation must be verified before it can act on deals."))
+    return role
+
+
+def allowed_actions(deal: Deal, user) -> list[str]:
+    """The actions ``user`` may take on ``deal`` now (what the page shows as buttons)."""
+    role = role_of(deal, user)
+    if role is None or not user.can_act:
+        return []
+    return [action for action in USER_ACTIONS
+            if role in getattr(TRANSITIONS.get((deal.state, action)), "roles", ())]
+
+
+# --- the one door --------------------------------------------------------------------------
+
+def lock(deal: Deal) -> Deal:
+    """Lock the deal's patent and re-read the deal: what follows sees the latest state."""
+    lock_patent(deal.patent_id)
+    db.session.refresh(deal)
+    return deal
+
+
+def transition(deal: Deal, action: str, *, actor: User | None, role: str,
+               payload: dict | None = None) -> DealEvent:
+    """Move ``deal`` by ``action`` done by ``actor`` in ``role``; write its event.
+
+    Raises TransitionNotAllowed when the table does not allow it, ExclusivityConflict when
+    accepting would break exclusivity. Entering a state runs its consequences (payment
+    schedule, conclusion, contract number, ledger, notifications) in the same transaction.
+    """
+    before = deal.state
+    rule = TRANSITIONS.get((before, action))
+    if rule is None or role not in rule.roles:
+        raise TransitionNotAllowed(_refusal(deal, action), code="not_allowed")
+    deal.state = rule.target
+    now = utcnow()
+    if rule.target != before:  # a flag leaves the clock of the state running
+        deal.state_changed_at = now
+    with db.session.no_autoflush:  # the flush below reports a stale version
+        event = DealEvent(deal=deal, actor_user_id=getattr(actor, "id", None), actor_role=role,
+                          action=action, from_state=before.value if before else None,
+                          to_state=rule.target.value, payload=payload or {}, at=now)
+        if before is None:
+            db.session.add(deal)
+        db.session.add(event)
+    _flush()
+    deal_events.notify(deal, event)
+    _enter(deal, before, action, actor)
+    return event
+
+
+def _refusal(deal: Deal, action: str):
+    if deal.state is None:
+        return _l("This action is not allowed.")
+    return _l("This deal is now “%(state)s”: “%(action)s” is no longer possible. "
+              "The page shows what you can do now.",
+              state=deal_events.state_label(deal.state), action=deal_events.action_label(action))
+
+
+def _flush() -> None:
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        raise TransitionNotAllowed(_l("Someone changed this deal at the same moment. Reload the "
+                                      "page to see its current state."), code="stale") from exc
+    except IntegrityError as exc:
+        if "uq_deal_exclusive_in_force" in str(exc.orig) or "deal.patent_id" in str(exc.orig):
+            raise ExclusivityConflict(_l("An exclusive or sole licence is already in force for "
+                                         "this patent, territory and field."),
+                                      code="exclusive_taken") from exc
+        raise
+
+
+def _enter(deal: Deal, before: DealState | None, action: str, actor) -> None:
+    """The consequences of entering ``deal.state``."""
+    if deal.state == S.ACCEPTED:
+        check_exclusivity(deal)
+        _create_schedule(deal)
+        due = any(item.kind in UPFRONT_KINDS for item in deal.schedule)
+        transition(deal, "await_payment" if due else "conclude", actor=None, role=SYSTEM)
+    elif deal.state == S.CONCLUDED:
+        check_exclusivity(deal)
+        deal.concluded_at = utcnow()
+        deal.contract_number = f"SYIP-{ledger.local_date(deal.concluded_at).year}-{deal.id:06d}"
+        _flush()
+        ledger.record_conclusion(deal)
+        _flush()
+    elif deal.state == S.CANCELLED:
+        for item in deal.schedule:
+            if item.status == ScheduleStatus.DUE:
+                item.status = ScheduleStatus.CANCELLED
+        if before == S.CONCLUDED:
+            ledger.record_reversal(deal)
+        _flush()
+
+
+def _create_schedule(deal: Deal) -> None:
+    today = ledger.local_date(utcnow())
+    if deal.kind == OfferKind.ASSIGNMENT:
+        rows = [("assignment_price", deal.price_fen or 0, today, None)] if deal.price_fen else []
+    else:
+        rows = [(i.kind, i.amount_fen, i.due_on, i.trigger)
+                for i in payment_schedule(deal.terms(), today)]
+    for n, (kind, amount, due_on, trigger) in enumerate(rows, start=1):
+        db.session.add(PaymentScheduleItem(
+            deal=deal, kind=kind, amount_fen=amount, currency=deal.currency, due_on=due_on,
+            trigger=trigger, reference=f"SYIP-P-{deal.id:06d}{n:02d}"))
+    _flush()
+
+
+# --- starting a deal -------------------------------------------------------------------------
+
+def _require_licensee(user: User, offer: Offer) -> None:
+    if user.org.kind != OrgKind.SME or not user.can_act:
+        raise PermissionDenied(_l("Only verified SMEs can take or request a licence."))
+    patent = offer.patent
+    if not offer.active or not patent.is_public:
+        raise NotFound(_l("This offer is no longer available."))
+    if patent.owner_org_id == user.org_id:
+        raise PermissionDenied(_l("You cannot take a licence of your own patent."))
+
+
+def _new_deal(user: User, offer: Offer, **fields) -> Deal:
+    terms = offer.terms()
+    values = dict(patent_id=offer.patent_id, offer_id=offer.id, kind=offer.kind,
+                  licence_kind=offer.licence_kind, licensor_org_id=offer.patent.owner_org_id,
+                  licensee_org_id=user.org_id, currency=terms.currency,
+                  upfront_fee_fen=terms.upfront_fee_fen, upfront_mode=terms.upfront_mode,
+                  deferral_kind=terms.deferral_kind, deferral_months=terms.deferral_months,
+                  royalty_bp=terms.royalty_bp, royalty_threshold_fen=terms.royalty_threshold_fen,
+                  min_annual_royalty_fen=terms.min_annual_royalty_fen,
+                  term_years=terms.term_years, territory=terms.territory,
+                  field_of_use=terms.field_of_use, price_fen=offer.asking_price_fen)
+    values.update(fields)
+    deal = Deal(**values)
+    deal.patent, deal.offer, deal.licensee = offer.patent, offer, user.org
+    deal.licensor = offer.patent.owner
+    return deal
+
+
+def take_open(user: User, offer: Offer, details: dict) -> Deal:
+    """Take ``offer`` (an open licence) on its published terms.
+
+    ``details``: legal_name, credit_code, address, field_of_use, expected_start (a date).
+    Writes the written notice to the patentee as the first event and concludes at once when
+    nothing is due upfront, else leaves the deal awaiting payment. Raises PermissionDenied,
+    NotFound, ServiceError (details, patent status) or ExclusivityConflict.
+    """
+    if offer.kind != OfferKind.OPEN_LICENCE:
+        raise NotFound(_l("This offer is not an open licence."))
+    _require_licensee(user, offer)
+    patent = offer.patent
+    if patent.legal_status != LegalStatus.GRANTED or patent.expiry_date <= utcnow().date():
+        raise ServiceError(_l("Only a granted patent in force can be taken under an open licence."))
+    if (details.get("credit_code") or "").strip().upper() != user.org.credit_code:
+        raise ServiceError(_l("The credit code must be your organisation's verified code."),
+                           field="credit_code")
+    lock_patent(patent.id)
+    if db.session.scalar(select(exists().where(
+            Deal.offer_id == offer.id, Deal.licensee_org_id == user.org_id,
+            Deal.state.in_((S.AWAITING_PAYMENT, S.CONCLUDED))))):
+        raise ServiceError(_l("Your organisation already holds this open licence."),
+                           code="duplicate")
+    clean = {key: str(details.get(key) or "").strip()
+             for key in ("legal_name", "credit_code", "address", "field_of_use")}
+    start = details.get("expected_start")
+    deal = _new_deal(user, offer, licence_kind=LicenceKind.NON_EXCLUSIVE, price_fen=None,
+                     licensee_details=clean, expected_start=start, proposed_by=LICENSEE)
+    notice = deal_events.written_notice(deal, clean, start)
+    transition(deal, "take_open", actor=user, role=LICENSEE,
+               payload={"notice": notice, "details": clean,
+                        "expected_start": start.isoformat() if start else None})
+    audit.record("deal.take_open", actor=user, target=deal, state=deal.state.value)
+    return deal
+
+
+def _apply_proposal(deal: Deal, proposal: dict) -> dict:
+    """Validate ``proposal`` (term fields) against the patent and put it on the deal.
+    Returns the proposal as stored in the event. Raises TermsRejected."""
+    if deal.kind == OfferKind.ASSIGNMENT:
+        price = proposal.get("price_fen")
+        if not isinstance(price, int) or isinstance(price, bool) or price <= 0:
+            raise TermsRejected([ServiceError(_l("Enter the price you propose."),
+                                              field="price_fen")])
+        deal.price_fen = price
+        return {"price_fen": price}
+    kind = proposal.get("licence_kind") or (deal.licence_kind.value if deal.licence_kind else "")
+    terms = LicenceTerms(
+        upfront_fee_fen=proposal.get("upfront_fee_fen", 0) or 0, currency="CNY",
+        upfront_mode=proposal.get("upfront_mode") or "due_at_signing",
+        deferral_kind=proposal.get("deferral_kind") or None,
+        deferral_months=proposal.get("deferral_months"),
+        royalty_bp=proposal.get("royalty_bp", 0) or 0,
+        royalty_threshold_fen=proposal.get("royalty_threshold_fen", 0) or 0,
+        min_annual_royalty_fen=proposal.get("min_annual_royalty_fen", 0) or 0,
+        term_years=proposal.get("term_years") or 0,
+        territory=(proposal.get("territory") or DEFAULT_TERRITORY).strip(),
+        field_of_use=(proposal.get("field_of_use") or "").strip())
+    if kind == "open_licence" or kind not in {k.value for k in LicenceKind}:
+        kind = "invalid"
+    remaining = (deal.patent.expiry_date - utcnow().date()).days
+    errors = validate_terms(terms, remaining_life_days=remaining, kind=kind)
+    if errors:
+        raise TermsRejected([ServiceError(e.message, field="licence_kind" if e.field == "kind"
+                                          else e.field) for e in errors])
+    deal.licence_kind = LicenceKind(kind)
+    stored = {"licence_kind": kind, **terms.__dict__}
+    for name, value in terms.__dict__.items():
+        setattr(deal, name, value)
+    return stored
+
+
+def request_deal(user: User, offer: Offer, proposal: dict, message: str = "") -> Deal:
+    """An SME proposes terms for ``offer`` (a licence on request or an assignment).
+
+    Raises PermissionDenied, NotFound, TermsRejected, ServiceError (open request exists)
+    or ExclusivityConflict (the patent cannot be licensed that way any more).
+    """
+    if offer.kind == OfferKind.OPEN_LICENCE:
+        raise ServiceError(_l("An open licence is taken on its published terms, not requested."))
+    _require_licensee(user, offer)
+    if db.session.scalar(select(exists().where(
+            Deal.offer_id == offer.id, Deal.licensee_org_id == user.org_id,
+            Deal.state.in_((S.REQUESTED, S.COUNTERED))))):
+        raise ServiceError(_l("You already have an open request for this offer."),
+                           code="duplicate")
+    deal = _new_deal(user, offer, proposed_by=LICENSEE)
+    stored = _apply_proposal(deal, proposal)
+    check_exclusivity(deal)  # early answer; decided again under the lock on acceptance
+    transition(deal, "request", actor=user, role=LICENSEE, payload={"terms": stored})
+    _add_message(deal, user, message)
+    audit.record("deal.request", actor=user, target=deal)
+    return deal
+
+
+# --- negotiation ---------------------------------------------------------------------------
+
+def _add_message(deal: Deal, user: User, body: str) -> DealMessage | None:
+    body = (body or "").strip()
+    if not body:
+        return None
+    message = DealMessage(deal=deal, author_user_id=user.id, body=body[:5000])
+    db.session.add(message)
+    return message
+
+
+def counter(deal: Deal, user: User, proposal: dict, message: str = "") -> DealEvent:
+    """Propose other terms (the side whose turn it is). Raises TransitionNotAllowed,
+    TermsRejected."""
+    role = acting_role(deal, user)
+    lock(deal)
+    if (deal.state, "counter") not in TRANSITIONS or role not in TRANSITIONS[
+            (deal.state, "counter")].roles:
+        raise TransitionNotAllowed(_refusal(deal, "counter"), code="not_allowed")
+    stored = _apply_proposal(deal, proposal)
+    deal.proposed_by = role
+    event = transition(deal, "counter", actor=user, role=role,
+                       payload={"terms": stored, "message": message.strip()[:500]})
+    _add_message(deal, user, message)
+    return event
+
+
+def accept(deal: Deal, user: User) -> DealEvent:
+    """Accept the terms on the table. Raises TransitionNotAllowed (also for a second,
+    double-submitted accept) or ExclusivityConflict."""
+    role = acting_role(deal, user)
+    lock(deal)
+    event = transition(deal, "accept", actor=user, role=role)
+    audit.record("deal.accept", actor=user, target=deal, state=deal.state.value)
+    return event
+
+
+def decline(deal: Deal, user: User, reason: str) -> DealEvent:
+    role = acting_role(deal, user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_l("Say why you decline."), field="reason")
+    lock(deal)
+    event = transition(deal, "decline", actor=user, role=role, payload={"reason": reason[:1000]})
+    _add_message(deal, user, reason)
+    return event
+
+
+def withdraw(deal: Deal, user: User) -> DealEvent:
+    role = acting_role(deal, user)
+    lock(deal)
+    return transition(deal, "withdraw", actor=user, role=role)
+
+
+def cancel(deal: Deal, user: User, reason: str = "") -> DealEvent:
+    """Cancel (the centre at any open or concluded stage; the licensee before paying). A
+    concluded deal gets a reversing ledger row."""
+    role = acting_role(deal, user)
+    lock(deal)
+    event = transition(deal, "cancel", actor=user, role=role,
+                       payload={"reason": (reason or "").strip()[:1000]})
+    audit.record("deal.cancel", actor=user, target=deal, reason=reason or None)
+    return event
+
+
+def post_message(deal: Deal, user: User, body: str) -> DealMessage:
+    role = acting_role(deal, user)
+    if role == CENTRE:
+        raise PermissionDenied(_l("Only the parties write in the deal's thread."))
+    message = _add_message(deal, user, body)
+    if message is None:
+        raise ServiceError(_l("Write a message."), field="body")
+    deal_events.notify_message(deal, user)
+    return message
+
+
+# --- payments and the clock ----------------------------------------------------------------
+
+def confirm_payment(schedule_item: PaymentScheduleItem, *, actor: User | None = None,
+                    amount_fen: int, currency: str, paid_at: datetime, reference: str) -> bool:
+    """Mark ``schedule_item`` paid; when every upfront item of a deal awaiting payment is
+    paid, conclude it. Returns False when the item was already paid (a replay). Raises
+    ServiceError for a wrong amount or currency, TransitionNotAllowed for a closed deal."""
+    if isinstance(amount_fen, bool) or not isinstance(amount_fen, int):
+        raise TypeError("amount_fen must be an int number of fen")
+    deal = lock(schedule_item.deal)
+    db.session.refresh(schedule_item)
+    if schedule_item.status == ScheduleStatus.PAID:
+        return False
+    if schedule_item.status != ScheduleStatus.DUE:
+        raise ServiceError(_l("This payment is no longer due."), code="not_due")
+    if amount_fen != schedule_item.amount_fen or currency != schedule_item.currency:
+        raise ServiceError(_l("The amount paid does not match the amount due."),
+                           code="amount_mismatch")
+    schedule_item.status = ScheduleStatus.PAID
+    schedule_item.paid_at = paid_at
+    role = CENTRE if actor is not None and actor.is_centre else SYSTEM
+    upfront_paid = all(item.status == ScheduleStatus.PAID for item in deal.schedule
+                       if item.kind in UPFRONT_KINDS)
+    if deal.state == S.AWAITING_PAYMENT and upfront_paid:
+        transition(deal, "payment_confirmed", actor=actor, role=role,
+                   payload={"item": schedule_item.reference, "reference": reference,
+                            "amount_fen": amount_fen})
+    else:
+        _flush()
+    audit.record("deal.payment", actor=actor, target=deal, item=schedule_item.reference,
+                 reference=reference, amount_fen=amount_fen)
+    return True
+
+
+def flag_stale(now: datetime | None = None) -> dict:
+    """Flag requests and counter-offers unanswered for STALE_DAYS to both sides and the
+    centre (once per state), expire those unanswered for EXPIRE_DAYS, and tell the parties
+    about overdue payments (once per item). Returns the counts."""
+    now = now or utcnow()
+    counts = {"flagged": 0, "expired": 0, "overdue": 0}
+    waiting = db.session.scalars(select(Deal).where(
+        Deal.state.in_((S.REQUESTED, S.COUNTERED)),
+        Deal.state_changed_at < now - timedelta(days=STALE_DAYS)).order_by(Deal.id)).all()
+    for deal in waiting:
+        lock(deal)
+        if deal.state not in (S.REQUESTED, S.COUNTERED):
+            continue
+        if deal.state_changed_at < now - timedelta(days=EXPIRE_DAYS):
+            transition(deal, "expire", actor=None, role=SYSTEM)
+            counts["expired"] += 1
+        elif not any(e.action == "flag_stale" and e.at >= deal.state_changed_at
+                     for e in deal.events):
+            transition(deal, "flag_stale", actor=None, role=SYSTEM,
+                       payload={"days": (now - deal.state_changed_at).days})
+            counts["flagged"] += 1
+    counts["overdue"] = deal_events.notify_overdue(now.date())
+    return counts
+
+
+def mark_recorded(deal: Deal, user: User, record_number: str) -> None:
+    """The licensor records the CNIPA record number of the concluded licence."""
+    role = acting_role(deal, user)
+    if role != LICENSOR:
+        raise PermissionDenied(_l("The licensor records the contract with CNIPA."))
+    if deal.state != S.CONCLUDED:
+        raise ServiceError(_l("Only a concluded contract can be recorded."))
+    number = (record_number or "").strip()
+    if not number:
+        raise ServiceError(_l("Enter the CNIPA record number."), field="record_number")
+    deal.cnipa_record_number = number[:60]
+    deal.recorded_at = utcnow()
+    audit.record("deal.recorded", actor=user, target=deal, record_number=number)
+    _flush()

@@ -1,0 +1,190 @@
+"""The indicators payload laid out as tables: the page, the CSV/XLSX exports and the PDF
+return all read these, so every output shows the same numbers."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from ..domain.ipc import INDUSTRY_LABELS
+
+TEXT, COUNT, MONEY, PERCENT, DAYS, STATUS = "text", "count", "money", "percent", "days", "status"
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[tuple[str, str]]  # (header, kind)
+    rows: list[list] = field(default_factory=list)  # raw values: fen, basis points, ints
+
+    @property
+    def headers(self) -> list[str]:
+        return [str(h) for h, _ in self.columns]
+
+    @property
+    def kinds(self) -> list[str]:
+        return [k for _, k in self.columns]
+
+
+LICENCE_KIND_LABELS = {
+    "exclusive": _l("Exclusive licence"),
+    "sole": _l("Sole licence"),
+    "non_exclusive": _l("Non-exclusive licence"),
+    "assignment": _l("Assignment"),
+    "unspecified": _l("Licence (kind not given)"),
+}
+INDICATOR_LABELS = {
+    "deals": _l("Patent transfers and licences"),
+    "transfers": _l("Patent transfers (assignments)"),
+    "licences": _l("Patent licences"),
+    "contract_value": _l("Patent technology contract value"),
+    "pledge_amount": _l("IP pledge financing amount"),
+    "pledge_count": _l("IP pledge financing projects"),
+    "open_licences": _l("Open licences taken"),
+    "fast_licences": _l("Fast-licence deals"),
+    "avg_days": _l("Average days from request to conclusion"),
+    "smes": _l("SMEs that took up a university or institute patent (cumulative)"),
+}
+
+
+def industry_label(code: str) -> str:
+    names = INDUSTRY_LABELS.get(code)
+    if not names:
+        return code
+    return names[0] if str(get_locale()) == "zh" else names[1]
+
+
+def money_yuan(fen: int | None) -> Decimal | None:
+    """Fen as a yuan Decimal with two places (exact; never a float)."""
+    return None if fen is None else (Decimal(int(fen)) / 100).quantize(Decimal("0.01"))
+
+
+def percent(bp: int | None) -> Decimal | None:
+    return None if bp is None else (Decimal(int(bp)) / 100).quantize(Decimal("0.01"))
+
+
+def status_text(met: bool | None) -> str:
+    if met is None:
+        return str(_l("No base year figure"))
+    return str(_l("Met")) if met else str(_l("Not met"))
+
+
+def summary_table(p: dict) -> Table:
+    targets = {t["key"]: t for t in p["targets"]}
+    d, prev = p["deals"], p["previous_deals"]
+    t = Table("summary", str(_l("Indicators against the plan's targets")), [
+        (_l("Indicator"), TEXT), (_l("Unit"), TEXT), (_l("This period"), None),
+        (_l("Same period a year earlier"), None), (_l("Growth (%)"), PERCENT),
+        (_l("Target"), TEXT), (_l("Status"), STATUS)])
+    unit_n, unit_yuan = str(_l("items")), str(_l("yuan"))
+
+    def target_row(key, unit, kind):
+        g = targets[key]
+        return [str(INDICATOR_LABELS[key]), unit, (kind, g["current"]), (kind, g["previous"]),
+                g["growth_bp"], f"+{g['target_bp'] // 100}%", g["met"]]
+
+    t.rows = [
+        target_row("deals", unit_n, COUNT),
+        [str(INDICATOR_LABELS["transfers"]), unit_n, (COUNT, d["transfers"]),
+         (COUNT, prev["transfers"]), None, "", None],
+        [str(INDICATOR_LABELS["licences"]), unit_n, (COUNT, d["licences"]),
+         (COUNT, prev["licences"]), None, "", None],
+        target_row("contract_value", unit_yuan, MONEY),
+        target_row("pledge_amount", unit_yuan, MONEY),
+        target_row("pledge_count", unit_n, COUNT),
+        [str(INDICATOR_LABELS["open_licences"]), unit_n, (COUNT, d["open_licences"]), None,
+         None, "", None],
+        [str(INDICATOR_LABELS["fast_licences"]), unit_n, (COUNT, d["fast_licences"]), None,
+         None, "", None],
+        [str(INDICATOR_LABELS["avg_days"]), str(_l("days")), (DAYS, d["avg_days_to_conclusion"]),
+         None, None, "", None],
+        [str(INDICATOR_LABELS["smes"]), str(_l("enterprises")), (COUNT, p["smes"]["cumulative"]),
+         None, None, f"≥{p['smes']['target']}", p["smes"]["met"]],
+    ]
+    return t
+
+
+def _deal_columns(first: str) -> list[tuple[str, str]]:
+    return [(first, TEXT), (_l("Transfers"), COUNT), (_l("Licences"), COUNT),
+            (_l("Total"), COUNT), (_l("Contract value (yuan)"), MONEY)]
+
+
+def _deal_cells(r: dict) -> list:
+    return [r["transfers"], r["licences"], r["total"], r["value_fen"]]
+
+
+def tables(p: dict) -> list[Table]:
+    """All tables of the indicators page, in page order."""
+    out = [summary_table(p)]
+    out.append(Table("monthly", str(_l("Monthly series")), _deal_columns(_l("Month")),
+                     [[r["month"], *_deal_cells(r)] for r in p["monthly"]]))
+    out.append(Table("industry", str(_l("By industry")), _deal_columns(_l("Industry")),
+                     [[industry_label(r["key"]), *_deal_cells(r)] for r in p["by_industry"]]))
+    licensor_cols = [*_deal_columns(_l("University or institute")),
+                     (_l("Patents listed"), COUNT), (_l("Conversion rate (%)"), PERCENT)]
+    out.append(Table("licensor", str(_l("By university or institute")), licensor_cols,
+                     [[r["name"], *_deal_cells(r), r["patents_listed"], r["conversion_bp"]]
+                      for r in p["by_licensor"]]))
+    out.append(Table("district", str(_l("By district (licensee)")), _deal_columns(_l("District")),
+                     [[r["key"], *_deal_cells(r)] for r in p["by_district"]]))
+    out.append(Table("licence_kind", str(_l("By licence kind")),
+                     _deal_columns(_l("Licence kind")),
+                     [[str(LICENCE_KIND_LABELS.get(r["key"], r["key"])), *_deal_cells(r)]
+                      for r in p["by_licence_kind"]]))
+    out.append(Table("top_patents", str(_l("Top patents by interest")), [
+        (_l("Patent"), TEXT), (_l("Application number"), TEXT), (_l("Owner"), TEXT),
+        (_l("Views"), COUNT), (_l("Requests"), COUNT)],
+        [[r["title"], r["application_number"], r["owner"], r["views"], r["requests"]]
+         for r in p["top_patents"]]))
+    return out
+
+
+def cell(kind: str | None, value):
+    """A raw cell as exported: money in yuan, rates in percent, numbers stay numbers.
+    Summary cells carry their own kind as a ``(kind, value)`` pair."""
+    if isinstance(value, tuple):
+        kind, value = value
+    if value is None:
+        return None
+    if kind == MONEY:
+        return money_yuan(value)
+    if kind == PERCENT:
+        return percent(value)
+    if kind == STATUS:
+        return status_text(value)
+    return value
+
+
+def chart_data(p: dict, all_tables: list[Table]) -> dict:
+    """What static/js/indicators.js draws: labels and series, already translated."""
+    by_key = {t.key: t for t in all_tables}
+    targets = p["targets"]
+
+    def bars(key):
+        t = by_key[key]
+        return {"labels": [str(r[0]) for r in t.rows], "values": [r[3] for r in t.rows]}
+
+    return {
+        "growth": {
+            "labels": [str(INDICATOR_LABELS[t["key"]]) for t in targets],
+            "growth": [None if t["growth_bp"] is None else t["growth_bp"] / 100 for t in targets],
+            "target": [t["target_bp"] / 100 for t in targets],
+            "growthLabel": str(_l("Growth (%)")), "targetLabel": str(_l("Target (%)")),
+        },
+        "monthly": {
+            "labels": [r["month"] for r in p["monthly"]],
+            "transfers": [r["transfers"] for r in p["monthly"]],
+            "licences": [r["licences"] for r in p["monthly"]],
+            "value": [r["value_fen"] / 100 for r in p["monthly"]],
+            "transfersLabel": str(_l("Transfers")), "licencesLabel": str(_l("Licences")),
+            "valueLabel": str(_l("Contract value (yuan)")),
+        },
+        "industry": bars("industry"), "licensor": bars("licensor"),
+        "district": bars("district"), "licence_kind": bars("licence_kind"),
+        "countLabel": str(_l("Transfers and licences")),
+    }
+
+

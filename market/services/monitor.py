@@ -1,0 +1,99 @@
+"""The centre's deal monitor: requests nobody answered, deals stuck in one state,
+overdue payments and concluded licences not recorded with CNIPA in time."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from ..domain.terms import add_months
+from ..extensions import db
+from ..models import Deal, DealState, OfferKind, PaymentScheduleItem, ScheduleStatus
+from ..models.base import utcnow
+
+UNANSWERED_DAYS = 14
+STUCK_DAYS = 30
+RECORDING_MONTHS = 3
+OPEN_STATES = (DealState.COUNTERED, DealState.ACCEPTED, DealState.AWAITING_PAYMENT)
+LIMIT = 200
+
+
+@dataclass(frozen=True)
+class MonitorFilter:
+    org_id: int | None = None
+    start: date | None = None  # deals created on or after
+    end: date | None = None    # deals created on or before
+
+
+def _filtered(query, f: MonitorFilter):
+    if f.org_id:
+        query = query.where(or_(Deal.licensor_org_id == f.org_id,
+                                Deal.licensee_org_id == f.org_id))
+    if f.start:
+        query = query.where(Deal.created_at >= datetime.combine(f.start, time(), UTC))
+    if f.end:
+        query = query.where(Deal.created_at < datetime.combine(f.end + timedelta(days=1),
+                                                               time(), UTC))
+    return query
+
+
+def _deals(query) -> list[Deal]:
+    return list(db.session.scalars(query.options(
+        selectinload(Deal.events), selectinload(Deal.licensor), selectinload(Deal.licensee),
+        selectinload(Deal.patent)).limit(LIMIT)))
+
+
+def unanswered_requests(f: MonitorFilter, now: datetime | None = None) -> list[Deal]:
+    cutoff = (now or utcnow()) - timedelta(days=UNANSWERED_DAYS)
+    return _deals(_filtered(select(Deal).where(
+        Deal.state == DealState.REQUESTED, Deal.state_changed_at < cutoff), f)
+        .order_by(Deal.state_changed_at))
+
+
+def stuck_deals(f: MonitorFilter, now: datetime | None = None) -> list[Deal]:
+    """Open deals past the request stage whose state has not changed for STUCK_DAYS."""
+    cutoff = (now or utcnow()) - timedelta(days=STUCK_DAYS)
+    return _deals(_filtered(select(Deal).where(
+        Deal.state.in_(OPEN_STATES), Deal.state_changed_at < cutoff), f)
+        .order_by(Deal.state_changed_at))
+
+
+def overdue_payments(f: MonitorFilter, today: date | None = None) -> list[PaymentScheduleItem]:
+    today = today or utcnow().date()
+    query = _filtered(select(PaymentScheduleItem).join(Deal).where(
+        PaymentScheduleItem.status == ScheduleStatus.DUE, PaymentScheduleItem.due_on < today), f)
+    items = list(db.session.scalars(query.order_by(PaymentScheduleItem.due_on).limit(LIMIT)
+                                    .options(selectinload(PaymentScheduleItem.deal)
+                                             .selectinload(Deal.events))))
+    return items
+
+
+def unrecorded_contracts(f: MonitorFilter, now: datetime | None = None) -> list[Deal]:
+    """Concluded licences (assignments register differently) not recorded with CNIPA
+    within RECORDING_MONTHS of conclusion."""
+    now = now or utcnow()
+    cutoff_day = add_months(now.date(), -RECORDING_MONTHS)
+    cutoff = datetime.combine(cutoff_day, now.time(), UTC)
+    return _deals(_filtered(select(Deal).where(
+        Deal.state == DealState.CONCLUDED, Deal.kind != OfferKind.ASSIGNMENT,
+        Deal.recorded_at.is_(None), Deal.concluded_at.is_not(None), Deal.concluded_at < cutoff),
+        f).order_by(Deal.concluded_at))
+
+
+def days_since(moment: datetime | None, now: datetime | None = None) -> int | None:
+    if moment is None:
+        return None
+    return ((now or utcnow()) - moment).days
+
+
+def report(f: MonitorFilter) -> dict:
+    now = utcnow()
+    return {
+        "unanswered": unanswered_requests(f, now),
+        "stuck": stuck_deals(f, now),
+        "overdue": overdue_payments(f, now.date()),
+        "unrecorded": unrecorded_contracts(f, now),
+        "now": now,
+    }

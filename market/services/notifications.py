@@ -1,0 +1,58 @@
+"""The in-app inbox and its emails: written in the caller's transaction (the outbox sends
+the emails after commit). Titles are lazy strings, rendered in each recipient's language."""
+from __future__ import annotations
+
+from flask_babel import force_locale
+from sqlalchemy import func, select, update
+
+from ..extensions import db
+from ..models import Membership, Notification, Organisation, OrgKind, OrgStatus, User
+from ..models.base import utcnow
+from .mail import queue_email
+
+
+def _recipients(org: Organisation) -> list[User]:
+    return [u for u in org.users if u.membership == Membership.ACTIVE]
+
+
+def notify_users(users, kind: str, title, body="", link: str | None = None, *,
+                 email: bool = True) -> int:
+    """Add one notification per user (and queue an email to the admins among them)."""
+    count = 0
+    for user in users:
+        with force_locale(user.locale or "zh"):
+            title_text, body_text = str(title)[:200], str(body)
+        db.session.add(Notification(user_id=user.id, kind=kind, title=title_text,
+                                    body=body_text, link=link))
+        if email and user.is_org_admin:
+            queue_email(user.email, title_text, "\n\n".join(p for p in (body_text, link) if p))
+        count += 1
+    return count
+
+
+def notify_org(org: Organisation, kind: str, title, body="", link: str | None = None, *,
+               email: bool = True) -> int:
+    """Notify every active member of ``org``; email its admins."""
+    return notify_users(_recipients(org), kind, title, body, link, email=email)
+
+
+def notify_centre(kind: str, title, body="", link: str | None = None) -> int:
+    """Notify the staff of the (verified) centre organisations."""
+    orgs = db.session.scalars(select(Organisation).where(
+        Organisation.kind == OrgKind.CENTRE, Organisation.status == OrgStatus.VERIFIED))
+    return sum(notify_org(org, kind, title, body, link) for org in orgs)
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+def inbox(user: User, limit: int = 100) -> list[Notification]:
+    return list(db.session.scalars(select(Notification).where(Notification.user_id == user.id)
+                                   .order_by(Notification.id.desc()).limit(limit)))
+
+
+def mark_all_read(user: User) -> None:
+    db.session.execute(update(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=utcnow()))

@@ -1,0 +1,69 @@
+"""A payment's receipt as a Chinese PDF (the HTML receipt page shows the same facts)."""
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+
+from ..domain.money import format_fen
+from ..models import Deal, Payment, PaymentScheduleItem
+from .contracts import SCHEDULE_KIND_ZH
+from .ledger import local_date
+
+WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+PROVIDER_ZH = {"stripe": "银行卡或支付宝（Stripe）", "offline": "银行转账"}
+STATUS_ZH = {"succeeded": "已支付", "refunded": "已退款"}
+
+
+@lru_cache(maxsize=1)
+def _font() -> str:
+    from reportlab.pdfbase import pdfmetrics
+    if WQY.exists():
+        from reportlab.pdfbase.ttfonts import TTFont
+        pdfmetrics.registerFont(TTFont("WQY-Receipt", str(WQY), subfontIndex=0))
+        return "WQY-Receipt"
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    return "STSong-Light"
+
+
+def receipt_pdf(payment: Payment, row: PaymentScheduleItem, deal: Deal) -> bytes:
+    """The receipt of ``payment`` (succeeded or refunded) for ``row`` of ``deal``."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A5, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    font = _font()
+    body = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=14, wordWrap="CJK")
+    title = ParagraphStyle("title", parent=body, fontSize=16, leading=22, alignment=1)
+    rows = [
+        ["收据编号", payment.receipt_number or ""],
+        ["状态", STATUS_ZH.get(payment.status.value, payment.status.value)],
+        ["金额", format_fen(payment.amount_fen, payment.currency)],
+        ["付款日期", local_date(payment.paid_at).isoformat() if payment.paid_at else ""],
+        ["付款方式", PROVIDER_ZH.get(payment.provider.value, payment.provider.value)],
+        ["付款参考号", row.reference],
+        ["款项", f"{SCHEDULE_KIND_ZH.get(row.kind, row.kind)} · {deal.patent.title}"
+                 f"（{deal.patent.patent_number}）"],
+        ["合同编号", deal.contract_number or "—"],
+        ["付款方", deal.licensee.name],
+        ["收款方", deal.licensor.name],
+    ]
+    if payment.refunded_at:
+        rows.append(["退款日期", local_date(payment.refunded_at).isoformat()])
+    table = Table([[Paragraph(a, body), Paragraph(b, body)] for a, b in rows],
+                  colWidths=[30 * mm, 140 * mm])
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                               ("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=landscape(A5), title=f"收据 {payment.receipt_number}",
+                            leftMargin=12 * mm, rightMargin=12 * mm, topMargin=10 * mm,
+                            bottomMargin=10 * mm)
+    doc.build([Paragraph("沈阳知识产权交易平台 · 收据", title), Spacer(1, 4 * mm), table,
+               Spacer(1, 4 * mm),
+               Paragraph("本收据仅记录付款，不作为发票。Issued by Shenyang IP Market; not a tax "
+                         "invoice.", body)])
+    return out.getvalue()

@@ -1,0 +1,132 @@
+"""The yearly indicators report as a PDF laid out like a statistics return to the city.
+
+The return is always in Chinese (it goes to the city's statistics office), whatever the
+language of the person who downloads it: tables are built under ``force_locale("zh")``.
+STSong-Light is a CID font every PDF reader has, so no font file is embedded.
+"""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from flask_babel import force_locale
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from . import indicator_tables
+from .indicator_tables import COUNT, DAYS, MONEY, PERCENT, STATUS, TEXT
+
+FONT = "STSong-Light"
+CENTRE_NAME = "沈阳市知识产权运营服务中心"
+TABLE_NUMBERS = "一二三四五六七八九十"
+
+
+def _styles():
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    base = ParagraphStyle("cell", fontName=FONT, fontSize=8.5, leading=11, wordWrap="CJK")
+    return {
+        "title": ParagraphStyle("title", parent=base, fontSize=16, leading=22,
+                                alignment=TA_CENTER),
+        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=11, leading=16,
+                                   alignment=TA_CENTER),
+        "meta": ParagraphStyle("meta", parent=base, fontSize=9.5, leading=14),
+        "heading": ParagraphStyle("heading", parent=base, fontSize=11, leading=16,
+                                  spaceBefore=8, spaceAfter=4),
+        "cell": base,
+        "num": ParagraphStyle("num", parent=base, alignment=2),
+    }
+
+
+def _format(kind, value) -> str:
+    if isinstance(value, tuple):
+        kind, value = value
+    if value is None:
+        return "—"
+    if kind == MONEY:
+        return f"{indicator_tables.money_yuan(value):,}"
+    if kind == PERCENT:
+        return f"{indicator_tables.percent(value)}"
+    if kind == STATUS:
+        return indicator_tables.status_text(value)
+    if kind in (COUNT, DAYS) and isinstance(value, int | float):
+        return f"{value:,}"
+    return str(value)
+
+
+def _pdf_table(table, styles, numbered: bool):
+    head = [Paragraph(h, styles["cell"]) for h in table.headers]
+    body = []
+    for i, raw in enumerate(table.rows, start=1):
+        row = []
+        for kind, value in zip(table.kinds, raw, strict=True):
+            style = styles["cell"] if (kind or TEXT) in (TEXT, STATUS) and \
+                not isinstance(value, tuple) else styles["num"]
+            row.append(Paragraph(_format(kind, value), style))
+        body.append(([Paragraph(str(i), styles["num"])] if numbered else []) + row)
+    if numbered:
+        head = [Paragraph("序号", styles["cell"]), *head]
+    if not body:
+        body = [[Paragraph("（本期无数据）", styles["cell"])] + [""] * (len(head) - 1)]
+    width = 180 * mm
+    first = 0.08 if numbered else 0.0
+    rest = (1 - first) / len(table.headers)
+    widths = ([width * first] if numbered else []) + [width * rest * (1.6 if j == 0 else 1)
+                                                       for j in range(len(table.headers))]
+    scale = width / sum(widths)
+    pdf = Table([head, *body], colWidths=[w * scale for w in widths], repeatRows=1)
+    pdf.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]))
+    return pdf
+
+
+def _page_number(canvas, doc):
+    canvas.saveState()
+    canvas.setFont(FONT, 8)
+    canvas.drawCentredString(A4[0] / 2, 10 * mm, f"第 {doc.page} 页")
+    canvas.restoreState()
+
+
+def yearly_report(payload: dict, *, today: date | None = None) -> bytes:
+    """The PDF return for the payload's period (normally a calendar year)."""
+    today = today or date.today()
+    styles = _styles()
+    period = payload["period"]
+    with force_locale("zh"):
+        all_tables = indicator_tables.tables(payload)
+    when = f"{period['year']}年度" if period["year"] else f"{period['start']} 至 {period['end']}"
+    story = [
+        Paragraph("沈阳市知识产权运营服务体系建设主要指标统计表", styles["title"]),
+        Paragraph(f"（{when}）", styles["subtitle"]),
+        Spacer(1, 4 * mm),
+        Paragraph(f"填报单位（盖章）：{CENTRE_NAME}", styles["meta"]),
+        Paragraph(f"统计期间：{period['start']} 至 {period['end']}　　"
+                  f"对比期间：{payload['previous_period']['start']} 至 "
+                  f"{payload['previous_period']['end']}　　金额单位：元", styles["meta"]),
+        Paragraph(f"数据来源：平台交易台账（含冲正记录）；中小企业数自 "
+                  f"{payload['smes']['plan_start_year']} 年起累计。", styles["meta"]),
+    ]
+    for number, table in zip(TABLE_NUMBERS, all_tables, strict=False):
+        story += [Paragraph(f"表{number}　{table.title}", styles["heading"]),
+                  _pdf_table(table, styles, numbered=table.key == "summary")]
+    story += [
+        Spacer(1, 8 * mm),
+        Paragraph("单位负责人：__________　　统计负责人：__________　　填表人：__________　　"
+                  f"报出日期：{today.year}年{today.month}月{today.day}日", styles["meta"]),
+    ]
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm,
+                            topMargin=15 * mm, bottomMargin=18 * mm,
+                            title=f"主要指标统计表 {when}", author=CENTRE_NAME)
+    doc.build(story, onFirstPage=_page_number, onLaterPages=_page_number)
+    return buffer.getvalue()

@@ -1,0 +1,300 @@
+"""The deal services: both paths, payments, the ledger, exclusivity, the clock, recording."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from market.extensions import db
+from market.models import (
+    DealEvent,
+    DealState,
+    LedgerEntry,
+    LegalStatus,
+    LicenceKind,
+    Notification,
+    OfferKind,
+    OrgStatus,
+    OutboxEmail,
+    ScheduleStatus,
+)
+from market.models.base import utcnow
+from market.services import deals, ledger, recording
+from market.services.deal_rules import ExclusivityConflict
+from market.services.errors import NotFound, PermissionDenied, ServiceError
+from market.unit_of_work import commit
+
+from .conftest import EXCLUSIVE, PAID_OPEN, details_of, proposal_of, refetch
+
+pytestmark = pytest.mark.db
+
+
+def ledger_rows(deal):
+    return db.session.scalars(select(LedgerEntry).where(LedgerEntry.deal_id == deal.id)
+                              .order_by(LedgerEntry.id)).all()
+
+
+def test_free_open_licence_concludes_at_once(make_listing, university, take, sme):
+    patent = make_listing(university.org)
+    deal = refetch(take(patent.offers[0]))
+    assert deal.state == DealState.CONCLUDED
+    assert deal.contract_number.startswith("SYIP-") and deal.contract_number.endswith(f"{deal.id:06d}")
+    assert [e.action for e in deal.events] == ["take_open", "accept"][:1] + ["conclude"]
+    notice = deal.events[0].payload["notice"]
+    assert sme.org.name in notice and patent.patent_number in notice and "第五十一条" in notice
+    [row] = ledger_rows(deal)
+    assert (row.sign, row.kind, row.open_licence, row.fast_licence, row.contract_value_fen) == (
+        1, "licence", True, True, 0)
+    assert row.licensee_is_sme and row.licensor_is_university and row.industry == "new_materials"
+    assert row.district == sme.org.district and row.patent_ids == [patent.id]
+    assert row.days_to_conclusion == 0
+    # the patentee is told (inbox + email to its admins); the licensee learns of the conclusion
+    kinds = db.session.scalars(select(Notification.kind).where(
+        Notification.user_id == university.id)).all()
+    assert "open_licence_notice" in kinds and "deal_concluded" in kinds
+    assert db.session.scalar(select(func.count()).select_from(OutboxEmail).where(
+        OutboxEmail.to_address == university.email)) >= 1
+
+
+def test_paid_open_licence_waits_for_payment(make_listing, university, take):
+    patent = make_listing(university.org, offers=[PAID_OPEN])
+    deal = refetch(take(patent.offers[0]))
+    assert deal.state == DealState.AWAITING_PAYMENT and deal.contract_number is None
+    [item] = deal.schedule
+    assert (item.kind, item.amount_fen, item.status) == ("upfront", 1_000_000, ScheduleStatus.DUE)
+    assert item.reference.startswith("SYIP-P-")
+    assert ledger_rows(deal) == []
+    with pytest.raises(ServiceError):
+        deals.confirm_payment(item, amount_fen=999, currency="CNY", paid_at=utcnow(),
+                              reference="bank-1")
+    db.session.rollback()
+    item = refetch(item)
+    assert deals.confirm_payment(item, amount_fen=1_000_000, currency="CNY", paid_at=utcnow(),
+                                 reference="bank-1")
+    commit()
+    deal = refetch(deal)
+    assert deal.state == DealState.CONCLUDED and deal.events[-1].action == "payment_confirmed"
+    assert len(ledger_rows(deal)) == 1 and ledger_rows(deal)[0].contract_value_fen == 1_000_000
+    # a replayed confirmation changes nothing
+    assert not deals.confirm_payment(deal.schedule[0], amount_fen=1_000_000, currency="CNY",
+                                     paid_at=utcnow(), reference="bank-1")
+    commit()
+    assert len(ledger_rows(deal)) == 1
+
+
+def test_request_counter_accept(requested, university, sme):
+    deal = requested()
+    assert deal.state == DealState.REQUESTED and deal.messages[0].body == "我们希望获得许可。"
+    deals.counter(deal, university, proposal_of(deal.offer, royalty_bp=500), "提成 5%。")
+    commit()
+    assert deal.state == DealState.COUNTERED and deal.royalty_bp == 500
+    assert deal.proposed_by == "licensor"
+    # the SME counters back: the ball is in the university's court again
+    deals.counter(deal, sme, proposal_of(deal.offer, royalty_bp=400), "4% 如何？")
+    commit()
+    assert deal.state == DealState.REQUESTED
+    deals.counter(deal, university, proposal_of(deal.offer, royalty_bp=450))
+    commit()
+    deals.accept(deal, sme)
+    commit()
+    deal = refetch(deal)
+    assert deal.state == DealState.CONCLUDED and deal.royalty_bp == 450
+    assert deal.licence_kind == LicenceKind.EXCLUSIVE
+    assert [e.action for e in deal.events] == ["request", "counter", "counter", "counter",
+                                               "accept", "conclude"]
+    assert len(ledger_rows(deal)) == 1
+
+
+def test_decline_needs_a_reason_and_withdraw(requested, university, sme):
+    deal = requested()
+    with pytest.raises(ServiceError):
+        deals.decline(deal, university, "  ")
+    db.session.rollback()
+    deals.decline(deal, university, "已与他人洽谈")
+    commit()
+    assert deal.state == DealState.DECLINED and deal.events[-1].payload["reason"] == "已与他人洽谈"
+    other = requested()
+    with pytest.raises(deals.TransitionNotAllowed):
+        deals.withdraw(other, university)  # the university did not propose
+    db.session.rollback()
+    deals.withdraw(refetch(other), sme)
+    commit()
+    assert refetch(other).state == DealState.WITHDRAWN
+
+
+def test_terms_are_validated(requested):
+    with pytest.raises(deals.TermsRejected) as info:
+        requested(royalty_bp=5000, term_years=0)
+    assert {e.field for e in info.value.errors} >= {"royalty_bp", "term_years"}
+
+
+def test_pending_sme_and_strangers_cannot_act(make_user, make_listing, university, requested):
+    pending = make_user(kind="sme", status=OrgStatus.PENDING)
+    offer = make_listing(university.org).offers[0]
+    with pytest.raises(PermissionDenied):
+        deals.take_open(pending, offer, details_of(pending))
+    deal = requested()
+    with pytest.raises(NotFound):
+        deals.accept(deal, make_user(kind="university"))
+    with pytest.raises(PermissionDenied):
+        deals.take_open(university, offer, details_of(university))
+
+
+def test_credit_code_must_match(make_listing, university, sme):
+    offer = make_listing(university.org).offers[0]
+    with pytest.raises(ServiceError) as info:
+        deals.take_open(sme, offer, details_of(sme, credit_code="91210100MA0000000X"))
+    assert info.value.field == "credit_code"
+
+
+def test_double_accept_creates_one_event(countered, sme):
+    deal = countered()
+    stale = refetch(deal)  # the second tab, loaded before the first click
+    deals.accept(deal, sme)
+    commit()
+    with pytest.raises(deals.TransitionNotAllowed) as info:
+        deals.accept(stale, sme)
+    db.session.rollback()
+    assert "不再" in str(info.value.message) or "no longer" in str(info.value.message)
+    deal = refetch(deal)
+    assert [e.action for e in deal.events].count("accept") == 1
+    assert len(ledger_rows(deal)) == 1
+
+
+def test_stale_version_is_refused(countered, sme):
+    deal = countered()
+    db.session.execute(db.text("UPDATE deal SET version = version + 1 WHERE id = :id"),
+                       {"id": deal.id})
+    with pytest.raises(deals.TransitionNotAllowed):
+        # skipping lock(): the version column still refuses the stale write
+        deals.transition(deal, "accept", actor=sme, role="licensee")
+    db.session.rollback()
+
+
+def test_cancelled_concluded_deal_is_reversed(make_listing, university, take, centre, sme):
+    patent = make_listing(university.org, offers=[{**PAID_OPEN, "upfront_fee_fen": 500_000}])
+    free = take(make_listing(university.org).offers[0])
+    deal = take(patent.offers[0])
+    deals.confirm_payment(deal.schedule[0], actor=centre, amount_fen=500_000, currency="CNY",
+                          paid_at=utcnow(), reference="offline")
+    commit()
+    assert ledger.totals() == {"deals": 2, "value_fen": 500_000}
+    with pytest.raises(deals.TransitionNotAllowed):
+        deals.cancel(deal, sme)  # only the centre cancels a concluded contract
+    db.session.rollback()
+    deals.cancel(refetch(deal), centre, "合同无效")
+    commit()
+    original, reversal = ledger_rows(deal)
+    assert (original.sign, original.contract_value_fen) == (1, 500_000)
+    assert (reversal.sign, reversal.contract_value_fen, reversal.reverses_id) == (
+        -1, -500_000, original.id)
+    assert reversal.entry == "reversal" and reversal.contract_number == original.contract_number
+    assert ledger.totals() == {"deals": 1, "value_fen": 0}
+    assert len(ledger_rows(free)) == 1
+
+
+def test_open_licence_rules_out_exclusive(make_listing, university, sme, make_user):
+    patent = make_listing(university.org, offers=[{"kind": OfferKind.OPEN_LICENCE}, EXCLUSIVE])
+    with pytest.raises(ExclusivityConflict):
+        deals.request_deal(sme, patent.offers[1], proposal_of(patent.offers[1]))
+
+
+def test_exclusive_in_force_blocks_other_licences(make_listing, university, sme, make_user,
+                                                  countered):
+    patent = make_listing(university.org, offers=[EXCLUSIVE, {
+        "kind": OfferKind.LICENCE, "licence_kind": LicenceKind.NON_EXCLUSIVE, "royalty_bp": 100}])
+    deal = countered(patent.offers[0], field_of_use="电池")
+    other = countered(patent.offers[1], make_user(kind="sme"), field_of_use="电池")
+    deals.accept(deal, sme)
+    commit()
+    with pytest.raises(ExclusivityConflict):
+        deals.accept(other, other.licensee.users[0])
+    db.session.rollback()
+    assert refetch(other).state == DealState.COUNTERED
+    # another field of use is fine for a second exclusive licence
+    third = countered(patent.offers[0], make_user(kind="sme"), field_of_use="医疗器械")
+    deals.accept(third, third.licensee.users[0])
+    commit()
+
+
+def test_assignment_ends_licensing(make_listing, university, sme, make_user, take):
+    patent = make_listing(university.org, offers=[
+        {"kind": OfferKind.ASSIGNMENT, "asking_price_fen": 0},
+        {"kind": OfferKind.OPEN_LICENCE}])
+    buyer = make_user(kind="sme")
+    deal = deals.request_deal(buyer, patent.offers[0], {"price_fen": 100_000_00}, "收购")
+    commit()
+    deals.accept(deal, university)
+    commit()
+    assert deal.state == DealState.AWAITING_PAYMENT
+    [item] = deal.schedule
+    assert item.kind == "assignment_price"
+    deals.confirm_payment(item, amount_fen=100_000_00, currency="CNY", paid_at=utcnow(),
+                          reference="t")
+    commit()
+    [row] = ledger_rows(deal)
+    assert row.kind == "assignment" and row.contract_value_fen == 100_000_00
+    with pytest.raises(ExclusivityConflict):
+        deals.take_open(sme, patent.offers[1], details_of(sme))
+
+
+def test_flag_stale_then_expire(requested, university, sme, centre):
+    deal = requested()
+    deal.state_changed_at = utcnow() - timedelta(days=15)  # the clock, not the state
+    commit()
+    assert deals.flag_stale() == {"flagged": 1, "expired": 0, "overdue": 0}
+    commit()
+    assert deals.flag_stale()["flagged"] == 0  # once per state
+    deal = refetch(deal)
+    assert deal.state == DealState.REQUESTED and deal.events[-1].action == "flag_stale"
+    for user in (university, sme, centre):
+        assert db.session.scalar(select(func.count()).select_from(Notification).where(
+            Notification.user_id == user.id, Notification.kind == "deal_stale")) == 1
+    deal.state_changed_at = utcnow() - timedelta(days=31)
+    commit()
+    assert deals.flag_stale()["expired"] == 1
+    commit()
+    assert refetch(deal).state == DealState.EXPIRED
+
+
+def test_overdue_payment_is_flagged_once(make_listing, university, take):
+    deal = take(make_listing(university.org, offers=[PAID_OPEN]).offers[0])
+    deal.schedule[0].due_on = utcnow().date() - timedelta(days=3)
+    commit()
+    assert deal.schedule[0].is_overdue
+    assert deals.flag_stale()["overdue"] == 1
+    commit()
+    assert deals.flag_stale()["overdue"] == 0
+
+
+def test_flag_stale_cli(runner, requested):
+    deal = requested()
+    deal.state_changed_at = utcnow() - timedelta(days=20)
+    commit()
+    result = runner.invoke(args=["deals", "flag-stale"])
+    assert result.exit_code == 0, result.output
+    assert "flagged 1" in result.output
+    assert refetch(deal).events[-1].action == "flag_stale"
+
+
+def test_recording_checklist(make_listing, university, take, sme):
+    patent = make_listing(university.org)
+    deal = take(patent.offers[0])
+    checks = recording.checklist(deal)
+    assert checks.days_left >= 89 and not checks.recorded and checks.problems == []
+    patent.legal_status = LegalStatus.TERMINATED
+    commit()
+    assert recording.checklist(deal).problems
+    with pytest.raises(PermissionDenied):
+        deals.mark_recorded(deal, sme, "X")
+    deals.mark_recorded(deal, university, "2026990000123")
+    commit()
+    assert recording.checklist(refetch(deal)).recorded
+
+
+def test_event_rows_written_with_every_change(requested, university):
+    deal = requested()
+    deals.decline(deal, university, "no")
+    commit()
+    events = db.session.scalars(select(DealEvent).where(DealEvent.deal_id == deal.id)).all()
+    assert [(e.from_state, e.to_state, e.actor_user_id) for e in events] == [
+        (None, "requested", deal.events[0].actor_user_id), ("requested", "declined", university.id)]

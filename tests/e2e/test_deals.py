@@ -1,0 +1,134 @@
+"""An SME takes a free open licence and downloads the contract; another requests an
+exclusive licence, the university counters, the SME accepts."""
+from datetime import date
+
+import pytest
+
+from market.extensions import db
+from market.models import (
+    LegalStatus,
+    LicenceKind,
+    ListingStatus,
+    Offer,
+    OfferKind,
+    Organisation,
+    OrgKind,
+    OrgStatus,
+    Patent,
+    PatentType,
+    User,
+)
+from market.models.base import utcnow
+from market.services.passwords import hash_password
+
+from ..conftest import new_application_number, new_credit_code
+from .test_onboarding import PASSWORD, _log_in
+
+pytestmark = pytest.mark.e2e
+
+
+def _user(kind, name, email, district="浑南区"):
+    org = Organisation(kind=kind, name=name, credit_code=new_credit_code(kind), district=district,
+                       address=f"沈阳市{district}创新路 8 号", contact_name="王经理",
+                       contact_phone="024-88888888", contact_email=email,
+                       status=OrgStatus.VERIFIED, verified_at=utcnow())
+    user = User(email=email, name="王经理", password_hash=hash_password(PASSWORD), org=org,
+                is_org_admin=True)
+    db.session.add_all([org, user])
+    return user
+
+
+def _patent(owner, title, offer):
+    patent = Patent(owner_org_id=owner.id, application_number=new_application_number(2019),
+                    title=title, abstract="本发明公开了一种制备方法。", ipc_codes=["H01M 4/36"],
+                    patent_type=PatentType.INVENTION, legal_status=LegalStatus.GRANTED,
+                    filing_date=date(2019, 5, 6), grant_date=date(2021, 8, 3),
+                    expiry_date=date(2039, 5, 6), industry="new_materials",
+                    status=ListingStatus.PUBLISHED, published_at=utcnow())
+    patent.offers.append(Offer(**offer))
+    db.session.add(patent)
+    return patent
+
+
+@pytest.fixture()
+def world(live_app):
+    uni = _user(OrgKind.UNIVERSITY, "东北测试大学", "tto@neu.example.cn")
+    sme1 = _user(OrgKind.SME, "沈阳浑南新材料有限公司", "li@sme1.example.cn")
+    sme2 = _user(OrgKind.SME, "沈阳铁西装备有限公司", "zhao@sme2.example.cn", "铁西区")
+    db.session.flush()
+    open_patent = _patent(uni.org, "一种锂电池硅碳负极材料的制备方法", dict(
+        kind=OfferKind.OPEN_LICENCE, licence_kind=LicenceKind.NON_EXCLUSIVE,
+        upfront_mode="waived", royalty_bp=300, term_years=3))
+    exclusive = _patent(uni.org, "一种高强度铝合金焊接工艺", dict(
+        kind=OfferKind.LICENCE, licence_kind=LicenceKind.EXCLUSIVE, upfront_mode="waived",
+        royalty_bp=500, term_years=5))
+    db.session.commit()
+    return {"uni": uni, "sme1": sme1, "sme2": sme2, "open": open_patent, "excl": exclusive}
+
+
+def _log_out(page):
+    page.get_by_role("button", name="退出").click()
+
+
+def test_sme_takes_free_open_licence_and_downloads_contract(live_server, page, shot, world):
+    base = live_server.url
+    _log_in(page, base, "li@sme1.example.cn")
+    page.goto(f"{base}/patents/{world['open'].id}")
+    page.get_by_role("link", name="取得开放许可").click()
+    page.wait_for_url("**/deals/take/*")
+    assert page.get_by_text("首付 0 元").first.is_visible()
+    page.get_by_label("拟实施领域").fill("动力电池负极")
+    page.get_by_label("预计开始实施日期").fill("2026-03-01")
+    page.get_by_label("我已阅读公告的许可条件，并代表本公司接受。").check()
+    shot("01-take-open-form")
+    page.get_by_role("button", name="发送书面通知并取得许可").click()
+    page.wait_for_url("**/deals/*")
+    assert page.get_by_text("书面通知已发送给专利权人，许可已成交。").is_visible()
+    assert page.get_by_text("已成交").first.is_visible()
+    shot("02-deal-concluded")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载合同（PDF）").click()
+    assert download.value.suggested_filename.startswith("SYIP-")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot("03-deal-concluded-phone")
+    _log_out(page)
+    _log_in(page, base, "tto@neu.example.cn")
+    page.goto(f"{base}/deals/inbox")
+    assert page.get_by_text("书面通知：沈阳浑南新材料有限公司").is_visible()
+    shot("04-inbox-phone")
+
+
+def test_exclusive_request_counter_accept(live_server, page, shot, world):
+    base = live_server.url
+    _log_in(page, base, "zhao@sme2.example.cn")
+    page.goto(f"{base}/deals/request/{world['excl'].offers[0].id}")
+    page.get_by_label("留言").fill("我们计划用于工程机械焊接，希望提成 3%。")
+    page.get_by_label("提成比例（占净销售额的百分比）").fill("3")
+    shot("05-request-form")
+    page.get_by_role("button", name="发送请求").click()
+    page.wait_for_url("**/deals/*")
+    deal_url = page.url
+    assert page.get_by_text("待答复").first.is_visible()
+    _log_out(page)
+
+    _log_in(page, base, "tto@neu.example.cn")
+    page.goto(deal_url)
+    shot("06-university-sees-request")
+    page.get_by_role("link", name="还价").click()
+    page.get_by_label("提成比例（占净销售额的百分比）").fill("4")
+    page.get_by_label("留言").fill("可以，提成 4%。")
+    page.get_by_role("button", name="发送还价").click()
+    page.wait_for_url(deal_url)
+    assert page.get_by_text("您的还价已发送。").is_visible()
+    _log_out(page)
+
+    _log_in(page, base, "zhao@sme2.example.cn")
+    page.goto(deal_url)
+    assert page.get_by_text("按净销售额的 4% 提成").first.is_visible()
+    page.get_by_role("button", name="接受这些条款").click()
+    assert page.get_by_text("您已接受条款。").is_visible()
+    assert page.get_by_text("已成交").first.is_visible()
+    shot("07-exclusive-concluded")
+    page.goto(f"{base}/deals/")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot("08-my-deals-phone")

@@ -1,0 +1,171 @@
+"""The centre opens its indicators: figures, drawn charts, tables; a deal concluded for an
+SME shows in the counts after a reload. Screenshots at desktop and phone width."""
+from datetime import timedelta
+
+import pytest
+
+from market.extensions import db
+from market.models import (
+    Deal,
+    DealState,
+    LicenceKind,
+    Offer,
+    OfferKind,
+    Organisation,
+    OrgKind,
+    OrgStatus,
+    Patent,
+)
+from market.models.base import utcnow
+from market.services import accounts
+from market.unit_of_work import commit
+
+from ..conftest import new_application_number, new_credit_code
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "a very long demo passphrase"
+_numbers = iter(range(1, 1000))
+
+
+def _org(kind, name, district="浑南区"):
+    org = Organisation(kind=kind, name=name, credit_code=new_credit_code(kind),
+                       district=district, address="沈阳市", contact_name="联系人",
+                       contact_phone="024-1", contact_email="a@example.cn",
+                       status=OrgStatus.VERIFIED, verified_at=utcnow(),
+                       sme_size="small" if kind == OrgKind.SME else None)
+    db.session.add(org)
+    db.session.flush()
+    return org
+
+
+def _patent(owner, industry="new_materials"):
+    from datetime import date
+    patent = Patent(owner_org_id=owner.id, application_number=new_application_number(2019),
+                    title=f"一种高强度铝合金的热处理方法{next(_numbers)}", patent_type="invention",
+                    legal_status="granted", filing_date=date(2019, 3, 1),
+                    expiry_date=date(2039, 3, 1), industry=industry, status="published",
+                    published_at=utcnow(), view_count=next(_numbers) * 7)
+    patent.offers.append(Offer(kind=OfferKind.OPEN_LICENCE, licence_kind="non_exclusive",
+                               upfront_mode="waived", term_years=3))
+    db.session.add(patent)
+    db.session.flush()
+    return patent
+
+
+def _conclude(patent, licensee, *, fee_fen=0, kind=OfferKind.OPEN_LICENCE):
+    """A deal concluded today, booked through the ledger service."""
+    from market.services import ledger
+    now = utcnow()
+    deal = Deal(patent_id=patent.id, offer_id=patent.offers[0].id, kind=kind,
+                licence_kind=None if kind == OfferKind.ASSIGNMENT else LicenceKind.NON_EXCLUSIVE,
+                licensor_org_id=patent.owner_org_id, licensee_org_id=licensee.id,
+                state=DealState.CONCLUDED, upfront_fee_fen=fee_fen,
+                price_fen=fee_fen if kind == OfferKind.ASSIGNMENT else None,
+                contract_number=f"SY{next(_numbers):06d}", created_at=now - timedelta(days=9),
+                concluded_at=now)
+    db.session.add(deal)
+    db.session.flush()
+    ledger.record_conclusion(deal)
+    return deal
+
+
+def _world():
+    neu = _org(OrgKind.UNIVERSITY, "东北大学")
+    imr = _org(OrgKind.INSTITUTE, "中国科学院金属研究所")
+    smes = [_org(OrgKind.SME, name, district) for name, district in (
+        ("沈阳新松精密机械有限公司", "浑南区"), ("沈阳铁西重工科技有限公司", "铁西区"),
+        ("沈阳和平生物医药有限公司", "和平区"))]
+    patents = [_patent(neu), _patent(neu, "biomedicine"), _patent(imr, "high_end_equipment")]
+    _conclude(patents[0], smes[0])
+    _conclude(patents[1], smes[2], fee_fen=5_000_000)
+    _conclude(patents[2], smes[1], fee_fen=20_000_000, kind=OfferKind.ASSIGNMENT)
+    commit()
+    return patents, smes
+
+
+def _log_in(page, base, email):
+    page.goto(f"{base}/account/login")
+    page.get_by_label("邮箱").fill(email)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(lambda url: "/account/login" not in url)
+
+
+def _charts_drawn(page) -> list[str]:
+    page.wait_for_function("document.querySelectorAll('canvas[data-drawn]').length >= 6")
+    return page.evaluate("""() => Array.from(document.querySelectorAll('canvas')).filter(c => {
+        const ctx = c.getContext('2d');
+        const data = ctx.getImageData(0, 0, c.width, c.height).data;
+        for (let i = 3; i < data.length; i += 4) { if (data[i] !== 0) return true; }
+        return false;
+    }).map(c => c.id)""")
+
+
+def test_centre_reads_live_indicators(live_server, page, shot):
+    base = live_server.url
+    accounts.create_centre_user("centre@example.cn", "王主任", PASSWORD, {
+        "name": "沈阳市知识产权运营服务中心", "credit_code": new_credit_code(),
+        "district": "浑南区", "address": "沈阳市浑南区", "contact_name": "王",
+        "contact_phone": "024-1", "contact_email": "centre@example.cn"})
+    commit()
+    patents, smes = _world()
+
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    _log_in(page, base, "centre@example.cn")
+    page.get_by_role("link", name="指标看板").click()
+    page.wait_for_url("**/centre/indicators")
+    assert page.locator("#kpi-deals").inner_text() == "3"
+    assert page.locator("#kpi-smes").inner_text().startswith("3")
+    drawn = _charts_drawn(page)
+    assert sorted(drawn) == sorted(["chart-growth", "chart-monthly", "chart-licensor",
+                                    "chart-industry", "chart-district", "chart-licence_kind"])
+    assert page.locator("#table-licensor").get_by_text("东北大学").is_visible()
+    shot("01-indicators-desktop")
+
+    newcomer = _org(OrgKind.SME, "沈阳大东智能装备有限公司", "大东区")
+    _conclude(patents[0], newcomer, fee_fen=1_000_000)
+    commit()
+    page.reload()
+    assert page.locator("#kpi-deals").inner_text() == "4"
+    assert page.locator("#kpi-smes").inner_text().startswith("4")
+    assert page.locator("#table-district").get_by_text("大东区").is_visible()
+    assert len(_charts_drawn(page)) == 6
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert len(_charts_drawn(page)) == 6
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    if overflow > 1:
+        shot("02-indicators-phone-overflow")
+        print(page.evaluate("""() => Array.from(document.querySelectorAll('body *'))
+            .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+            .slice(0, 12).map(e => e.tagName + '.' + e.className + '#' + e.id + ' '
+                              + Math.round(e.getBoundingClientRect().right))"""))
+    assert overflow <= 1, f"the page scrolls sideways by {overflow}px at phone width"
+    shot("02-indicators-phone")
+    assert not [e for e in errors if "favicon" not in e], errors
+
+
+def test_monitor_and_pledges_pages_render(live_server, page, shot):
+    base = live_server.url
+    accounts.create_centre_user("centre@example.cn", "王主任", PASSWORD, {
+        "name": "沈阳市知识产权运营服务中心", "credit_code": new_credit_code(),
+        "district": "浑南区", "address": "沈阳市浑南区", "contact_name": "王",
+        "contact_phone": "024-1", "contact_email": "centre@example.cn"})
+    commit()
+    _log_in(page, base, "centre@example.cn")
+    page.goto(f"{base}/centre/pledges")
+    page.get_by_label("出质人（机构名称或统一社会信用代码）").fill("沈阳某科技有限公司")
+    page.get_by_label("质权银行").fill("盛京银行")
+    page.get_by_label("出质专利（申请号）").fill("201710601862.3")
+    page.get_by_label("金额（元）").fill("800000")
+    page.get_by_label("质押登记日期").fill(utcnow().date().isoformat())
+    page.get_by_role("button", name="登记", exact=True).click()
+    page.wait_for_url("**/centre/pledges")
+    assert page.get_by_text("质押融资记录已保存").is_visible()
+    shot("03-pledges")
+    page.goto(f"{base}/centre/monitor")
+    assert page.get_by_role("heading", name="交易监测").is_visible()
+    shot("04-monitor")

@@ -1,0 +1,41 @@
+from market.search.analysis import (
+    normalize_ipc,
+    normalize_text,
+    number_keys,
+    query_number_keys,
+    segment,
+)
+
+
+def test_compound_words_are_kept_whole():
+    assert "石墨烯" in segment("一种石墨烯薄膜")
+    assert "基因编辑" in segment("基因编辑水稻")
+    assert "碳纳米管" in segment("碳纳米管复合材料")
+
+
+def test_mixed_chinese_english_and_stemming():
+    toks = segment("锂电池Battery Management系统 batteries")
+    assert "batteri" in toks  # English stemmed
+    assert "manag" in toks
+    assert "系统" in toks and "锂电池" in toks or "电池" in toks
+
+
+def test_full_width_folded_and_lowercased():
+    assert normalize_text("ＧＯ６Ｆ　１２３") == "go6f 123"
+    assert segment("ＡＢＣ石墨烯") == segment("abc石墨烯")
+    assert normalize_ipc("ＧＯ６Ｆ") == "G06F"
+    assert normalize_ipc("g06f 17/30") == "G06F17/30"
+    assert normalize_ipc("石墨烯") is None
+
+
+def test_stopwords_and_punctuation_dropped():
+    toks = segment("一种，的。本发明")
+    assert toks == []
+
+
+def test_number_keys_doc_and_query_agree():
+    keys = number_keys("ZL201710601862.3") | number_keys("CN112604685B")
+    for q in ("ZL 2017 1060 1862.3", "201710601862", "2017106018623", "201710601862.3",
+              "zl201710601862.3", "CN112604685B", "112604685", "cn 112604685 b"):
+        assert set(query_number_keys(q)) & keys, q
+    assert query_number_keys("石墨烯") == []

@@ -1,0 +1,175 @@
+"""The index follows the database: after commit, through the outbox, on every server."""
+import threading
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from market.extensions import db
+from market.models import Notification, OrgKind, SavedSearch, SavedSearchMatch
+from market.search.service import SearchService
+from market.services import listings
+from market.unit_of_work import commit
+
+from ..conftest import log_in, new_application_number, post_form
+
+pytestmark = pytest.mark.db
+
+
+def publish(user, title, **fields):
+    values = {"application_number": new_application_number(2019), "title": title,
+              "abstract": fields.pop("abstract", "本发明公开了一种新材料。"),
+              "ipc_codes": fields.pop("ipc_codes", "C01B 32/184"), "legal_status": "granted",
+              "filing_date": date(2019, 3, 1), "grant_date": date(2021, 6, 1), **fields}
+    patent = listings.create_patent(user, values)
+    listings.add_offer(user, patent, {"kind": "open_licence", "upfront_mode": "waived",
+                                      "term_years": 3})
+    listings.publish(user, patent)
+    commit()
+    return patent
+
+
+def ids(app, q, **filters):
+    result = app.extensions["market.search"].search(q, filters)
+    assert result.error is None, result.error
+    return [int(hit.id) for hit in result.hits]
+
+
+@pytest.fixture()
+def uni(make_user):
+    return make_user(kind=OrgKind.UNIVERSITY)
+
+
+def test_publish_edit_withdraw_hide(app, uni, make_user):
+    patent = publish(uni, "一种石墨烯导热薄膜的制备方法")
+    assert ids(app, "石墨烯") == [patent.id]
+    listings.update_patent(uni, patent, {**_fields(patent), "title": "一种碳纳米管导电浆料"})
+    commit()
+    assert ids(app, "石墨烯") == [] and ids(app, "碳纳米管") == [patent.id]
+    listings.withdraw(uni, patent)
+    commit()
+    assert ids(app, "碳纳米管") == []
+    listings.publish(uni, patent)
+    commit()
+    assert ids(app, "碳纳米管") == [patent.id]
+    from market.services import moderation
+    centre = make_user(kind=OrgKind.CENTRE)
+    with app.test_request_context():
+        moderation.hide(centre, patent, "信息不实，请核实")
+        commit()
+    assert ids(app, "碳纳米管") == []
+
+
+def _fields(patent):
+    return {"application_number": patent.application_number, "title": patent.title,
+            "abstract": patent.abstract, "ipc_codes": "; ".join(patent.ipc_codes),
+            "legal_status": str(patent.legal_status), "filing_date": patent.filing_date,
+            "grant_date": patent.grant_date}
+
+
+def test_rolled_back_change_leaves_index_untouched(app, uni):
+    patent = publish(uni, "一种石墨烯导热薄膜的制备方法")
+    listings.update_patent(uni, patent, {**_fields(patent), "title": "一种全新的名称"})
+    db.session.rollback()
+    app.extensions["market.search"].sync()
+    assert ids(app, "石墨烯") == [patent.id] and ids(app, "全新") == []
+
+
+def test_filters_and_facets_from_database_fields(app, uni):
+    publish(uni, "一种石墨烯导热薄膜的制备方法")
+    result = app.extensions["market.search"].search("石墨烯", {"open_licence": "true"})
+    assert result.total == 1
+    assert {f["value"] for f in result.facets["industry"]} == {"new_materials"}
+    assert result.facets["owner"][0]["value"] == str(uni.org_id)
+    assert app.extensions["market.search"].search("石墨烯", {"industry": "biomedicine"}).total == 0
+
+
+def test_check_reports_a_planted_difference(app, uni, runner):
+    patent = publish(uni, "一种石墨烯导热薄膜的制备方法")
+    service = app.extensions["market.search"]
+    assert service.check()["consistent"]
+    from market.search import index as engine
+    engine.delete_document(service.index_dir, patent.id)
+    report = service.check()
+    assert not report["consistent"] and report["missing"] == [str(patent.id)]
+    result = runner.invoke(args=["search", "check"])
+    assert result.exit_code == 1 and str(patent.id) in result.output
+    assert runner.invoke(args=["search", "reindex"]).exit_code == 0
+    assert runner.invoke(args=["search", "check"]).exit_code == 0
+
+
+def test_reindex_while_searching_never_errors(app, uni):
+    for i in range(5):
+        publish(uni, f"一种石墨烯复合材料{i}")
+    service = app.extensions["market.search"]
+    errors, stop = [], threading.Event()
+
+    def searcher():
+        with app.app_context():
+            while not stop.is_set():
+                result = service.search("石墨烯")
+                if result.error or result.total != 5:
+                    errors.append((result.error, result.total))
+
+    threads = [threading.Thread(target=searcher) for _ in range(2)]
+    for t in threads:
+        t.start()
+    try:
+        for _ in range(3):
+            service.reindex()
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    assert errors == []
+
+
+def test_second_server_with_its_own_index_follows_the_outbox(app, uni, tmp_path):
+    other = SearchService(tmp_path / "server-2")
+    publish(uni, "一种石墨烯导热薄膜的制备方法")
+    other.sync()  # first run builds the index from the database
+    assert other.check()["consistent"]
+    patent = publish(uni, "一种碳纳米管导电浆料")
+    assert other.check()["missing"] == [str(patent.id)]
+    assert other.sync(alerts=False) >= 1
+    assert other.check()["consistent"]
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning")  # Whoosh leaks the file it choked on
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_missing_or_corrupted_index_is_reported_not_raised(app, uni, client):
+    import shutil
+    publish(uni, "一种石墨烯导热薄膜的制备方法")
+    service = app.extensions["market.search"]
+    from market.search import index as engine
+    gen = engine.current_generation(service.index_dir)
+    for f in gen.iterdir():
+        if f.suffix in (".seg", ".toc") or f.name.startswith("_"):
+            f.write_bytes(b"garbage")
+    service.holder.invalidate()
+    page = client.get("/search/?q=石墨烯")
+    assert page.status_code == 200
+    shutil.rmtree(service.index_dir)
+    page = client.get("/search/?q=石墨烯")
+    assert page.status_code == 200 and "notice-warning" in page.get_data(as_text=True)
+    service.reindex()
+    assert ids(app, "石墨烯")
+
+
+def test_saved_search_alert_once_across_servers(app, uni, make_user, tmp_path, client):
+    sme = make_user(kind=OrgKind.SME)
+    log_in(client, sme)
+    response = post_form(client, "/search/saved", {"name": "石墨烯", "query_string": "q=石墨烯"},
+                         token_from="/search/?q=石墨烯")
+    assert response.status_code == 302
+    assert db.session.scalar(select(SavedSearch.query)) == "石墨烯"
+    publish(uni, "一种石墨烯导热薄膜的制备方法")
+    publish(uni, "一种数控机床主轴冷却系统", abstract="对主轴进行冷却。", ipc_codes="B23Q 11/12")
+    SearchService(tmp_path / "server-2").sync()  # builds: no alerts for a rebuild
+    other = SearchService(tmp_path / "server-3")
+    other.reindex()
+    publish(uni, "石墨烯散热片")
+    other.sync()
+    notes = db.session.scalars(select(Notification).where(Notification.user_id == sme.id)).all()
+    assert len(notes) == 2 and all("石墨烯" in n.title for n in notes)
+    assert db.session.scalar(select(func.count()).select_from(SavedSearchMatch)) == 2

@@ -1,0 +1,120 @@
+"""The search page and the JSON API: same results, escaped highlights, Chinese queries."""
+import re
+
+import pytest
+
+from market.models import OrgKind
+
+from ..conftest import csrf_token, log_in
+from .test_follow_db import publish
+
+pytestmark = pytest.mark.db
+
+
+@pytest.fixture()
+def catalogue(make_user):
+    uni = make_user(kind=OrgKind.UNIVERSITY)
+    return {
+        "graphene": publish(uni, "一种石墨烯导热薄膜的制备方法",
+                            abstract="石墨烯薄膜导热性能好，用于手机散热。"),
+        "gene": publish(uni, "基因编辑水稻育种方法", abstract="通过基因编辑获得抗病水稻。",
+                        ipc_codes="C12N 15/82; A01H 1/00"),
+        "cnc": publish(uni, "数控机床主轴冷却系统", abstract="对数控机床主轴进行循环冷却。",
+                       ipc_codes="B23Q 11/12"),
+        "xss": publish(uni, "<script>alert(1)</script>石墨烯电池",
+                       abstract="含有<b>石墨烯</b>的电极 & 电池"),
+        "uni": uni,
+    }
+
+
+def result_ids(page_html: str) -> list[int]:
+    return [int(i) for i in re.findall(r'<h3><a href="/patents/(\d+)"', page_html)]
+
+
+@pytest.mark.parametrize("q, key", [
+    ("石墨烯", "graphene"), ("基因编辑", "gene"), ("G06F", None), ("A01H", "gene"),
+    ("数控机床 冷却", "cnc"), ("ＣＮＣ 数控机床", "cnc"),
+])
+def test_chinese_queries_find_what_a_person_expects(client, catalogue, q, key):
+    ids = result_ids(client.get(f"/search/?q={q}").get_data(as_text=True))
+    if key is None:
+        assert ids == []
+    else:
+        assert catalogue[key].id in ids[:2]
+
+
+@pytest.mark.parametrize("form", ["{zl}", "{plain}", "{nodot}", "ZL {spaced}", "{fullwidth}"])
+def test_typed_number_goes_straight_to_the_patent(client, catalogue, form):
+    number = catalogue["gene"].application_number
+    typed = form.format(zl="ZL" + number, plain=number, nodot=number.replace(".", ""),
+                        spaced=" ".join([number[:4], number[4:8], number[8:]]),
+                        fullwidth=number.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"}))
+    response = client.get("/search/", query_string={"q": typed})
+    assert response.status_code == 302, typed
+    assert response.headers["Location"].endswith(f"/patents/{catalogue['gene'].id}")
+
+
+def test_highlights_are_escaped(client, catalogue):
+    page = client.get("/search/?q=石墨烯").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;" in page and "<mark>石墨烯</mark>" in page
+    assert "<b>石墨烯</b>" not in page
+
+
+def test_api_results_equal_page_results(client, catalogue):
+    for q in ("石墨烯", "水稻", "冷却", ""):
+        page_ids = result_ids(client.get("/search/", query_string={"q": q}).get_data(as_text=True))
+        api = client.get("/api/v1/patents", query_string={"q": q}).get_json()
+        assert [r["id"] for r in api["results"]] == page_ids
+        assert api["total"] == len(page_ids)
+    detail = client.get(f"/api/v1/patents/{catalogue['graphene'].id}").get_json()
+    assert detail["patent_number"] == catalogue["graphene"].patent_number
+    assert detail["offers"][0]["summary_zh"].startswith("首付 0 元")
+
+
+def test_facet_filter_narrows_and_empty_page_suggests_wider(client, catalogue):
+    page = client.get("/search/?q=石墨烯&industry=modern_agriculture").get_data(as_text=True)
+    assert result_ids(page) == []
+    assert "empty-state" in page and "/search/?q=" in page.split("empty-state")[1]
+    page = client.get("/search/?industry=biomedicine").get_data(as_text=True)
+    assert result_ids(page) == [catalogue["gene"].id]
+
+
+def test_sql_injection_strings_are_just_text(client, catalogue):
+    for q in ("' OR 1=1 --", "石墨烯'; DROP TABLE patent; --", "%' UNION SELECT 1 --"):
+        response = client.get("/search/", query_string={"q": q, "industry": q, "sort": q})
+        assert response.status_code == 200
+    assert result_ids(client.get("/search/?q=石墨烯").get_data(as_text=True))
+
+
+def test_demand_matching_shows_matched_terms(client, catalogue):
+    need = ("我公司生产智能手机和平板电脑，目前面临散热问题，希望引进石墨烯导热薄膜技术，"
+            "提高导热性能，降低整机温度。要求技术成熟，可以批量生产，价格合理。") * 3
+    response = client.post("/search/need", data={"need": need,
+                                                 "csrf_token": csrf_token(client, "/search/")})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert result_ids(page)[0] == catalogue["graphene"].id
+    assert "石墨烯" in page.split("tag")[1] or "石墨烯</span>" in page
+
+
+def test_saved_searches_page_and_delete(client, make_user, catalogue):
+    sme = make_user(kind=OrgKind.SME)
+    log_in(client, sme)
+    client.post("/search/saved", data={"name": "导热", "query_string": "q=导热&fee=0",
+                                      "csrf_token": csrf_token(client, "/search/?q=导热")})
+    page = client.get("/search/saved").get_data(as_text=True)
+    assert "导热" in page
+    saved_id = re.search(r"/search/saved/(\d+)/delete", page).group(1)
+    client.post(f"/search/saved/{saved_id}/delete",
+                data={"csrf_token": csrf_token(client, "/search/saved")})
+    assert "/delete" not in client.get("/search/saved").get_data(as_text=True)
+
+
+def test_api_refuses_out_of_range_parameters(client):
+    assert client.get("/api/v1/patents?sort=null").status_code == 400
+    assert client.get("/api/v1/patents?page=0").status_code == 400
+    assert client.get("/api/v1/patents?page=abc").status_code == 400
+    assert client.get("/search/?sort=null&page=abc").status_code == 200  # the page forgives
+    response = client.post("/api/v1/patents")
+    assert response.status_code == 405 and "GET" in response.headers["Allow"]
