@@ -34,9 +34,11 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     from .main.views import bp as main_bp
     from .ops.views import bp as ops_bp
     from .orgs.views import bp as orgs_bp
+    from .payments.views import bp as payments_bp
     for bp in (main_bp, auth_bp, orgs_bp, centre_bp, listings_bp, search_bp, deals_bp,
                api_patents_bp, api_stats_bp, ops_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(payments_bp)
 
     from .cli import register_cli
     register_cli(app)

@@ -116,4 +116,6 @@ ZH = {
 ('%(num)d year', '%(num)d years'): ('%(num)d 年',),
 ('Import %(num)d listing', 'Import %(num)d listings'): ('导入 %(num)d 条挂牌',),
 'Patents on offer': '挂牌专利',
+'The CSV file is malformed (%(problem)s). Save it again from Excel, or upload an .xlsx file.': 'CSV 文件格式有误（%(problem)s）。请用 Excel 重新保存，或上传 .xlsx 文件。',
+'All patents on offer': '全部挂牌专利',
 }

@@ -205,7 +205,13 @@ def decline(deal_id: int):
 @bp.post("/<int:deal_id>/cancel")
 @party_required
 def cancel(deal_id: int):
-    return _act(deal_id, deals.cancel, _("The deal has been cancelled."),
+    """Cancel; paid rows are refunded when the licence has not started (payments service)."""
+    from ..payments.gateway import get_gateway
+    from ..services.payments import cancel_with_refunds
+
+    def cancel_and_refund(deal, user, reason):
+        return cancel_with_refunds(deal, user, get_gateway(), reason)
+    return _act(deal_id, cancel_and_refund, _("The deal has been cancelled."),
                 request.form.get("reason", ""))
 
 

@@ -18,6 +18,7 @@ from .listings import (
 from .notifications import Notification
 from .orgs import DISTRICTS, Membership, Organisation, OrgKind, OrgStatus, SmeSize, User
 from .outbox import OutboxEmail
+from .payments import Payment, PaymentProvider, PaymentStatus, WebhookEvent
 from .pledges import ApiToken, PledgeDeal
 from .searches import SavedSearch, SavedSearchMatch
 
@@ -26,7 +27,8 @@ __all__ = [
     "DealState",
     "LedgerEntry", "LegalStatus", "LicenceKind", "ListingChange", "ListingStatus", "Membership",
     "Notification", "Offer", "OfferKind", "Organisation", "OrgKind", "OrgStatus", "OutboxEmail",
-    "PatentType", "Patent", "PaymentScheduleItem",
+    "PatentType", "Patent", "Payment", "PaymentProvider", "PaymentScheduleItem", "PaymentStatus",
     "PledgeDeal",
     "SavedSearch", "SavedSearchMatch", "ScheduleStatus", "SearchOutbox", "SmeSize", "User",
+    "WebhookEvent",
 ]

@@ -1,0 +1,1 @@
+"""Payment gateways (Stripe, offline bank transfer) and the payment pages."""

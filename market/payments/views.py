@@ -1,0 +1,249 @@
+"""Payment pages: what is due and paid, Stripe checkout and its return page, the licensor's
+confirmation of a bank transfer, receipts, and the Stripe webhook."""
+import logging
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..extensions import csrf, db
+from ..forms_util import show_service_error
+from ..models import Deal, PaymentScheduleItem, ScheduleStatus
+from ..permissions import login_required, public
+from ..services import deal_events, deals, payments, receipts
+from ..services.errors import NotFound, PermissionDenied, ServiceError
+from ..unit_of_work import commit
+from . import webhook
+from .forms import ActionForm, CancelForm, ConfirmReceiptForm
+from .gateway import InvalidWebhook, get_gateway
+
+bp = Blueprint("payments", __name__, url_prefix="/payments")
+log = logging.getLogger("market.payments")
+ROW_KINDS = {
+    "upfront": _l("Upfront fee"),
+    "deferred_upfront": _l("Deferred upfront fee"),
+    "minimum_annual_royalty": _l("Minimum annual royalty"),
+    "assignment_price": _l("Assignment price"),
+}
+ROW_STATES = {
+    "due": _l("Due"), "paid": _l("Paid"), "overdue": _l("Overdue"),
+    "refunded": _l("Refunded"), "cancelled": _l("Cancelled"),
+}
+PAYMENT_STATES = {
+    "pending": _l("Waiting for the provider"), "succeeded": _l("Paid"), "failed": _l("Failed"),
+    "expired": _l("Expired"), "refunded": _l("Refunded"), "rejected": _l("Refused and refunded"),
+}
+PROVIDERS = {"stripe": _l("Card or Alipay (Stripe)"), "offline": _l("Bank transfer")}
+
+
+@bp.context_processor
+def _labels():
+    return {"row_kind": lambda code: str(ROW_KINDS.get(code, code)),
+            "row_state": lambda code: str(ROW_STATES.get(code, code)),
+            "payment_state": lambda code: str(PAYMENT_STATES.get(getattr(code, "value", code), code)),
+            "provider_label": lambda code: str(PROVIDERS.get(getattr(code, "value", code), code)),
+            "deal_state": deal_events.state_label}
+
+
+def _deal_or_404(deal_id: int) -> Deal:
+    deal = db.get_or_404(Deal, deal_id)
+    if deals.role_of(deal, current_user) is None:
+        abort(404)
+    return deal
+
+
+def _row_or_404(item_id: int) -> PaymentScheduleItem:
+    row = db.get_or_404(PaymentScheduleItem, item_id)
+    _deal_or_404(row.deal_id)
+    return row
+
+
+def _refuse(exc: ServiceError):
+    db.session.rollback()
+    if isinstance(exc, NotFound):
+        abort(404)
+    if isinstance(exc, PermissionDenied):
+        abort(403)
+
+
+@bp.route("/")
+@login_required
+def mine():
+    return render_template("payments/mine.html", rows=payments.rows_for(current_user),
+                           gateway=get_gateway())
+
+
+@bp.route("/deals/<int:deal_id>")
+@login_required
+def deal(deal_id: int):
+    deal = _deal_or_404(deal_id)
+    role = deals.role_of(deal, current_user)
+    return render_template("payments/deal.html", deal=deal, role=role,
+                           rows=payments.rows_of_deal(deal, current_user), gateway=get_gateway(),
+                           action_form=ActionForm(), cancel_form=CancelForm(),
+                           can_cancel="cancel" in deals.allowed_actions(deal, current_user),
+                           started=payments.licence_started(deal))
+
+
+@bp.post("/items/<int:item_id>/checkout")
+@login_required
+def checkout(item_id: int):
+    row = _row_or_404(item_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        payments.start_checkout(
+            row, current_user, get_gateway(),
+            success_url=url_for("payments.checkout_return", item_id=row.id, _external=True),
+            cancel_url=url_for("payments.deal", deal_id=row.deal_id, _external=True))
+    except ServiceError as exc:
+        _refuse(exc)
+        flash(str(exc.message), "error")
+        return redirect(url_for("payments.deal", deal_id=row.deal_id))
+    commit()
+    # Our own page sends the browser on: a form's redirect to another origin would be
+    # blocked by the Content-Security-Policy (form-action 'self').
+    return redirect(url_for("payments.to_checkout", item_id=row.id), code=303)
+
+
+@bp.route("/items/<int:item_id>/checkout")
+@login_required
+def to_checkout(item_id: int):
+    """A page that forwards the licensee to the open Stripe checkout of the row."""
+    row = _row_or_404(item_id)
+    if deals.role_of(row.deal, current_user) != deals.LICENSEE:
+        abort(403)
+    url = payments.open_checkout_url(row)
+    if url is None:
+        return redirect(url_for("payments.deal", deal_id=row.deal_id))
+    return render_template("payments/redirect.html", url=url, row=row)
+
+
+@bp.route("/items/<int:item_id>/return")
+@login_required
+def checkout_return(item_id: int):
+    """Where Stripe sends the payer back. It proves nothing: the page waits (and reloads
+    itself) until the webhook has booked the payment."""
+    row = _row_or_404(item_id)
+    return render_template("payments/return.html", row=row, deal=row.deal,
+                           waiting=row.status == ScheduleStatus.DUE)
+
+
+@bp.route("/items/<int:item_id>/confirm", methods=["GET", "POST"])
+@login_required
+def confirm_receipt(item_id: int):
+    row = _row_or_404(item_id)
+    if deals.role_of(row.deal, current_user) != deals.LICENSOR or not current_user.can_act:
+        abort(403)
+    form = ConfirmReceiptForm()
+    if request.method == "GET":
+        form.amount.data = row.amount_fen
+    if form.validate_on_submit():
+        try:
+            payments.confirm_receipt(row, current_user, amount_fen=form.amount.data,
+                                     received_on=form.received_on.data,
+                                     bank_reference=form.bank_reference.data)
+        except ServiceError as exc:
+            _refuse(exc)
+            show_service_error(form, exc)
+        else:
+            commit()
+            flash(_("The payment has been recorded."), "success")
+            return redirect(url_for("payments.deal", deal_id=row.deal_id))
+    return (render_template("payments/confirm.html", form=form, row=row, deal=row.deal),
+            200 if not form.errors else 422)
+
+
+@bp.route("/items/<int:item_id>/receipt")
+@login_required
+def receipt(item_id: int):
+    row = _row_or_404(item_id)
+    view = next(v for v in payments.rows_of_deal(row.deal, current_user) if v.row.id == row.id)
+    if view.payment is None:
+        abort(404)
+    return render_template("payments/receipt.html", view=view, row=row, deal=row.deal)
+
+
+@bp.route("/items/<int:item_id>/receipt.pdf")
+@login_required
+def receipt_pdf(item_id: int):
+    row = _row_or_404(item_id)
+    view = next(v for v in payments.rows_of_deal(row.deal, current_user) if v.row.id == row.id)
+    if view.payment is None:
+        abort(404)
+    return Response(receipts.receipt_pdf(view.payment, row, row.deal), mimetype="application/pdf",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="{view.payment.receipt_number}.pdf"',
+                             "Cache-Control": "private, no-store"})
+
+
+@bp.post("/deals/<int:deal_id>/cancel")
+@login_required
+def cancel(deal_id: int):
+    deal = _deal_or_404(deal_id)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        refunded = payments.cancel_with_refunds(deal, current_user, get_gateway(),
+                                                form.reason.data or "")
+    except ServiceError as exc:
+        _refuse(exc)
+        flash(str(exc.message), "error")
+    else:
+        commit()
+        flash(_("The deal has been cancelled; %(n)d payment(s) refunded.", n=len(refunded))
+              if refunded else _("The deal has been cancelled."), "success")
+    return redirect(url_for("payments.deal", deal_id=deal.id))
+
+
+@bp.post("/stripe/webhook")
+@csrf.exempt
+@public
+def stripe_webhook():
+    """Stripe's deliveries: verified on the raw body, each event id applied once."""
+    gateway = get_gateway()
+    if gateway.name != "stripe":
+        abort(404)
+    try:
+        event = gateway.verify_webhook(request.get_data(cache=False),
+                                       request.headers.get("Stripe-Signature"))
+    except InvalidWebhook as exc:
+        log.warning("stripe webhook refused: %s", exc)
+        return {"error": "invalid signature"}, 400
+    event_id = str(event.get("id") or "")
+    if not event_id:
+        return {"error": "no event id"}, 400
+    if webhook.seen(event_id):
+        return {"received": True, "result": "duplicate"}
+    try:
+        stored = webhook.apply(event, gateway)
+        result = stored.result
+        commit()
+    except webhook.DuplicateEvent:
+        db.session.rollback()
+        return {"received": True, "result": "duplicate"}
+    except payments.PaymentRejected as exc:
+        db.session.rollback()
+        log.error("stripe event %s (%s) rejected: %s (%s)", event_id, event.get("type"),
+                  exc.code, exc.message)
+        try:
+            webhook.store(event, "rejected", exc.code or "rejected")
+            commit()
+        except webhook.DuplicateEvent:
+            db.session.rollback()
+            return {"received": True, "result": "duplicate"}
+        result = "rejected"
+    current_app.logger.info("stripe event %s (%s): %s", event_id, event.get("type"), result)
+    return {"received": True, "result": result}

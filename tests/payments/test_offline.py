@@ -1,0 +1,181 @@
+"""Offline mode (no Stripe keys): bank-transfer instructions, the licensor's confirmation
+through the same service as the webhook, refusals, replays and refunds on cancel."""
+import io
+from datetime import date, timedelta
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from market.extensions import db
+from market.models import (
+    DealEvent,
+    DealState,
+    LedgerEntry,
+    Payment,
+    PaymentStatus,
+    ScheduleStatus,
+)
+from market.payments.gateway import get_gateway
+
+from ..conftest import csrf_token
+
+pytestmark = pytest.mark.db
+
+
+def fresh(obj):
+    db.session.expire_all()
+    return db.session.get(type(obj), obj.id)
+
+
+def confirm(client, row, *, amount="10000", on=None, ref="ICBC20261129001"):
+    url = f"/payments/items/{row.id}/confirm"
+    page = client.get(url)
+    if page.status_code != 200:
+        return page
+    return client.post(url, data={"csrf_token": csrf_token(client, url), "amount": amount,
+                                  "received_on": (on or date.today()).isoformat(),
+                                  "bank_reference": ref})
+
+
+def count(model, *where):
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_offline_is_the_default(app):
+    assert get_gateway(app).name == "offline"
+
+
+def test_licensee_sees_bank_instructions_with_the_reference(app, awaiting, logged_in, sme):
+    deal = awaiting()
+    page = logged_in(app, sme).get(f"/payments/deals/{deal.id}").get_data(as_text=True)
+    assert deal.schedule[0].reference in page
+    assert app.config["PAYMENT_BANK_ACCOUNT"] in page
+    assert "/checkout" not in page
+
+
+def test_licensor_confirms_receipt_and_the_deal_concludes(app, awaiting, logged_in, university):
+    deal = awaiting()
+    row = deal.schedule[0]
+    client = logged_in(app, university)
+    response = confirm(client, row)
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    deal = fresh(deal)
+    assert deal.state == DealState.CONCLUDED and deal.contract_number
+    assert deal.schedule[0].status == ScheduleStatus.PAID
+    payment = db.session.scalar(select(Payment))
+    assert (payment.provider, payment.provider_ref, payment.amount_fen, payment.status) == (
+        "offline", "ICBC20261129001", 1_000_000, PaymentStatus.SUCCEEDED)
+    assert payment.recorded_by_user_id == university.id
+    assert count(LedgerEntry) == 1
+    receipt = client.get(f"/payments/items/{row.id}/receipt").get_data(as_text=True)
+    assert payment.receipt_number in receipt
+    pdf = client.get(f"/payments/items/{row.id}/receipt.pdf")
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert payment.receipt_number in text and "¥10,000.00" in text and "银行转账" in text
+
+
+@pytest.mark.parametrize("who", ["sme", "centre", "stranger_university", "stranger_sme"])
+def test_only_the_licensor_confirms(app, awaiting, logged_in, make_user, sme, centre, who):
+    from market.models import OrgKind
+    deal = awaiting()
+    user = {"sme": sme, "centre": centre,
+            "stranger_university": make_user(kind=OrgKind.UNIVERSITY),
+            "stranger_sme": make_user(kind=OrgKind.SME)}[who]
+    client = logged_in(app, user)
+    row = deal.schedule[0]
+    url = f"/payments/items/{row.id}/confirm"
+    expected = 404 if who.startswith("stranger") else 403
+    assert client.get(url).status_code == expected
+    app.config["WTF_CSRF_ENABLED"] = False
+    response = client.post(url, data={"amount": "10000", "received_on": date.today().isoformat(),
+                                      "bank_reference": "FORGED-1"})
+    assert response.status_code == expected
+    assert fresh(row).status == ScheduleStatus.DUE and count(Payment) == 0
+
+
+def test_wrong_amount_is_refused_on_the_field(app, awaiting, logged_in, university):
+    deal = awaiting()
+    response = confirm(logged_in(app, university), deal.schedule[0], amount="9999.99")
+    assert response.status_code == 422
+    assert 'id="amount-error"' in response.get_data(as_text=True)
+    assert fresh(deal).state == DealState.AWAITING_PAYMENT and count(Payment) == 0
+
+
+def test_future_date_is_refused(app, awaiting, logged_in, university):
+    deal = awaiting()
+    response = confirm(logged_in(app, university), deal.schedule[0],
+                       on=date.today() + timedelta(days=3))
+    assert response.status_code == 422
+    assert count(Payment) == 0
+
+
+def test_confirming_twice_books_once(app, awaiting, logged_in, university):
+    deal = awaiting()
+    row = deal.schedule[0]
+    client = logged_in(app, university)
+    assert confirm(client, row).status_code == 302
+    # a double-submitted form (same bank reference) is a replay: nothing changes
+    from market.services import payments
+    payments.record_payment(fresh(row), provider="offline", provider_ref="ICBC20261129001",
+                            amount_fen=1_000_000, currency="CNY", paid_at=fresh(row).paid_at,
+                            actor=university)
+    db.session.commit()
+    assert count(Payment) == 1 and count(LedgerEntry) == 1
+    assert count(DealEvent, DealEvent.action == "payment_confirmed") == 1
+    # another reference for a row already paid is refused
+    with pytest.raises(payments.PaymentRejected) as refused:
+        payments.record_payment(fresh(row), provider="offline", provider_ref="OTHER-REF",
+                                amount_fen=1_000_000, currency="CNY",
+                                paid_at=fresh(row).paid_at, actor=university)
+    db.session.rollback()
+    assert refused.value.code == "already_paid"
+
+
+def test_cancel_before_start_refunds_offline(app, awaiting, logged_in, university, centre):
+    deal = awaiting()
+    assert confirm(logged_in(app, university), deal.schedule[0]).status_code == 302
+    client = logged_in(app, centre)
+    url = f"/payments/deals/{deal.id}"
+    response = client.post(f"{url}/cancel", data={"csrf_token": csrf_token(client, url),
+                                                  "reason": "许可人撤回"})
+    assert response.status_code == 302
+    deal = fresh(deal)
+    assert deal.state == DealState.CANCELLED
+    assert deal.schedule[0].status == ScheduleStatus.REFUNDED
+    payment = db.session.scalar(select(Payment))
+    assert payment.status == PaymentStatus.REFUNDED and payment.refund_ref.startswith("offline-refund-")
+    assert db.session.scalars(select(LedgerEntry.sign).order_by(LedgerEntry.id)).all() == [1, -1]
+
+
+def test_licensee_cannot_cancel_a_concluded_deal(app, awaiting, logged_in, university, sme):
+    deal = awaiting()
+    assert confirm(logged_in(app, university), deal.schedule[0]).status_code == 302
+    client = logged_in(app, sme)
+    url = f"/payments/deals/{deal.id}"
+    client.post(f"{url}/cancel", data={"csrf_token": csrf_token(client, url)})
+    assert fresh(deal).state == DealState.CONCLUDED
+    assert fresh(deal).schedule[0].status == ScheduleStatus.PAID
+
+
+def test_payments_page_lists_both_sides(app, awaiting, logged_in, sme, university):
+    deal = awaiting()
+    for user in (sme, university):
+        page = logged_in(app, user).get("/payments/").get_data(as_text=True)
+        assert deal.schedule[0].reference in page
+
+
+
+def test_cancel_on_the_deal_page_refunds_too(app, awaiting, logged_in, university, centre):
+    deal = awaiting()
+    assert confirm(logged_in(app, university), deal.schedule[0]).status_code == 302
+    client = logged_in(app, centre)
+    url = f"/deals/{deal.id}"
+    response = client.post(f"{url}/cancel", data={"csrf_token": csrf_token(client, url),
+                                                  "reason": "双方协商解除"})
+    assert response.status_code == 302
+    deal = fresh(deal)
+    assert deal.state == DealState.CANCELLED
+    assert deal.schedule[0].status == ScheduleStatus.REFUNDED
+    assert db.session.scalars(select(LedgerEntry.sign).order_by(LedgerEntry.id)).all() == [1, -1]
