@@ -4,13 +4,13 @@
 # ../shared/data/patents_dev.csv imported (CSV built by bench/import.py), then wrk for
 # DURATION on each endpoint. Prints one JSON line per endpoint:
 #   {"endpoint", "requests_per_s", "p50_ms", "p99_ms", "errors" (non-2xx + socket errors), ...}
-# Knobs: ENDPOINTS (default "/ /patents/ /patents/{listing} /healthz"; {listing} becomes a
+# Knobs: ENDPOINTS (default "/ /search/?q=石墨烯 /patents/{listing} /healthz"; {listing} becomes a
 # published listing's id), DURATION (30s), CONNECTIONS (8), WRK_THREADS (1), WORKERS (2),
 # LIMIT (rows to import; all by default). Needs wrk (apt-get install -y wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.venv/bin}
-ENDPOINTS=${ENDPOINTS:-"/ /patents/ /patents/{listing} /healthz"}
+ENDPOINTS=${ENDPOINTS:-"/ /search/?q=%E7%9F%B3%E5%A2%A8%E7%83%AF /patents/{listing} /healthz"}
 DURATION=${DURATION:-30s}
 CONNECTIONS=${CONNECTIONS:-8}
 WRK_THREADS=${WRK_THREADS:-1}

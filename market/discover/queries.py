@@ -65,6 +65,34 @@ class SearchRequest:
         return value == current if isinstance(current, str) else value in (current or [])
 
 
+FACET_ORDER = ("industry", "offer_kinds", "fee", "patent_type", "owner", "district")
+OWNER_FACET_SIZE = 12
+
+
+def facet_groups(request: SearchRequest, facets: dict, label_of, base_url: str) -> list[dict]:
+    """The facet sidebar, computed once in Python (links, labels, selection) so the page
+    template only prints it. ``label_of(name, item)`` gives an item's visible label."""
+    from urllib.parse import urlencode
+    groups = []
+    for name in FACET_ORDER:
+        param = "owner_id" if name == "owner" else name
+        items = []
+        for item in facets.get(name) or []:
+            value = str(item["value"])
+            selected = request.is_selected(param, value)
+            if not item["count"] and not selected:
+                continue
+            items.append({"label": label_of(name, item), "count": item["count"],
+                          "selected": selected,
+                          "url": base_url + "?" + urlencode(request.toggled(param, value),
+                                                            doseq=True)})
+            if name == "owner" and len(items) >= OWNER_FACET_SIZE:
+                break
+        if items:
+            groups.append({"name": name, "items": items})
+    return groups
+
+
 def run(request: SearchRequest):
     """The search as the page and the API run it: results, and the public patents of the hits
     (in rank order; anything withdrawn or hidden since it was indexed is dropped)."""

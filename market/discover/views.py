@@ -35,6 +35,9 @@ class SaveSearchForm(FlaskForm):
 @bp.route("/")
 @public
 def search():
+    cache_key = _page_cache_key()
+    if cache_key is not None and (page := _page_cache.get(cache_key)) is not None:
+        return page
     search_request = queries.SearchRequest.from_args(request.args)
     result, hits = queries.run(search_request)
     if result.exact_match_id and search_request.page == 1 and len(hits) == 1 \
@@ -47,16 +50,64 @@ def search():
         suggestions = suggest_wider(service.holder, search_request.q, search_request.filters)
     save_form = SaveSearchForm(name=search_request.q or _("My search"),
                                query_string=request.query_string.decode()[:1000])
-    return render_template("search/results.html", req=search_request, result=result, hits=hits,
-                           suggestions=suggestions, demand_form=DemandForm(),
-                           save_form=save_form)
+    groups = queries.facet_groups(search_request, result.facets, _facet_label,
+                                  url_for("search.search"))
+    page = render_template("search/results.html", req=search_request, result=result, hits=hits,
+                           suggestions=suggestions, save_form=save_form, facet_groups=groups)
+    if cache_key is not None and not result.error:
+        _page_cache.put(cache_key, page)
+    return page
 
 
-@bp.route("/need", methods=["POST"])
+class PageCache:
+    """Rendered search pages for anonymous visitors, per process, least recently used out.
+
+    The key holds the index state (generation and outbox cursor), so any listing change that
+    reached this server's index makes every cached page stale at once."""
+
+    def __init__(self, size: int = 256):
+        from collections import OrderedDict
+        from threading import Lock
+        self.size, self._pages, self._lock = size, OrderedDict(), Lock()
+
+    def get(self, key):
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key, page) -> None:
+        with self._lock:
+            self._pages[key] = page
+            self._pages.move_to_end(key)
+            while len(self._pages) > self.size:
+                self._pages.popitem(last=False)
+
+
+_page_cache = PageCache()
+
+
+def _page_cache_key():
+    """A key when this page may be served from the cache: an anonymous visitor with no
+    pending messages (the page then holds nothing personal, not even a CSRF token)."""
+    from flask import session
+    from flask_babel import get_locale
+    if current_user.is_authenticated or session.get("_flashes") or \
+            not current_app.config.get("SEARCH_PAGE_CACHE", True):
+        return None
+    service = current_app.extensions["market.search"]
+    return (request.full_path, str(get_locale()), service.state_token())
+
+
+@bp.route("/need", methods=["GET", "POST"])
 @public
 def demand():
     form = DemandForm()
     result, error, hits = None, None, []
+    if request.method == "GET":
+        return render_template("search/demand.html", form=form, result=None, error=None,
+                               hits=[])
     if form.validate_on_submit():
         service = current_app.extensions["market.search"]
         result, error = service.demand(form.need.data)
@@ -118,23 +169,19 @@ FEE_LABELS = {"0": _l("No upfront fee"), "1-10k": _l("Up to ¥10,000"),
               "1m+": _l("Over ¥1,000,000")}
 
 
+def _facet_label(name: str, item: dict) -> str:
+    from ..labels import label
+    if name == "fee":
+        return str(FEE_LABELS.get(item["value"], item["value"]))
+    if name in ("owner", "district"):
+        return item["label"]
+    return label(item["value"])
+
+
 @bp.app_context_processor
 def facet_helpers():
     from ..labels import label
     from ..models import Organisation
-
-    def facet_param(name: str) -> str:
-        return "owner_id" if name == "owner" else name
-
-    def facet_value(name: str, item: dict) -> str:
-        return str(item["value"])
-
-    def facet_label(name: str, item: dict) -> str:
-        if name == "fee":
-            return str(FEE_LABELS.get(item["value"], item["value"]))
-        if name in ("owner", "district"):
-            return item["label"]
-        return label(item["value"])
 
     def filter_label(key: str, value: str) -> str:
         if key == "fee":
@@ -148,5 +195,4 @@ def facet_helpers():
             return value
         return label(value)
 
-    return {"facet_param": facet_param, "facet_value": facet_value, "facet_label": facet_label,
-            "filter_label": filter_label}
+    return {"filter_label": filter_label}

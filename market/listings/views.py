@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..forms_util import show_service_error
@@ -73,6 +74,7 @@ def _own_patent_or_404(patent_id: int) -> Patent:
 def browse():
     page = db.paginate(
         select(Patent).where(Patent.status == ListingStatus.PUBLISHED, Patent.hidden.is_(False))
+        .options(selectinload(Patent.offers), selectinload(Patent.owner))
         .order_by(Patent.published_at.desc(), Patent.id.desc()),
         page=request.args.get("page", 1, type=int), per_page=20, error_out=False)
     return render_template("listings/browse.html", page=page)

@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -94,6 +95,8 @@ class Patent(db.Model):
 
     __table_args__ = (
         CheckConstraint("trl IS NULL OR (trl >= 1 AND trl <= 9)", name="trl_range"),
+        # published listings, newest first (home page, browse) without sorting them all
+        Index("ix_patent_status_published_at", "status", "published_at"),
     )
 
     @property

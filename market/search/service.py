@@ -114,6 +114,13 @@ class SearchService:
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
+    def state_token(self) -> str:
+        """Changes whenever this index changes (rebuilt, or outbox rows applied)."""
+        try:
+            return (self.index_dir / STATE_FILE).read_text()
+        except FileNotFoundError:
+            return "unbuilt"
+
     def applied_id(self) -> int:
         try:
             state = json.loads((self.index_dir / STATE_FILE).read_text())

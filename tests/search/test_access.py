@@ -20,7 +20,7 @@ def test_search_access(app, make_user, role):
     saved = 200 if sme else (302 if role == "anonymous" else 403)
     expected = [
         ("GET", "/search/", 200), ("GET", "/search/?q=test", 200),
-        ("POST", "/search/need", 422),
+        ("POST", "/search/need", 422), ("GET", "/search/need", 200),
         ("GET", "/search/saved", saved),
         ("POST", "/search/saved", 302 if sme or role == "anonymous" else 403),
         ("POST", "/search/saved/999/delete", 404 if sme else saved),

@@ -91,7 +91,7 @@ def test_demand_matching_shows_matched_terms(client, catalogue):
     need = ("我公司生产智能手机和平板电脑，目前面临散热问题，希望引进石墨烯导热薄膜技术，"
             "提高导热性能，降低整机温度。要求技术成熟，可以批量生产，价格合理。") * 3
     response = client.post("/search/need", data={"need": need,
-                                                 "csrf_token": csrf_token(client, "/search/")})
+                                                 "csrf_token": csrf_token(client, "/search/need")})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert result_ids(page)[0] == catalogue["graphene"].id
@@ -118,3 +118,17 @@ def test_api_refuses_out_of_range_parameters(client):
     assert client.get("/search/?sort=null&page=abc").status_code == 200  # the page forgives
     response = client.post("/api/v1/patents")
     assert response.status_code == 405 and "GET" in response.headers["Allow"]
+
+
+def test_anonymous_pages_cached_until_the_index_changes(client, catalogue):
+    first = client.get("/search/?q=石墨烯").get_data(as_text=True)
+    assert client.get("/search/?q=石墨烯").get_data(as_text=True) == first
+    assert 'name="csrf_token"' not in first  # nothing personal in a cached page
+    patent = publish(catalogue["uni"], "石墨烯散热片")
+    after = client.get("/search/?q=石墨烯").get_data(as_text=True)
+    assert f"/patents/{patent.id}" in after and after != first
+
+
+def test_demand_form_has_its_own_page(client):
+    page = client.get("/search/need").get_data(as_text=True)
+    assert 'name="need"' in page and 'name="csrf_token"' in page
