@@ -1,0 +1,1 @@
+"""Hostile input: XSS, SQL injection, Unicode, oversize and wrong-type uploads."""
