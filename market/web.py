@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from . import i18n, permissions
 from .domain.money import format_fen
@@ -53,7 +54,15 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.close()
 
 
+class BoundedIntConverter(IntegerConverter):
+    """``<int:...>`` that 404s on ids a database integer cannot hold (no overflow 500)."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2**63 - 1, signed=False):  # noqa: A002
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = BoundedIntConverter
     db.init_app(app)
     sqlite_transactions.install()  # BEGIN IMMEDIATE for writers (see market/ops/sqlite.py)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"),

@@ -14,6 +14,7 @@ FILTER_KEYS = ("industry", "patent_type", "offer_kinds", "open_licence", "fee", 
 SORTS = ("relevance", "newest", "fee")
 PER_PAGE = 10
 MAX_QUERY = 200
+MAX_FILTER = 100
 
 
 @dataclass
@@ -35,9 +36,12 @@ class SearchRequest:
                 raise ValueError("page must be a whole number from 1 to 1000")
             if len(args.get("q", "")) > MAX_QUERY:
                 raise ValueError(f"q is longer than {MAX_QUERY} characters")
+            for key in FILTER_KEYS:
+                if any(len(v) > MAX_FILTER for v in args.getlist(key)):
+                    raise ValueError(f"{key} is longer than {MAX_FILTER} characters")
         filters = {}
         for key in FILTER_KEYS:
-            values = [v.strip()[:100] for v in args.getlist(key) if v.strip()]
+            values = [v.strip()[:MAX_FILTER] for v in args.getlist(key) if v.strip()]
             if values:
                 filters[key] = values if len(values) > 1 else values[0]
         sort = args.get("sort", "relevance")

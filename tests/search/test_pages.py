@@ -132,3 +132,9 @@ def test_anonymous_pages_cached_until_the_index_changes(client, catalogue):
 def test_demand_form_has_its_own_page(client):
     page = client.get("/search/need").get_data(as_text=True)
     assert 'name="need"' in page and 'name="csrf_token"' in page
+
+
+def test_huge_ids_and_long_filters_are_refused_not_crashes(client):
+    assert client.get("/api/v1/patents/38123213340314663239815266304").status_code == 404
+    assert client.get("/patents/38123213340314663239815266304").status_code == 404
+    assert client.get("/api/v1/patents", query_string={"patent_type": "0" * 101}).status_code == 400
