@@ -14,15 +14,6 @@ LABELS = {
     "medium": _l("Medium-sized enterprise"),
     "membership_active": _l("Member"),
     "membership_requested": _l("Asked to join"),
-    # deal states (as market.services.deal_events.state_label words them)
-    "requested": _l("Requested"),
-    "countered": _l("Counter-offer"),
-    "accepted": _l("Accepted"),
-    "awaiting_payment": _l("Awaiting payment"),
-    "concluded": _l("Concluded"),
-    "declined": _l("Declined"),
-    "cancelled": _l("Cancelled"),
-    "expired": _l("Expired"),
     # listings
     "invention": _l("Invention"),
     "utility_model": _l("Utility model"),
@@ -65,7 +56,11 @@ LABELS = {
 
 
 def label(code) -> str:
+    """The label of a stored code; deal states are worded once, in services.deal_events."""
     if code is None:
         return ""
     key = getattr(code, "value", code)
-    return str(LABELS.get(key, key))
+    if key in LABELS:
+        return str(LABELS[key])
+    from .services.deal_events import STATE_LABELS
+    return str(STATE_LABELS.get(key, key))

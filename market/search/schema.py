@@ -17,19 +17,12 @@ from whoosh import scoring
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
+from ..domain.ipc import INDUSTRIES as PLAN_INDUSTRIES
 from .analysis import chinese_analyzer
 
 SCHEMA_VERSION = 1
 
-INDUSTRIES = (
-    "high_end_equipment",
-    "new_materials",
-    "biomedicine",
-    "electronic_information",
-    "modern_agriculture",
-    "energy_environment",
-    "other",
-)
+INDUSTRIES = tuple(PLAN_INDUSTRIES)  # the plan's industries, in the domain's order
 PATENT_TYPES = ("invention", "utility_model", "design")
 OFFER_KINDS = ("open_licence", "licence", "assignment")
 LEGAL_STATUSES = ("pending", "granted", "terminated", "withdrawn")
