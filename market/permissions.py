@@ -81,11 +81,3 @@ def can_edit_org(user: User, org: Organisation) -> bool:
 
 def can_manage_members(user: User, org: Organisation) -> bool:
     return can_edit_org(user, org)
-
-
-def can_verify_orgs(user: User) -> bool:
-    return user.is_authenticated and user.is_centre
-
-
-def can_read_audit(user: User) -> bool:
-    return user.is_authenticated and user.is_centre

@@ -180,13 +180,11 @@ class ImportForm(FlaskForm):
         FileAllowed(["csv", "xlsx", "txt"], _l("Upload a .csv or .xlsx file."))])
 
 
-ALLOWED_ATTACHMENTS = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
-                       "pdf": "application/pdf"}
 
 
 class AttachmentForm(FlaskForm):
     file = FileField(_l("Image or PDF (at most 5 MB)"), validators=[
         FileRequired(_l("Choose a file.")),
-        FileAllowed(list(ALLOWED_ATTACHMENTS), _l("Only PNG, JPEG or PDF files."))])
+        FileAllowed(["png", "jpg", "jpeg", "pdf"], _l("Only PNG, JPEG or PDF files."))])
 
 

@@ -31,7 +31,6 @@ from ..services import imports, listings
 from ..services.errors import ServiceError
 from ..unit_of_work import commit
 from .forms import (
-    ALLOWED_ATTACHMENTS,
     ActionForm,
     AttachmentForm,
     ImportForm,
@@ -42,7 +41,6 @@ from .forms import (
 
 bp = Blueprint("listings", __name__, url_prefix="/patents")
 licensor_required = role_required(OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
-MAX_ATTACHMENT = 5 * 1024 * 1024
 
 
 def _show_errors(form, exc: ServiceError) -> None:
@@ -245,33 +243,19 @@ def upload_attachment(patent_id: int):
     patent = _own_patent_or_404(patent_id)
     form = AttachmentForm()
     if form.validate_on_submit():
-        data = form.file.data.read(MAX_ATTACHMENT + 1)
-        kind = _sniff(data)
-        if len(data) > MAX_ATTACHMENT:
-            flash(_("The file is larger than 5 MB."), "error")
-        elif kind is None:
-            flash(_("Only PNG, JPEG or PDF files."), "error")
+        data = form.file.data.read(listings.MAX_ATTACHMENT + 1)
+        try:
+            listings.add_attachment(current_user, patent, form.file.data.filename, data)
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
         else:
-            name = Path(form.file.data.filename or "file").name[-200:]
-            db.session.add(Attachment(patent=patent, filename=name, content_type=kind,
-                                      size=len(data), data=data))
             commit()
             flash(_("The file has been added."), "success")
     else:
         for errors in form.errors.values():
             flash(" ".join(map(str, errors)), "error")
     return redirect(url_for("listings.detail", patent_id=patent.id))
-
-
-def _sniff(data: bytes) -> str | None:
-    """The content type from the file's first bytes (never from its name alone)."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return ALLOWED_ATTACHMENTS["png"]
-    if data.startswith(b"\xff\xd8\xff"):
-        return ALLOWED_ATTACHMENTS["jpg"]
-    if data.startswith(b"%PDF-"):
-        return ALLOWED_ATTACHMENTS["pdf"]
-    return None
 
 
 @bp.route("/attachments/<int:attachment_id>")

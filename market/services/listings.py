@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import PurePath
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, insert, select
@@ -22,6 +23,7 @@ from ..domain.patent_numbers import (
 from ..domain.terms import LicenceTerms, summary_en, summary_zh, validate_terms
 from ..extensions import db
 from ..models import (
+    Attachment,
     Deal,
     DealState,
     LegalStatus,
@@ -457,6 +459,28 @@ def withdraw(user: User, patent: Patent) -> None:
     patent.status = ListingStatus.WITHDRAWN
     _log(patent, user, "withdrawn", {"status": before}, {"status": "withdrawn"})
     touch_search(patent)
+
+
+MAX_ATTACHMENT = 5 * 1024 * 1024
+# content types recognised by the file's first bytes (never by its name alone)
+ATTACHMENT_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"),
+                         (b"%PDF-", "application/pdf"))
+
+
+def add_attachment(user: User, patent: Patent, filename: str | None, data: bytes) -> Attachment:
+    """Attach an image or PDF to the user's listing. Raises ServiceError when the file is
+    over 5 MB or is not really a PNG, JPEG or PDF."""
+    _require_owner(user, patent)
+    if len(data) > MAX_ATTACHMENT:
+        raise ServiceError(_l("The file is larger than 5 MB."), field="file")
+    kind = next((t for magic, t in ATTACHMENT_SIGNATURES if data.startswith(magic)), None)
+    if kind is None:
+        raise ServiceError(_l("Only PNG, JPEG or PDF files."), field="file")
+    name = PurePath(filename or "file").name[-200:]
+    item = Attachment(patent=patent, filename=name, content_type=kind, size=len(data), data=data)
+    db.session.add(item)
+    _log(patent, user, "attachment_added", {}, {"filename": name})
+    return item
 
 
 def log_bulk(user: User, patent_ids: list[int]) -> None:

@@ -86,14 +86,15 @@ def record(user: User, *, pledgor: str, bank: str, application_numbers: list[str
 
 
 def import_csv(user: User, data: bytes) -> list[PledgeDeal]:
-    """Import pledge deals from CSV (UTF-8, with or without BOM; header row with
-    CSV_COLUMNS). All or nothing: raises ImportRejected listing every bad row and field."""
+    """Import pledge deals from CSV (UTF-8 with or without BOM, or GBK as Excel in China saves
+    it; header row with CSV_COLUMNS). All or nothing: raises ImportRejected listing every bad
+    row and field."""
+    from .imports import ImportFileError, decode_csv
     _require_centre(user)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRejected([RowError(1, "file", str(_l("The file is not UTF-8 text.")))]) \
-            from None
+        text = decode_csv(data)
+    except ImportFileError as exc:
+        raise ImportRejected([RowError(1, "file", str(exc.message))]) from None
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in CSV_COLUMNS if c not in header]

@@ -61,10 +61,12 @@ def test_pledge_form_errors_are_shown_by_field(client, login_as):
     assert _count(PledgeDeal) == 0
 
 
-def test_csv_import_all_rows(client, login_as):
+@pytest.mark.parametrize("encode", [lambda t: ("\ufeff" + t).encode(), lambda t: t.encode("gbk")],
+                         ids=["utf-8-bom", "gbk"])
+def test_csv_import_all_rows(client, login_as, encode):
     login_as("centre")
     response = post_form(client, "/centre/pledges/import",
-                         {"file": (io.BytesIO(("\ufeff" + GOOD_CSV).encode()), "p.csv")},
+                         {"file": (io.BytesIO(encode(GOOD_CSV)), "p.csv")},
                          token_from="/centre/pledges", content_type="multipart/form-data")
     assert response.status_code == 302
     amounts = sorted(p.amount_fen for p in db.session.scalars(select(PledgeDeal)))
