@@ -101,6 +101,9 @@ def openapi_document(server: str) -> dict:
                                     "facets": {"type": "object"}}}}}},
                     "400": {"description": "A parameter is out of range.", "content": {
                         "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                    "414": {"description": "The address is longer than the server accepts "
+                                           "(4,094 bytes behind gunicorn); answered by the "
+                                           "server before the API sees the request."},
                     "429": {"description": "Too many requests.", "content": {
                         "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
                 }}},
