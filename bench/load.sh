@@ -4,13 +4,17 @@
 # ../shared/data/patents_dev.csv imported (CSV built by bench/import.py), then wrk for
 # DURATION on each endpoint. Prints one JSON line per endpoint:
 #   {"endpoint", "requests_per_s", "p50_ms", "p99_ms", "errors" (non-2xx + socket errors), ...}
-# Knobs: ENDPOINTS (default "/ /search/?q=石墨烯 /patents/{listing} /healthz"; {listing} becomes a
-# published listing's id), DURATION (30s), CONNECTIONS (8), WRK_THREADS (1), WORKERS (2),
-# LIMIT (rows to import; all by default). Needs wrk (apt-get install -y wrk).
+# Knobs: ENDPOINTS (default "/ /search/?q=石墨烯 /search/?q={queries} /patents/{listing} /healthz";
+# {listing} becomes a published listing's id; {queries} makes every request ask a different
+# search: QUERIES (5000) distinct terms taken from the imported titles, in a fixed shuffled
+# order, so the anonymous page cache never answers it), DURATION (30s), CONNECTIONS (8),
+# WRK_THREADS (1), WORKERS (2), LIMIT (rows to import; all by default).
+# Needs wrk (apt-get install -y wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.venv/bin}
-ENDPOINTS=${ENDPOINTS:-"/ /search/?q=%E7%9F%B3%E5%A2%A8%E7%83%AF /patents/{listing} /healthz"}
+ENDPOINTS=${ENDPOINTS:-"/ /search/?q=%E7%9F%B3%E5%A2%A8%E7%83%AF /search/?q={queries} /patents/{listing} /healthz"}
+QUERIES=${QUERIES:-5000}
 DURATION=${DURATION:-30s}
 CONNECTIONS=${CONNECTIONS:-8}
 WRK_THREADS=${WRK_THREADS:-1}
@@ -68,6 +72,25 @@ with create_app().app_context():
                              .order_by(Patent.id).offset(100)).first())
 PY
 )
+# Distinct search terms from the imported titles (jieba, as the index segments them).
+"$BIN/python" - "$work/queries.txt" "$QUERIES" <<'PY'
+import logging, random, sys
+from urllib.parse import quote
+logging.disable(logging.INFO)
+from sqlalchemy import select
+from market import create_app
+from market.extensions import db
+from market.models import Patent
+from market.search.analysis import segment
+with create_app().app_context():
+    titles = db.session.scalars(select(Patent.title).order_by(Patent.id)).all()
+terms = sorted({t for title in titles for t in segment(title) if len(t) >= 2 and not t.isascii()})
+random.Random(8).shuffle(terms)
+terms = terms[:int(sys.argv[2])]
+with open(sys.argv[1], "w", encoding="utf-8") as out:
+    out.writelines(f"/search/?q={quote(t)}\n" for t in terms)
+print(f"{len(terms)} distinct search terms", file=sys.stderr)
+PY
 
 port=$("$BIN/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 MARKET_ENV=production BIND="127.0.0.1:$port" WEB_CONCURRENCY="$WORKERS" ACCESS_LOG=/dev/null \
@@ -78,9 +101,16 @@ echo "gunicorn: $WORKERS workers on 127.0.0.1:$port; wrk: $WRK_THREADS threads, 
 
 for endpoint in $ENDPOINTS; do
   path=${endpoint//\{listing\}/$listing}
-  for _ in 1 2 3; do curl -s -o /dev/null "http://127.0.0.1:$port$path"; done  # warm every worker up
-  ENDPOINT="$path" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s \
-    -s bench/wrk_report.lua "http://127.0.0.1:$port$path" | grep '^{"endpoint"'
+  label=$path paths_file=""
+  if [[ $path == *"{queries}"* ]]; then  # a different search on every request: no cache hits
+    paths_file="$work/queries.txt"
+    label="${path//\{queries\}/{$(wc -l < "$paths_file") distinct terms\}}"
+    path=${path%%\?*}
+  else
+    for _ in 1 2 3; do curl -s -o /dev/null "http://127.0.0.1:$port$path"; done  # warm every worker up
+  fi
+  PATHS_FILE="$paths_file" ENDPOINT="$label" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" \
+    --timeout 10s -s bench/wrk_report.lua "http://127.0.0.1:$port$path" | grep '^{"endpoint"'
 done
 if grep -qiE "database is locked|Traceback" "$work/server.log"; then
   echo "server log shows errors:" >&2

@@ -1,13 +1,34 @@
 -- wrk script for bench/load.sh: counts responses outside 2xx in every thread and prints one
--- JSON line at the end (ENDPOINT names the path being measured).
+-- JSON line at the end (ENDPOINT names the path being measured). With PATHS_FILE set, each
+-- request takes the next path of that file (one per line; every thread starts at its own
+-- offset), so a run can ask a different search on every request.
 local threads = {}
+local paths = nil
+local counter = 0
 
 function setup(thread)
+  thread:set("offset", #threads * 100003)
   table.insert(threads, thread)
 end
 
 function init(args)
   non2xx = 0
+  local file = os.getenv("PATHS_FILE")
+  if file and file ~= "" then
+    paths = {}
+    for line in io.lines(file) do
+      table.insert(paths, line)
+    end
+    counter = offset or 0
+  end
+end
+
+function request()
+  if paths then
+    counter = counter + 1
+    return wrk.format("GET", paths[(counter % #paths) + 1])
+  end
+  return wrk.request()
 end
 
 function response(status, headers, body)

@@ -40,12 +40,21 @@ def reindex_command():
 @search_cli.command("sync")
 @click.option("--loop", "interval", type=float, default=None,
               help="Keep syncing every INTERVAL seconds (for a service without a timer).")
-def sync_command(interval):
-    """Apply listing changes from the database's outbox to this server's index."""
+@click.option("--max-segments", type=click.IntRange(min=1), default=None,
+              help="Merge the index into one segment when it has more than this many "
+                   "(default 3; bulk imports leave several and every query pays for each).")
+def sync_command(interval, max_segments):
+    """Apply listing changes from the database's outbox to this server's index, then merge
+    its segments when there are too many."""
     import time
+
+    from .index import MAX_SEGMENTS
+    service = _service()
     while True:
-        applied = _service().sync()
-        click.echo(f"applied {applied} outbox rows")
+        applied = service.sync()
+        before, after = service.compact(max_segments or MAX_SEGMENTS)
+        merged = f"; merged {before} index segments into {after}" if after < before else ""
+        click.echo(f"applied {applied} outbox rows{merged}")
         if interval is None:
             return
         time.sleep(interval)

@@ -185,6 +185,12 @@ class SearchService:
             notify_saved_searches(self, published)
         return count
 
+    def compact(self, max_segments: int = engine.MAX_SEGMENTS) -> tuple[int, int]:
+        """Merge this index's segments into one when there are more than ``max_segments``
+        (see :func:`market.search.index.compact`); returns the count before and after."""
+        with self._sync_lock():
+            return engine.compact(self.index_dir, max_segments)
+
     def _indexed_ids(self, ids) -> set[str]:
         wanted = {str(i) for i in ids}
         return wanted & self.indexed_ids()

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from market.extensions import db
 from market.models import Notification, OrgKind, SavedSearch, SavedSearchMatch
-from market.search.service import SearchService
+from market.search.service import SearchService, patent_document
 from market.services import listings
 from market.unit_of_work import commit
 
@@ -173,3 +173,26 @@ def test_saved_search_alert_once_across_servers(app, uni, make_user, tmp_path, c
     notes = db.session.scalars(select(Notification).where(Notification.user_id == sme.id)).all()
     assert len(notes) == 2 and all("石墨烯" in n.title for n in notes)
     assert db.session.scalar(select(func.count()).select_from(SavedSearchMatch)) == 2
+
+
+def test_sync_merges_segments_left_by_batched_writes(app, uni, runner):
+    """Each batched write leaves a segment and every query pays for each one; `flask search
+    sync` merges them into one once there are more than three, with the same results, and a
+    search that holds the old segments open during the merge still completes."""
+    from market.search import index as engine
+    service = app.extensions["market.search"]
+    patents = [publish(uni, f"一种石墨烯复合材料{i}") for i in range(5)]
+    for patent in patents:  # one commit each, as a bulk import's batches do
+        engine.add_documents(service.index_dir, [patent_document(patent)])
+    assert engine.segment_count(service.index_dir) > engine.MAX_SEGMENTS
+    before = [hit.id for hit in service.search("石墨烯").hits]
+    with service.holder.snapshot() as held:  # a reader in the middle of a query
+        result = runner.invoke(args=["search", "sync"])
+        assert result.exit_code == 0, result.output
+        assert "merged" in result.output and "into 1" in result.output
+        assert held.searcher.doc_count() == 5  # the old segments are still readable
+    assert engine.segment_count(service.index_dir) == 1
+    assert [hit.id for hit in service.search("石墨烯").hits] == before
+    assert service.check()["consistent"]
+    again = runner.invoke(args=["search", "sync"])
+    assert "merged" not in again.output  # nothing to merge
