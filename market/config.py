@@ -68,6 +68,9 @@ class Config:
     PAYMENT_BANK_NAME = os.environ.get("PAYMENT_BANK_NAME", "中国工商银行沈阳浑南支行（演示）")
     PAYMENT_BANK_ACCOUNT = os.environ.get("PAYMENT_BANK_ACCOUNT", "6222 0000 0000 0000 000")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "noreply@ipmarket.shenyang.example")
+    # The address users reach the site at; links in emails are built on it (unset: the
+    # request's own host, or http://127.0.0.1:5000 from a command such as `flask search sync`).
+    PUBLIC_URL = os.environ.get("PUBLIC_URL") or None
 
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))  # reverse proxies in front (ProxyFix)
 

@@ -236,7 +236,7 @@ def notify_saved_searches(service: SearchService, patent_ids: list[int]) -> int:
     from flask_babel import gettext as _
 
     from ..models import User
-    from ..services.mail import queue_email
+    from ..services.mail import absolute_link, queue_email
     ids = [str(i) for i in patent_ids]
     sent = 0
     for saved in db.session.scalars(select(SavedSearch)).all():
@@ -259,7 +259,8 @@ def notify_saved_searches(service: SearchService, patent_ids: list[int]) -> int:
             link = f"/patents/{patent.id}"
             db.session.add(Notification(user_id=user.id, kind="saved_search", title=title[:200],
                                         body=patent.patent_number, link=link))
-            queue_email(user.email, subject, f"{patent.title}\n{patent.patent_number}\n{link}")
+            queue_email(user.email, subject,
+                        f"{patent.title}\n{patent.patent_number}\n{absolute_link(link)}")
             sent += 1
     db.session.commit()
     return sent

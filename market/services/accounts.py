@@ -10,7 +10,7 @@ from ..models import Membership, Organisation, OrgKind, OrgStatus, User
 from ..models.base import utcnow
 from . import audit
 from .errors import ServiceError
-from .mail import queue_email
+from .mail import absolute_link, queue_email
 from .passwords import hash_password, password_problems, verify_password
 
 _RESET_SALT = "password-reset"
@@ -120,7 +120,7 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None:
         return
-    link = url_for("auth.reset_password", token=reset_token(user), _external=True)
+    link = absolute_link(url_for("auth.reset_password", token=reset_token(user)))
     queue_email(user.email, _("Shenyang IP Market: reset your password"),
                 _("Open this link within one hour to choose a new password: %(link)s",
                   link=link))

@@ -8,7 +8,7 @@ from sqlalchemy import func, select, update
 from ..extensions import db
 from ..models import Membership, Notification, Organisation, OrgKind, OrgStatus, User
 from ..models.base import utcnow
-from .mail import queue_email
+from .mail import absolute_link, queue_email
 
 
 def _recipients(org: Organisation) -> list[User]:
@@ -25,7 +25,8 @@ def notify_users(users, kind: str, title, body="", link: str | None = None, *,
         db.session.add(Notification(user_id=user.id, kind=kind, title=title_text,
                                     body=body_text, link=link))
         if email and user.is_org_admin:
-            queue_email(user.email, title_text, "\n\n".join(p for p in (body_text, link) if p))
+            queue_email(user.email, title_text, "\n\n".join(
+                p for p in (body_text, link and absolute_link(link)) if p))
         count += 1
     return count
 

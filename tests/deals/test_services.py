@@ -298,3 +298,14 @@ def test_event_rows_written_with_every_change(requested, university):
     events = db.session.scalars(select(DealEvent).where(DealEvent.deal_id == deal.id)).all()
     assert [(e.from_state, e.to_state, e.actor_user_id) for e in events] == [
         (None, "requested", deal.events[0].actor_user_id), ("requested", "declined", university.id)]
+
+
+def test_emails_carry_full_links_on_the_public_address(app, make_listing, university, take):
+    """A mail reader cannot open "/deals/7": links in emails are full addresses, on
+    PUBLIC_URL when set, whether the email was written in a request or by a command."""
+    app.config["PUBLIC_URL"] = "https://ipmarket.shenyang.example/"
+    patent = make_listing(university.org)
+    deal = take(patent.offers[0])
+    body = db.session.scalars(select(OutboxEmail.body).where(
+        OutboxEmail.to_address == university.email)).first()
+    assert f"https://ipmarket.shenyang.example/deals/{deal.id}" in body
