@@ -82,8 +82,7 @@ def browse():
 @public
 def detail(patent_id: int):
     patent = _visible_patent_or_404(patent_id)
-    if not _can_manage(patent):
-        listings.record_view(patent)
+    if not _can_manage(patent) and listings.record_view(patent):
         commit()
     return render_template("listings/detail.html", patent=patent, can_manage=_can_manage(patent),
                            summaries={o.id: listings.summaries(o) for o in patent.offers},

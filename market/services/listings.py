@@ -6,12 +6,16 @@ when, before/after) and a SearchOutbox row in the same transaction.
 """
 from __future__ import annotations
 
+import threading
+import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePath
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, insert, select
+from sqlalchemy import exists, func, insert, select, update
 
 from ..domain.ipc import INDUSTRIES, InvalidIPC, industry_for_ipc, parse_ipc_list
 from ..domain.patent_numbers import (
@@ -495,8 +499,46 @@ def log_bulk(user: User, patent_ids: list[int]) -> None:
                                               for i in patent_ids])
 
 
-def record_view(patent: Patent) -> None:
-    patent.view_count = Patent.view_count + 1
+class ViewTally:
+    """Listing views counted in this process and written in batches: a popular listing must
+    not make every visitor wait for a write (SQLite has one writer at a time; on PostgreSQL
+    the visitors would queue on the listing's row). A batch is written after ``batch`` views
+    or ``max_delay`` seconds, whichever comes first; a killed process loses at most one batch."""
+
+    def __init__(self, batch: int, max_delay: float):
+        self.batch, self.max_delay = max(1, batch), max_delay
+        self._counts: Counter[int] = Counter()
+        self._lock = threading.Lock()
+        self._since = time.monotonic()
+
+    def add(self, patent_id: int) -> dict[int, int]:
+        """Count one view; returns the views to write now (empty until a batch is due)."""
+        with self._lock:
+            self._counts[patent_id] += 1
+            if self._counts.total() < self.batch and \
+                    time.monotonic() - self._since < self.max_delay:
+                return {}
+            due, self._counts = dict(self._counts), Counter()
+            self._since = time.monotonic()
+            return due
+
+
+def _view_tally() -> ViewTally:
+    config = current_app.config
+    return current_app.extensions.setdefault("market.views", ViewTally(
+        config.get("VIEW_COUNT_BATCH", 50), config.get("VIEW_COUNT_MAX_DELAY", 10.0)))
+
+
+def record_view(patent: Patent) -> bool:
+    """Count a visitor's view of ``patent``. True when a batch of views was written to the
+    session (the caller commits); the listing's ``updated_at`` is left alone."""
+    due = _view_tally().add(patent.id)
+    for patent_id, views in due.items():
+        db.session.execute(update(Patent).where(Patent.id == patent_id)
+                           .values(view_count=Patent.view_count + views,
+                                   updated_at=Patent.updated_at)
+                           .execution_options(synchronize_session=False))
+    return bool(due)
 
 
 def summaries(offer: Offer) -> tuple[str, str]:

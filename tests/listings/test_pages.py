@@ -137,3 +137,22 @@ def test_mine_lists_counts(client, uni, make_listing):
     make_listing(uni.org, status=ListingStatus.DRAFT)
     page = client.get("/patents/mine").get_data(as_text=True)
     assert page.count("<tr>") == 3  # header + two listings
+
+
+def test_views_are_written_in_batches_without_touching_updated_at(app, uni, make_listing):
+    """A visitor's view does not wait for a write: views are added up in the process and
+    written once per batch; the listing's last-changed time stays its owner's."""
+    app.config["VIEW_COUNT_BATCH"] = 3
+    app.extensions.pop("market.views", None)
+    patent, other = make_listing(uni.org), make_listing(uni.org)
+    changed = patent.updated_at
+    visitor = app.test_client()
+    for path in (f"/patents/{patent.id}", f"/patents/{other.id}"):
+        assert visitor.get(path).status_code == 200
+    db.session.refresh(patent)
+    assert patent.view_count == 0  # not written yet
+    visitor.get(f"/patents/{patent.id}")  # the third view: the batch is due
+    db.session.refresh(patent)
+    db.session.refresh(other)
+    assert (patent.view_count, other.view_count) == (2, 1)
+    assert patent.updated_at == changed
