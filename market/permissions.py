@@ -11,7 +11,7 @@ from functools import wraps
 from flask import abort, current_app, request
 from flask_login import current_user
 
-from .models import Organisation, OrgKind, User
+from .models import Membership, Organisation, OrgKind, User
 
 ACCESS_ATTR = "_market_access"
 
@@ -68,15 +68,23 @@ def enforce_declared_access() -> None:
 
 # --- object-level checks -------------------------------------------------------------
 
+def member_org_id(user) -> int | None:
+    """The organisation ``user`` speaks for; None when anonymous and while a request to join
+    waits for the admin: until then the applicant sees no more of it than a stranger does."""
+    if not user.is_authenticated or user.membership != Membership.ACTIVE:
+        return None
+    return user.org_id
+
+
 def can_view_org(user: User, org: Organisation) -> bool:
     """Profiles of verified organisations are public; others only to members and the centre."""
     if org.is_verified:
         return True
-    return user.is_authenticated and (user.org_id == org.id or user.is_centre)
+    return user.is_authenticated and (member_org_id(user) == org.id or user.is_centre)
 
 
 def can_edit_org(user: User, org: Organisation) -> bool:
-    return user.is_authenticated and user.org_id == org.id and user.is_org_admin
+    return member_org_id(user) == org.id and user.is_org_admin
 
 
 def can_manage_members(user: User, org: Organisation) -> bool:

@@ -2,12 +2,12 @@
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import false, or_, select
 
 from ..extensions import db
 from ..forms_util import show_service_error
 from ..models import Deal, DealState, Offer, OfferKind, OrgKind
-from ..permissions import login_required, role_required
+from ..permissions import login_required, member_org_id, role_required
 from ..services import contracts, deal_events, deals, notifications, recording
 from ..services.errors import NotFound, ServiceError
 from ..unit_of_work import commit
@@ -54,8 +54,9 @@ def _refused(exc: ServiceError, deal_id: int):
 @login_required
 def mine():
     state = request.args.get("state", "")
-    org_id = current_user.org_id
-    query = select(Deal).where(or_(Deal.licensee_org_id == org_id, Deal.licensor_org_id == org_id))
+    org_id = member_org_id(current_user)  # None while a request to join waits
+    query = select(Deal).where(or_(Deal.licensee_org_id == org_id, Deal.licensor_org_id == org_id)
+                               if org_id is not None else false())
     if state in set(DealState):
         query = query.where(Deal.state == state)
     page = db.paginate(query.order_by(Deal.state_changed_at.desc(), Deal.id.desc()),

@@ -26,7 +26,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..forms_util import show_service_error
 from ..models import Attachment, Deal, ListingChange, ListingStatus, Offer, OrgKind, Patent
-from ..permissions import public, role_required
+from ..permissions import member_org_id, public, role_required
 from ..services import imports, listings
 from ..services.errors import ServiceError
 from ..unit_of_work import commit
@@ -49,7 +49,7 @@ def _show_errors(form, exc: ServiceError) -> None:
 
 
 def _can_manage(patent: Patent) -> bool:
-    return current_user.is_authenticated and current_user.org_id == patent.owner_org_id
+    return member_org_id(current_user) == patent.owner_org_id
 
 
 def _visible_patent_or_404(patent_id: int) -> Patent:

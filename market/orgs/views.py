@@ -7,7 +7,14 @@ from ..auth.forms import OrgProfileForm
 from ..extensions import db
 from ..forms_util import show_service_error
 from ..models import Organisation, User
-from ..permissions import can_edit_org, can_manage_members, can_view_org, login_required, public
+from ..permissions import (
+    can_edit_org,
+    can_manage_members,
+    can_view_org,
+    login_required,
+    member_org_id,
+    public,
+)
 from ..services import orgs as org_service
 from ..services.errors import ServiceError
 from ..unit_of_work import commit
@@ -34,7 +41,7 @@ def mine():
 def profile(org_id: int):
     org = _org_or_404(org_id)
     return render_template("orgs/profile.html", org=org,
-                           is_member=current_user.is_authenticated and current_user.org_id == org.id)
+                           is_member=member_org_id(current_user) == org.id)
 
 
 @bp.route("/<int:org_id>/edit", methods=["GET", "POST"])
@@ -61,7 +68,7 @@ def edit(org_id: int):
 @login_required
 def members(org_id: int):
     org = _org_or_404(org_id)
-    if current_user.org_id != org.id:
+    if member_org_id(current_user) != org.id:
         abort(403)
     form = InviteForm()
     if form.validate_on_submit():

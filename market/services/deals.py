@@ -33,6 +33,7 @@ from ..models import (
     User,
 )
 from ..models.base import utcnow
+from ..permissions import member_org_id
 from . import audit, deal_events, ledger
 from .deal_rules import ExclusivityConflict, check_exclusivity, lock_patent
 from .errors import NotFound, PermissionDenied, ServiceError
@@ -107,9 +108,10 @@ def role_of(deal: Deal, user) -> str | None:
     """The user's role in the deal: licensee, licensor, centre, or None (a stranger)."""
     if user is None or not user.is_authenticated:
         return None
-    if user.org_id == deal.licensee_org_id:
+    org_id = member_org_id(user)  # a request to join is not membership yet
+    if org_id is not None and org_id == deal.licensee_org_id:
         return LICENSEE
-    if user.org_id == deal.licensor_org_id:
+    if org_id is not None and org_id == deal.licensor_org_id:
         return LICENSOR
     if user.is_centre:
         return CENTRE

@@ -28,6 +28,7 @@ from ..models import (
 )
 from ..models.base import utcnow
 from ..payments.gateway import CheckoutRequest, GatewayError, PaymentGateway
+from ..permissions import member_org_id
 from . import audit, deals, ledger
 from .errors import NotFound, PermissionDenied, ServiceError
 
@@ -316,8 +317,10 @@ def rows_for(user: User) -> list[RowView]:
     query = select(PaymentScheduleItem).join(Deal).order_by(Deal.id.desc(),
                                                             PaymentScheduleItem.id)
     if not user.is_centre:
-        query = query.where(or_(Deal.licensee_org_id == user.org_id,
-                                Deal.licensor_org_id == user.org_id))
+        org_id = member_org_id(user)  # a request to join is not membership yet
+        if org_id is None:
+            return []
+        query = query.where(or_(Deal.licensee_org_id == org_id, Deal.licensor_org_id == org_id))
     return _row_views(db.session.scalars(query.limit(500)).all(), user)
 
 

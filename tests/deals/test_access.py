@@ -9,9 +9,6 @@ from .conftest import EXCLUSIVE
 
 pytestmark = pytest.mark.db
 
-ENDPOINTS = {"deals.mine", "deals.detail", "deals.take_open", "deals.request", "deals.counter",
-             "deals.accept", "deals.decline", "deals.withdraw", "deals.cancel", "deals.message",
-             "deals.record", "deals.contract_pdf", "deals.inbox", "deals.inbox_read"}
 
 ROLE_NAMES = ("anonymous", "pending_sme", "sme", "sme_other", "university", "university_other",
               "centre")

@@ -7,11 +7,6 @@ from ..conftest import ROLES, log_in
 
 pytestmark = pytest.mark.db
 
-ENDPOINTS = {"listings.browse", "listings.detail", "listings.mine", "listings.new",
-             "listings.edit", "listings.new_offer", "listings.edit_offer",
-             "listings.withdraw_offer", "listings.change_status", "listings.history",
-             "listings.upload_attachment", "listings.attachment", "listings.import_upload",
-             "listings.import_confirm", "listings.import_template"}
 
 ROLE_NAMES = ("anonymous", "pending_sme", "sme", "university", "centre", "owner")
 

@@ -5,8 +5,6 @@ from ..conftest import ROLES, log_in
 
 pytestmark = pytest.mark.db
 
-ENDPOINTS = {"ops.healthz"}
-
 
 @pytest.mark.parametrize("role", ("anonymous", *ROLES))
 def test_healthz_answers_every_role(app, make_user, role):

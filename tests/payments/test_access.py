@@ -10,10 +10,6 @@ from ..conftest import ROLES, log_in
 
 pytestmark = pytest.mark.db
 
-ENDPOINTS = {"payments.mine", "payments.deal", "payments.checkout", "payments.to_checkout",
-             "payments.checkout_return",
-             "payments.confirm_receipt", "payments.receipt", "payments.receipt_pdf", "payments.cancel",
-             "payments.stripe_webhook"}
 
 ROLE_NAMES = ("anonymous", "pending_sme", "sme", "university", "centre", "licensee", "licensor")
 PARTIES = ("centre", "licensee", "licensor")

@@ -5,10 +5,6 @@ from ..conftest import ROLES, log_in
 
 pytestmark = pytest.mark.db
 
-ENDPOINTS = {"search.search", "search.demand", "search.saved", "search.save",
-             "search.delete_saved", "api_patents.search_patents", "api_patents.get_patent",
-             "api_patents.openapi"}
-
 
 @pytest.mark.parametrize("role", ["anonymous", "pending_sme", "sme", "university", "centre"])
 def test_search_access(app, make_user, role):

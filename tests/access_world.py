@@ -1,0 +1,104 @@
+"""The one world of the access-control matrix (``tests/test_access_matrix.py``).
+
+Two sides: on the A side University A owns every kind of object a route can name by id (its
+organisation, a member asking to join, listings published and draft, offers of each kind,
+attachments, deals with SME A, payment rows) and SME A holds the deals and a saved search;
+on the B side SME B and University B own nothing of it. A pending SME, another pending
+organisation and the centre complete the cast. Everything is built through the factories
+and the services, as the feature tests build it.
+"""
+from datetime import date
+
+from sqlalchemy import select
+
+from market.extensions import db
+from market.models import (
+    LicenceKind,
+    ListingStatus,
+    Membership,
+    OfferKind,
+    OrgKind,
+    OrgStatus,
+    SavedSearch,
+)
+from market.services import deals, listings, payments
+from market.unit_of_work import commit
+
+from .deals.conftest import EXCLUSIVE, details_of, proposal_of
+from .payments.conftest import PAID_OPEN
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+PAID_FEE_FEN = PAID_OPEN["upfront_fee_fen"]
+NON_EXCLUSIVE = {"kind": OfferKind.LICENCE, "licence_kind": LicenceKind.NON_EXCLUSIVE,
+                 "upfront_mode": "waived", "royalty_bp": 300, "term_years": 3}
+
+
+def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
+    """Returns ``(users, ids)``: the user of each logged-in role, and the id of every
+    object the matrix's paths name (``{patent}``, ``{deal}``, ...)."""
+    users = {
+        "pending": make_user(kind=OrgKind.SME, status=OrgStatus.PENDING),
+        "sme_a": make_user(kind=OrgKind.SME, name="沈阳甲科技有限公司"),
+        "sme_b": make_user(kind=OrgKind.SME, name="沈阳乙科技有限公司"),
+        "uni_a": make_user(kind=OrgKind.UNIVERSITY, name="甲大学"),
+        "uni_b": make_user(kind=OrgKind.UNIVERSITY, name="乙大学"),
+        "centre": make_user(kind=OrgKind.CENTRE),
+    }
+    sme_a, uni_a = users["sme_a"], users["uni_a"]
+    # someone who registered with University A's credit code: not a member until approved
+    applicant = make_user(uni_a.org, admin=False, membership=Membership.REQUESTED)
+    users["applicant"] = applicant
+    pending_org = make_org(kind=OrgKind.SME, status=OrgStatus.PENDING)
+
+    patent = make_listing(uni_a.org)  # a free open licence
+    licensed = make_listing(uni_a.org, offers=[
+        EXCLUSIVE, {"kind": OfferKind.ASSIGNMENT, "asking_price_fen": 100_000_00}])
+    draft = make_listing(uni_a.org, status=ListingStatus.DRAFT)
+    attachment = listings.add_attachment(uni_a, patent, "照片.png", PNG)
+    draft_attachment = listings.add_attachment(uni_a, draft, "草稿.png", PNG)
+    commit()
+
+    concluded = deals.take_open(sme_a, patent.offers[0], details_of(sme_a))
+    exclusive, assignment = licensed.offers
+    non_exclusive = make_listing(uni_a.org, offers=[NON_EXCLUSIVE]).offers[0]
+    # three open requests, so that counter/accept, decline and withdraw each find one
+    requests = [deals.request_deal(sme_a, offer, proposal_of(offer), "我们希望获得许可。")
+                for offer in (exclusive, assignment, non_exclusive)]
+    due = deals.take_open(sme_a, make_listing(uni_a.org, offers=[PAID_OPEN]).offers[0],
+                          details_of(sme_a))
+    paid = deals.take_open(sme_a, make_listing(uni_a.org, offers=[PAID_OPEN]).offers[0],
+                           details_of(sme_a))
+    commit()
+    payments.confirm_receipt(paid.schedule[0], uni_a, amount_fen=PAID_FEE_FEN,
+                             received_on=date.today(), bank_reference="BANK-MATRIX-0")
+    saved = SavedSearch(user_id=sme_a.id, name="石墨烯", query="石墨烯", filters={})
+    db.session.add(saved)
+    commit()
+
+    ids = {
+        "uni_a_org": uni_a.org_id, "sme_a_org": sme_a.org_id, "applicant": applicant.id,
+        "pending_org": pending_org.id,
+        "patent": patent.id, "draft": draft.id, "licensed": licensed.id,
+        "open_offer": patent.offers[0].id, "exclusive_offer": exclusive.id,
+        "assignment_offer": assignment.id,
+        "attachment": attachment.id, "draft_attachment": draft_attachment.id,
+        "deal": concluded.id, "request": requests[0].id, "request_to_decline": requests[1].id,
+        "request_to_withdraw": requests[2].id,
+        "due_deal": due.id, "due_row": due.schedule[0].id,
+        "paid_deal": paid.id, "paid_row": paid.schedule[0].id,
+        "saved": saved.id,
+    }
+    return users, ids
+
+
+def dump_tables() -> dict:
+    """Every row of every table, to compare before and after a request."""
+    db.session.expire_all()
+    with db.engine.connect() as conn:
+        return {table.name: [tuple(row) for row in conn.execute(
+                    select(table).order_by(*table.primary_key.columns))]
+                for table in db.metadata.sorted_tables}
+
+
+def changed_tables(before: dict, after: dict) -> list[str]:
+    return [name for name in before if before[name] != after[name]]
