@@ -128,6 +128,12 @@ def test_assignment_request_page(client, make_listing, university, sme):
     response = post_form(client, url, {"price_fen": "45000", "message": "报价 4.5 万"})
     assert response.status_code == 302
     assert _only_deal().price_fen == 45_000_00
+    # a second request while the first is open: refused on the form itself, nothing made
+    again = post_form(client, url, {"price_fen": "44000", "message": "再报一次"})
+    page = again.get_data(as_text=True)
+    assert again.status_code == 422 and 'id="error-summary"' in page
+    assert "您对该报价已有进行中的请求" in page
+    assert _only_deal().price_fen == 45_000_00
 
 
 def test_centre_sees_and_cancels(app, make_listing, university, take, centre):
