@@ -159,4 +159,9 @@ ZH = {
 'Territory': '许可地域',
 'Field of use': '使用领域',
 'All': '全部',
+'Term ended': '许可期满',
+'Licence term ended': '许可期限届满',
+'Licence term ended: “%(title)s”': '许可期限届满：“%(title)s”',
+'The licence is no longer in force. The contract and the payment record stay on the deal page; a new licence can be requested from the listing.': '该许可已不再有效。合同和付款记录仍保留在交易页面；如需继续实施，可在专利页面重新申请许可。',
+'In force until': '有效期至',
 }

@@ -5,7 +5,7 @@ A deal's ``state`` is assigned only by ``market.services.deals.transition``.
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import (
     JSON,
@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..domain.terms import DEFAULT_TERRITORY, LicenceTerms
+from ..domain.terms import DEFAULT_TERRITORY, LicenceTerms, add_months
 from ..extensions import db
 from .base import UTCDateTime, created_at_column, enum_column, utcnow
 from .listings import LicenceKind, OfferKind
@@ -36,6 +36,7 @@ class DealState(enum.StrEnum):
     WITHDRAWN = "withdrawn"
     CANCELLED = "cancelled"
     EXPIRED = "expired"
+    ENDED = "ended"  # a concluded licence whose term (or the patent) has run out
 
 
 class Deal(db.Model):
@@ -103,6 +104,22 @@ class Deal(db.Model):
             royalty_threshold_fen=self.royalty_threshold_fen,
             min_annual_royalty_fen=self.min_annual_royalty_fen, term_years=self.term_years,
             territory=self.territory, field_of_use=self.field_of_use)
+
+    @property
+    def term_ends_on(self) -> date | None:
+        """The first day a concluded licence is no longer in force: its term counted from the
+        expected start of use (else the day it was concluded), or the patent's expiry if that
+        comes first. None for an assignment and for a deal not concluded yet."""
+        if self.kind == OfferKind.ASSIGNMENT or self.concluded_at is None:
+            return None
+        start = self.expected_start or self.concluded_at.date()
+        return min(add_months(start, 12 * self.term_years), self.patent.expiry_date)
+
+    @property
+    def in_force_until(self) -> date | None:
+        """The licence's last day in force (the day before ``term_ends_on``)."""
+        end = self.term_ends_on
+        return end - timedelta(days=1) if end else None
 
 
 class DealEvent(db.Model):

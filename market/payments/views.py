@@ -91,6 +91,7 @@ def deal(deal_id: int):
     role = deals.role_of(deal, current_user)
     return render_template("payments/deal.html", deal=deal, role=role,
                            rows=payments.rows_of_deal(deal, current_user), gateway=get_gateway(),
+                           payable=payments.accepts_payments(deal),
                            action_form=ActionForm(), cancel_form=CancelForm(),
                            can_cancel="cancel" in deals.allowed_actions(deal, current_user),
                            started=payments.licence_started(deal))

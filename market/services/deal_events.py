@@ -21,6 +21,7 @@ STATE_LABELS = {
     "withdrawn": _l("Withdrawn"),
     "cancelled": _l("Cancelled"),
     "expired": _l("Expired"),
+    "ended": _l("Term ended"),
 }
 ACTION_LABELS = {
     "request": _l("Request sent"),
@@ -35,6 +36,7 @@ ACTION_LABELS = {
     "payment_confirmed": _l("Payment confirmed"),
     "flag_stale": _l("Flagged: no answer for 14 days"),
     "expire": _l("Expired without an answer"),
+    "end_term": _l("Licence term ended"),
 }
 ROLE_LABELS = {
     "licensee": _l("Licensee"),
@@ -122,6 +124,13 @@ def notify(deal: Deal, event: DealEvent) -> None:
                 _l("Contract concluded: “%(title)s”", title=title),
                 _l("The contract can be downloaded from the deal page. Record it with CNIPA "
                    "within 3 months."), href)
+    elif action == "end_term":
+        for org in (licensee, licensor):
+            notifications.notify_org(
+                org, "deal_ended", _l("Licence term ended: “%(title)s”", title=title),
+                _l("The licence is no longer in force. The contract and the payment record "
+                   "stay on the deal page; a new licence can be requested from the listing."),
+                href)
     elif action == "flag_stale":
         text = _l("No answer for 14 days: “%(title)s”", title=title)
         for org in (licensee, licensor):

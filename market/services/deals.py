@@ -9,10 +9,10 @@ deal (:func:`lock`), so a double-submitted form sees the new state and is refuse
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -28,6 +28,7 @@ from ..models import (
     Offer,
     OfferKind,
     OrgKind,
+    Patent,
     PaymentScheduleItem,
     ScheduleStatus,
     User,
@@ -40,7 +41,7 @@ from .errors import NotFound, PermissionDenied, ServiceError
 
 __all__ = ["ExclusivityConflict", "TransitionNotAllowed", "TermsRejected", "TRANSITIONS",
            "accept", "allowed_actions", "cancel", "confirm_payment", "counter", "decline",
-           "flag_stale", "lock", "post_message", "request_deal", "role_of", "take_open",
+           "end_terms", "flag_stale", "lock", "post_message", "request_deal", "role_of", "take_open",
            "transition", "withdraw"]
 
 LICENSEE, LICENSOR, CENTRE, SYSTEM = "licensee", "licensor", "centre", "system"
@@ -85,6 +86,7 @@ TRANSITIONS: dict[tuple[DealState | None, str], Rule] = {
     (S.AWAITING_PAYMENT, "payment_confirmed"): _rule(S.CONCLUDED, SYSTEM, CENTRE),
     (S.AWAITING_PAYMENT, "cancel"): _rule(S.CANCELLED, LICENSEE, CENTRE),
     (S.CONCLUDED, "cancel"): _rule(S.CANCELLED, CENTRE),
+    (S.CONCLUDED, "end_term"): _rule(S.ENDED, SYSTEM),
 }
 # Actions a person starts from the deal page (the others belong to the system).
 USER_ACTIONS = ("accept", "counter", "decline", "withdraw", "cancel")
@@ -470,11 +472,12 @@ def confirm_payment(schedule_item: PaymentScheduleItem, *, actor: User | None = 
 
 
 def flag_stale(now: datetime | None = None) -> dict:
-    """Flag requests and counter-offers unanswered for STALE_DAYS to both sides and the
-    centre (once per state), expire those unanswered for EXPIRE_DAYS, and tell the parties
-    about overdue payments (once per item). Returns the counts."""
+    """The daily clock of the deals: flag requests and counter-offers unanswered for
+    STALE_DAYS to both sides and the centre (once per state), expire those unanswered for
+    EXPIRE_DAYS, end the licences whose term is over, and tell the parties about overdue
+    payments (once per item). Returns the counts."""
     now = now or utcnow()
-    counts = {"flagged": 0, "expired": 0, "overdue": 0}
+    counts = {"flagged": 0, "expired": 0, "ended": 0, "overdue": 0}
     waiting = db.session.scalars(select(Deal).where(
         Deal.state.in_((S.REQUESTED, S.COUNTERED)),
         Deal.state_changed_at < now - timedelta(days=STALE_DAYS)).order_by(Deal.id)).all()
@@ -490,8 +493,32 @@ def flag_stale(now: datetime | None = None) -> dict:
             transition(deal, "flag_stale", actor=None, role=SYSTEM,
                        payload={"days": (now - deal.state_changed_at).days})
             counts["flagged"] += 1
+    counts["ended"] = end_terms(now.date())
     counts["overdue"] = deal_events.notify_overdue(now.date())
     return counts
+
+
+def end_terms(today: date) -> int:
+    """Move concluded licences whose term has run out (``Deal.term_ends_on``) to ENDED: they
+    no longer block an exclusive licence or count as in force. The ledger keeps them: a
+    concluded deal stays a concluded deal. Returns how many ended."""
+    year_ago = today - timedelta(days=365)  # the shortest term is one year
+    candidates = db.session.scalars(
+        select(Deal).join(Patent, Patent.id == Deal.patent_id).where(
+            Deal.state == S.CONCLUDED, Deal.kind != OfferKind.ASSIGNMENT,
+            or_(Patent.expiry_date <= today, Deal.expected_start <= year_ago,
+                Deal.concluded_at < datetime.combine(year_ago, time(), UTC)))
+        .order_by(Deal.id)).all()
+    ended = 0
+    for deal in candidates:
+        if deal.term_ends_on is None or deal.term_ends_on > today:
+            continue
+        lock(deal)
+        if deal.state == S.CONCLUDED:
+            transition(deal, "end_term", actor=None, role=SYSTEM,
+                       payload={"ended_on": deal.term_ends_on.isoformat()})
+            ended += 1
+    return ended
 
 
 def mark_recorded(deal: Deal, user: User, record_number: str) -> None:

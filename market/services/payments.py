@@ -33,7 +33,8 @@ from . import audit, deals, ledger
 from .errors import NotFound, PermissionDenied, ServiceError
 
 log = logging.getLogger("market.payments")
-PAYABLE_STATES = (DealState.AWAITING_PAYMENT, DealState.CONCLUDED)
+# fees agreed stay owed after the licence's term has ended
+PAYABLE_STATES = (DealState.AWAITING_PAYMENT, DealState.CONCLUDED, DealState.ENDED)
 CLOSED_PAYMENT = (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED, PaymentStatus.REJECTED)
 
 
@@ -43,6 +44,11 @@ class PaymentRejected(ServiceError):
 
 
 # --- booking a payment: the one door for Stripe and offline ------------------------------
+
+def accepts_payments(deal: Deal) -> bool:
+    """Whether payments of ``deal``'s due items can be made or confirmed now."""
+    return deal.state in PAYABLE_STATES
+
 
 def _find_payment(provider: PaymentProvider, provider_ref: str) -> Payment | None:
     return db.session.scalar(
@@ -93,7 +99,7 @@ def record_payment(row: PaymentScheduleItem, *, provider: str, provider_ref: str
                               field="amount", code="amount_mismatch")
     if row.status == ScheduleStatus.PAID:
         raise PaymentRejected(_l("This payment has already been received."), code="already_paid")
-    if row.status != ScheduleStatus.DUE or deal.state not in PAYABLE_STATES:
+    if row.status != ScheduleStatus.DUE or not accepts_payments(deal):
         raise PaymentRejected(_l("This payment is no longer due."), code="not_due")
     deals.confirm_payment(row, actor=actor, amount_fen=amount_fen, currency=row.currency,
                           paid_at=paid_at, reference=provider_ref)
@@ -151,7 +157,7 @@ def start_checkout(row: PaymentScheduleItem, user: User, gateway: PaymentGateway
         raise ServiceError(_l("Pay by bank transfer with the reference shown."))
     deal = deals.lock(row.deal)
     db.session.refresh(row)
-    if row.status != ScheduleStatus.DUE or deal.state not in PAYABLE_STATES:
+    if row.status != ScheduleStatus.DUE or not accepts_payments(deal):
         raise ServiceError(_l("This payment is no longer due."), code="not_due")
     open_url = open_checkout_url(row)
     if open_url:  # a second click reuses the open session: one row, one charge

@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from market.domain.terms import add_months
 from market.extensions import db
 from market.models import (
     DealEvent,
@@ -13,12 +14,13 @@ from market.models import (
     LicenceKind,
     Notification,
     OfferKind,
+    OrgKind,
     OrgStatus,
     OutboxEmail,
     ScheduleStatus,
 )
 from market.models.base import utcnow
-from market.services import deals, ledger, recording
+from market.services import deals, ledger, payments, recording
 from market.services.deal_rules import ExclusivityConflict
 from market.services.errors import NotFound, PermissionDenied, ServiceError
 from market.unit_of_work import commit
@@ -241,7 +243,7 @@ def test_flag_stale_then_expire(requested, university, sme, centre):
     deal = requested()
     deal.state_changed_at = utcnow() - timedelta(days=15)  # the clock, not the state
     commit()
-    assert deals.flag_stale() == {"flagged": 1, "expired": 0, "overdue": 0}
+    assert deals.flag_stale() == {"flagged": 1, "expired": 0, "ended": 0, "overdue": 0}
     commit()
     assert deals.flag_stale()["flagged"] == 0  # once per state
     deal = refetch(deal)
@@ -309,3 +311,63 @@ def test_emails_carry_full_links_on_the_public_address(app, make_listing, univer
     body = db.session.scalars(select(OutboxEmail.body).where(
         OutboxEmail.to_address == university.email)).first()
     assert f"https://ipmarket.shenyang.example/deals/{deal.id}" in body
+
+
+def test_licence_term_ends_and_frees_the_exclusivity(make_listing, make_user, university,
+                                                      sme, requested):
+    """An exclusive licence for one year: while in force a second one is refused; once its
+    term is over the daily clock ends it (event, both sides told, ledger kept) and the
+    patent can be licensed exclusively again."""
+    offer = make_listing(university.org, offers=[{**EXCLUSIVE, "term_years": 1}]).offers[0]
+    first = requested(offer)
+    deals.accept(first, university)
+    commit()
+    other = make_user(kind=OrgKind.SME)
+    with pytest.raises(ExclusivityConflict):
+        requested(offer, other)
+    db.session.rollback()
+    first = refetch(first)
+    start = first.expected_start or first.concluded_at.date()
+    assert first.in_force_until == add_months(start, 12) - timedelta(days=1)
+    assert deals.flag_stale()["ended"] == 0  # in force today
+
+    first.concluded_at -= timedelta(days=366)  # a year on
+    first.expected_start = None
+    commit()
+    assert deals.flag_stale()["ended"] == 1
+    commit()
+    first = refetch(first)
+    assert first.state == DealState.ENDED and first.events[-1].action == "end_term"
+    assert first.events[-1].payload["ended_on"] == first.term_ends_on.isoformat()
+    for user in (university, sme):
+        assert db.session.scalar(select(func.count()).select_from(Notification).where(
+            Notification.user_id == user.id, Notification.kind == "deal_ended")) == 1
+    assert len(ledger_rows(first)) == 1  # a concluded deal stays counted
+    assert deals.flag_stale()["ended"] == 0  # once
+    second = requested(offer, other)
+    deals.accept(second, university)
+    commit()
+    assert refetch(second).state == DealState.CONCLUDED
+
+
+def test_licence_ends_with_the_patent_and_assignments_never_end(make_listing, university,
+                                                                 take, requested):
+    patent = make_listing(university.org)
+    licence = take(patent.offers[0])
+    assert licence.in_force_until == min(
+        add_months(licence.expected_start, 12 * patent.offers[0].term_years),
+        patent.expiry_date) - timedelta(days=1)
+    sold = requested(make_listing(university.org, offers=[
+        {"kind": OfferKind.ASSIGNMENT, "asking_price_fen": 100_000_00}]).offers[0])
+    deals.accept(sold, university)
+    payments.confirm_receipt(sold.schedule[0], university, amount_fen=100_000_00,
+                             received_on=utcnow().date(), bank_reference="BANK-ASSIGN-1")
+    commit()
+    sold = refetch(sold)
+    assert sold.state == DealState.CONCLUDED and sold.term_ends_on is None
+    sold.concluded_at -= timedelta(days=3650)
+    patent.expiry_date = utcnow().date()  # the patent lapses today
+    commit()
+    assert deals.flag_stale()["ended"] == 1
+    commit()
+    assert (refetch(licence).state, refetch(sold).state) == (DealState.ENDED, sold.state)
