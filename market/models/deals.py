@@ -108,11 +108,12 @@ class Deal(db.Model):
     @property
     def term_ends_on(self) -> date | None:
         """The first day a concluded licence is no longer in force: its term counted from the
-        expected start of use (else the day it was concluded), or the patent's expiry if that
-        comes first. None for an assignment and for a deal not concluded yet."""
+        day it was concluded, or from the expected start of use if that is later; or the
+        patent's expiry if that comes first. None for an assignment and for a deal not
+        concluded yet."""
         if self.kind == OfferKind.ASSIGNMENT or self.concluded_at is None:
             return None
-        start = self.expected_start or self.concluded_at.date()
+        start = max(self.concluded_at.date(), self.expected_start or date.min)
         return min(add_months(start, 12 * self.term_years), self.patent.expiry_date)
 
     @property

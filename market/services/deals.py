@@ -502,11 +502,11 @@ def end_terms(today: date) -> int:
     """Move concluded licences whose term has run out (``Deal.term_ends_on``) to ENDED: they
     no longer block an exclusive licence or count as in force. The ledger keeps them: a
     concluded deal stays a concluded deal. Returns how many ended."""
-    year_ago = today - timedelta(days=365)  # the shortest term is one year
+    year_ago = today - timedelta(days=365)  # the shortest term is one year from conclusion
     candidates = db.session.scalars(
         select(Deal).join(Patent, Patent.id == Deal.patent_id).where(
             Deal.state == S.CONCLUDED, Deal.kind != OfferKind.ASSIGNMENT,
-            or_(Patent.expiry_date <= today, Deal.expected_start <= year_ago,
+            or_(Patent.expiry_date <= today,
                 Deal.concluded_at < datetime.combine(year_ago, time(), UTC)))
         .order_by(Deal.id)).all()
     ended = 0

@@ -49,9 +49,9 @@ def proposal_of(offer, **changes):
 @pytest.fixture()
 def take(sme):
     """Take an open licence as ``user`` (default: the SME) and commit."""
-    def run(offer, user=None):
+    def run(offer, user=None, **details):
         user = user or sme
-        deal = deals.take_open(user, offer, details_of(user))
+        deal = deals.take_open(user, offer, details_of(user, **details))
         commit()
         return deal
     return run

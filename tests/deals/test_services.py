@@ -327,12 +327,10 @@ def test_licence_term_ends_and_frees_the_exclusivity(make_listing, make_user, un
         requested(offer, other)
     db.session.rollback()
     first = refetch(first)
-    start = first.expected_start or first.concluded_at.date()
-    assert first.in_force_until == add_months(start, 12) - timedelta(days=1)
+    assert first.in_force_until == add_months(first.concluded_at.date(), 12) - timedelta(days=1)
     assert deals.flag_stale()["ended"] == 0  # in force today
 
     first.concluded_at -= timedelta(days=366)  # a year on
-    first.expected_start = None
     commit()
     assert deals.flag_stale()["ended"] == 1
     commit()
@@ -354,9 +352,15 @@ def test_licence_ends_with_the_patent_and_assignments_never_end(make_listing, un
                                                                  take, requested):
     patent = make_listing(university.org)
     licence = take(patent.offers[0])
+    start = licence.concluded_at.date()  # the expected start given (1 Jan 2026) is earlier
+    assert licence.expected_start < start
     assert licence.in_force_until == min(
-        add_months(licence.expected_start, 12 * patent.offers[0].term_years),
-        patent.expiry_date) - timedelta(days=1)
+        add_months(start, 12 * patent.offers[0].term_years), patent.expiry_date) \
+        - timedelta(days=1)
+    later = take(make_listing(university.org).offers[0], expected_start=start.replace(
+        year=start.year + 1))  # starts using it next year: the term runs from then
+    assert later.in_force_until == min(add_months(later.expected_start, 12 * later.term_years),
+                                       later.patent.expiry_date) - timedelta(days=1)
     sold = requested(make_listing(university.org, offers=[
         {"kind": OfferKind.ASSIGNMENT, "asking_price_fen": 100_000_00}]).offers[0])
     deals.accept(sold, university)
