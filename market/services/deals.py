@@ -35,7 +35,7 @@ from ..models import (
 )
 from ..models.base import utcnow
 from ..permissions import member_org_id
-from . import audit, deal_events, ledger
+from . import audit, deal_events, ledger, listings
 from .deal_rules import ExclusivityConflict, check_exclusivity, lock_patent
 from .errors import NotFound, PermissionDenied, ServiceError
 
@@ -212,6 +212,8 @@ def _enter(deal: Deal, before: DealState | None, action: str, actor) -> None:
         deal.contract_number = f"SYIP-{ledger.local_date(deal.concluded_at).year}-{deal.id:06d}"
         _flush()
         ledger.record_conclusion(deal)
+        if deal.kind == OfferKind.ASSIGNMENT:
+            listings.close_after_assignment(deal.patent, deal.contract_number)
         _flush()
     elif deal.state == S.CANCELLED:
         for item in deal.schedule:

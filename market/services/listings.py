@@ -441,6 +441,9 @@ def publish(user: User, patent: Patent) -> None:
     _require_owner(user, patent)
     if patent.status == ListingStatus.PUBLISHED:
         return
+    if _assigned(patent):
+        raise ServiceError(_l("This patent has been assigned; it can no longer be licensed by "
+                              "you."), field="offers")
     if not patent.active_offers:
         raise ServiceError(_l("Add at least one offer before publishing."), field="offers")
     if patent.legal_status in (LegalStatus.TERMINATED, LegalStatus.WITHDRAWN) or \
@@ -451,6 +454,21 @@ def publish(user: User, patent: Patent) -> None:
     patent.status = ListingStatus.PUBLISHED
     patent.published_at = patent.published_at or utcnow()
     _log(patent, user, "published", {"status": before}, {"status": "published"})
+    touch_search(patent)
+
+
+def close_after_assignment(patent: Patent, contract_number: str | None) -> None:
+    """An assignment of ``patent`` was concluded: it is no longer its owner's to offer.
+    Every active offer is withdrawn and the listing taken off the market (the search indexes
+    follow); the listing and its history stay for the record."""
+    for offer in patent.active_offers:
+        offer.active = False
+        _log(patent, None, "offer_withdrawn", {"active": True}, {"active": False}, offer)
+    before = patent.status.value
+    if patent.status == ListingStatus.PUBLISHED:
+        patent.status = ListingStatus.WITHDRAWN
+    _log(patent, None, "assigned", {"status": before},
+         {"status": patent.status.value, "contract": contract_number})
     touch_search(patent)
 
 

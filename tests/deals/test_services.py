@@ -12,6 +12,8 @@ from market.models import (
     LedgerEntry,
     LegalStatus,
     LicenceKind,
+    ListingChange,
+    ListingStatus,
     Notification,
     OfferKind,
     OrgKind,
@@ -20,7 +22,7 @@ from market.models import (
     ScheduleStatus,
 )
 from market.models.base import utcnow
-from market.services import deals, ledger, payments, recording
+from market.services import deals, ledger, listings, payments, recording
 from market.services.deal_rules import ExclusivityConflict
 from market.services.errors import NotFound, PermissionDenied, ServiceError
 from market.unit_of_work import commit
@@ -235,7 +237,7 @@ def test_assignment_ends_licensing(make_listing, university, sme, make_user, tak
     commit()
     [row] = ledger_rows(deal)
     assert row.kind == "assignment" and row.contract_value_fen == 100_000_00
-    with pytest.raises(ExclusivityConflict):
+    with pytest.raises(NotFound):  # the open licence was withdrawn with the sale
         deals.take_open(sme, patent.offers[1], details_of(sme))
 
 
@@ -375,3 +377,26 @@ def test_licence_ends_with_the_patent_and_assignments_never_end(make_listing, un
     assert deals.flag_stale()["ended"] == 1
     commit()
     assert (refetch(licence).state, refetch(sold).state) == (DealState.ENDED, sold.state)
+
+
+def test_concluded_assignment_takes_the_listing_off_the_market(app, make_listing, university,
+                                                               requested):
+    """Once the patent is sold its owner has nothing left to offer: every offer is withdrawn,
+    the listing leaves the market and the search index, and it cannot be published again."""
+    patent = make_listing(university.org, offers=[
+        {"kind": OfferKind.ASSIGNMENT, "asking_price_fen": 100_000_00}, EXCLUSIVE])
+    app.extensions["market.search"].sync()
+    assert app.extensions["market.search"].search(patent.title).total == 1
+    sold = requested(patent.offers[0])
+    deals.accept(sold, university)
+    payments.confirm_receipt(sold.schedule[0], university, amount_fen=100_000_00,
+                             received_on=utcnow().date(), bank_reference="BANK-ASSIGN-2")
+    commit()
+    patent = refetch(patent)
+    assert patent.status == ListingStatus.WITHDRAWN and patent.active_offers == []
+    assert app.extensions["market.search"].search(patent.title).total == 0
+    change = db.session.scalars(select(ListingChange).where(
+        ListingChange.patent_id == patent.id, ListingChange.action == "assigned")).one()
+    assert change.after == {"status": "withdrawn", "contract": refetch(sold).contract_number}
+    with pytest.raises(ServiceError, match="已转让"):
+        listings.publish(university, patent)
