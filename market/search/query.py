@@ -55,6 +55,8 @@ __all__ = [
     "suggest_wider",
     "extract_key_terms",
     "highlight",
+    "may_match_terms",
+    "matching_ids",
     "FACETS",
 ]
 
@@ -149,6 +151,16 @@ def _parse_query(q: str) -> tuple[list[str], list[str], str]:
             seen.add(t)
             terms.append(t)
     return terms, codes, re.sub(r"\s+", "", rest)
+
+
+def may_match_terms(q: str, doc_terms: set[str]) -> bool:
+    """False only when the query ``q`` certainly matches none of the documents whose indexed
+    text terms (title and content) are ``doc_terms``: it is made of words and none of them
+    occurs there. Patent numbers, IPC codes and empty queries always need the real search."""
+    if not (q or "").strip() or query_number_keys(q):
+        return True
+    terms, codes, _ = _parse_query(q)
+    return bool(codes) or not terms or not doc_terms.isdisjoint(terms)
 
 
 def _term_sets(snap: Snapshot, terms: list[str]) -> dict[str, set[int]]:
@@ -391,29 +403,30 @@ def _rank(snap, tq, final, terms, sets, phrase, want, weights=None):
     return cands[:want]
 
 
-def _run_search(snap: Snapshot, q, filters, sort, page, per_page, facets, highlight_):
-    page = max(1, int(page or 1))
-    per_page = max(1, min(100, int(per_page or 10)))
-    sort = sort if sort in SORTS else "relevance"
-    result = SearchResult(hits=[], total=0, facets={}, page=page, per_page=per_page, sort=sort)
-
-    # 1. typed patent number -> straight to the patent
+def _number_match(snap: Snapshot, q) -> int | None:
+    """The live document of a typed patent, application or publication number."""
     reader = snap.searcher.reader()
     for key in query_number_keys(q or ""):
         d = snap.table.numbers.get(key)
         if d is not None and not reader.is_deleted(d):
-            result.exact_match_id = snap.table.ids[d] or snap.searcher.stored_fields(d).get("id")
-            result.total = 1
-            result.hits = _make_hits(snap, [(d, None)], [], highlight_)
-            result.facets = _facet_counts(snap, {d}) if facets else {}
-            return result
+            return d
+    return None
 
+
+@dataclass
+class _Matched:
+    docs: set[int]  # the live documents matching the words or codes and the filters
+    terms: list[str]
+    codes: list[str]
+    phrase: str
+    sets: dict[str, set[int]]  # term -> documents containing it
+
+
+def _match(snap: Snapshot, q, filters) -> _Matched:
     terms, codes, phrase = _parse_query(q or "")
     if len(terms) > MAX_QUERY_TERMS:
         # a pasted paragraph: keep the most specific terms
         terms = extract_key_terms(snap, q, MAX_QUERY_TERMS, normalized_terms=terms)[0]
-    result.terms, result.ipc = terms, codes
-
     sets: dict[str, set[int]] = {}
     if terms:
         sets = _term_sets(snap, terms)
@@ -425,7 +438,41 @@ def _run_search(snap: Snapshot, q, filters, sort, page, per_page, facets, highli
     if codes:
         ipc_docs = _ipc_set(snap, codes)
         matched = ipc_docs if matched is None else matched & ipc_docs
-    final = _filter_docs(snap, matched, filters)
+    return _Matched(_filter_docs(snap, matched, filters), terms, codes, phrase, sets)
+
+
+def matching_ids(index, q: str = "", filters: dict | None = None) -> set[str]:
+    """Ids of the documents the search ``q`` with ``filters`` finds, unranked (what a saved
+    search's alert needs: which of the new listings match, not their order)."""
+    def run(snap: Snapshot) -> set[str]:
+        d = _number_match(snap, q)
+        docs = _filter_docs(snap, {d}, filters) if d is not None else \
+            _match(snap, q, filters).docs
+        return {snap.table.ids[n] or snap.searcher.stored_fields(n).get("id") for n in docs}
+    try:
+        return _with_snapshot(index, run)
+    except IndexNotBuilt:
+        return set()
+
+
+def _run_search(snap: Snapshot, q, filters, sort, page, per_page, facets, highlight_):
+    page = max(1, int(page or 1))
+    per_page = max(1, min(100, int(per_page or 10)))
+    sort = sort if sort in SORTS else "relevance"
+    result = SearchResult(hits=[], total=0, facets={}, page=page, per_page=per_page, sort=sort)
+
+    # 1. typed patent number -> straight to the patent
+    d = _number_match(snap, q)
+    if d is not None:
+        result.exact_match_id = snap.table.ids[d] or snap.searcher.stored_fields(d).get("id")
+        result.total = 1
+        result.hits = _make_hits(snap, [(d, None)], [], highlight_)
+        result.facets = _facet_counts(snap, {d}) if facets else {}
+        return result
+
+    matched = _match(snap, q, filters)
+    terms, sets, phrase, final = matched.terms, matched.sets, matched.phrase, matched.docs
+    result.terms, result.ipc = terms, matched.codes
     result.total = len(final)
     if facets:
         result.facets = _facet_counts(snap, final)

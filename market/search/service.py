@@ -31,11 +31,12 @@ from ..models import (
     SearchOutbox,
 )
 from . import index as engine
-from .query import SearchResult, demand_match, search
+from .query import SearchResult, demand_match, matching_ids, may_match_terms, search
 
 log = logging.getLogger("market.search")
 STATE_FILE = "outbox-state.json"
 SYNC_BATCH = 2000
+ALERT_PREFILTER_MAX = 200  # new listings up to which saved searches are first checked by terms
 
 
 def patent_document(patent: Patent) -> dict:
@@ -92,6 +93,15 @@ class SearchService:
                                 per_page=kwargs.get("per_page", 10),
                                 sort=kwargs.get("sort", "relevance"), error="index_broken")
         return result
+
+    def matching_ids(self, q: str, filters: dict | None = None) -> set[str]:
+        """Ids of the listings the search finds, unranked; empty when the index is broken."""
+        try:
+            return matching_ids(self.holder, q, filters)
+        except Exception:  # a corrupted index must not take the site down
+            log.exception("search failed; the index needs a rebuild")
+            self.holder.invalidate()
+            return set()
 
     def demand(self, text: str, top: int = 10, filters: dict | None = None):
         try:
@@ -238,18 +248,20 @@ def notify_saved_searches(service: SearchService, patent_ids: list[int]) -> int:
     from ..models import User
     from ..services.mail import absolute_link, queue_email
     ids = [str(i) for i in patent_ids]
+    may_match = _alert_prefilter(patent_ids)
     sent = 0
     for saved in db.session.scalars(select(SavedSearch)).all():
-        result = service.search(saved.query, {**(saved.filters or {}), "ids": ids},
-                                per_page=len(ids), facets=False, highlight=False)
-        for hit in result.hits:
+        if not may_match(saved.query):
+            continue
+        found = service.matching_ids(saved.query, {**(saved.filters or {}), "ids": ids})
+        for patent_id in sorted(int(i) for i in found):
             try:
                 with db.session.begin_nested():
                     db.session.add(SavedSearchMatch(saved_search_id=saved.id,
-                                                    patent_id=int(hit.id)))
+                                                    patent_id=patent_id))
             except IntegrityError:
                 continue  # reported already (by this server or another)
-            patent = db.session.get(Patent, int(hit.id))
+            patent = db.session.get(Patent, patent_id)
             user = db.session.get(User, saved.user_id)
             with force_locale(user.locale or "zh"):
                 title = _("New listing for “%(name)s”: %(title)s", name=saved.name,
@@ -264,6 +276,19 @@ def notify_saved_searches(service: SearchService, patent_ids: list[int]) -> int:
             sent += 1
     db.session.commit()
     return sent
+
+
+def _alert_prefilter(patent_ids: list[int]):
+    """A cheap test that rules out most saved searches before the real search: the words of
+    a saved query must occur in the new listings' text (analysed as the index does). Used for
+    a few new listings at a time; a bulk import runs every saved search."""
+    if len(patent_ids) > ALERT_PREFILTER_MAX:
+        return lambda query: True
+    doc_terms: set[str] = set()
+    for patent in db.session.scalars(_public_patents().where(Patent.id.in_(patent_ids))):
+        fields = engine.prepare_document(patent_document(patent))
+        doc_terms.update(fields["title_tokens"], fields["content_tokens"])
+    return lambda query: may_match_terms(query, doc_terms)
 
 
 def init_app(app: Flask) -> None:

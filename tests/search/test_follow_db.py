@@ -196,3 +196,33 @@ def test_sync_merges_segments_left_by_batched_writes(app, uni, runner):
     assert service.check()["consistent"]
     again = runner.invoke(args=["search", "sync"])
     assert "merged" not in again.output  # nothing to merge
+
+
+def test_alerts_find_the_same_listings_as_the_search_page(app, uni, make_user):
+    """Alerts are decided without ranking and after a cheap word test; each saved search
+    must still be told exactly what the search page would find among the new listings:
+    words in the title or the abstract, an IPC prefix, a typed patent number, filters only,
+    and nothing for words that occur nowhere or for an old listing's number."""
+    old = publish(uni, "一种数控机床主轴冷却系统", abstract="对主轴进行冷却。",
+                  ipc_codes="B23Q 11/12")
+    sme = make_user(kind=OrgKind.SME)
+    queries = {"title": ("石墨烯", {}), "abstract": ("导热", {}), "ipc": ("C01B", {}),
+               "filters": ("", {"industry": ["new_materials"]}), "none": ("齿轮箱", {}),
+               "old_number": (old.patent_number, {}), "wrong_filter": ("石墨烯",
+                                                                       {"patent_type": "design"})}
+    for name, (query, filters) in queries.items():
+        db.session.add(SavedSearch(user_id=sme.id, name=name, query=query, filters=filters))
+    commit()
+    new = publish(uni, "一种石墨烯薄膜的制备方法", abstract="所得薄膜导热性能优良。",
+                  ipc_codes="C01B 32/184", industry="new_materials")
+    number = SavedSearch(user_id=sme.id, name="number", query=new.patent_number, filters={})
+    db.session.add(number)
+    commit()
+    from market.search.service import notify_saved_searches
+    notify_saved_searches(app.extensions["market.search"], [new.id])  # the number search
+    told = set(db.session.scalars(select(SavedSearch.name).join(
+        SavedSearchMatch, SavedSearchMatch.saved_search_id == SavedSearch.id)))
+    assert told == {"title", "abstract", "ipc", "filters", "number"}
+    page_ids = {name: {int(h.id) for h in app.extensions["market.search"].search(
+        query, filters).hits} for name, (query, filters) in queries.items()}
+    assert {name for name, found in page_ids.items() if new.id in found} == told - {"number"}
