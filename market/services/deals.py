@@ -150,7 +150,8 @@ def lock(deal: Deal) -> Deal:
 
 def transition(deal: Deal, action: str, *, actor: User | None, role: str,
                payload: dict | None = None) -> DealEvent:
-    """Move ``deal`` by ``action`` done by ``actor`` in ``role``; write its event.
+    """Move ``deal`` by ``action`` done by ``actor`` in ``role``; write its event and its
+    audit row.
 
     Raises TransitionNotAllowed when the table does not allow it, ExclusivityConflict when
     accepting would break exclusivity. Entering a state runs its consequences (payment
@@ -172,6 +173,9 @@ def transition(deal: Deal, action: str, *, actor: User | None, role: str,
             db.session.add(deal)
         db.session.add(event)
     _flush()
+    audit.record(f"deal.{action}", actor=actor, target=deal, role=role,
+                 from_state=event.from_state, to_state=event.to_state,
+                 reason=(payload or {}).get("reason"))
     deal_events.notify(deal, event)
     _enter(deal, before, action, actor)
     return event
@@ -300,7 +304,6 @@ def take_open(user: User, offer: Offer, details: dict) -> Deal:
     transition(deal, "take_open", actor=user, role=LICENSEE,
                payload={"notice": notice, "details": clean,
                         "expected_start": start.isoformat() if start else None})
-    audit.record("deal.take_open", actor=user, target=deal, state=deal.state.value)
     return deal
 
 
@@ -359,7 +362,6 @@ def request_deal(user: User, offer: Offer, proposal: dict, message: str = "") ->
     check_exclusivity(deal)  # early answer; decided again under the lock on acceptance
     transition(deal, "request", actor=user, role=LICENSEE, payload={"terms": stored})
     _add_message(deal, user, message)
-    audit.record("deal.request", actor=user, target=deal)
     return deal
 
 
@@ -395,9 +397,7 @@ def accept(deal: Deal, user: User) -> DealEvent:
     double-submitted accept) or ExclusivityConflict."""
     role = acting_role(deal, user)
     lock(deal)
-    event = transition(deal, "accept", actor=user, role=role)
-    audit.record("deal.accept", actor=user, target=deal, state=deal.state.value)
-    return event
+    return transition(deal, "accept", actor=user, role=role)
 
 
 def decline(deal: Deal, user: User, reason: str) -> DealEvent:
@@ -422,10 +422,8 @@ def cancel(deal: Deal, user: User, reason: str = "") -> DealEvent:
     concluded deal gets a reversing ledger row."""
     role = acting_role(deal, user)
     lock(deal)
-    event = transition(deal, "cancel", actor=user, role=role,
-                       payload={"reason": (reason or "").strip()[:1000]})
-    audit.record("deal.cancel", actor=user, target=deal, reason=reason or None)
-    return event
+    return transition(deal, "cancel", actor=user, role=role,
+                      payload={"reason": (reason or "").strip()[:1000]})
 
 
 def post_message(deal: Deal, user: User, body: str) -> DealMessage:

@@ -400,3 +400,27 @@ def test_concluded_assignment_takes_the_listing_off_the_market(app, make_listing
     assert change.after == {"status": "withdrawn", "contract": refetch(sold).contract_number}
     with pytest.raises(ServiceError, match="已转让"):
         listings.publish(university, patent)
+
+
+def test_every_deal_event_has_its_audit_row(make_listing, university, sme, take, countered,
+                                            requested, centre):
+    """The audit log covers every deal action, the platform's too: one row per event."""
+    from market.models import AuditEvent
+    deal = countered()
+    deals.accept(deal, sme)
+    take(make_listing(university.org).offers[0])
+    declined = requested()
+    deals.decline(declined, university, "已另行授权")
+    stale = requested()
+    stale.state_changed_at = utcnow() - timedelta(days=31)
+    commit()
+    deals.flag_stale()
+    deals.cancel(refetch(deal), centre, "重复交易")
+    commit()
+    events = db.session.execute(select(DealEvent.deal_id, DealEvent.action)).all()
+    audited = db.session.execute(select(AuditEvent.target_id, AuditEvent.action).where(
+        AuditEvent.target_type == "Deal", AuditEvent.action.like("deal.%"))).all()
+    assert {"counter", "accept", "conclude", "take_open", "decline", "expire", "cancel"} <= {
+        action for _, action in events}
+    assert sorted((d, f"deal.{a}") for d, a in events) == sorted(
+        (d, a) for d, a in audited if a not in ("deal.payment", "deal.recorded"))
