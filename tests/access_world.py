@@ -9,8 +9,6 @@ and the services, as the feature tests build it.
 """
 from datetime import date
 
-from sqlalchemy import select
-
 from market.extensions import db
 from market.models import (
     LicenceKind,
@@ -89,15 +87,6 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
         "saved": saved.id,
     }
     return users, ids
-
-
-def dump_tables() -> dict:
-    """Every row of every table, to compare before and after a request."""
-    db.session.expire_all()
-    with db.engine.connect() as conn:
-        return {table.name: [tuple(row) for row in conn.execute(
-                    select(table).order_by(*table.primary_key.columns))]
-                for table in db.metadata.sorted_tables}
 
 
 def changed_tables(before: dict, after: dict) -> list[str]:

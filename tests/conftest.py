@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import select, text
 from stdnum.cn import uscc
 
 from market import create_app
@@ -230,3 +230,13 @@ def login_as(client, make_user):
         log_in(client, user)
         return user
     return login
+
+
+def dump_tables() -> dict:
+    """Every row of every table, to show that a request (a refused one, a replayed webhook)
+    changed nothing: compare two of these."""
+    db.session.expire_all()
+    with db.engine.connect() as conn:
+        return {table.name: [tuple(row) for row in conn.execute(
+                    select(table).order_by(*table.primary_key.columns))]
+                for table in db.metadata.sorted_tables}

@@ -18,8 +18,8 @@ from typing import NamedTuple
 
 import pytest
 
-from .access_world import PAID_FEE_FEN, PNG, build_world, changed_tables, dump_tables
-from .conftest import log_in
+from .access_world import PAID_FEE_FEN, PNG, build_world, changed_tables
+from .conftest import dump_tables, log_in
 
 pytestmark = pytest.mark.db
 

@@ -4,14 +4,12 @@ and, when the test ends, replayed: the replay must change no row of any table.""
 import json
 
 import pytest
-from sqlalchemy import select
 
-from market.extensions import db
 from market.models import LicenceKind, OfferKind, OrgKind
 from market.services import deals
 from market.unit_of_work import commit
 
-from ..conftest import log_in
+from ..conftest import dump_tables, log_in
 from .fake_stripe import WEBHOOK_SECRET, FakeStripe, sign
 
 PAID_OPEN = {"kind": OfferKind.OPEN_LICENCE, "licence_kind": LicenceKind.NON_EXCLUSIVE,
@@ -64,15 +62,6 @@ def stripe_app(make_app, fake_stripe):
 @pytest.fixture()
 def stripe_client(stripe_app):
     return stripe_app.test_client()
-
-
-def dump_tables() -> dict:
-    """Every row of every table (the replay check compares two of these)."""
-    db.session.expire_all()
-    with db.engine.connect() as conn:
-        return {table.name: [tuple(row) for row in conn.execute(
-                    select(table).order_by(*table.primary_key.columns))]
-                for table in db.metadata.sorted_tables}
 
 
 @pytest.fixture()
