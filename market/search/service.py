@@ -13,6 +13,7 @@ import fcntl
 import json
 import logging
 import os
+import time
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -36,6 +37,7 @@ from .query import SearchResult, demand_match, matching_ids, may_match_terms, se
 log = logging.getLogger("market.search")
 STATE_FILE = "outbox-state.json"
 SYNC_BATCH = 2000
+REQUEST_SYNC_WAIT = 2.0  # seconds a request's after-commit sync waits for a busy index
 ALERT_PREFILTER_MAX = 200  # new listings up to which saved searches are first checked by terms
 
 
@@ -115,12 +117,27 @@ class SearchService:
 
     # --- the outbox cursor --------------------------------------------------------
     @contextlib.contextmanager
-    def _sync_lock(self):
+    def _sync_lock(self, timeout: float | None = None):
+        """One writer of this index at a time (threads and processes). With a ``timeout``
+        (seconds) yields False when another still holds it by then (a rebuild or a merge
+        may take minutes; an ordinary sync milliseconds)."""
         self.index_dir.mkdir(parents=True, exist_ok=True)
         with open(self.index_dir / "sync.lock", "a+") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
+            if timeout is None:
+                fcntl.flock(fh, fcntl.LOCK_EX)
+            else:
+                deadline = time.monotonic() + timeout
+                while True:
+                    try:
+                        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        break
+                    except BlockingIOError:
+                        if time.monotonic() >= deadline:
+                            yield False
+                            return
+                        time.sleep(0.01)
             try:
-                yield
+                yield True
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
@@ -160,8 +177,11 @@ class SearchService:
         log.info("search index rebuilt: %d listings, outbox at %d", len(docs), high)
         return len(docs)
 
-    def sync(self, *, alerts: bool = True) -> int:
-        """Apply the outbox rows this index has not seen. Returns the number applied."""
+    def sync(self, *, alerts: bool = True, wait: float | None = None) -> int:
+        """Apply the outbox rows this index has not seen. Returns the number applied.
+        With ``wait`` (seconds; after a request's commit) the rows are left to the next sync
+        when another writer holds the index longer than that, rather than keep the visitor
+        waiting through a rebuild or a merge."""
         applied = self.applied_id()
         if applied < 0:
             self.reindex()
@@ -170,7 +190,10 @@ class SearchService:
                              .limit(1)) is None:
             return 0
         count, published = 0, []
-        with self._sync_lock():
+        with self._sync_lock(wait) as locked:
+            if not locked:
+                log.info("search index busy (rebuild or merge): outbox rows left to the next sync")
+                return 0
             applied = self.applied_id()
             while True:
                 rows = db.session.execute(
@@ -301,4 +324,4 @@ def init_app(app: Flask) -> None:
 
 
 def _sync_after_commit() -> None:
-    current_app.extensions["market.search"].sync()
+    current_app.extensions["market.search"].sync(wait=REQUEST_SYNC_WAIT)

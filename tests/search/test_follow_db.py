@@ -226,3 +226,32 @@ def test_alerts_find_the_same_listings_as_the_search_page(app, uni, make_user):
     page_ids = {name: {int(h.id) for h in app.extensions["market.search"].search(
         query, filters).hits} for name, (query, filters) in queries.items()}
     assert {name for name, found in page_ids.items() if new.id in found} == told - {"number"}
+
+
+def test_a_busy_index_does_not_hold_up_the_request(app, uni):
+    """While another process rebuilds or merges this index (it holds the sync lock for as
+    long as that takes), a request that publishes a listing commits and answers at once;
+    the change waits in the outbox for the next sync."""
+    import fcntl
+    service = app.extensions["market.search"]
+    publish(uni, "一种石墨烯导热薄膜的制备方法")  # builds the index
+    held, release = threading.Event(), threading.Event()
+
+    def other_writer():
+        with open(service.index_dir / "sync.lock", "a+") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            held.set()
+            release.wait(30)  # a request that waited for the lock would get it after this
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+    thread = threading.Thread(target=other_writer)
+    thread.start()
+    try:
+        assert held.wait(10)
+        patent = publish(uni, "一种碳纳米管导电浆料")
+        assert ids(app, "碳纳米管") == []  # not applied: the request did not wait
+    finally:
+        release.set()
+        thread.join()
+    assert service.sync() >= 1
+    assert ids(app, "碳纳米管") == [patent.id]
