@@ -164,4 +164,7 @@ ZH = {
 'Licence term ended: “%(title)s”': '许可期限届满：“%(title)s”',
 'The licence is no longer in force. The contract and the payment record stay on the deal page; a new licence can be requested from the listing.': '该许可已不再有效。合同和付款记录仍保留在交易页面；如需继续实施，可在专利页面重新申请许可。',
 'In force until': '有效期至',
+'Closed: the patent has been assigned': '已关闭：专利已转让',
+'Closed: “%(title)s” has been assigned to another party': '已关闭：“%(title)s”已转让给他方',
+'Requests still waiting for an answer were closed when the assignment was concluded.': '转让成交后，尚未答复的请求均已关闭。',
 }

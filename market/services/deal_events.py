@@ -37,6 +37,7 @@ ACTION_LABELS = {
     "flag_stale": _l("Flagged: no answer for 14 days"),
     "expire": _l("Expired without an answer"),
     "end_term": _l("Licence term ended"),
+    "close": _l("Closed: the patent has been assigned"),
 }
 ROLE_LABELS = {
     "licensee": _l("Licensee"),
@@ -124,6 +125,13 @@ def notify(deal: Deal, event: DealEvent) -> None:
                 _l("Contract concluded: “%(title)s”", title=title),
                 _l("The contract can be downloaded from the deal page. Record it with CNIPA "
                    "within 3 months."), href)
+    elif action == "close":
+        for org in (licensee, licensor):
+            notifications.notify_org(
+                org, "deal_closed",
+                _l("Closed: “%(title)s” has been assigned to another party", title=title),
+                _l("Requests still waiting for an answer were closed when the assignment was "
+                   "concluded."), href)
     elif action == "end_term":
         for org in (licensee, licensor):
             notifications.notify_org(

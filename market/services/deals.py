@@ -74,6 +74,7 @@ TRANSITIONS: dict[tuple[DealState | None, str], Rule] = {
     (S.REQUESTED, "flag_stale"): _rule(S.REQUESTED, SYSTEM),
     (S.REQUESTED, "expire"): _rule(S.EXPIRED, SYSTEM),
     (S.REQUESTED, "cancel"): _rule(S.CANCELLED, CENTRE),
+    (S.REQUESTED, "close"): _rule(S.DECLINED, SYSTEM),  # the patent was assigned meanwhile
     (S.COUNTERED, "accept"): _rule(S.ACCEPTED, LICENSEE),
     (S.COUNTERED, "counter"): _rule(S.REQUESTED, LICENSEE),
     (S.COUNTERED, "decline"): _rule(S.DECLINED, LICENSEE),
@@ -81,6 +82,7 @@ TRANSITIONS: dict[tuple[DealState | None, str], Rule] = {
     (S.COUNTERED, "flag_stale"): _rule(S.COUNTERED, SYSTEM),
     (S.COUNTERED, "expire"): _rule(S.EXPIRED, SYSTEM),
     (S.COUNTERED, "cancel"): _rule(S.CANCELLED, CENTRE),
+    (S.COUNTERED, "close"): _rule(S.DECLINED, SYSTEM),
     (S.ACCEPTED, "conclude"): _rule(S.CONCLUDED, SYSTEM),
     (S.ACCEPTED, "await_payment"): _rule(S.AWAITING_PAYMENT, SYSTEM),
     (S.AWAITING_PAYMENT, "payment_confirmed"): _rule(S.CONCLUDED, SYSTEM, CENTRE),
@@ -217,7 +219,7 @@ def _enter(deal: Deal, before: DealState | None, action: str, actor) -> None:
         _flush()
         ledger.record_conclusion(deal)
         if deal.kind == OfferKind.ASSIGNMENT:
-            listings.close_after_assignment(deal.patent, deal.contract_number)
+            _close_after_assignment(deal)
         _flush()
     elif deal.state == S.CANCELLED:
         for item in deal.schedule:
@@ -226,6 +228,18 @@ def _enter(deal: Deal, before: DealState | None, action: str, actor) -> None:
         if before == S.CONCLUDED:
             ledger.record_reversal(deal)
         _flush()
+
+
+def _close_after_assignment(sale: Deal) -> None:
+    """The patent of ``sale`` changed hands: its listing leaves the market and the requests
+    still waiting for an answer on it are closed (licences already granted stay in force)."""
+    listings.close_after_assignment(sale.patent, sale.contract_number)
+    waiting = db.session.scalars(select(Deal).where(
+        Deal.patent_id == sale.patent_id, Deal.id != sale.id,
+        Deal.state.in_((S.REQUESTED, S.COUNTERED))).order_by(Deal.id)).all()
+    for deal in waiting:
+        transition(deal, "close", actor=None, role=SYSTEM,
+                   payload={"assignment": sale.contract_number})
 
 
 def _create_schedule(deal: Deal) -> None:

@@ -424,3 +424,27 @@ def test_every_deal_event_has_its_audit_row(make_listing, university, sme, take,
         action for _, action in events}
     assert sorted((d, f"deal.{a}") for d, a in events) == sorted(
         (d, a) for d, a in audited if a not in ("deal.payment", "deal.recorded"))
+
+
+def test_assignment_closes_the_requests_still_waiting(make_listing, make_user, university,
+                                                      requested):
+    """A licence request (and a counter-offer) still open when the patent is sold are closed
+    with the sale, and both sides are told why; nothing else on the patent changes."""
+    patent = make_listing(university.org, offers=[
+        {"kind": OfferKind.ASSIGNMENT, "asking_price_fen": 100_000_00}, EXCLUSIVE])
+    waiting = requested(patent.offers[1])
+    countered = requested(patent.offers[1], make_user(kind=OrgKind.SME))
+    deals.counter(countered, university, proposal_of(countered.offer), "提成 5%。")
+    sold = requested(patent.offers[0], make_user(kind=OrgKind.SME))
+    deals.accept(sold, university)
+    payments.confirm_receipt(sold.schedule[0], university, amount_fen=100_000_00,
+                             received_on=utcnow().date(), bank_reference="BANK-ASSIGN-3")
+    commit()
+    for deal in (waiting, countered):
+        deal = refetch(deal)
+        assert deal.state == DealState.DECLINED and deal.events[-1].action == "close"
+        assert deal.events[-1].payload == {"assignment": refetch(sold).contract_number}
+        assert db.session.scalar(select(func.count()).select_from(Notification).where(
+            Notification.kind == "deal_closed",
+            Notification.user_id.in_([u.id for u in deal.licensee.users]))) == 1
+    assert refetch(sold).state == DealState.CONCLUDED
