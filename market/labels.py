@@ -52,6 +52,17 @@ LABELS = {
     "trl7": _l("7 · Prototype in operation"),
     "trl8": _l("8 · System complete and qualified"),
     "trl9": _l("9 · Proven in production"),
+    # what happened to a listing (ListingChange.action)
+    "change_created": _l("Listing created"),
+    "change_imported": _l("Imported from a file"),
+    "change_updated": _l("Patent details changed"),
+    "change_offer_added": _l("Offer added"),
+    "change_terms_changed": _l("Offer terms changed"),
+    "change_offer_withdrawn": _l("Offer withdrawn"),
+    "change_published": _l("Published"),
+    "change_withdrawn": _l("Taken off the market"),
+    "change_attachment_added": _l("Attachment added"),
+    "change_assigned": _l("Patent assigned: listing closed"),
 }
 
 

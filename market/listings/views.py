@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -233,7 +234,23 @@ def history(patent_id: int):
     patent = _own_patent_or_404(patent_id)
     changes = db.session.scalars(select(ListingChange).where(ListingChange.patent_id == patent.id)
                                  .order_by(ListingChange.id.desc())).all()
-    return render_template("listings/history.html", patent=patent, changes=changes)
+    return render_template("listings/history.html", patent=patent, changes=changes,
+                           field_label=_history_field_label)
+
+
+def _history_field_label(name: str) -> str:
+    """A changed field's name as the forms word it (history rows store field names)."""
+    from wtforms.fields.core import UnboundField
+    field = getattr(NewListingForm, name, None)
+    if isinstance(field, UnboundField) and field.args:
+        return str(field.args[0])
+    return str(_HISTORY_FIELDS.get(name, name))
+
+
+_HISTORY_FIELDS = {"status": _l("Status"), "active": _l("Active"), "filename": _l("File"),
+                   "application_number": _l("Application number"),
+                   "expiry_date": _l("Expiry date"), "contract": _l("Contract number"),
+                   "industry_overridden": _l("Industry chosen by hand")}
 
 
 @bp.route("/<int:patent_id>/attachments", methods=["POST"])

@@ -103,7 +103,11 @@ def test_edit_patent_and_offer(client, uni, make_listing):
     db.session.refresh(patent)
     assert patent.title == "修改后的名称" and offer.royalty_bp == 250
     history = client.get(f"/patents/{patent.id}/history").get_data(as_text=True)
-    assert "terms_changed" in history and "royalty_bp=250" in history
+    # worded as the forms word them, values as people read them (not stored codes)
+    assert "修改报价条件" in history and "修改专利信息" in history
+    assert "提成比例（占净销售额的百分比）" in history
+    assert "2.50 %" in history and "修改后的名称" in history
+    assert "terms_changed" not in history and "royalty_bp" not in history
 
 
 def test_other_university_cannot_edit(app, make_user, make_listing):
