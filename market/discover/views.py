@@ -48,8 +48,10 @@ def search():
         from ..search.query import suggest_wider
         service = current_app.extensions["market.search"]
         suggestions = suggest_wider(service.holder, search_request.q, search_request.filters)
-    save_form = SaveSearchForm(name=search_request.q or _("My search"),
-                               query_string=request.query_string.decode()[:1000])
+    save_form = None  # only SMEs save searches (and a form costs a CSRF token in the session)
+    if current_user.is_authenticated and current_user.org.kind == OrgKind.SME:
+        save_form = SaveSearchForm(name=search_request.q or _("My search"),
+                                   query_string=request.query_string.decode()[:1000])
     groups = queries.facet_groups(search_request, result.facets, _facet_label,
                                   url_for("search.search"))
     page = render_template("search/results.html", req=search_request, result=result, hits=hits,

@@ -138,3 +138,17 @@ def test_huge_ids_and_long_filters_are_refused_not_crashes(client):
     assert client.get("/api/v1/patents/38123213340314663239815266304").status_code == 404
     assert client.get("/patents/38123213340314663239815266304").status_code == 404
     assert client.get("/api/v1/patents", query_string={"patent_type": "0" * 101}).status_code == 400
+
+
+def test_only_smes_get_the_save_form_and_visitors_no_session(app, client, make_user,
+                                                             catalogue):
+    """The save-search form (and its CSRF token in the session) is made for SMEs only: an
+    anonymous search page sets no cookie, so any cache or proxy may keep it."""
+    response = client.get("/search/?q=基因编辑&lang=zh")
+    assert "Set-Cookie" not in response.headers or "session=" not in \
+        response.headers["Set-Cookie"]
+    for role, sees_form in ((OrgKind.UNIVERSITY, False), (OrgKind.SME, True)):
+        visitor = app.test_client()
+        log_in(visitor, make_user(kind=role))
+        page = visitor.get("/search/?q=基因编辑").get_data(as_text=True)
+        assert ('class="save-search"' in page) is sees_form
