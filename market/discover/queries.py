@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import Patent
@@ -113,5 +113,5 @@ def public_patents(ids) -> dict[int, Patent]:
     if not ids:
         return {}
     rows = db.session.scalars(select(Patent).where(Patent.id.in_(ids))
-                              .options(selectinload(Patent.offers), selectinload(Patent.owner)))
+                              .options(selectinload(Patent.offers), joinedload(Patent.owner)))
     return {p.id: p for p in rows if p.is_public}
