@@ -72,6 +72,8 @@ class Config:
     # request's own host, or http://127.0.0.1:5000 from a command such as `flask search sync`).
     PUBLIC_URL = os.environ.get("PUBLIC_URL") or None
 
+    # The home page's headline figures are kept this long per process (seconds).
+    HEADLINE_CACHE_SECONDS = int(os.environ.get("HEADLINE_CACHE_SECONDS", "60"))
     # Listing views are written in batches: after this many views or seconds, per process.
     VIEW_COUNT_BATCH = int(os.environ.get("VIEW_COUNT_BATCH", "50"))
     VIEW_COUNT_MAX_DELAY = float(os.environ.get("VIEW_COUNT_MAX_DELAY", "10"))
@@ -92,6 +94,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_ENABLED = False
     VIEW_COUNT_BATCH = 1  # write every listing view at once (tests read the count back)
+    HEADLINE_CACHE_SECONDS = 0  # the home page's figures fresh on every request
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 (cheap hashes keep the suite fast)
     WTF_CSRF_ENABLED = True
 

@@ -8,9 +8,11 @@ BY); Python only folds the few grouped rows into the payload.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask import current_app
 from sqlalchemy import Date, case, func, literal_column, or_, select
 
 from ..extensions import db
@@ -26,7 +28,21 @@ ASSIGNMENT, LICENCE = "assignment", "licence"
 
 
 def headline_figures() -> dict:
-    """Counts for the home page: verified organisations, listings on offer, deals made."""
+    """Counts for the home page: verified organisations, listings on offer, deals made.
+    Kept per process for ``HEADLINE_CACHE_SECONDS`` (60): the home page is the busiest page
+    and the deal count sums the whole ledger."""
+    ttl = current_app.config.get("HEADLINE_CACHE_SECONDS", 60)
+    cached = current_app.extensions.get("market.headline")
+    now = time.monotonic()
+    if cached is not None and now < cached[0]:
+        return cached[1]
+    figures = _headline_figures()
+    if ttl > 0:
+        current_app.extensions["market.headline"] = (now + ttl, figures)
+    return figures
+
+
+def _headline_figures() -> dict:
     from ..models import LedgerEntry, ListingStatus, Patent
     rows = db.session.execute(
         select(Organisation.kind, func.count()).where(Organisation.status == OrgStatus.VERIFIED)

@@ -1,6 +1,8 @@
 """The cockpit's pages render the fixture ledger's figures."""
 import pytest
 
+from market.models import OrgKind
+
 pytestmark = pytest.mark.db
 
 
@@ -30,3 +32,13 @@ def test_english_page(client, login_as, ledger_world):
     login_as("centre")
     html = client.get("/centre/indicators?year=2024&lang=en").get_data(as_text=True)
     assert "Growth against the plan" in html
+
+
+def test_home_figures_are_kept_for_a_minute(app, client, make_user):
+    """The home page's figures are read once per HEADLINE_CACHE_SECONDS per process."""
+    app.config["HEADLINE_CACHE_SECONDS"] = 60
+    before = client.get("/").get_data(as_text=True)
+    make_user(kind=OrgKind.SME)  # one more verified SME
+    assert client.get("/").get_data(as_text=True) == before
+    app.extensions.pop("market.headline")  # the minute is over
+    assert client.get("/").get_data(as_text=True) != before
