@@ -34,3 +34,17 @@ access_log_format = (
     '"bytes": "%(B)s", "duration_ms": %(M)s, "request_id": "%({x-request-id}o)s", '
     '"user_agent": "%(a)s"}'
 )
+
+
+def worker_exit(server, worker):
+    """A worker that stops (deploy, restart, max requests) writes the listing views it has
+    counted but not written yet (they are written in batches: market.services.listings)."""
+    app = getattr(worker, "wsgi", None)
+    if app is None or not hasattr(app, "app_context"):
+        return
+    from market.services.listings import flush_views
+    try:
+        with app.app_context():
+            flush_views()
+    except Exception:  # noqa: BLE001 - a failed flush must not stop the shutdown
+        server.log.exception("could not write the pending listing views")

@@ -160,3 +160,22 @@ def test_views_are_written_in_batches_without_touching_updated_at(app, uni, make
     db.session.refresh(other)
     assert (patent.view_count, other.view_count) == (2, 1)
     assert patent.updated_at == changed
+
+
+def test_a_stopping_worker_writes_its_pending_views(app, uni, make_listing):
+    """gunicorn's worker_exit hook writes the views still waiting for a batch."""
+    import runpy
+    from pathlib import Path
+    from types import SimpleNamespace
+    app.config["VIEW_COUNT_BATCH"] = 50
+    app.extensions.pop("market.views", None)
+    patent = make_listing(uni.org)
+    visitor = app.test_client()
+    for _ in range(3):
+        visitor.get(f"/patents/{patent.id}")
+    db.session.refresh(patent)
+    assert patent.view_count == 0
+    hooks = runpy.run_path(str(Path(__file__).parents[2] / "gunicorn.conf.py"))
+    hooks["worker_exit"](SimpleNamespace(log=None), SimpleNamespace(wsgi=app))
+    db.session.refresh(patent)
+    assert patent.view_count == 3
