@@ -110,40 +110,34 @@ def notify(deal: Deal, event: DealEvent) -> None:
                  "withdraw": _l("Withdrawn: “%(title)s”", title=title),
                  "expire": _l("Expired without an answer: “%(title)s”", title=title),
                  "cancel": _l("Cancelled: “%(title)s”", title=title)}
-        for org in (licensee, licensor):
-            notifications.notify_org(org, f"deal_{action}", kinds[action],
-                                     event.payload.get("reason", ""), href)
+        _tell_both(deal, f"deal_{action}", kinds[action], event.payload.get("reason", ""))
     elif action == "await_payment":
         notifications.notify_org(
             licensee, "deal_payment_due",
             _l("Payment due for “%(title)s”", title=title),
             _l("The licence is concluded once the upfront payment is confirmed."), href)
     elif action in ("conclude", "payment_confirmed") or event.to_state == "concluded":
-        for org in (licensee, licensor):
-            notifications.notify_org(
-                org, "deal_concluded",
-                _l("Contract concluded: “%(title)s”", title=title),
-                _l("The contract can be downloaded from the deal page. Record it with CNIPA "
-                   "within 3 months."), href)
+        _tell_both(deal, "deal_concluded", _l("Contract concluded: “%(title)s”", title=title),
+                   _l("The contract can be downloaded from the deal page. Record it with CNIPA "
+                      "within 3 months."))
     elif action == "close":
-        for org in (licensee, licensor):
-            notifications.notify_org(
-                org, "deal_closed",
-                _l("Closed: “%(title)s” has been assigned to another party", title=title),
-                _l("Requests still waiting for an answer were closed when the assignment was "
-                   "concluded."), href)
+        _tell_both(deal, "deal_closed",
+                   _l("Closed: “%(title)s” has been assigned to another party", title=title),
+                   _l("Requests still waiting for an answer were closed when the assignment "
+                      "was concluded."))
     elif action == "end_term":
-        for org in (licensee, licensor):
-            notifications.notify_org(
-                org, "deal_ended", _l("Licence term ended: “%(title)s”", title=title),
-                _l("The licence is no longer in force. The contract and the payment record "
-                   "stay on the deal page; a new licence can be requested from the listing."),
-                href)
+        _tell_both(deal, "deal_ended", _l("Licence term ended: “%(title)s”", title=title),
+                   _l("The licence is no longer in force. The contract and the payment record "
+                      "stay on the deal page; a new licence can be requested from the listing."))
     elif action == "flag_stale":
         text = _l("No answer for 14 days: “%(title)s”", title=title)
-        for org in (licensee, licensor):
-            notifications.notify_org(org, "deal_stale", text, "", href)
+        _tell_both(deal, "deal_stale", text)
         notifications.notify_centre("deal_stale", text, f"{licensee.name} → {licensor.name}", href)
+
+
+def _tell_both(deal: Deal, kind: str, title, body="") -> None:
+    for org in (deal.licensee, deal.licensor):
+        notifications.notify_org(org, kind, title, body, link(deal))
 
 
 def notify_message(deal: Deal, author) -> None:
