@@ -88,9 +88,8 @@ class SearchService:
         """Search; an index that is missing or broken answers empty with ``error`` set."""
         try:
             result = search(self.holder, q, filters, **kwargs)
-        except Exception:  # a corrupted index must not take the site down
-            log.exception("search failed; the index needs a rebuild")
-            self.holder.invalidate()
+        except Exception:
+            self._broken("search")
             return SearchResult(hits=[], total=0, facets={}, page=kwargs.get("page", 1),
                                 per_page=kwargs.get("per_page", 10),
                                 sort=kwargs.get("sort", "relevance"), error="index_broken")
@@ -100,9 +99,8 @@ class SearchService:
         """Ids of the listings the search finds, unranked; empty when the index is broken."""
         try:
             return matching_ids(self.holder, q, filters)
-        except Exception:  # a corrupted index must not take the site down
-            log.exception("search failed; the index needs a rebuild")
-            self.holder.invalidate()
+        except Exception:
+            self._broken("search")
             return set()
 
     def demand(self, text: str, top: int = 10, filters: dict | None = None):
@@ -111,9 +109,14 @@ class SearchService:
         except engine.IndexNotBuilt:
             return None, "index_not_built"
         except Exception:
-            log.exception("demand matching failed")
-            self.holder.invalidate()
+            self._broken("demand matching")
             return None, "index_broken"
+
+    def _broken(self, what: str) -> None:
+        """A missing or corrupted index must not take the site down: say so in the log and
+        reopen the index on next use (``flask search reindex`` rebuilds it)."""
+        log.exception("%s failed; the index needs a rebuild", what)
+        self.holder.invalidate()
 
     # --- the outbox cursor --------------------------------------------------------
     @contextlib.contextmanager
