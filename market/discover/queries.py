@@ -3,11 +3,12 @@ so both run exactly the same search."""
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import select
+from markupsafe import escape
+from sqlalchemy import false, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
-from ..models import Patent
+from ..models import LegalStatus, ListingStatus, Patent, PatentType
 
 FILTER_KEYS = ("industry", "patent_type", "offer_kinds", "open_licence", "fee", "owner_id",
                "district", "legal_status", "ipc")
@@ -103,6 +104,8 @@ def run(request: SearchRequest):
     service = current_app.extensions["market.search"]
     result = service.search(request.q, request.filters, sort=request.sort, page=request.page,
                             per_page=PER_PAGE)
+    if result.error:
+        return database_fallback(request, result.error)
     patents = public_patents([hit.id for hit in result.hits])
     hits = [(hit, patents[int(hit.id)]) for hit in result.hits if int(hit.id) in patents]
     return result, hits
@@ -115,3 +118,56 @@ def public_patents(ids) -> dict[int, Patent]:
     rows = db.session.scalars(select(Patent).where(Patent.id.in_(ids))
                               .options(selectinload(Patent.offers), joinedload(Patent.owner)))
     return {p.id: p for p in rows if p.is_public}
+
+
+SNIPPET_CHARS = 120
+MAX_DB_ID = 2**31 - 1
+
+
+def database_fallback(request: SearchRequest, error: str):
+    """While the index cannot be read: public listings straight from the database, newest
+    first, whose title, abstract or number contains the query as typed (no ranking, no
+    facets). Filters on columns of the listing apply; the others (offer, fee, district, IPC)
+    need the index and are left out. ``result.error`` stays set: the page says search is
+    degraded and is not cached."""
+    from ..search.query import Hit, SearchResult  # the engine loads on first search
+    query = _fallback_query(request)
+    page = db.paginate(query.order_by(Patent.published_at.desc(), Patent.id.desc()),
+                       page=request.page, per_page=PER_PAGE, error_out=False)
+    hits = [(Hit(id=str(p.id), score=None, title=str(escape(p.title)),
+                 snippet=str(escape((p.abstract or "")[:SNIPPET_CHARS]))), p)
+            for p in page.items]
+    result = SearchResult(hits=[hit for hit, _ in hits], total=page.total or 0, facets={},
+                          page=request.page, per_page=PER_PAGE, sort=request.sort, error=error)
+    return result, hits
+
+
+def _fallback_query(request: SearchRequest):
+    query = (select(Patent).where(Patent.status == ListingStatus.PUBLISHED,
+                                  Patent.hidden.is_(False))
+             .options(selectinload(Patent.offers), joinedload(Patent.owner)))
+    words = request.q.replace("\x00", "")
+    if words:
+        query = query.where(or_(*(column.icontains(words, autoescape=True) for column in (
+            Patent.title, Patent.abstract, Patent.application_number, Patent.patent_number))))
+    columns = {"industry": (Patent.industry, str),
+               "patent_type": (Patent.patent_type, PatentType),
+               "legal_status": (Patent.legal_status, LegalStatus),
+               "owner_id": (Patent.owner_org_id, _db_id)}
+    for key, (column, convert) in columns.items():
+        values = request.filters.get(key)
+        if values is None:
+            continue
+        try:
+            wanted = [convert(v) for v in ([values] if isinstance(values, str) else values)]
+        except ValueError:
+            query = query.where(false())  # a value no listing can have
+            continue
+        query = query.where(column.in_(wanted))
+    return query
+
+
+def _db_id(value: str) -> int:
+    if not value.isascii() or not value.isdigit() or int(value) > MAX_DB_ID:
+        raise ValueError(value)
+    return int(value)
