@@ -122,11 +122,12 @@ def public_patents(ids) -> dict[int, Patent]:
 
 SNIPPET_CHARS = 120
 MAX_DB_ID = 2**31 - 1
+MAX_FALLBACK_WORDS = 5  # words of the query (split on spaces), each one must occur
 
 
 def database_fallback(request: SearchRequest, error: str):
     """While the index cannot be read: public listings straight from the database, newest
-    first, whose title, abstract or number contains the query as typed (no ranking, no
+    first, whose title, abstract or number contains each word of the query as typed (no ranking, no
     facets). Filters on columns of the listing apply; the others (offer, fee, district, IPC)
     need the index and are left out. ``result.error`` stays set: the page says search is
     degraded and is not cached."""
@@ -146,10 +147,10 @@ def _fallback_query(request: SearchRequest):
     query = (select(Patent).where(Patent.status == ListingStatus.PUBLISHED,
                                   Patent.hidden.is_(False))
              .options(selectinload(Patent.offers), joinedload(Patent.owner)))
-    words = request.q.replace("\x00", "")
-    if words:
-        query = query.where(or_(*(column.icontains(words, autoescape=True) for column in (
-            Patent.title, Patent.abstract, Patent.application_number, Patent.patent_number))))
+    for word in request.q.replace("\x00", "").split()[:MAX_FALLBACK_WORDS]:
+        query = query.where(or_(*(column.icontains(word, autoescape=True) for column in (
+            Patent.title, Patent.abstract, Patent.application_number,
+            Patent.publication_number, Patent.grant_number))))
     columns = {"industry": (Patent.industry, str),
                "patent_type": (Patent.patent_type, PatentType),
                "legal_status": (Patent.legal_status, LegalStatus),
