@@ -8,12 +8,13 @@ raises, and the site falls back to the database (``market.search.service``).
 
 ``FileStorage(path, supports_mmap=False)`` alone is not enough: Whoosh then reads every part
 of a segment through one shared file object (seek, then read), and the searcher is shared by
-the threads of a process. ``pread`` takes the position with each read, so no thread moves
-another's file position.
+the threads of a process. Here ``pread`` takes the position with each read and each thread
+keeps its own position in each file, so no thread moves another's.
 """
 from __future__ import annotations
 
 import os
+import threading
 from array import array
 from pathlib import Path
 
@@ -25,12 +26,22 @@ from whoosh.system import IS_LITTLE
 
 class _Window:
     """A read-only file-like view of ``length`` bytes at ``offset`` of the open file ``fd``
-    (``length`` None: to the end of the file). Its own position; reads never seek ``fd``."""
+    (``length`` None: to the end of the file). Reads never move ``fd``'s position, and the
+    window's own position is per thread: Whoosh's posting readers seek, then read, on a file
+    that every thread searching the same searcher shares."""
 
     def __init__(self, fd: int, offset: int = 0, length: int | None = None, owner: bool = False):
         self.fd, self.offset, self.length, self.owner = fd, offset, length, owner
-        self.pos = 0
+        self._local = threading.local()
         self.closed = False
+
+    @property
+    def pos(self) -> int:
+        return getattr(self._local, "pos", 0)
+
+    @pos.setter
+    def pos(self, value: int) -> None:
+        self._local.pos = value
 
     def _end(self) -> int:
         if self.length is not None:
