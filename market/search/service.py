@@ -262,7 +262,10 @@ class SearchService:
         db_ids = {str(i) for i in db.session.scalars(
             select(Patent.id).where(Patent.status == ListingStatus.PUBLISHED,
                                     Patent.hidden.is_(False)))}
-        index_ids = self.indexed_ids()
+        try:
+            index_ids = self.indexed_ids()
+        except engine.IndexBroken as exc:
+            return {"consistent": False, "broken": str(exc), "listings": len(db_ids)}
         pending = db.session.scalar(select(func.count()).select_from(SearchOutbox)
                                     .where(SearchOutbox.id > self.applied_id())) or 0
         return {"consistent": db_ids == index_ids,

@@ -90,6 +90,8 @@ def test_sync_rebuilds_a_damaged_index(app, built, runner):
     truncate_segments(built)
     engine.close_all()
     assert built.search("石墨烯").error
+    check = runner.invoke(args=["search", "check"])
+    assert check.exit_code == 1 and '"broken"' in check.output
     result = runner.invoke(args=["search", "sync"])
     assert result.exit_code == 0, result.output
     assert engine.current_generation(built.index_dir) != damaged

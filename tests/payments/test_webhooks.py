@@ -112,7 +112,8 @@ def _session_with(row, **change):
     (lambda row: event("checkout.session.expired",
                        _session_with(row, id="cs_\x00", payment_status="unpaid")),
      "id is not a usable string"),
-])
+], ids=["object-list", "object-string", "data-list", "unknown-type-object-list", "type-list",
+        "metadata-list", "intent-object", "session-id-number", "session-id-nul"])
 def test_malformed_signed_event_is_refused_and_recorded(awaiting, deliver, make, detail, caplog):
     """A correctly signed event of a shape Stripe never sends: 400 (never 500, which Stripe
     retries for days), recorded once as ``malformed`` so it can be looked into."""
@@ -136,7 +137,8 @@ def test_malformed_signed_event_is_refused_and_recorded(awaiting, deliver, make,
     b'{"id": 5, "type": "checkout.session.completed", "data": {"object": {}}}',
     b'{"id": "evt_\\u0000", "type": "customer.created", "data": {"object": {}}}',
     b"not json at all", "{\"id\": \"evt_caf\u00e9\"".encode(),
-])
+], ids=["list", "string", "null", "number", "no-id", "id-number", "id-nul", "not-json",
+        "truncated-json"])
 def test_signed_body_without_a_usable_event_id_is_refused(awaiting, deliver, body, caplog):
     awaiting()
     response = deliver(payload=body)
