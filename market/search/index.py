@@ -672,11 +672,11 @@ class Snapshot:
 
     def __init__(self, gen: Path):
         self.gen = gen
-        self.files = _file_stamps(gen)
         self.ix = open_generation(gen)
         try:
             self.searcher = self.ix.searcher(weighting=make_weighting())
             reader = self.searcher.reader()
+            self.files = _file_stamps(gen, _segment_prefixes(reader))
             n = reader.doc_count_all()
             if reader.has_column("facets"):
                 cr = reader.column_reader("facets")
@@ -728,20 +728,28 @@ class Snapshot:
         """True when a file this searcher reads was changed in place since it was opened
         (truncated, overwritten). Whoosh never does that: it writes new segment files and
         deletes old ones (a deleted file stays readable through the open descriptor)."""
-        now = _file_stamps(self.gen)
+        now = _file_stamps(self.gen, tuple(self.files))
         return any(name in now and now[name][0] == inode and now[name] != (inode, *rest)
                    for name, (inode, *rest) in self.files.items())
 
 
-_NOT_INDEX_FILES = ("meta.json", "vocab.txt")
+def _segment_prefixes(reader) -> tuple[str, ...]:
+    """File name prefixes of the segments ``reader`` reads (not of segments a concurrent
+    writer is still writing: their files grow)."""
+    prefixes = []
+    for leaf, _ in reader.leaf_readers():
+        segment = leaf.segment()  # None for an empty index
+        if segment is not None:
+            prefixes.append(segment.segment_id() + ".")
+    return tuple(prefixes)
 
 
-def _file_stamps(gen: Path) -> dict[str, tuple[int, int, int]]:
-    """(inode, size, mtime) of the index files of ``gen``."""
+def _file_stamps(gen: Path, prefixes: tuple[str, ...]) -> dict[str, tuple[int, int, int]]:
+    """(inode, size, mtime) of the files of ``gen`` whose names start with ``prefixes``."""
     stamps = {}
     with contextlib.suppress(FileNotFoundError):
         for entry in os.scandir(gen):
-            if entry.name in _NOT_INDEX_FILES or entry.name.endswith(("LOCK", ".tmp")):
+            if not prefixes or not entry.name.startswith(prefixes):
                 continue
             with contextlib.suppress(FileNotFoundError):
                 st = entry.stat()

@@ -15,6 +15,8 @@ import pytest
 from market.extensions import db
 from market.models import Patent, SearchOutbox
 from market.search import index as engine
+from market.search import service as service_module
+from market.search.service import patent_document
 
 pytestmark = pytest.mark.db
 
@@ -123,3 +125,30 @@ def test_healthz_on_a_damaged_index(app, built, client):
     body = client.get("/healthz").get_json()
     assert body["status"] == "degraded"
     assert body["search"]["ok"] is False and body["search"]["lag"] == 0
+
+
+def test_a_query_of_its_own_failing_does_not_mark_the_index_broken(app, built, monkeypatch):
+    """Only a damaged file marks the index broken; other failures cost that query alone."""
+    opened = built.holder.opens
+
+    def boom(*args, **kwargs):
+        raise ValueError("a bug in one query")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(service_module, "search", boom)
+        assert built.search("石墨烯").error == "index_broken"
+    assert not built.holder.is_broken()
+    assert built.search("石墨烯").error is None
+    assert built.holder.opens == opened  # not reopened either
+
+
+def test_index_writes_are_not_mistaken_for_damage(app, built, make_listing):
+    """New segments written while a searcher is open are not damage (Whoosh never changes
+    a segment file in place)."""
+    with built.holder.snapshot():
+        pass  # a searcher is open
+    patent = make_listing(title="一种石墨烯散热涂料")
+    engine.add_documents(built.index_dir, [patent_document(patent)])
+    assert built.holder.verify() is False
+    assert built.readable()
+    assert str(patent.id) in {hit.id for hit in built.search("散热涂料").hits}
