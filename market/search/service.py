@@ -199,15 +199,15 @@ class SearchService:
         if applied < 0:
             self.reindex()
             return 0
-        if not self.readable():
-            if wait is not None:  # a request: leave the rebuild to the timer
-                return 0
+        if wait is None and not self.readable():  # the timer (a request never rebuilds)
             log.error("search index unreadable: rebuilding it from the database")
             self.reindex()
             return 0
         if db.session.scalar(select(SearchOutbox.id).where(SearchOutbox.id > applied)
                              .limit(1)) is None:
             return 0
+        if self.holder.is_broken():
+            return 0  # a request on a damaged index: the timer's sync rebuilds it
         count, published = 0, []
         with self._sync_lock(wait) as locked:
             if not locked:
