@@ -25,21 +25,36 @@ def check_pdf(data: bytes, *expected: str) -> str:
     """Assert ``data`` is a PDF whose fonts are all embedded, with no link or image, and whose
     text as ``pdftotext`` reads it holds every ``expected`` string (whitespace ignored, as
     table cells wrap). Returns that text."""
-    assert data.startswith(b"%PDF-"), data[:40]
+    found, text = problems(data, *expected)
+    assert not found, "\n".join(found) + f"\n--- pdftotext read:\n{text[:3000]}"
+    return text
+
+
+def problems(data: bytes, *expected: str) -> tuple[list[str], str]:
+    """What makes ``data`` fail the check (empty when it passes), and the text pdftotext read.
+    Also used by the audit's probe (scripts/probes/pdf.py) on a running instance."""
+    if not data.startswith(b"%PDF-"):
+        return [f"not a PDF: {data[:40]!r}"], ""
+    found = []
     reader = PdfReader(io.BytesIO(data))
     fonts = {}
     for page in reader.pages:
-        _collect(page.get("/Resources"), fonts, set())
-        assert "/Annots" not in page, f"page {page.page_number + 1} has annotations (links?)"
-    assert fonts, "the PDF uses no font at all"
+        found += _collect(page.get("/Resources"), fonts, set())
+        if "/Annots" in page:
+            found.append(f"page {page.page_number + 1} has annotations (links?)")
+    if not fonts:
+        found.append("the PDF uses no font at all")
     unembedded = sorted(name for name, font in fonts.items() if not _embedded(font))
-    assert not unembedded, f"fonts not embedded (blank text in many viewers): {unembedded}"
-    assert b"/URI" not in data and b"/Launch" not in data, "the PDF holds a link action"
+    if unembedded:
+        found.append(f"fonts not embedded (blank text in many viewers): {unembedded}")
+    if b"/URI" in data or b"/Launch" in data:
+        found.append("the PDF holds a link action")
     text = pdftotext(data)
     flat = _squeeze(text)
     missing = [e for e in expected if _squeeze(e) not in flat]
-    assert not missing, f"pdftotext does not read {missing} in:\n{text[:3000]}"
-    return text
+    if missing:
+        found.append(f"pdftotext does not read {missing}")
+    return found, text
 
 
 def pdftotext(data: bytes) -> str:
@@ -50,20 +65,24 @@ def pdftotext(data: bytes) -> str:
                           check=True).stdout.decode("utf-8")
 
 
-def _collect(resources, fonts: dict, seen: set) -> None:
-    """Every font of a resource dictionary and of the form XObjects it draws; images fail."""
+def _collect(resources, fonts: dict, seen: set) -> list[str]:
+    """Gather the fonts of a resource dictionary and of the form XObjects it draws; returns
+    the images found (the app draws none)."""
     if resources is None:
-        return
+        return []
+    found = []
     resources = resources.get_object()
     for key, ref in (resources.get("/Font") or {}).items():
         font = ref.get_object()
         fonts[f"{key} {font.get('/BaseFont')}"] = font
     for key, ref in (resources.get("/XObject") or {}).items():
         xobject = ref.get_object()
-        assert xobject.get("/Subtype") != "/Image", f"the PDF draws an image ({key})"
-        if id(xobject) not in seen:
+        if xobject.get("/Subtype") == "/Image":
+            found.append(f"the PDF draws an image ({key})")
+        elif id(xobject) not in seen:
             seen.add(id(xobject))
-            _collect(xobject.get("/Resources"), fonts, seen)
+            found += _collect(xobject.get("/Resources"), fonts, seen)
+    return found
 
 
 def _embedded(font) -> bool:
