@@ -79,6 +79,8 @@ class Config:
     VIEW_COUNT_MAX_DELAY = float(os.environ.get("VIEW_COUNT_MAX_DELAY", "10"))
 
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))  # reverse proxies in front (ProxyFix)
+    # The TrueType font every PDF embeds (a subset); the default is vendored with its licence.
+    PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH") or str(ROOT / "market" / "fonts" / "wqy-microhei.ttc")
 
     @classmethod
     def finalise(cls, config: dict) -> None:
