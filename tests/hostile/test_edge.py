@@ -38,9 +38,9 @@ def request_reset(client, email: str, base_url: str = "http://localhost"):
     if page.status_code != 200:
         return page
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
-                      page.get_data(as_text=True)).group(1)
-    return client.post("/account/reset", data={"csrf_token": token, "email": email},
-                       base_url=base_url)
+                      page.get_data(as_text=True))  # none when CSRF is off
+    return client.post("/account/reset", base_url=base_url, data={
+        "email": email, **({"csrf_token": token.group(1)} if token else {})})
 
 
 def test_forged_host_gets_400_and_no_reset_link(make_app, make_user):
@@ -48,14 +48,16 @@ def test_forged_host_gets_400_and_no_reset_link(make_app, make_user):
     ``http://evil.example/account/reset/<token>`` to the outbox (default settings, CSRF on or
     off: the attacker fetches the form on the same forged host)."""
     user = make_user()
+    statuses = set()
     for csrf_on in (True, False):
         client = make_app(WTF_CSRF_ENABLED=csrf_on).test_client()
         for host in (EVIL, f"{EVIL}:5000", "localhost.evil.example"):
-            assert client.get("/", headers={"Host": host}).status_code == 400
-            assert request_reset(client, user.email, f"http://{host}").status_code == 400
-            assert client.post("/account/reset", data={"email": user.email},
-                               headers={"Host": host}).status_code == 400
+            statuses.add(request_reset(client, user.email, f"http://{host}").status_code)
+            statuses.add(client.post("/account/reset", data={"email": user.email},
+                                     headers={"Host": host}).status_code)
+            statuses.add(client.get("/", headers={"Host": host}).status_code)
     assert outbox_bodies() == []
+    assert statuses == {400}
     # the trusted hosts still work, each link on the host it was asked from
     client = make_app().test_client()
     for base_url in ("http://localhost", "http://127.0.0.1:5000"):
