@@ -33,8 +33,10 @@ def init_app(app: Flask) -> None:
 
 def refuse_untrusted_host():
     if isinstance(request.routing_exception, SecurityError):
-        return Response("400 Bad Request: this site does not answer to that host name.\n",
-                        status=400, mimetype="text/plain")
+        # no page can be rendered without a URL adapter: plain text, both languages
+        return Response("400 Bad Request: this site does not answer to that host name.\n"
+                        "400 请求无效：本站不接受该主机名的请求。\n",
+                        status=400, mimetype="text/plain", headers={"Cache-Control": "no-store"})
     return None
 
 

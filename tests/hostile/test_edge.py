@@ -5,6 +5,7 @@ import io
 import re
 import threading
 from datetime import date
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -339,3 +340,14 @@ def test_twelve_listings_of_one_number_at_once(app, make_user, monkeypatch):
     assert results.count(sequential) == 11, results
     assert db.session.scalar(select(func.count()).select_from(Patent)) == 1
 
+
+
+def test_one_helper_builds_every_absolute_address():
+    """``_external=True`` and the request's own host URL trust the Host header: only
+    market/urls.py may read the request's host, and only after checking it."""
+    root = Path(__file__).resolve().parents[2] / "market"
+    offenders = [f"{path.relative_to(root)}:{n}" for path in root.rglob("*.py")
+                 if path.name != "urls.py"
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if re.search(r"_external\s*=\s*True|host_url|url_root|request\.host\b", line)]
+    assert offenders == []
