@@ -93,7 +93,7 @@ print(f"{len(terms)} distinct search terms", file=sys.stderr)
 PY
 
 port=$("$BIN/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-MARKET_ENV=production BIND="127.0.0.1:$port" WEB_CONCURRENCY="$WORKERS" ACCESS_LOG=/dev/null \
+MARKET_ENV=production PUBLIC_URL="http://127.0.0.1:$port" BIND="127.0.0.1:$port" WEB_CONCURRENCY="$WORKERS" ACCESS_LOG=/dev/null \
   LOG_LEVEL=warning "$BIN/gunicorn" --config gunicorn.conf.py > "$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 60); do curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && break; sleep 0.5; done

@@ -18,6 +18,7 @@ from ..permissions import login_required, public
 from ..services import accounts
 from ..services.errors import ServiceError
 from ..unit_of_work import commit
+from ..urls import safe_next
 from .forms import ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
@@ -38,12 +39,6 @@ def _start_session(user) -> None:
     if lang:
         session["lang"] = lang
     login_user(user)
-
-
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("orgs.mine")
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -82,7 +77,7 @@ def login():
         commit()  # the audit row, success or failure
         if user is not None:
             _start_session(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), url_for("orgs.mine")))
         form.password.errors = [_("Email or password is not right.")]
     return render_template("auth/login.html", form=form), 200 if not form.errors else 422
 

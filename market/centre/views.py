@@ -1,5 +1,5 @@
 """The centre's pages: verification queue and audit log."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -7,6 +7,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..forms_util import show_service_error
 from ..models import AuditEvent, Organisation, User
+from ..params import page_arg
 from ..permissions import centre_required
 from ..services import orgs as org_service
 from ..services.errors import ServiceError
@@ -59,7 +60,7 @@ def reject(org_id: int):
 @centre_required
 def audit_log():
     page = db.paginate(select(AuditEvent).order_by(AuditEvent.id.desc()),
-                       page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
+                       page=page_arg(), per_page=50, error_out=False)
     actor_ids = {e.actor_user_id for e in page.items if e.actor_user_id}
     actors = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(actor_ids)))}
     return render_template("centre/audit.html", page=page, actors=actors)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import Patent
+from ..params import ParamError, parse_int
 
 FILTER_KEYS = ("industry", "patent_type", "offer_kinds", "open_licence", "fee", "owner_id",
                "district", "legal_status", "ipc")
@@ -15,6 +16,15 @@ SORTS = ("relevance", "newest", "fee")
 PER_PAGE = 10
 MAX_QUERY = 200
 MAX_FILTER = 100
+
+
+def _owner_id(value: str, strict: bool) -> str:
+    try:
+        return str(parse_int(value, name="owner_id"))
+    except ParamError as exc:
+        if strict or exc.status != 400:
+            raise
+        return value  # the page forgives text (it matches no owner), as it forgives a bad sort
 
 
 @dataclass
@@ -27,7 +37,8 @@ class SearchRequest:
     @classmethod
     def from_args(cls, args, *, strict: bool = False) -> "SearchRequest":
         """Read q, filters, sort and page. ``strict`` (the API): a bad sort or page raises
-        ValueError instead of falling back to the default."""
+        ValueError instead of falling back to the default. An ``owner_id`` number too large
+        for an id raises ParamError (a ValueError with the status to answer) in both modes."""
         if strict:
             if args.get("sort", "relevance") not in SORTS:
                 raise ValueError(f"sort must be one of {', '.join(SORTS)}")
@@ -42,6 +53,8 @@ class SearchRequest:
         filters = {}
         for key in FILTER_KEYS:
             values = [v.strip()[:MAX_FILTER] for v in args.getlist(key) if v.strip()]
+            if key == "owner_id":
+                values = [_owner_id(v, strict) for v in values]
             if values:
                 filters[key] = values if len(values) > 1 else values[0]
         sort = args.get("sort", "relevance")

@@ -27,10 +27,12 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..forms_util import show_service_error
 from ..models import Attachment, Deal, ListingChange, ListingStatus, Offer, OrgKind, Patent
+from ..params import page_arg
 from ..permissions import member_org_id, public, role_required
 from ..services import imports, listings
 from ..services.errors import ServiceError
 from ..unit_of_work import commit
+from ..urls import safe_next
 from .forms import (
     ActionForm,
     AttachmentForm,
@@ -75,7 +77,7 @@ def browse():
         select(Patent).where(Patent.status == ListingStatus.PUBLISHED, Patent.hidden.is_(False))
         .options(selectinload(Patent.offers), selectinload(Patent.owner))
         .order_by(Patent.published_at.desc(), Patent.id.desc()),
-        page=request.args.get("page", 1, type=int), per_page=20, error_out=False)
+        page=page_arg(), per_page=20, error_out=False)
     return render_template("listings/browse.html", page=page)
 
 
@@ -101,7 +103,7 @@ def mine():
     if status in set(ListingStatus):
         query = query.where(Patent.status == status)
     page = db.paginate(query.order_by(Patent.updated_at.desc(), Patent.id.desc()),
-                       page=request.args.get("page", 1, type=int), per_page=30, error_out=False)
+                       page=page_arg(), per_page=30, error_out=False)
     counts = dict(db.session.execute(
         select(Patent.status, func.count()).where(Patent.owner_org_id == current_user.org_id)
         .group_by(Patent.status)).all())
@@ -225,7 +227,8 @@ def change_status(patent_id: int, action: str):
         flash(_("The listing is published.") if action == "publish" else
               _("The listing has been withdrawn. Licences already taken stay in force."),
               "success")
-    return redirect(request.form.get("next") or url_for("listings.detail", patent_id=patent.id))
+    return redirect(safe_next(request.form.get("next"),
+                              url_for("listings.detail", patent_id=patent.id)))
 
 
 @bp.route("/<int:patent_id>/history")

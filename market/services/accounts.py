@@ -1,5 +1,5 @@
 """Registration, authentication and password changes."""
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -8,9 +8,10 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Membership, Organisation, OrgKind, OrgStatus, User
 from ..models.base import utcnow
+from ..urls import external_url_for
 from . import audit
 from .errors import ServiceError
-from .mail import absolute_link, queue_email
+from .mail import queue_email
 from .passwords import hash_password, password_problems, verify_password
 
 _RESET_SALT = "password-reset"
@@ -120,7 +121,7 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None:
         return
-    link = absolute_link(url_for("auth.reset_password", token=reset_token(user)))
+    link = external_url_for("auth.reset_password", token=reset_token(user))
     queue_email(user.email, _("Shenyang IP Market: reset your password"),
                 _("Open this link within one hour to choose a new password: %(link)s",
                   link=link))

@@ -390,9 +390,10 @@ def _add_message(deal: Deal, user: User, body: str) -> DealMessage | None:
     return message
 
 
-def counter(deal: Deal, user: User, proposal: dict, message: str = "") -> DealEvent:
-    """Propose other terms (the side whose turn it is). Raises TransitionNotAllowed,
-    TermsRejected."""
+def counter(deal: Deal, user: User, proposal: dict, message: str | None = "") -> DealEvent:
+    """Propose other terms (the side whose turn it is); the message is optional. Raises
+    TransitionNotAllowed, TermsRejected."""
+    message = message or ""  # a form posted without the field gives None
     role = acting_role(deal, user)
     lock(deal)
     if (deal.state, "counter") not in TRANSITIONS or role not in TRANSITIONS[

@@ -1,7 +1,6 @@
 """Organisation life: verification by the centre, profile changes, colleagues."""
 import secrets
 
-from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -9,6 +8,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Membership, Organisation, OrgKind, OrgStatus, User
 from ..models.base import utcnow
+from ..urls import external_url_for
 from . import audit
 from .accounts import _new_user, reset_token
 from .errors import PermissionDenied, ServiceError
@@ -81,7 +81,7 @@ def invite_colleague(admin: User, email: str, name: str) -> User:
     user = _new_user(admin.org, email=email, name=name, password=secrets.token_urlsafe(32),
                      admin=False, membership=Membership.ACTIVE)
     db.session.flush()
-    link = url_for("auth.reset_password", token=reset_token(user), _external=True)
+    link = external_url_for("auth.reset_password", token=reset_token(user))
     queue_email(user.email, _("Shenyang IP Market: you have been added to %(org)s",
                               org=admin.org.name),
                 _("%(admin)s added you. Choose your password here: %(link)s",
