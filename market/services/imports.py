@@ -7,19 +7,21 @@ imported in one transaction (bad rows are left out and listed; nothing half-done
 from __future__ import annotations
 
 import re
+import secrets
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 
 from ..domain.money import InvalidAmount, parse_yuan
 from ..extensions import db
-from ..models import ListingStatus, Offer, OfferKind, Patent, User
+from ..models import ImportPreview, ListingStatus, Offer, OfferKind, Patent, User
 from ..models.base import utcnow
 from . import import_files, listings
+from .errors import ServiceError
 from .import_files import MAX_ROWS, ImportFileError, decode_csv  # noqa: F401 (the API)
 from .listings import FieldError
 
@@ -209,13 +211,14 @@ def check_row(line: int, row: dict) -> RowResult:
 
 
 def _without_control_characters(row: dict, errors: list) -> dict:
-    """The row with cells holding control characters blanked, each reported by field."""
+    """The row with control characters taken out, each cell that held one reported (the
+    row is then bad: never imported, and never sent to the database in a query)."""
     clean = {}
     for key, value in row.items():
         if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
             errors.append(FieldError(key, _l("Remove the control character (such as NUL) "
                                              "from this cell.")))
-            value = ""
+            value = CONTROL_CHARACTERS.sub("", value)
         clean[key] = value
     return clean
 
@@ -322,6 +325,49 @@ def import_rows(user: User, rows: list[RowResult]) -> list[int]:
         db.session.execute(insert(Offer), offers)
     listings.log_bulk(user, ids)
     return ids
+
+
+# --- previews awaiting confirmation ------------------------------------------------------
+
+class PreviewGone(ServiceError):
+    """No preview with that token for this user: never made, someone else's, expired, or
+    already confirmed."""
+
+
+def keep_preview(user: User, filename: str, data: bytes, max_age: timedelta) -> ImportPreview:
+    """Store a checked upload until its owner confirms it (or it expires)."""
+    kept = ImportPreview(token=secrets.token_urlsafe(32), user_id=user.id, org_id=user.org_id,
+                         filename=filename[:200], size=len(data), data=data,
+                         expires_at=utcnow() + max_age)
+    db.session.add(kept)
+    db.session.flush()
+    return kept
+
+
+def take_preview(user: User, token: str) -> ImportPreview:
+    """The user's own live preview, deleted in the current transaction so that it is
+    imported at most once (a second, concurrent confirmation deletes nothing and is
+    refused). Raises PreviewGone."""
+    kept = db.session.scalar(select(ImportPreview).where(
+        ImportPreview.token == token, ImportPreview.user_id == user.id,
+        ImportPreview.org_id == user.org_id, ImportPreview.expires_at > utcnow()))
+    if kept is None:
+        raise PreviewGone(_l("This import preview has expired or was already used. "
+                             "Upload the file again."))
+    deleted = db.session.execute(delete(ImportPreview).where(ImportPreview.id == kept.id)
+                                 .execution_options(synchronize_session=False))
+    if deleted.rowcount != 1:
+        raise PreviewGone(_l("This import preview has expired or was already used. "
+                             "Upload the file again."))
+    db.session.expunge(kept)  # deleted behind the session's back: keep it as plain data
+    return kept
+
+
+def clean_expired_previews() -> int:
+    """Delete every expired preview; return how many."""
+    result = db.session.execute(delete(ImportPreview).where(ImportPreview.expires_at <= utcnow())
+                                .execution_options(synchronize_session=False))
+    return result.rowcount
 
 
 def template_rows() -> list[list[str]]:
