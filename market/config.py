@@ -55,6 +55,11 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     RESET_RATE_LIMIT = "5 per minute;20 per hour"
+    # Portfolio uploads per user (each is read, checked and kept until confirmed).
+    IMPORT_RATE_LIMIT = os.environ.get("IMPORT_RATE_LIMIT", "10 per minute;60 per hour")
+    # An upload's preview can be confirmed this long (seconds); `flask imports clean` then
+    # deletes it.
+    IMPORT_PREVIEW_MAX_AGE = int(os.environ.get("IMPORT_PREVIEW_MAX_AGE", "86400"))
     PASSWORD_RESET_MAX_AGE = 3600  # seconds
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name; werkzeug default cost n=2**15)
     PLAN_START_YEAR = int(os.environ.get("PLAN_START_YEAR", "2020"))

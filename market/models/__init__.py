@@ -1,6 +1,7 @@
 """All models, imported here so Alembic and the app see every table."""
 from .audit import AuditEvent
 from .deals import Deal, DealEvent, DealMessage, DealState, PaymentScheduleItem, ScheduleStatus
+from .imports import ImportPreview
 from .ledger import LedgerEntry
 from .ledger_stats import STATS_PERIOD_INDEX, STATS_SME_INDEX  # noqa: F401
 from .listings import (
@@ -24,7 +25,7 @@ from .searches import SavedSearch, SavedSearchMatch
 
 __all__ = [
     "ApiToken", "Attachment", "AuditEvent", "DISTRICTS", "Deal", "DealEvent", "DealMessage",
-    "DealState",
+    "DealState", "ImportPreview",
     "LedgerEntry", "LegalStatus", "LicenceKind", "ListingChange", "ListingStatus", "Membership",
     "Notification", "Offer", "OfferKind", "Organisation", "OrgKind", "OrgStatus", "OutboxEmail",
     "PatentType", "Patent", "Payment", "PaymentProvider", "PaymentScheduleItem", "PaymentStatus",
