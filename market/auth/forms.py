@@ -42,7 +42,11 @@ class CreditCodeField(StringField):
 
 
 def check_password_policy(form, field):
-    for problem in password_problems(field.data or ""):
+    # The person's own words on the form count as guessable (the service checks again with
+    # the account's email, name and organisation).
+    words = [getattr(form, name).data for name in ("email", "user_name", "name")
+             if isinstance(getattr(getattr(form, name, None), "data", None), str)]
+    for problem in password_problems(field.data or "", words):
         raise ValidationError(str(problem))
 
 
