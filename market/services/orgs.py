@@ -74,9 +74,11 @@ def update_profile(user: User, org: Organisation, fields: dict) -> bool:
         fields = {k: v for k, v in fields.items() if k not in CHECKED_FIELDS}
     elif fields.get("credit_code") and fields["credit_code"] != org.credit_code:
         _check_credit_code_free(fields["credit_code"], org)
+    if not fields.get("credit_code"):
+        fields = {k: v for k, v in fields.items() if k != "credit_code"}  # blank: unchanged
     changed = {}
     for name in (*PROFILE_FIELDS, "credit_code"):
-        if fields.get(name) is not None and getattr(org, name) != fields[name]:
+        if name in fields and getattr(org, name) != fields[name]:
             if name == "sme_size" and org.kind != OrgKind.SME:
                 continue
             changed[name] = [str(getattr(org, name)), str(fields[name])]
