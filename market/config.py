@@ -51,7 +51,13 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    # The per-IP limits (Flask-Limiter). memory:// is one count per process: with several
+    # gunicorn workers or servers set a shared store, e.g. redis://127.0.0.1:6379/0
+    # (gunicorn.conf.py refuses memory:// with several production workers). RATELIMIT_ENABLED=0
+    # turns them off (when the reverse proxy limits per IP); the per-account count stays.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1").strip().lower() not in (
+        "0", "false", "no", "off")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     RESET_RATE_LIMIT = "5 per minute;20 per hour"
@@ -60,6 +66,11 @@ class Config:
     # An upload's preview can be confirmed this long (seconds); `flask imports clean` then
     # deletes it.
     IMPORT_PREVIEW_MAX_AGE = int(os.environ.get("IMPORT_PREVIEW_MAX_AGE", "86400"))
+    # Per account, in the database (every worker and server shares it): after this many
+    # log-in attempts in the window the account is refused, right password or not, until the
+    # window ends (a password reset lifts it).
+    LOGIN_ACCOUNT_MAX_ATTEMPTS = int(os.environ.get("LOGIN_ACCOUNT_MAX_ATTEMPTS", "10"))
+    LOGIN_ACCOUNT_WINDOW = int(os.environ.get("LOGIN_ACCOUNT_WINDOW", "900"))  # seconds
     PASSWORD_RESET_MAX_AGE = 3600  # seconds
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name; werkzeug default cost n=2**15)
     PLAN_START_YEAR = int(os.environ.get("PLAN_START_YEAR", "2020"))

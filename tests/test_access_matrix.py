@@ -227,6 +227,11 @@ ROWS = [
         {"reason": "营业执照不清晰"}),
     Row("POST", "/centre/verification/{pending_org}/approve", "centre.approve",
         centre_only(302), {}),
+    # University A asked for a new name above (PROFILE); SME A's change waits in the world
+    Row("POST", "/centre/verification/{uni_a_org}/change/approve", "centre.approve_change",
+        centre_only(302), {}),
+    Row("POST", "/centre/verification/{sme_a_org}/change/refuse", "centre.refuse_change",
+        centre_only(302), {"reason": "名称与营业执照不符"}),
     Row("GET", "/centre/audit", "centre.audit_log", centre_only()),
     Row("GET", "/centre/indicators?year=2024", "centre.indicators", centre_only()),
     Row("GET", "/centre/indicators/export/summary.csv?year=2024", "centre.indicators_export",

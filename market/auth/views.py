@@ -16,7 +16,7 @@ from ..extensions import db, limiter
 from ..forms_util import show_service_error
 from ..permissions import login_required, public
 from ..services import accounts
-from ..services.errors import ServiceError
+from ..services.errors import LoginThrottled, ServiceError
 from ..unit_of_work import commit
 from ..urls import safe_next
 from .forms import ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
@@ -73,8 +73,13 @@ def register():
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
-        commit()  # the audit row, success or failure
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data)
+        except LoginThrottled as exc:
+            commit()  # the attempt's count and audit row
+            show_service_error(form, exc)
+            return render_template("auth/login.html", form=form), 429
+        commit()  # the attempt's count and audit row, success or failure
         if user is not None:
             _start_session(user)
             return redirect(safe_next(request.args.get("next"), url_for("orgs.mine")))
@@ -85,6 +90,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    accounts.log_out(current_user._get_current_object())
+    commit()
     logout_user()
     session.clear()
     flash(_("You have logged out."), "success")

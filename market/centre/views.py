@@ -22,6 +22,7 @@ bp = Blueprint("centre", __name__, url_prefix="/centre")
 def verification_queue():
     return render_template("centre/verification.html",
                            pending=org_service.pending_organisations(),
+                           changes=org_service.pending_changes(),
                            approve_form=ApproveForm(), reject_form=RejectForm())
 
 
@@ -54,6 +55,39 @@ def reject(org_id: int):
             return redirect(url_for("centre.verification_queue"))
     return render_template("centre/reject.html", org=org, form=form), \
         200 if not form.errors else 422
+
+
+@bp.route("/verification/<int:org_id>/change/approve", methods=["POST"])
+@centre_required
+def approve_change(org_id: int):
+    """A verified organisation's new name or credit code, checked: it takes effect."""
+    org = db.get_or_404(Organisation, org_id)
+    if ApproveForm().validate_on_submit():
+        try:
+            org_service.approve_change(current_user, org)
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+        else:
+            commit()
+            flash(_("%(org)s: the change is verified.", org=org.name), "success")
+    return redirect(url_for("centre.verification_queue"))
+
+
+@bp.route("/verification/<int:org_id>/change/refuse", methods=["POST"])
+@centre_required
+def refuse_change(org_id: int):
+    """The requested change is dropped; the verified name and credit code stay."""
+    org = db.get_or_404(Organisation, org_id)
+    form = RejectForm()
+    if form.validate_on_submit():
+        org_service.refuse_change(current_user, org, form.reason.data)
+        commit()
+        flash(_("%(org)s: the change was refused; the organisation has been told why.",
+                org=org.name), "success")
+    else:
+        flash(_("Give a reason the organisation can act on."), "error")
+    return redirect(url_for("centre.verification_queue"))
 
 
 @bp.route("/audit")

@@ -17,7 +17,16 @@ from .listings import (
     SearchOutbox,
 )
 from .notifications import Notification
-from .orgs import DISTRICTS, Membership, Organisation, OrgKind, OrgStatus, SmeSize, User
+from .orgs import (
+    DISTRICTS,
+    LoginThrottle,
+    Membership,
+    Organisation,
+    OrgKind,
+    OrgStatus,
+    SmeSize,
+    User,
+)
 from .outbox import OutboxEmail
 from .payments import Payment, PaymentProvider, PaymentStatus, WebhookEvent
 from .pledges import ApiToken, PledgeDeal
@@ -26,7 +35,8 @@ from .searches import SavedSearch, SavedSearchMatch
 __all__ = [
     "ApiToken", "Attachment", "AuditEvent", "DISTRICTS", "Deal", "DealEvent", "DealMessage",
     "DealState", "ImportPreview",
-    "LedgerEntry", "LegalStatus", "LicenceKind", "ListingChange", "ListingStatus", "Membership",
+    "LedgerEntry", "LegalStatus", "LicenceKind", "ListingChange", "ListingStatus", "LoginThrottle",
+    "Membership",
     "Notification", "Offer", "OfferKind", "Organisation", "OrgKind", "OrgStatus", "OutboxEmail",
     "PatentType", "Patent", "Payment", "PaymentProvider", "PaymentScheduleItem", "PaymentStatus",
     "PledgeDeal",

@@ -9,8 +9,8 @@ from ..extensions import db
 from ..models import Membership, Organisation, OrgKind, OrgStatus, User
 from ..models.base import utcnow
 from ..urls import external_url_for
-from . import audit
-from .errors import ServiceError
+from . import audit, login_throttle
+from .errors import LoginThrottled, ServiceError
 from .mail import queue_email
 from .passwords import hash_password, password_problems, verify_password
 
@@ -25,8 +25,9 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def check_new_password(password: str, field: str = "password") -> None:
-    problems = password_problems(password)
+def check_new_password(password: str, user_inputs=(), field: str = "password") -> None:
+    """Raises ServiceError (weak_password) when the one password policy refuses it."""
+    problems = password_problems(password, user_inputs)
     if problems:
         raise ServiceError(problems[0], field=field, code="weak_password")
 
@@ -37,7 +38,7 @@ def _new_user(org: Organisation, *, email: str, name: str, password: str,
     if find_user_by_email(email) is not None:
         raise ServiceError(_l("An account with this email already exists."), field="email",
                            code="email_taken")
-    check_new_password(password)
+    check_new_password(password, (email, name, org.name))
     user = User(email=email, name=name.strip(), password_hash=hash_password(password), org=org,
                 is_org_admin=admin, membership=membership)
     db.session.add(user)
@@ -82,15 +83,39 @@ def register(*, org_fields: dict, email: str, name: str, password: str) -> User:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The user with this email and password, or None. Takes the same time either way."""
+    """The user with this email and password, or None. Takes the same time either way.
+
+    Raises LoginThrottled when the account (known or not) has had too many attempts in the
+    window (login_throttle), even if the password is right this time.
+    """
+    email = normalise_email(email)
     user = find_user_by_email(email)
     ok = verify_password(user.password_hash if user else None, password)
+    retry_at = login_throttle.count_attempt(email)
+    if retry_at is not None:
+        audit.record("login.throttled", actor=user, email=email[:254])
+        raise LoginThrottled(
+            _l("Too many failed log-ins for this account. Try again in %(minutes)d minutes, "
+               "or reset your password.", minutes=login_throttle.minutes_until(retry_at)),
+            retry_at)
     if not ok:
-        audit.record("login.failure", actor=user, email=normalise_email(email)[:254])
+        audit.record("login.failure", actor=user, email=email[:254])
         return None
+    login_throttle.forget(email)
     user.last_login_at = utcnow()
     audit.record("login.success", actor=user)
     return user
+
+
+def log_out(user: User) -> None:
+    """End every session of ``user``: the login cookies carry the session version, so a
+    cookie saved before this (a copy, another device, a remember-me cookie) stops working."""
+    _end_sessions(user)
+    audit.record("logout", actor=user)
+
+
+def _end_sessions(user: User) -> None:
+    user.session_version = (user.session_version or 1) + 1
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -102,9 +127,9 @@ def change_password(user: User, current: str, new: str) -> None:
 
 
 def _set_password(user: User, new: str) -> None:
-    check_new_password(new)
+    check_new_password(new, (user.email, user.name, user.org.name))
     user.password_hash = hash_password(new)
-    user.session_version = (user.session_version or 1) + 1  # logs out other sessions
+    _end_sessions(user)  # logs out every other session and kills outstanding reset links
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -145,6 +170,7 @@ def reset_password(token: str, new: str) -> User:
     if user is None:
         raise ServiceError(_l("This reset link is invalid or has expired."), field="password")
     _set_password(user, new)
+    login_throttle.forget(user.email)  # the owner of the address proved it: let them in
     audit.record("password.reset", actor=user)
     return user
 

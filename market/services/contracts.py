@@ -57,6 +57,8 @@ def contract_pdf(deal: Deal) -> bytes:
     head = ParagraphStyle("head", parent=body, fontSize=12.5, leading=20, spaceBefore=8)
     title = ParagraphStyle("title", parent=body, fontSize=17, leading=26, alignment=1)
     patent, signed = deal.patent, local_date(deal.concluded_at)
+    # the parties as they were when the deal concluded (a later rename does not reach here)
+    licensor, licensee = deal.contract_party("licensor"), deal.contract_party("licensee")
     is_assignment = deal.kind == OfferKind.ASSIGNMENT
     start = deal.expected_start or signed
     end = add_months(start, 12 * deal.term_years)
@@ -73,8 +75,8 @@ def contract_pdf(deal: Deal) -> bytes:
              pdf.para(f"合同编号：{deal.contract_number}　签订日期：{signed.isoformat()}", body),
              pdf.para("签订平台：沈阳知识产权交易平台", body), Spacer(1, 6),
              pdf.para("一、合同当事人", head),
-             table(_party_rows("转让方" if is_assignment else "许可方（专利权人）", deal.licensor)
-                   + _party_rows("受让方" if is_assignment else "被许可方", deal.licensee)),
+             table(_party_rows("转让方" if is_assignment else "许可方（专利权人）", licensor)
+                   + _party_rows("受让方" if is_assignment else "被许可方", licensee)),
              pdf.para("二、专利", head),
              table([["专利名称", patent.title], ["专利号", patent.patent_number],
                     ["专利类型", PATENT_TYPE_ZH.get(patent.patent_type.value, "")],
@@ -109,8 +111,8 @@ def contract_pdf(deal: Deal) -> bytes:
               pdf.para("许可方应自合同生效之日起 3 个月内向国家知识产权局办理专利实施许可合同备案。"
                         if not is_assignment else "双方应向国家知识产权局办理专利权转让登记。", body),
               Spacer(1, 18),
-              table([["许可方（盖章）" if not is_assignment else "转让方（盖章）", deal.licensor.name],
-                     ["被许可方（盖章）" if not is_assignment else "受让方（盖章）", deal.licensee.name]])]
+              table([["许可方（盖章）" if not is_assignment else "转让方（盖章）", licensor.name],
+                     ["被许可方（盖章）" if not is_assignment else "受让方（盖章）", licensee.name]])]
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, pagesize=A4, title=deal.contract_number, author="沈阳知识产权交易平台",
                       leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,

@@ -215,6 +215,7 @@ def _enter(deal: Deal, before: DealState | None, action: str, actor) -> None:
     elif deal.state == S.CONCLUDED:
         check_exclusivity(deal)
         deal.concluded_at = utcnow()
+        deal.snapshot_parties()  # the contract keeps these names after any later rename
         deal.contract_number = f"SYIP-{ledger.local_date(deal.concluded_at).year}-{deal.id:06d}"
         _flush()
         ledger.record_conclusion(deal)
