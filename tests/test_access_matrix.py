@@ -148,7 +148,7 @@ ROWS = [
     Row("GET", "/patents/import", "listings.import_upload", licensors()),
     Row("POST", "/patents/import", "listings.import_upload", licensors(422), {}),
     Row("GET", "/patents/import/template.csv", "listings.import_template", licensors()),
-    Row("POST", "/patents/import/no-such-token", "listings.import_confirm", licensors(400), {}),
+    Row("POST", "/patents/import/no-such-token", "listings.import_confirm", licensors(303), {}),
     Row("GET", "/patents/{patent}/edit", "listings.edit", listing_owner(200)),
     Row("POST", "/patents/{patent}/edit", "listings.edit", listing_owner(302), PATENT),
     Row("GET", "/patents/{draft}/edit", "listings.edit#draft", listing_owner(200)),
