@@ -61,6 +61,11 @@ serve: venv  ## serve with gunicorn on 127.0.0.1:$${PORT:-8000} (production sett
 	  echo "  (MARKET_ENV=development make serve uses the development settings instead)" >&2; \
 	  exit 1; \
 	fi
+	@if [ "$${MARKET_ENV:-production}" = production ] && [ -z "$${PUBLIC_URL:-}" ]; then \
+	  echo "make serve: PUBLIC_URL is not set (e.g. https://ipmarket.example.cn); production builds every link in" >&2; \
+	  echo "  emails on it and refuses to start without it." >&2; \
+	  exit 1; \
+	fi
 	MARKET_ENV=$${MARKET_ENV:-production} $(BIN)/gunicorn --config gunicorn.conf.py
 
 # Security checks (scripts/audit.sh): bandit, atheris fuzzing (FUZZ_RUNS), sqlmap against a

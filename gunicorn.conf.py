@@ -4,6 +4,9 @@ BIND (default 127.0.0.1:${PORT:-8000}), WEB_CONCURRENCY (workers; default 2 x co
 GUNICORN_THREADS (1), GUNICORN_TIMEOUT (30 s), GUNICORN_GRACEFUL_TIMEOUT (30 s),
 GUNICORN_KEEPALIVE (5 s), FORWARDED_ALLOW_IPS (127.0.0.1: the reverse proxy's address),
 ACCESS_LOG ("-" = stdout), LOG_LEVEL (info).
+
+With MARKET_ENV=production and more than one worker, RATELIMIT_STORAGE_URI must name a store
+the workers share (Redis): a memory:// count per worker multiplies every per-IP limit.
 """
 import multiprocessing
 import os
@@ -34,6 +37,28 @@ access_log_format = (
     '"bytes": "%(B)s", "duration_ms": %(M)s, "request_id": "%({x-request-id}o)s", '
     '"user_agent": "%(a)s"}'
 )
+
+
+def rate_limit_storage_problem(env, workers: int) -> str | None:
+    """Why these settings must not start, or None. Production only: the audit and local
+    trials run several development workers with the limits off or in memory."""
+    uri = (env.get("RATELIMIT_STORAGE_URI") or "memory://").strip()
+    enabled = env.get("RATELIMIT_ENABLED", "1").strip().lower() not in ("0", "false", "no", "off")
+    if env.get("MARKET_ENV") != "production" or workers <= 1 or not enabled \
+            or not uri.startswith("memory://"):
+        return None
+    return (f"RATELIMIT_STORAGE_URI is {uri} with {workers} workers: each worker would count "
+            "log-in and reset attempts per IP on its own, multiplying every limit. Set a store "
+            "the workers share, e.g. export RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 "
+            "(Debian: apt-get install redis-server), or run one worker (WEB_CONCURRENCY=1), or "
+            "RATELIMIT_ENABLED=0 if the reverse proxy limits per IP (the per-account log-in "
+            "limit in the database stays on either way).")
+
+
+def on_starting(server):
+    problem = rate_limit_storage_problem(os.environ, server.cfg.workers)
+    if problem:
+        raise RuntimeError(problem)  # gunicorn prints "Error: ..." and exits 1, before binding
 
 
 def worker_exit(server, worker):

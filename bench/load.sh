@@ -93,8 +93,10 @@ print(f"{len(terms)} distinct search terms", file=sys.stderr)
 PY
 
 port=$("$BIN/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-MARKET_ENV=production BIND="127.0.0.1:$port" WEB_CONCURRENCY="$WORKERS" ACCESS_LOG=/dev/null \
-  LOG_LEVEL=warning "$BIN/gunicorn" --config gunicorn.conf.py > "$work/server.log" 2>&1 &
+# no per-IP limits: wrk reads pages from one address (and gunicorn.conf.py refuses in-memory
+# limits with several production workers)
+MARKET_ENV=production PUBLIC_URL="http://127.0.0.1:$port" BIND="127.0.0.1:$port" WEB_CONCURRENCY="$WORKERS" ACCESS_LOG=/dev/null \
+  RATELIMIT_ENABLED=0 LOG_LEVEL=warning "$BIN/gunicorn" --config gunicorn.conf.py > "$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 60); do curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && break; sleep 0.5; done
 echo "gunicorn: $WORKERS workers on 127.0.0.1:$port; wrk: $WRK_THREADS threads, $CONNECTIONS connections, $DURATION per endpoint" >&2

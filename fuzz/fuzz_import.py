@@ -1,6 +1,6 @@
 """Fuzz the portfolio import: reading a file (CSV/XLSX bytes) and checking its rows.
 
-read_table may refuse a file with ImportFileError; check_row reports problems as field
+iter_table may refuse a file with ImportFileError; check_row reports problems as field
 errors and must never raise. Anything else is a crash. No database is touched (check_row
 builds a transient Patent for the offer rules), but the lazy translated messages need an
 app context: an in-memory SQLite app.
@@ -39,7 +39,7 @@ def test_one_input(data: bytes) -> None:
     name = ("x.csv", "x.xlsx", "x.txt", "", "x.pdf")[fdp.ConsumeIntInRange(0, 4)]
     if fdp.ConsumeBool():
         try:
-            imports.read_table(name, fdp.ConsumeBytes(fdp.ConsumeIntInRange(0, 2048)))
+            list(imports.iter_table(name, fdp.ConsumeBytes(fdp.ConsumeIntInRange(0, 2048))))
         except imports.ImportFileError:
             pass
         return

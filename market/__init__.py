@@ -18,6 +18,8 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     from . import logs
     logs.init_app(app)
+    from .services import pdf
+    pdf.init_app(app)
 
     from . import web
     web.init_app(app)

@@ -87,11 +87,24 @@ def import_listings(path: str, credit_code: str, skip_invalid: bool) -> None:
     click.echo(f"imported {len(created)} listings; {len(preview.bad)} rows left out")
 
 
+imports_cli = AppGroup("imports", help="Portfolio uploads awaiting confirmation.")
+
+
+@imports_cli.command("clean")
+def clean_imports() -> None:
+    """Delete expired import previews (run it on deploy and daily)."""
+    from .services import imports
+    deleted = imports.clean_expired_previews()
+    commit()
+    click.echo(f"{deleted} expired import previews deleted")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     stats_cli.register(users_cli)
     app.cli.add_command(listings_cli)
+    app.cli.add_command(imports_cli)
     app.cli.add_command(__import__("market.ops.backup", fromlist=["backup_cli"]).backup_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(__import__("market.deals.cli", fromlist=["deals_cli"]).deals_cli)

@@ -1,12 +1,13 @@
 """Configuration read from the environment, with embedded defaults for development.
 
 ``Config`` runs the app with no keys at all (SQLite under ``instance/``, offline payments).
-``ProdConfig`` refuses to start without ``SECRET_KEY``.
+``ProdConfig`` refuses to start without ``SECRET_KEY`` and ``PUBLIC_URL``.
 """
 import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = Path(os.environ.get("MARKET_INSTANCE", ROOT / "instance"))
@@ -53,10 +54,26 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    # The per-IP limits (Flask-Limiter). memory:// is one count per process: with several
+    # gunicorn workers or servers set a shared store, e.g. redis://127.0.0.1:6379/0
+    # (gunicorn.conf.py refuses memory:// with several production workers). RATELIMIT_ENABLED=0
+    # turns them off (when the reverse proxy limits per IP); the per-account count stays.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1").strip().lower() not in (
+        "0", "false", "no", "off")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     RESET_RATE_LIMIT = "5 per minute;20 per hour"
+    # Portfolio uploads per user (each is read, checked and kept until confirmed).
+    IMPORT_RATE_LIMIT = os.environ.get("IMPORT_RATE_LIMIT", "10 per minute;60 per hour")
+    # An upload's preview can be confirmed this long (seconds); `flask imports clean` then
+    # deletes it.
+    IMPORT_PREVIEW_MAX_AGE = int(os.environ.get("IMPORT_PREVIEW_MAX_AGE", "86400"))
+    # Per account, in the database (every worker and server shares it): after this many
+    # log-in attempts in the window the account is refused, right password or not, until the
+    # window ends (a password reset lifts it).
+    LOGIN_ACCOUNT_MAX_ATTEMPTS = int(os.environ.get("LOGIN_ACCOUNT_MAX_ATTEMPTS", "10"))
+    LOGIN_ACCOUNT_WINDOW = int(os.environ.get("LOGIN_ACCOUNT_WINDOW", "900"))  # seconds
     PASSWORD_RESET_MAX_AGE = 3600  # seconds
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name; werkzeug default cost n=2**15)
     PLAN_START_YEAR = int(os.environ.get("PLAN_START_YEAR", "2020"))
@@ -71,9 +88,15 @@ class Config:
     PAYMENT_BANK_NAME = os.environ.get("PAYMENT_BANK_NAME", "中国工商银行沈阳浑南支行（演示）")
     PAYMENT_BANK_ACCOUNT = os.environ.get("PAYMENT_BANK_ACCOUNT", "6222 0000 0000 0000 000")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "noreply@ipmarket.shenyang.example")
-    # The address users reach the site at; links in emails are built on it (unset: the
-    # request's own host, or http://127.0.0.1:5000 from a command such as `flask search sync`).
+    # The address users reach the site at; every absolute link (emails, Stripe's return
+    # addresses, the API) is built on it. Required in production. Unset in development: the
+    # request's host (one of TRUSTED_HOSTS), or http://127.0.0.1:5000 from a command.
     PUBLIC_URL = os.environ.get("PUBLIC_URL") or None
+    # Host names a request may name (Host / X-Forwarded-Host); any other answers 400 (Flask's
+    # TRUSTED_HOSTS). None: from the TRUSTED_HOSTS environment variable (comma-separated),
+    # else DEV_HOSTS; PUBLIC_URL's host is always added (see finalise).
+    TRUSTED_HOSTS = None
+    DEV_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
     # The home page's headline figures are kept this long per process (seconds).
     HEADLINE_CACHE_SECONDS = int(os.environ.get("HEADLINE_CACHE_SECONDS", "60"))
@@ -82,11 +105,16 @@ class Config:
     VIEW_COUNT_MAX_DELAY = float(os.environ.get("VIEW_COUNT_MAX_DELAY", "10"))
 
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))  # reverse proxies in front (ProxyFix)
+    # The TrueType font every PDF embeds (a subset); the default is vendored with its licence.
+    PDF_FONT_PATH = os.environ.get("PDF_FONT_PATH") or str(ROOT / "market" / "fonts" / "wqy-microhei.ttc")
 
     @classmethod
     def finalise(cls, config: dict) -> None:
         if not config.get("SECRET_KEY"):
             config["SECRET_KEY"] = _dev_secret_key()
+        public_host = _public_host(config) if config.get("PUBLIC_URL") else None
+        hosts = _configured_hosts(config) or list(cls.DEV_HOSTS)
+        config["TRUSTED_HOSTS"] = _with(hosts, public_host)
         _engine_options(config)
 
 
@@ -111,7 +139,47 @@ class ProdConfig(Config):
     def finalise(cls, config: dict) -> None:
         if not config.get("SECRET_KEY"):
             raise RuntimeError("SECRET_KEY must be set in production (environment variable).")
+        if not config.get("PUBLIC_URL"):
+            raise RuntimeError(
+                "PUBLIC_URL must be set in production (environment variable), e.g. "
+                "PUBLIC_URL=https://ipmarket.example.cn: links in emails are built on it, and "
+                "requests for any other host (see TRUSTED_HOSTS) are refused.")
+        config["TRUSTED_HOSTS"] = _with(_configured_hosts(config), _public_host(config))
         _engine_options(config)
+
+
+def _public_host(config: dict) -> str:
+    """Check PUBLIC_URL (an http(s) address, no query) and return its host as Werkzeug
+    compares it (IPv6 in brackets). Raises RuntimeError."""
+    url = str(config["PUBLIC_URL"]).strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username \
+            or parts.query or parts.fragment:
+        raise RuntimeError(f"PUBLIC_URL must be an address like https://ipmarket.example.cn "
+                           f"(got {url!r}).")
+    config["PUBLIC_URL"] = url.rstrip("/")
+    return f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+
+
+def _configured_hosts(config: dict) -> list[str]:
+    """TRUSTED_HOSTS as set in the config (a list, or a comma-separated string), else from
+    the environment; [] when neither names one."""
+    hosts = config.get("TRUSTED_HOSTS")
+    if hosts is None:
+        hosts = os.environ.get("TRUSTED_HOSTS", "")
+    if isinstance(hosts, str):
+        hosts = hosts.split(",")
+    return [h.strip().lower() for h in hosts if h and h.strip()]
+
+
+def _with(hosts: list[str], host: str | None) -> list[str]:
+    """``hosts`` with ``host`` first; never empty (Werkzeug reads an empty list as "trust
+    every host")."""
+    out = [host] if host else []
+    out += [h for h in hosts if h != host]
+    if not out:
+        raise RuntimeError("TRUSTED_HOSTS names no host.")
+    return out
 
 
 def _engine_options(config: dict) -> None:

@@ -12,13 +12,14 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from . import i18n, permissions
+from . import edge, i18n, permissions
 from .domain.money import format_fen
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .labels import label
 from .models import User
 from .nav import nav_items
 from .ops import sqlite as sqlite_transactions
+from .params import MAX_ID
 from .services.mail import deliver_pending
 from .unit_of_work import register_after_commit
 
@@ -57,12 +58,13 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 class BoundedIntConverter(IntegerConverter):
     """``<int:...>`` that 404s on ids a database integer cannot hold (no overflow 500)."""
 
-    def __init__(self, url_map, fixed_digits=0, min=None, max=2**63 - 1, signed=False):  # noqa: A002
+    def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter
+    edge.init_app(app)  # first: a forged Host or a NUL byte goes no further
     db.init_app(app)
     sqlite_transactions.install()  # BEGIN IMMEDIATE for writers (see market/ops/sqlite.py)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"),
@@ -119,8 +121,8 @@ def _security_headers(response):
     return response
 
 
-def _render_error(code: int, description=None):
-    if request.path.startswith("/api/"):
+def render_error(code: int, description=None):
+    if request.path.startswith("/api/") or request.is_json:
         return {"error": str(ERROR_TITLES.get(code, code)),
                 "detail": str(description or ERROR_TEXTS.get(code, ""))}, code
     return render_template("errors/error.html", code=code,
@@ -131,14 +133,14 @@ def _render_error(code: int, description=None):
 def _http_error(exc: HTTPException):
     if exc.code is None or exc.code < 400:
         return exc
-    body, code = _render_error(exc.code)
+    body, code = render_error(exc.code)
     # keep the exception's own headers (Allow on 405, Retry-After on 429, WWW-Authenticate)
     headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
     return body, code, headers
 
 
 def _csrf_error(exc: CSRFError):
-    return _render_error(400, _l("The form expired or was sent from elsewhere. Reload the "
+    return render_error(400, _l("The form expired or was sent from elsewhere. Reload the "
                                  "page and try again."))
 
 
@@ -148,7 +150,7 @@ def _server_error(exc: Exception):
     current_app.logger.exception("unhandled error on %s", request.path)
     if current_app.config.get("TESTING") and current_app.config.get("PROPAGATE_TEST_ERRORS", True):
         raise exc
-    return _render_error(500)
+    return render_error(500)
 
 
 def _url_with_lang(lang: str) -> str:

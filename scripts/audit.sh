@@ -7,6 +7,8 @@
 #      rate limits and CSRF off so the scanners reach the queries), then
 #      sqlmap against the log-in form, the browse page and the search page, and
 #      schemathesis against /api/v1/openapi.json when that answers 200 (skipped otherwise)
+#   4. the probes in scripts/probes/ (hostile findings of issue 12) against that instance, and
+#      against a second one on PostgreSQL when AUDIT_POSTGRES_URL names an empty database
 # Knobs: AUDIT_SEED (8: the fuzzers and schemathesis draw the same inputs on every run, so CI
 # can depend on them; set another number, or "random", to explore), FUZZ_RUNS (20000),
 # SQLMAP_LEVEL (2), SQLMAP_RISK (1), SQLMAP_TIME_LIMIT (600 s per target),
@@ -25,13 +27,16 @@ if [ "$AUDIT_SEED" = random ]; then AUDIT_SEED=$(( (RANDOM << 15 | RANDOM) + 1 )
 echo "audit seed: $AUDIT_SEED (AUDIT_SEED=$AUDIT_SEED make audit repeats this run)"
 
 work=$(mktemp -d /tmp/market-audit.XXXXXX)
-server_pid=""
+server_pids=()
 failures=()
 cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
+  local pid
+  for pid in "${server_pids[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
   if [ "${AUDIT_KEEP:-0}" = 1 ]; then echo "work dir kept: $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -64,25 +69,59 @@ for target in patent_numbers import; do
 done
 
 # --- 3. a throwaway instance -------------------------------------------------------------
-step "starting a throwaway instance (SQLite in $work)"
-port=$("$BIN/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-base="http://127.0.0.1:$port"
-export MARKET_INSTANCE="$work/instance" DATABASE_URL="sqlite:///$work/audit.sqlite"
-export SEARCH_INDEX_DIR="$work/index" SECRET_KEY="audit-$RANDOM-$RANDOM"
-unset MARKET_ENV  # development settings: cookies work over plain http on loopback
-flask=("$BIN/flask" --app wsgi)
-"${flask[@]}" db upgrade > "$work/setup.log" 2>&1
-"${flask[@]}" demo load >> "$work/setup.log" 2>&1
-"${flask[@]}" search sync >> "$work/setup.log" 2>&1 || echo "(search sync failed: see the search page results)"
-BIND="127.0.0.1:$port" WEB_CONCURRENCY=2 ACCESS_LOG="$work/access.log" \
-  "$BIN/gunicorn" --config gunicorn.conf.py \
-  "market:create_app(RATELIMIT_ENABLED=False, WTF_CSRF_ENABLED=False)" > "$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 60); do
-  curl -fsS -o /dev/null "$base/healthz" 2>/dev/null && break
-  sleep 0.5
-done
-curl -fsS "$base/healthz"; echo
+# start_instance NAME DATABASE_URL: migrate, load the demo data, index it and serve it with
+# gunicorn (2 workers) on a free loopback port; sets $base and appends the pid to $server_pids.
+start_instance() {
+  local name=$1 url=$2 port
+  port=$("$BIN/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  base="http://127.0.0.1:$port"
+  step "starting a throwaway instance: $name ($base)"
+  (
+    export MARKET_INSTANCE="$work/instance-$name" DATABASE_URL="$url"
+    export SEARCH_INDEX_DIR="$work/index-$name" SECRET_KEY="audit-$RANDOM-$RANDOM"
+    unset MARKET_ENV  # development settings: cookies work over plain http on loopback
+    flask=("$BIN/flask" --app wsgi)
+    if [[ $url == postgresql* ]]; then  # a throwaway database: start from an empty schema
+      "$BIN/python" - "$url" > "$work/setup-$name.log" 2>&1 <<'PY'
+import sys
+import sqlalchemy as sa
+engine = sa.create_engine(sys.argv[1])
+with engine.begin() as conn:
+    conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+PY
+    fi
+    "${flask[@]}" db upgrade >> "$work/setup-$name.log" 2>&1
+    "${flask[@]}" demo load >> "$work/setup-$name.log" 2>&1
+    "${flask[@]}" search sync >> "$work/setup-$name.log" 2>&1 || echo "(search sync failed: see the search page results)"
+    BIND="127.0.0.1:$port" WEB_CONCURRENCY=2 ACCESS_LOG="$work/access-$name.log" \
+      exec "$BIN/gunicorn" --config gunicorn.conf.py \
+      "market:create_app(RATELIMIT_ENABLED=False, WTF_CSRF_ENABLED=False)" > "$work/server-$name.log" 2>&1
+  ) &
+  server_pids+=($!)
+  for _ in $(seq 120); do
+    curl -fsS -o /dev/null "$base/healthz" 2>/dev/null && break
+    sleep 0.5
+  done
+  curl -fsS "$base/healthz" || { tail -n 20 "$work/setup-$name.log" "$work/server-$name.log"; fail "start-$name"; }
+  echo
+}
+
+# run_probes NAME: scripts/probes/*.py against $base (Host header and next, PDF output, XLSX
+# bombs, NUL bytes, sessions and passwords: the findings of the hostile probe, issue 12)
+run_probes() {
+  local name=$1 probe
+  for probe in scripts/probes/*.py; do
+    [ -e "$probe" ] || continue
+    step "probe $(basename "$probe" .py) on $name"
+    if ! timeout 300 "$BIN/python" "$probe" "$base"; then
+      fail "probe-$(basename "$probe" .py)-$name"
+    fi
+  done
+}
+
+start_instance sqlite "sqlite:///$work/audit.sqlite"
+sqlite_base=$base
+access_log="$work/access-sqlite.log"
 
 # --- 3a. sqlmap ----------------------------------------------------------------------------
 if ! command -v sqlmap > /dev/null; then
@@ -101,7 +140,7 @@ else
       --level="$SQLMAP_LEVEL" --risk="$SQLMAP_RISK" --time-sec=2 --timeout=15 --retries=1 \
       --threads=2 --flush-session --output-dir="$work/sqlmap" > "$work/sqlmap-$name.log" 2>&1 \
       && status=0 || status=$?
-    requests=$(grep -c "" "$work/access.log" 2>/dev/null || echo 0)
+    requests=$(grep -c "" "$access_log" 2>/dev/null || echo 0)
     if grep -E "is vulnerable|identified the following injection point|appears to be .*injectable" \
          "$work/sqlmap-$name.log" | grep -v " not "; then
       fail "sqlmap-$name"
@@ -133,10 +172,20 @@ else
   fi
 fi
 
+# --- 3c. probes of the hostile findings, on SQLite and (when given) on PostgreSQL --------------
+base=$sqlite_base
+run_probes sqlite
+if [ -n "${AUDIT_POSTGRES_URL:-}" ]; then
+  start_instance postgresql "$AUDIT_POSTGRES_URL"
+  run_probes postgresql
+else
+  step "probes on PostgreSQL: skipped (AUDIT_POSTGRES_URL is not set; .ci/run sets it)"
+fi
+
 # --- summary -------------------------------------------------------------------------------------
 step "summary"
 if [ ${#failures[@]} -gt 0 ]; then
   echo "audit FAILED: ${failures[*]}"
   exit 1
 fi
-echo "audit passed (seed $AUDIT_SEED): bandit, fuzzing ($FUZZ_RUNS runs each), sqlmap (login, browse, search), schemathesis ($([ "$code" = 200 ] && echo ran || echo skipped))"
+echo "audit passed (seed $AUDIT_SEED): bandit, fuzzing ($FUZZ_RUNS runs each), sqlmap (login, browse, search), schemathesis ($([ "$code" = 200 ] && echo ran || echo skipped)), probes (sqlite$([ -n "${AUDIT_POSTGRES_URL:-}" ] && echo ", postgresql"))"

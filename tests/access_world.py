@@ -19,7 +19,7 @@ from market.models import (
     OrgStatus,
     SavedSearch,
 )
-from market.services import deals, listings, payments
+from market.services import deals, listings, orgs, payments
 from market.unit_of_work import commit
 
 from .deals.conftest import EXCLUSIVE, details_of, proposal_of
@@ -71,6 +71,9 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
                              received_on=date.today(), bank_reference="BANK-MATRIX-0")
     saved = SavedSearch(user_id=sme_a.id, name="石墨烯", query="石墨烯", filters={})
     db.session.add(saved)
+    # SME A asked for a new name: the centre's refusal has something to refuse
+    orgs.request_change(sme_a, sme_a.org, name="沈阳甲新科技有限公司",
+                        credit_code=sme_a.org.credit_code)
     commit()
 
     ids = {

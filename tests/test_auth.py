@@ -144,7 +144,8 @@ def test_secure_cookie_in_production(monkeypatch):
     from market import create_app
     from market.config import ProdConfig
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
-    app = create_app(ProdConfig, SECRET_KEY="x" * 40, SQLALCHEMY_DATABASE_URI="sqlite://")
+    app = create_app(ProdConfig, SECRET_KEY="x" * 40, SQLALCHEMY_DATABASE_URI="sqlite://",
+                     PUBLIC_URL="https://ipmarket.example.cn")
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 

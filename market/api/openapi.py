@@ -1,5 +1,8 @@
 """The OpenAPI 3 document of the public JSON API."""
 from ..discover.queries import FILTER_KEYS, SORTS
+from ..params import MAX_ID
+
+NO_NUL = "^[^\\x00]*$"  # NUL bytes are refused before the API sees the request (market/edge.py)
 
 _STRING_FILTERS = {
     "industry": "Plan industry code, e.g. new_materials (repeatable).",
@@ -66,13 +69,14 @@ def openapi_document(server: str) -> dict:
         {"name": "q", "in": "query", "required": False,
          "description": "Free text in Chinese or English, a patent/application/publication "
                         "number in any common form, or IPC codes.",
-         "schema": {"type": "string", "maxLength": 200}},
+         "schema": {"type": "string", "maxLength": 200, "pattern": NO_NUL}},
         {"name": "sort", "in": "query", "required": False,
          "schema": {"type": "string", "enum": list(SORTS), "default": "relevance"}},
         {"name": "page", "in": "query", "required": False,
          "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1}},
     ] + [{"name": key, "in": "query", "required": False, "description": text,
-          "schema": {"type": "string", "maxLength": 100}}
+          "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID} if key == "owner_id"
+          else {"type": "string", "maxLength": 100, "pattern": NO_NUL}}
          for key, text in _STRING_FILTERS.items()]
     return {
         "openapi": "3.0.3",
@@ -99,7 +103,8 @@ def openapi_document(server: str) -> dict:
                                     "results": {"type": "array", "items": {
                                         "$ref": "#/components/schemas/Patent"}},
                                     "facets": {"type": "object"}}}}}},
-                    "400": {"description": "A parameter is out of range.", "content": {
+                    "400": {"description": "A parameter is out of range or not of its type, "
+                                           "or the request holds a NUL character.", "content": {
                         "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
                     "414": {"description": "The address is longer than the server accepts "
                                            "(4,094 bytes behind gunicorn); answered by the "

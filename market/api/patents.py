@@ -2,13 +2,14 @@
 
 Documented by the OpenAPI 3 document at /api/v1/openapi.json. Rate-limited per client.
 """
-from flask import Blueprint, abort, current_app, jsonify, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, request
 
 from ..discover import queries
 from ..extensions import csrf, db, limiter
 from ..models import Patent
 from ..permissions import public
 from ..services.listings import summaries
+from ..urls import external_url_for, public_base_url
 from .openapi import openapi_document
 
 bp = Blueprint("api_patents", __name__, url_prefix="/api/v1")
@@ -49,7 +50,7 @@ def patent_json(patent: Patent, *, full: bool = False) -> dict:
         "grant_date": patent.grant_date.isoformat() if patent.grant_date else None,
         "expiry_date": patent.expiry_date.isoformat(),
         "offers": [offer_json(o) for o in patent.active_offers],
-        "url": url_for("listings.detail", patent_id=patent.id, _external=True),
+        "url": external_url_for("listings.detail", patent_id=patent.id),
     }
     if full:
         data.update(abstract=patent.abstract, claims=patent.claims, inventors=patent.inventors,
@@ -90,4 +91,4 @@ def get_patent(patent_id: int):
 @bp.get("/openapi.json")
 @public
 def openapi():
-    return jsonify(openapi_document(request.host_url.rstrip("/")))
+    return jsonify(openapi_document(public_base_url()))

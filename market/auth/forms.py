@@ -42,7 +42,11 @@ class CreditCodeField(StringField):
 
 
 def check_password_policy(form, field):
-    for problem in password_problems(field.data or ""):
+    # The person's own words on the form count as guessable (the service checks again with
+    # the account's email, name and organisation).
+    words = [getattr(form, name).data for name in ("email", "user_name", "name")
+             if isinstance(getattr(getattr(form, name, None), "data", None), str)]
+    for problem in password_problems(field.data or "", words):
         raise ValidationError(str(problem))
 
 
@@ -102,9 +106,19 @@ class RegisterForm(OrgFieldsMixin, FlaskForm):
 
 
 class OrgProfileForm(OrgFieldsMixin, FlaskForm):
+    credit_code = CreditCodeField(
+        _l("Unified social credit code"),
+        description=_l("A verified organisation's new name or credit code takes effect once "
+                       "the IP service centre has checked it."),
+        validators=[Optional()])
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.district.choices = district_choices()
+
+    def org_fields(self) -> dict:
+        # blank: the credit code stays as it is
+        return {**super().org_fields(), "credit_code": self.credit_code.data or None}
 
 
 class LoginForm(FlaskForm):

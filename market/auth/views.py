@@ -16,8 +16,9 @@ from ..extensions import db, limiter
 from ..forms_util import show_service_error
 from ..permissions import login_required, public
 from ..services import accounts
-from ..services.errors import ServiceError
+from ..services.errors import LoginThrottled, ServiceError
 from ..unit_of_work import commit
+from ..urls import safe_next
 from .forms import ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
@@ -38,12 +39,6 @@ def _start_session(user) -> None:
     if lang:
         session["lang"] = lang
     login_user(user)
-
-
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("orgs.mine")
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -78,11 +73,16 @@ def register():
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
-        commit()  # the audit row, success or failure
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data)
+        except LoginThrottled as exc:
+            commit()  # the attempt's count and audit row
+            show_service_error(form, exc)
+            return render_template("auth/login.html", form=form), 429
+        commit()  # the attempt's count and audit row, success or failure
         if user is not None:
             _start_session(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), url_for("orgs.mine")))
         form.password.errors = [_("Email or password is not right.")]
     return render_template("auth/login.html", form=form), 200 if not form.errors else 422
 
@@ -90,6 +90,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    accounts.log_out(current_user._get_current_object())
+    commit()
     logout_user()
     session.clear()
     flash(_("You have logged out."), "success")

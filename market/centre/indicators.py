@@ -13,6 +13,7 @@ from ..domain.patent_numbers import InvalidPatentNumber
 from ..extensions import db
 from ..forms_util import show_service_error
 from ..models import Organisation, Patent
+from ..params import int_arg
 from ..permissions import centre_required
 from ..services import exports, indicator_tables, moderation, monitor, pledges, report_pdf, stats
 from ..services.errors import ServiceError
@@ -99,7 +100,7 @@ def _monitor_filter() -> monitor.MonitorFilter:
             return date.fromisoformat(request.args.get(name, "").strip())
         except ValueError:
             return None
-    return monitor.MonitorFilter(org_id=request.args.get("org", type=int),
+    return monitor.MonitorFilter(org_id=int_arg("org"),
                                  start=day("start"), end=day("end"))
 
 

@@ -1,5 +1,5 @@
 """The centre's pages: verification queue and audit log."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -7,6 +7,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..forms_util import show_service_error
 from ..models import AuditEvent, Organisation, User
+from ..params import page_arg
 from ..permissions import centre_required
 from ..services import orgs as org_service
 from ..services.errors import ServiceError
@@ -21,6 +22,7 @@ bp = Blueprint("centre", __name__, url_prefix="/centre")
 def verification_queue():
     return render_template("centre/verification.html",
                            pending=org_service.pending_organisations(),
+                           changes=org_service.pending_changes(),
                            approve_form=ApproveForm(), reject_form=RejectForm())
 
 
@@ -55,11 +57,44 @@ def reject(org_id: int):
         200 if not form.errors else 422
 
 
+@bp.route("/verification/<int:org_id>/change/approve", methods=["POST"])
+@centre_required
+def approve_change(org_id: int):
+    """A verified organisation's new name or credit code, checked: it takes effect."""
+    org = db.get_or_404(Organisation, org_id)
+    if ApproveForm().validate_on_submit():
+        try:
+            org_service.approve_change(current_user, org)
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+        else:
+            commit()
+            flash(_("%(org)s: the change is verified.", org=org.name), "success")
+    return redirect(url_for("centre.verification_queue"))
+
+
+@bp.route("/verification/<int:org_id>/change/refuse", methods=["POST"])
+@centre_required
+def refuse_change(org_id: int):
+    """The requested change is dropped; the verified name and credit code stay."""
+    org = db.get_or_404(Organisation, org_id)
+    form = RejectForm()
+    if form.validate_on_submit():
+        org_service.refuse_change(current_user, org, form.reason.data)
+        commit()
+        flash(_("%(org)s: the change was refused; the organisation has been told why.",
+                org=org.name), "success")
+    else:
+        flash(_("Give a reason the organisation can act on."), "error")
+    return redirect(url_for("centre.verification_queue"))
+
+
 @bp.route("/audit")
 @centre_required
 def audit_log():
     page = db.paginate(select(AuditEvent).order_by(AuditEvent.id.desc()),
-                       page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
+                       page=page_arg(), per_page=50, error_out=False)
     actor_ids = {e.actor_user_id for e in page.items if e.actor_user_id}
     actors = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(actor_ids)))}
     return render_template("centre/audit.html", page=page, actors=actors)

@@ -7,6 +7,7 @@ from sqlalchemy import false, or_, select
 from ..extensions import db
 from ..forms_util import show_service_error
 from ..models import Deal, DealState, Offer, OfferKind, OrgKind
+from ..params import page_arg
 from ..permissions import login_required, member_org_id, role_required
 from ..services import contracts, deal_events, deals, notifications, recording
 from ..services.errors import NotFound, ServiceError
@@ -60,7 +61,7 @@ def mine():
     if state in set(DealState):
         query = query.where(Deal.state == state)
     page = db.paginate(query.order_by(Deal.state_changed_at.desc(), Deal.id.desc()),
-                       page=request.args.get("page", 1, type=int), per_page=30, error_out=False)
+                       page=page_arg(), per_page=30, error_out=False)
     return render_template("deals/mine.html", page=page, state=state, states=list(DealState),
                            labels=deal_events)
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import LegalStatus, ListingStatus, Patent, PatentType
+from ..params import ParamError, as_id, parse_int
 
 FILTER_KEYS = ("industry", "patent_type", "offer_kinds", "open_licence", "fee", "owner_id",
                "district", "legal_status", "ipc")
@@ -16,6 +17,15 @@ SORTS = ("relevance", "newest", "fee")
 PER_PAGE = 10
 MAX_QUERY = 200
 MAX_FILTER = 100
+
+
+def _owner_id(value: str, strict: bool) -> str:
+    try:
+        return str(parse_int(value, name="owner_id"))
+    except ParamError as exc:
+        if strict or exc.status != 400:
+            raise
+        return value  # the page forgives text (it matches no owner), as it forgives a bad sort
 
 
 @dataclass
@@ -28,7 +38,8 @@ class SearchRequest:
     @classmethod
     def from_args(cls, args, *, strict: bool = False) -> "SearchRequest":
         """Read q, filters, sort and page. ``strict`` (the API): a bad sort or page raises
-        ValueError instead of falling back to the default."""
+        ValueError instead of falling back to the default. An ``owner_id`` number too large
+        for an id raises ParamError (a ValueError with the status to answer) in both modes."""
         if strict:
             if args.get("sort", "relevance") not in SORTS:
                 raise ValueError(f"sort must be one of {', '.join(SORTS)}")
@@ -43,6 +54,8 @@ class SearchRequest:
         filters = {}
         for key in FILTER_KEYS:
             values = [v.strip()[:MAX_FILTER] for v in args.getlist(key) if v.strip()]
+            if key == "owner_id":
+                values = [_owner_id(v, strict) for v in values]
             if values:
                 filters[key] = values if len(values) > 1 else values[0]
         sort = args.get("sort", "relevance")
@@ -121,7 +134,6 @@ def public_patents(ids) -> dict[int, Patent]:
 
 
 SNIPPET_CHARS = 120
-MAX_DB_ID = 2**31 - 1
 MAX_FALLBACK_WORDS = 5  # words of the query (split on spaces), each one must occur
 
 
@@ -154,7 +166,7 @@ def _fallback_query(request: SearchRequest):
     columns = {"industry": (Patent.industry, str),
                "patent_type": (Patent.patent_type, PatentType),
                "legal_status": (Patent.legal_status, LegalStatus),
-               "owner_id": (Patent.owner_org_id, _db_id)}
+               "owner_id": (Patent.owner_org_id, _row_id)}
     for key, (column, convert) in columns.items():
         values = request.filters.get(key)
         if values is None:
@@ -168,7 +180,8 @@ def _fallback_query(request: SearchRequest):
     return query
 
 
-def _db_id(value: str) -> int:
-    if not value.isascii() or not value.isdigit() or int(value) > MAX_DB_ID:
+def _row_id(value: str) -> int:
+    row_id = as_id(value)
+    if row_id is None:
         raise ValueError(value)
-    return int(value)
+    return row_id

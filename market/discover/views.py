@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length
 
 from ..extensions import db
 from ..models import OrgKind, SavedSearch
+from ..params import ParamError, as_id
 from ..permissions import public, role_required
 from ..unit_of_work import commit
 from . import queries
@@ -38,7 +39,10 @@ def search():
     cache_key = _page_cache_key()
     if cache_key is not None and (page := _page_cache.get(cache_key)) is not None:
         return page
-    search_request = queries.SearchRequest.from_args(request.args)
+    try:
+        search_request = queries.SearchRequest.from_args(request.args)
+    except ParamError as exc:
+        abort(exc.status)
     result, hits = queries.run(search_request)
     if result.exact_match_id and search_request.page == 1 and len(hits) == 1 \
             and not search_request.filters:
@@ -139,7 +143,10 @@ def save():
 
     from werkzeug.datastructures import MultiDict
     args = MultiDict(parse_qsl(form.query_string.data or ""))
-    search_request = queries.SearchRequest.from_args(args)
+    try:
+        search_request = queries.SearchRequest.from_args(args)
+    except ParamError:
+        abort(400)
     count = db.session.scalar(select(db.func.count()).select_from(SavedSearch).where(
         SavedSearch.user_id == current_user.id))
     if count >= MAX_SAVED:
@@ -188,8 +195,8 @@ def facet_helpers():
     def filter_label(key: str, value: str) -> str:
         if key == "fee":
             return str(FEE_LABELS.get(value, value))
-        if key == "owner_id" and str(value).isdigit():
-            org = db.session.get(Organisation, int(value))
+        if key == "owner_id" and (org_id := as_id(value)) is not None:
+            org = db.session.get(Organisation, org_id)
             return org.name if org else value
         if key == "open_licence":
             return str(_l("Open licence"))

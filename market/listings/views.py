@@ -1,8 +1,7 @@
 """Listing pages: browse, the public listing page, my listings, create/edit, offers, import."""
 import csv
 import io
-import secrets
-from pathlib import Path
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -13,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import get_locale
@@ -24,13 +22,15 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..forms_util import show_service_error
 from ..models import Attachment, Deal, ListingChange, ListingStatus, Offer, OrgKind, Patent
+from ..params import page_arg
 from ..permissions import member_org_id, public, role_required
 from ..services import imports, listings
 from ..services.errors import ServiceError
 from ..unit_of_work import commit
+from ..urls import safe_next
 from .forms import (
     ActionForm,
     AttachmentForm,
@@ -75,7 +75,7 @@ def browse():
         select(Patent).where(Patent.status == ListingStatus.PUBLISHED, Patent.hidden.is_(False))
         .options(selectinload(Patent.offers), selectinload(Patent.owner))
         .order_by(Patent.published_at.desc(), Patent.id.desc()),
-        page=request.args.get("page", 1, type=int), per_page=20, error_out=False)
+        page=page_arg(), per_page=20, error_out=False)
     return render_template("listings/browse.html", page=page)
 
 
@@ -101,7 +101,7 @@ def mine():
     if status in set(ListingStatus):
         query = query.where(Patent.status == status)
     page = db.paginate(query.order_by(Patent.updated_at.desc(), Patent.id.desc()),
-                       page=request.args.get("page", 1, type=int), per_page=30, error_out=False)
+                       page=page_arg(), per_page=30, error_out=False)
     counts = dict(db.session.execute(
         select(Patent.status, func.count()).where(Patent.owner_org_id == current_user.org_id)
         .group_by(Patent.status)).all())
@@ -225,7 +225,8 @@ def change_status(patent_id: int, action: str):
         flash(_("The listing is published.") if action == "publish" else
               _("The listing has been withdrawn. Licences already taken stay in force."),
               "success")
-    return redirect(request.form.get("next") or url_for("listings.detail", patent_id=patent.id))
+    return redirect(safe_next(request.form.get("next"),
+                              url_for("listings.detail", patent_id=patent.id)))
 
 
 @bp.route("/<int:patent_id>/history")
@@ -292,14 +293,20 @@ def _quote(name: str) -> str:
 
 # --- bulk import ------------------------------------------------------------------------
 
-def _import_dir() -> Path:
-    path = Path(current_app.instance_path) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def _import_limit() -> str:
+    return current_app.config["IMPORT_RATE_LIMIT"]
+
+
+def _user_key() -> str:
+    """Uploads are limited per user (several users may share one office address)."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return f"ip:{request.remote_addr}"
 
 
 @bp.route("/import", methods=["GET", "POST"])
 @licensor_required
+@limiter.limit(_import_limit, key_func=_user_key, methods=["POST"])
 def import_upload():
     form = ImportForm()
     if form.validate_on_submit():
@@ -310,28 +317,31 @@ def import_upload():
         except ServiceError as exc:
             show_service_error(form, exc)
         else:
-            token = secrets.token_urlsafe(16)
-            suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
-            (_import_dir() / f"{current_user.org_id}-{token}{suffix}").write_bytes(data)
-            session["import_token"] = token
+            kept = imports.keep_preview(current_user, filename, data, timedelta(
+                seconds=current_app.config["IMPORT_PREVIEW_MAX_AGE"]))
+            commit()
             locale = str(get_locale())
-            return render_template("listings/import_preview.html", preview=preview, token=token,
-                                   filename=filename, action_form=ActionForm(),
+            page = render_template("listings/import_preview.html", preview=preview,
+                                   token=kept.token, filename=filename,
+                                   action_form=ActionForm(),
                                    column_label=lambda f: imports.column_label(f, locale))
+            return page, 200 if preview.good else 422  # nothing to import: refused
     return render_template("listings/import.html", form=form), 200 if not form.errors else 422
 
 
 @bp.route("/import/<token>", methods=["POST"])
 @licensor_required
 def import_confirm(token: str):
-    if session.get("import_token") != token or not ActionForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
-    files = list(_import_dir().glob(f"{current_user.org_id}-{token}.*"))
-    if not files:
-        abort(404)
-    path = files[0]
-    preview = imports.preview(path.name, path.read_bytes(), current_user.org_id)
     try:
+        kept = imports.take_preview(current_user, token)
+    except imports.PreviewGone as exc:
+        flash(str(exc.message), "error")
+        return redirect(url_for("listings.import_upload"), 303)
+    try:
+        # Checked again: the database may have changed since the preview.
+        preview = imports.preview(kept.filename, kept.data, current_user.org_id)
         created = imports.import_rows(current_user, preview.good)
         commit()
     except (ServiceError, IntegrityError) as exc:
@@ -339,8 +349,6 @@ def import_confirm(token: str):
         flash(_("Nothing was imported: %(reason)s", reason=getattr(exc, "message", "") or
                 _("a patent in the file was listed by someone else meanwhile.")), "error")
         return redirect(url_for("listings.import_upload"))
-    path.unlink(missing_ok=True)
-    session.pop("import_token", None)
     flash(_("%(n)d listings imported; %(bad)d rows with errors were left out.",
             n=len(created), bad=len(preview.bad)), "success")
     return redirect(url_for("listings.mine"))

@@ -1,6 +1,7 @@
 """All models, imported here so Alembic and the app see every table."""
 from .audit import AuditEvent
 from .deals import Deal, DealEvent, DealMessage, DealState, PaymentScheduleItem, ScheduleStatus
+from .imports import ImportPreview
 from .ledger import LedgerEntry
 from .ledger_stats import STATS_PERIOD_INDEX, STATS_SME_INDEX  # noqa: F401
 from .listings import (
@@ -16,7 +17,16 @@ from .listings import (
     SearchOutbox,
 )
 from .notifications import Notification
-from .orgs import DISTRICTS, Membership, Organisation, OrgKind, OrgStatus, SmeSize, User
+from .orgs import (
+    DISTRICTS,
+    LoginThrottle,
+    Membership,
+    Organisation,
+    OrgKind,
+    OrgStatus,
+    SmeSize,
+    User,
+)
 from .outbox import OutboxEmail
 from .payments import Payment, PaymentProvider, PaymentStatus, WebhookEvent
 from .pledges import ApiToken, PledgeDeal
@@ -24,8 +34,9 @@ from .searches import SavedSearch, SavedSearchMatch
 
 __all__ = [
     "ApiToken", "Attachment", "AuditEvent", "DISTRICTS", "Deal", "DealEvent", "DealMessage",
-    "DealState",
-    "LedgerEntry", "LegalStatus", "LicenceKind", "ListingChange", "ListingStatus", "Membership",
+    "DealState", "ImportPreview",
+    "LedgerEntry", "LegalStatus", "LicenceKind", "ListingChange", "ListingStatus", "LoginThrottle",
+    "Membership",
     "Notification", "Offer", "OfferKind", "Organisation", "OrgKind", "OrgStatus", "OutboxEmail",
     "PatentType", "Patent", "Payment", "PaymentProvider", "PaymentScheduleItem", "PaymentStatus",
     "PledgeDeal",

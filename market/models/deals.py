@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import (
     JSON,
@@ -68,6 +69,12 @@ class Deal(db.Model):
     licensee_details: Mapped[dict] = mapped_column(JSON, default=dict)
     expected_start: Mapped[date | None] = mapped_column(Date, nullable=True)
     contract_number: Mapped[str | None] = mapped_column(String(40), unique=True, nullable=True)
+    # The parties as they were verified when the deal concluded: the contract keeps them even
+    # after an organisation's approved change of name or credit code.
+    licensor_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    licensor_credit_code: Mapped[str | None] = mapped_column(String(18), nullable=True)
+    licensee_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    licensee_credit_code: Mapped[str | None] = mapped_column(String(18), nullable=True)
     created_at: Mapped[datetime] = created_at_column()
     state_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     concluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
@@ -104,6 +111,22 @@ class Deal(db.Model):
             royalty_threshold_fen=self.royalty_threshold_fen,
             min_annual_royalty_fen=self.min_annual_royalty_fen, term_years=self.term_years,
             territory=self.territory, field_of_use=self.field_of_use)
+
+    def snapshot_parties(self) -> None:
+        """Keep the parties' verified names and credit codes as they are now (at conclusion)."""
+        for role in ("licensor", "licensee"):
+            org = getattr(self, role)
+            setattr(self, f"{role}_name", org.name)
+            setattr(self, f"{role}_credit_code", org.credit_code)
+
+    def contract_party(self, role: str) -> SimpleNamespace:
+        """A party as the contract names it: the name and credit code kept when the deal
+        concluded (live ones for a deal concluded before they were kept), the rest live."""
+        org = getattr(self, role)
+        return SimpleNamespace(
+            name=getattr(self, f"{role}_name") or org.name,
+            credit_code=getattr(self, f"{role}_credit_code") or org.credit_code,
+            address=org.address, contact_name=org.contact_name, contact_phone=org.contact_phone)
 
     @property
     def term_ends_on(self) -> date | None:

@@ -59,6 +59,11 @@ class Organisation(db.Model):
         enum_column(OrgStatus, "org_status"), default=OrgStatus.PENDING)
     status_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # A verified organisation's new name or credit code waits here for the centre; until it
+    # approves, ``name`` and ``credit_code`` keep the verified values everywhere.
+    pending_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    pending_credit_code: Mapped[str | None] = mapped_column(String(18), nullable=True)
+    change_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = created_at_column()
 
     users: Mapped[list[User]] = relationship(back_populates="org", order_by="User.id")
@@ -66,6 +71,10 @@ class Organisation(db.Model):
     @property
     def is_verified(self) -> bool:
         return self.status == OrgStatus.VERIFIED
+
+    @property
+    def has_pending_change(self) -> bool:
+        return self.change_requested_at is not None
 
     @property
     def is_licensor_kind(self) -> bool:
@@ -82,8 +91,8 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(256))
-    # Bumped on every password change: it is part of the login cookie and of reset
-    # tokens, so both die when the password changes.
+    # Bumped on every log-out, password change and reset: it is part of the login (and
+    # remember-me) cookie and of reset tokens, so every earlier one stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     is_org_admin: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -113,3 +122,14 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} org={self.org_id}>"
+
+
+class LoginThrottle(db.Model):
+    """Log-in attempts per account (known or not) in the current window, shared by every
+    worker and server because it lives in the database (market/services/login_throttle.py)."""
+    __tablename__ = "login_throttle"
+
+    # a SHA-256 of the normalised email: the table keeps no address a stranger typed
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

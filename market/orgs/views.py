@@ -50,16 +50,23 @@ def edit(org_id: int):
     org = _org_or_404(org_id)
     if not can_edit_org(current_user, org):
         abort(403)
+    # the form shows what the organisation asked for, not yet verified, so saving it
+    # again keeps the request
     form = OrgProfileForm(obj=org)
+    if not form.is_submitted():
+        form.name.data = org.pending_name or org.name
+        form.credit_code.data = org.pending_credit_code or org.credit_code
     if form.validate_on_submit():
         try:
-            org_service.update_profile(current_user, org, form.org_fields())
+            waits = org_service.update_profile(current_user, org, form.org_fields())
         except ServiceError as exc:
             db.session.rollback()
             show_service_error(form, exc)
         else:
             commit()
-            flash(_("The profile has been saved."), "success")
+            flash(_("The profile has been saved. The new name or credit code takes effect "
+                    "once the IP service centre has checked it.") if waits
+                  else _("The profile has been saved."), "success")
             return redirect(url_for("orgs.profile", org_id=org.id))
     return render_template("orgs/edit.html", form=form, org=org), 200 if not form.errors else 422
 

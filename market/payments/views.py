@@ -24,6 +24,7 @@ from ..permissions import login_required, public
 from ..services import deal_events, deals, payments, receipts
 from ..services.errors import NotFound, PermissionDenied, ServiceError
 from ..unit_of_work import commit
+from ..urls import external_url_for
 from . import webhook
 from .forms import ActionForm, CancelForm, ConfirmReceiptForm
 from .gateway import InvalidWebhook, MalformedEvent, get_gateway
@@ -106,8 +107,8 @@ def checkout(item_id: int):
     try:
         payments.start_checkout(
             row, current_user, get_gateway(),
-            success_url=url_for("payments.checkout_return", item_id=row.id, _external=True),
-            cancel_url=url_for("payments.deal", deal_id=row.deal_id, _external=True))
+            success_url=external_url_for("payments.checkout_return", item_id=row.id),
+            cancel_url=external_url_for("payments.deal", deal_id=row.deal_id))
     except ServiceError as exc:
         _refuse(exc)
         flash(str(exc.message), "error")

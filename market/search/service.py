@@ -323,7 +323,8 @@ def notify_saved_searches(service: SearchService, patent_ids: list[int]) -> int:
     from flask_babel import gettext as _
 
     from ..models import User
-    from ..services.mail import absolute_link, queue_email
+    from ..services.mail import queue_email
+    from ..urls import absolute_url
     ids = [str(i) for i in patent_ids]
     may_match = _alert_prefilter(patent_ids)
     sent = 0
@@ -349,7 +350,7 @@ def notify_saved_searches(service: SearchService, patent_ids: list[int]) -> int:
             db.session.add(Notification(user_id=user.id, kind="saved_search", title=title[:200],
                                         body=patent.patent_number, link=link))
             queue_email(user.email, subject,
-                        f"{patent.title}\n{patent.patent_number}\n{absolute_link(link)}")
+                        f"{patent.title}\n{patent.patent_number}\n{absolute_url(link)}")
             sent += 1
     db.session.commit()
     return sent

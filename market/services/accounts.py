@@ -1,5 +1,5 @@
 """Registration, authentication and password changes."""
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -8,9 +8,10 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Membership, Organisation, OrgKind, OrgStatus, User
 from ..models.base import utcnow
-from . import audit
-from .errors import ServiceError
-from .mail import absolute_link, queue_email
+from ..urls import external_url_for
+from . import audit, login_throttle
+from .errors import LoginThrottled, ServiceError
+from .mail import queue_email
 from .passwords import hash_password, password_problems, verify_password
 
 _RESET_SALT = "password-reset"
@@ -24,8 +25,9 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def check_new_password(password: str, field: str = "password") -> None:
-    problems = password_problems(password)
+def check_new_password(password: str, user_inputs=(), field: str = "password") -> None:
+    """Raises ServiceError (weak_password) when the one password policy refuses it."""
+    problems = password_problems(password, user_inputs)
     if problems:
         raise ServiceError(problems[0], field=field, code="weak_password")
 
@@ -36,7 +38,7 @@ def _new_user(org: Organisation, *, email: str, name: str, password: str,
     if find_user_by_email(email) is not None:
         raise ServiceError(_l("An account with this email already exists."), field="email",
                            code="email_taken")
-    check_new_password(password)
+    check_new_password(password, (email, name, org.name))
     user = User(email=email, name=name.strip(), password_hash=hash_password(password), org=org,
                 is_org_admin=admin, membership=membership)
     db.session.add(user)
@@ -81,15 +83,39 @@ def register(*, org_fields: dict, email: str, name: str, password: str) -> User:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The user with this email and password, or None. Takes the same time either way."""
+    """The user with this email and password, or None. Takes the same time either way.
+
+    Raises LoginThrottled when the account (known or not) has had too many attempts in the
+    window (login_throttle), even if the password is right this time.
+    """
+    email = normalise_email(email)
     user = find_user_by_email(email)
     ok = verify_password(user.password_hash if user else None, password)
+    retry_at = login_throttle.count_attempt(email)
+    if retry_at is not None:
+        audit.record("login.throttled", actor=user, email=email[:254])
+        raise LoginThrottled(
+            _l("Too many failed log-ins for this account. Try again in %(minutes)d minutes, "
+               "or reset your password.", minutes=login_throttle.minutes_until(retry_at)),
+            retry_at)
     if not ok:
-        audit.record("login.failure", actor=user, email=normalise_email(email)[:254])
+        audit.record("login.failure", actor=user, email=email[:254])
         return None
+    login_throttle.forget(email)
     user.last_login_at = utcnow()
     audit.record("login.success", actor=user)
     return user
+
+
+def log_out(user: User) -> None:
+    """End every session of ``user``: the login cookies carry the session version, so a
+    cookie saved before this (a copy, another device, a remember-me cookie) stops working."""
+    _end_sessions(user)
+    audit.record("logout", actor=user)
+
+
+def _end_sessions(user: User) -> None:
+    user.session_version = (user.session_version or 1) + 1
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -101,9 +127,9 @@ def change_password(user: User, current: str, new: str) -> None:
 
 
 def _set_password(user: User, new: str) -> None:
-    check_new_password(new)
+    check_new_password(new, (user.email, user.name, user.org.name))
     user.password_hash = hash_password(new)
-    user.session_version = (user.session_version or 1) + 1  # logs out other sessions
+    _end_sessions(user)  # logs out every other session and kills outstanding reset links
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -120,7 +146,7 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None:
         return
-    link = absolute_link(url_for("auth.reset_password", token=reset_token(user)))
+    link = external_url_for("auth.reset_password", token=reset_token(user))
     queue_email(user.email, _("Shenyang IP Market: reset your password"),
                 _("Open this link within one hour to choose a new password: %(link)s",
                   link=link))
@@ -144,6 +170,7 @@ def reset_password(token: str, new: str) -> User:
     if user is None:
         raise ServiceError(_l("This reset link is invalid or has expired."), field="password")
     _set_password(user, new)
+    login_throttle.forget(user.email)  # the owner of the address proved it: let them in
     audit.record("password.reset", actor=user)
     return user
 

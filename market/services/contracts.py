@@ -4,15 +4,19 @@ fees and payment schedule, and the plain-language summary."""
 from __future__ import annotations
 
 import io
-from functools import lru_cache
-from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ..domain.money import format_yuan_short
 from ..domain.terms import add_months, summary_en, summary_zh
 from ..models import Deal, OfferKind
+from . import pdf
 from .ledger import deal_value_fen, local_date
 
-WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 KIND_ZH = {"exclusive": "独占许可", "sole": "排他许可", "non_exclusive": "普通许可"}
 PATENT_TYPE_ZH = {"invention": "发明", "utility_model": "实用新型", "design": "外观设计"}
 SCHEDULE_KIND_ZH = {"upfront": "签约时支付的许可费", "deferred_upfront": "延期支付的许可费",
@@ -40,18 +44,6 @@ def contract_kind_zh(deal: Deal) -> str:
     return f"{kind}（开放许可）" if deal.kind == OfferKind.OPEN_LICENCE else kind
 
 
-@lru_cache(maxsize=1)
-def _font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    if WQY.exists():
-        from reportlab.pdfbase.ttfonts import TTFont
-        pdfmetrics.registerFont(TTFont("WQY", str(WQY), subfontIndex=0))
-        return "WQY"
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    return "STSong-Light"
-
-
 def _party_rows(title: str, org) -> list[list[str]]:
     return [[title, org.name], ["统一社会信用代码", org.credit_code], ["住所（地址）", org.address],
             ["联系人及电话", f"{org.contact_name}  {org.contact_phone}"]]
@@ -61,49 +53,44 @@ def contract_pdf(deal: Deal) -> bytes:
     """Render the contract of a concluded deal (raises ValueError for any other state)."""
     if not deal.contract_number or deal.concluded_at is None:
         raise ValueError("only a concluded deal has a contract")
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-    font = _font()
-    body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK")
+    body = pdf.base_style(fontSize=10.5, leading=16)
     head = ParagraphStyle("head", parent=body, fontSize=12.5, leading=20, spaceBefore=8)
     title = ParagraphStyle("title", parent=body, fontSize=17, leading=26, alignment=1)
     patent, signed = deal.patent, local_date(deal.concluded_at)
+    # the parties as they were when the deal concluded (a later rename does not reach here)
+    licensor, licensee = deal.contract_party("licensor"), deal.contract_party("licensee")
     is_assignment = deal.kind == OfferKind.ASSIGNMENT
     start = deal.expected_start or signed
     end = add_months(start, 12 * deal.term_years)
 
     def table(rows, widths=(45 * mm, 120 * mm)):
-        cells = [[Paragraph(str(c), body) for c in row] for row in rows]
+        cells = [[pdf.para(c, body) for c in row] for row in rows]
         t = Table(cells, colWidths=widths)
         t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                                ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke)]))
         return t
 
-    story = [Paragraph("专利权转让合同" if is_assignment else "专利实施许可合同", title),
-             Paragraph(f"合同编号：{deal.contract_number}　签订日期：{signed.isoformat()}", body),
-             Paragraph("签订平台：沈阳知识产权交易平台", body), Spacer(1, 6),
-             Paragraph("一、合同当事人", head),
-             table(_party_rows("转让方" if is_assignment else "许可方（专利权人）", deal.licensor)
-                   + _party_rows("受让方" if is_assignment else "被许可方", deal.licensee)),
-             Paragraph("二、专利", head),
+    story = [pdf.para("专利权转让合同" if is_assignment else "专利实施许可合同", title),
+             pdf.para(f"合同编号：{deal.contract_number}　签订日期：{signed.isoformat()}", body),
+             pdf.para("签订平台：沈阳知识产权交易平台", body), Spacer(1, 6),
+             pdf.para("一、合同当事人", head),
+             table(_party_rows("转让方" if is_assignment else "许可方（专利权人）", licensor)
+                   + _party_rows("受让方" if is_assignment else "被许可方", licensee)),
+             pdf.para("二、专利", head),
              table([["专利名称", patent.title], ["专利号", patent.patent_number],
                     ["专利类型", PATENT_TYPE_ZH.get(patent.patent_type.value, "")],
                     ["申请日", patent.filing_date.isoformat()],
                     ["授权公告日", patent.grant_date.isoformat() if patent.grant_date else "—"],
                     ["授权公告号", patent.grant_number or "—"],
                     ["专利权期限届满日", patent.expiry_date.isoformat()]]),
-             Paragraph("三、许可（转让）内容", head)]
+             pdf.para("三、许可（转让）内容", head)]
     scope = [["合同类型", contract_kind_zh(deal)]]
     if not is_assignment:
         scope += [["许可期限", f"{deal.term_years} 年，自 {start.isoformat()} 起至 {end.isoformat()} 止"],
                   ["许可地域", deal.territory], ["使用领域", deal.field_of_use or "不限"]]
     story.append(table(scope))
-    story.append(Paragraph("四、费用及支付", head))
+    story.append(pdf.para("四、费用及支付", head))
     money = [["合同金额（固定部分）", format_yuan_short(deal_value_fen(deal))]]
     if not is_assignment:
         money += [["条款摘要", terms_summary_zh(deal)]]
@@ -117,15 +104,15 @@ def contract_pdf(deal: Deal) -> bytes:
              i.reference] for i in deal.schedule]
         story += [Spacer(1, 4), table(rows, widths=(45 * mm, 30 * mm, 35 * mm, 55 * mm))]
     else:
-        story.append(Paragraph("本合同无固定付款项目。", body))
-    story += [Paragraph("五、通俗说明", head), Paragraph(terms_summary_zh(deal), body),
-              Paragraph(summaries(deal)[1], body),
-              Paragraph("六、备案", head),
-              Paragraph("许可方应自合同生效之日起 3 个月内向国家知识产权局办理专利实施许可合同备案。"
+        story.append(pdf.para("本合同无固定付款项目。", body))
+    story += [pdf.para("五、通俗说明", head), pdf.para(terms_summary_zh(deal), body),
+              pdf.para(summaries(deal)[1], body),
+              pdf.para("六、备案", head),
+              pdf.para("许可方应自合同生效之日起 3 个月内向国家知识产权局办理专利实施许可合同备案。"
                         if not is_assignment else "双方应向国家知识产权局办理专利权转让登记。", body),
               Spacer(1, 18),
-              table([["许可方（盖章）" if not is_assignment else "转让方（盖章）", deal.licensor.name],
-                     ["被许可方（盖章）" if not is_assignment else "受让方（盖章）", deal.licensee.name]])]
+              table([["许可方（盖章）" if not is_assignment else "转让方（盖章）", licensor.name],
+                     ["被许可方（盖章）" if not is_assignment else "受让方（盖章）", licensee.name]])]
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, pagesize=A4, title=deal.contract_number, author="沈阳知识产权交易平台",
                       leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,

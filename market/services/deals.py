@@ -215,6 +215,7 @@ def _enter(deal: Deal, before: DealState | None, action: str, actor) -> None:
     elif deal.state == S.CONCLUDED:
         check_exclusivity(deal)
         deal.concluded_at = utcnow()
+        deal.snapshot_parties()  # the contract keeps these names after any later rename
         deal.contract_number = f"SYIP-{ledger.local_date(deal.concluded_at).year}-{deal.id:06d}"
         _flush()
         ledger.record_conclusion(deal)
@@ -390,9 +391,10 @@ def _add_message(deal: Deal, user: User, body: str) -> DealMessage | None:
     return message
 
 
-def counter(deal: Deal, user: User, proposal: dict, message: str = "") -> DealEvent:
-    """Propose other terms (the side whose turn it is). Raises TransitionNotAllowed,
-    TermsRejected."""
+def counter(deal: Deal, user: User, proposal: dict, message: str | None = "") -> DealEvent:
+    """Propose other terms (the side whose turn it is); the message is optional. Raises
+    TransitionNotAllowed, TermsRejected."""
+    message = message or ""  # a form posted without the field gives None
     role = acting_role(deal, user)
     lock(deal)
     if (deal.state, "counter") not in TRANSITIONS or role not in TRANSITIONS[

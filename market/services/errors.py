@@ -17,3 +17,11 @@ class PermissionDenied(ServiceError):
 
 class NotFound(ServiceError):
     """The object does not exist or is not visible to the acting user."""
+
+
+class LoginThrottled(ServiceError):
+    """Too many log-in attempts on one account; ``retry_at`` says when it may be tried again."""
+
+    def __init__(self, message, retry_at):
+        super().__init__(message, field="password", code="login_throttled")
+        self.retry_at = retry_at

@@ -6,24 +6,28 @@ imported in one transaction (bad rows are left out and listed; nothing half-done
 """
 from __future__ import annotations
 
-import csv
-import io
+import re
+import secrets
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 
 from ..domain.money import InvalidAmount, parse_yuan
 from ..extensions import db
-from ..models import ListingStatus, Offer, OfferKind, Patent, User
+from ..models import ImportPreview, ListingStatus, Offer, OfferKind, Patent, User
 from ..models.base import utcnow
-from . import listings
+from . import import_files, listings
 from .errors import ServiceError
+from .import_files import MAX_ROWS, ImportFileError, decode_csv  # noqa: F401 (the API)
 from .listings import FieldError
 
-MAX_ROWS = 50_000
+# Control characters other than tab and line breaks: PostgreSQL refuses NUL in text, and
+# none of them belongs in a patent record.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 # column key -> (Chinese header, English header)
 COLUMNS = [
@@ -99,57 +103,24 @@ class Preview:
         return [r for r in self.rows if not r.ok]
 
 
-class ImportFileError(ServiceError):
-    """The file as a whole cannot be read."""
-
-
 # --- reading files ------------------------------------------------------------------
 
-def decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without BOM) or GB18030/GBK, as Excel in China saves it."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportFileError(_l("The file is neither UTF-8 nor GBK text. Save it as CSV UTF-8 "
-                             "or as an Excel workbook."), field="file")
+def iter_table(filename: str, data: bytes) -> Iterator[tuple[int, list]]:
+    """(line, cells) for each non-blank row of a CSV or XLSX file, header first.
 
-
-def read_table(filename: str, data: bytes) -> list[list[str]]:
-    """Rows of cells (strings or dates) from a CSV or XLSX file, header first."""
+    Raises ImportFileError for an unreadable file and for one beyond the bounds of
+    import_files (rows, cells per row, characters per cell), as soon as that shows.
+    """
     name = filename.lower()
     if name.endswith(".xlsx") or data[:2] == b"PK":
-        return _read_xlsx(data)
-    if name.endswith((".csv", ".txt")) or not name:
-        text = decode_csv(data)
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        try:
-            return list(csv.reader(io.StringIO(text, newline=""), dialect))
-        except csv.Error as exc:
-            raise ImportFileError(_l("The CSV file is malformed (%(problem)s). Save it again "
-                                     "from Excel, or upload an .xlsx file.", problem=str(exc)),
-                                  field="file") from exc
-    raise ImportFileError(_l("Upload a .csv or .xlsx file."), field="file")
-
-
-def _read_xlsx(data: bytes) -> list[list]:
-    import zipfile
-
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFileError(_l("The Excel file cannot be read. Save it again as .xlsx."),
-                              field="file") from exc
-    sheet = book.worksheets[0]
-    rows = [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
-    book.close()
-    return rows
+        rows = import_files.xlsx_rows(data)
+    elif name.endswith((".csv", ".txt")) or not name:
+        rows = import_files.csv_rows(data)
+    else:
+        raise ImportFileError(_l("Upload a .csv or .xlsx file."), field="file")
+    for line, cells in enumerate(rows, start=1):
+        if any(_text(cell) for cell in cells):
+            yield line, ["" if cell is None else cell for cell in cells]
 
 
 # --- checking rows --------------------------------------------------------------------
@@ -205,6 +176,7 @@ def percent_to_bp(text: str) -> int:
 def check_row(line: int, row: dict) -> RowResult:
     """Check one data row (keys from COLUMNS) without touching the database."""
     result = RowResult(line=line)
+    row = _without_control_characters(row, result.errors)
     status = _text(row.get("legal_status"))
     raw = {key: _text(row.get(key)) for key in ("application_number", "publication_number",
                                                  "title", "abstract", "ipc_codes", "inventors",
@@ -236,6 +208,19 @@ def check_row(line: int, row: dict) -> RowResult:
     if result.publish and result.offer is None:
         result.errors.append(FieldError("publish", _l("A listing is published with an offer.")))
     return result
+
+
+def _without_control_characters(row: dict, errors: list) -> dict:
+    """The row with control characters taken out, each cell that held one reported (the
+    row is then bad: never imported, and never sent to the database in a query)."""
+    clean = {}
+    for key, value in row.items():
+        if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+            errors.append(FieldError(key, _l("Remove the control character (such as NUL) "
+                                             "from this cell.")))
+            value = CONTROL_CHARACTERS.sub("", value)
+        clean[key] = value
+    return clean
 
 
 def _offer_from_row(row: dict, kind: str, licence_kind: str | None, errors: list) -> dict:
@@ -273,21 +258,18 @@ def _offer_from_row(row: dict, kind: str, licence_kind: str | None, errors: list
 
 def preview(filename: str, data: bytes, org_id: int) -> Preview:
     """Read and check a whole file; nothing is written. Raises ImportFileError."""
-    table = [row for row in read_table(filename, data)
-             if any(_text(cell) for cell in row)]
-    if not table:
+    rows = iter_table(filename, data)
+    first = next(rows, None)
+    if first is None:
         raise ImportFileError(_l("The file is empty."), field="file")
-    header = [HEADER_TO_KEY.get(_header_key(_text(cell))) for cell in table[0]]
+    header = [HEADER_TO_KEY.get(_header_key(_text(cell))) for cell in first[1]]
     missing = [zh for key, zh, _ in COLUMNS[:3] if key not in header and key != "publication_number"]
     if missing:
         raise ImportFileError(_l("The header row lacks these columns: %(columns)s. Start from "
                                  "the template.", columns="、".join(missing)), field="file")
-    if len(table) - 1 > MAX_ROWS:
-        raise ImportFileError(_l("At most %(n)d rows per file.", n=MAX_ROWS), field="file")
-    results = []
-    for index, cells in enumerate(table[1:], start=2):
-        row = {key: cells[i] for i, key in enumerate(header) if key and i < len(cells)}
-        results.append(check_row(index, row))
+    results = [check_row(line, {key: cells[i] for i, key in enumerate(header)
+                                if key and i < len(cells)})
+               for line, cells in rows]
     _check_duplicates(results, org_id)
     return Preview(results)
 
@@ -343,6 +325,49 @@ def import_rows(user: User, rows: list[RowResult]) -> list[int]:
         db.session.execute(insert(Offer), offers)
     listings.log_bulk(user, ids)
     return ids
+
+
+# --- previews awaiting confirmation ------------------------------------------------------
+
+class PreviewGone(ServiceError):
+    """No preview with that token for this user: never made, someone else's, expired, or
+    already confirmed."""
+
+
+def keep_preview(user: User, filename: str, data: bytes, max_age: timedelta) -> ImportPreview:
+    """Store a checked upload until its owner confirms it (or it expires)."""
+    kept = ImportPreview(token=secrets.token_urlsafe(32), user_id=user.id, org_id=user.org_id,
+                         filename=filename[:200], size=len(data), data=data,
+                         expires_at=utcnow() + max_age)
+    db.session.add(kept)
+    db.session.flush()
+    return kept
+
+
+def take_preview(user: User, token: str) -> ImportPreview:
+    """The user's own live preview, deleted in the current transaction so that it is
+    imported at most once (a second, concurrent confirmation deletes nothing and is
+    refused). Raises PreviewGone."""
+    kept = db.session.scalar(select(ImportPreview).where(
+        ImportPreview.token == token, ImportPreview.user_id == user.id,
+        ImportPreview.org_id == user.org_id, ImportPreview.expires_at > utcnow()))
+    if kept is None:
+        raise PreviewGone(_l("This import preview has expired or was already used. "
+                             "Upload the file again."))
+    deleted = db.session.execute(delete(ImportPreview).where(ImportPreview.id == kept.id)
+                                 .execution_options(synchronize_session=False))
+    if deleted.rowcount != 1:
+        raise PreviewGone(_l("This import preview has expired or was already used. "
+                             "Upload the file again."))
+    db.session.expunge(kept)  # deleted behind the session's back: keep it as plain data
+    return kept
+
+
+def clean_expired_previews() -> int:
+    """Delete every expired preview; return how many."""
+    result = db.session.execute(delete(ImportPreview).where(ImportPreview.expires_at <= utcnow())
+                                .execution_options(synchronize_session=False))
+    return result.rowcount
 
 
 def template_rows() -> list[list[str]]:

@@ -16,6 +16,7 @@ from pathlib import PurePath
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..domain.ipc import INDUSTRIES, InvalidIPC, industry_for_ipc, parse_ipc_list
 from ..domain.patent_numbers import (
@@ -220,8 +221,8 @@ def duplicate_number_error(application_number: str, org_id: int) -> FieldError |
     return None if owner is None else duplicate_number_error_for(owner, org_id)
 
 
-def duplicate_number_error_for(owner_org_id: int, org_id: int) -> FieldError:
-    """The refusal for a number already listed by ``owner_org_id``."""
+def duplicate_number_error_for(owner_org_id: int | None, org_id: int) -> FieldError:
+    """The refusal for a number already listed by ``owner_org_id`` (None: someone else)."""
     if owner_org_id == org_id:
         return FieldError("application_number", _l("You have already listed this patent."))
     return FieldError("application_number",
@@ -253,7 +254,8 @@ def touch_search(patent: Patent) -> None:
 
 
 def create_patent(user: User, raw: dict) -> Patent:
-    """Create a draft listing owned by the user's organisation. Raises RuleErrors."""
+    """Create a draft listing owned by the user's organisation. Raises RuleErrors (also when
+    another request lists the same number at the same moment)."""
     require_licensor(user)
     values, errors = clean_patent(raw)
     if values.get("application_number"):
@@ -263,11 +265,31 @@ def create_patent(user: User, raw: dict) -> Patent:
     if errors:
         raise RuleErrors(errors)
     patent = Patent(owner_org_id=user.org_id, status=ListingStatus.DRAFT, **values)
-    db.session.add(patent)
-    db.session.flush()
+    _insert_patent(patent, user)
     _log(patent, user, "created", {}, _snapshot(patent, PATENT_FIELDS))
     touch_search(patent)
     return patent
+
+
+def _insert_patent(patent: Patent, user: User) -> None:
+    """Insert in a savepoint: when a concurrent request listed the number after our check,
+    the unique constraint refuses it and the answer is the sequential check's own, read
+    again now that the other listing is committed."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(patent)
+            db.session.flush()
+    except IntegrityError as exc:
+        if not _is_number_taken(exc):
+            raise
+        number = patent.application_number
+        raise RuleErrors([duplicate_number_error(number, user.org_id)
+                          or duplicate_number_error_for(None, user.org_id)]) from exc
+
+
+def _is_number_taken(exc: IntegrityError) -> bool:
+    text = str(exc.orig)  # PostgreSQL names the constraint, SQLite the column
+    return "uq_patent_application_number" in text or "patent.application_number" in text
 
 
 def update_patent(user: User, patent: Patent, raw: dict) -> None:

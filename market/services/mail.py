@@ -3,9 +3,7 @@
 There is no mail server in development: delivery writes the message to the log.
 """
 import logging
-from urllib.parse import urljoin
 
-from flask import current_app, has_request_context, request
 from sqlalchemy import select
 
 from ..extensions import db
@@ -13,14 +11,6 @@ from ..models import OutboxEmail
 from ..models.base import utcnow
 
 log = logging.getLogger("market.mail")
-
-
-def absolute_link(path: str) -> str:
-    """``path`` (e.g. ``/deals/7``) as a full address a mail reader can open: on
-    ``PUBLIC_URL`` when set, else on the host of the current request."""
-    base = current_app.config.get("PUBLIC_URL") or (
-        request.host_url if has_request_context() else "http://127.0.0.1:5000/")
-    return urljoin(base.rstrip("/") + "/", path.lstrip("/"))
 
 
 def queue_email(to: str, subject: str, body: str) -> OutboxEmail:

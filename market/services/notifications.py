@@ -8,7 +8,8 @@ from sqlalchemy import func, select, update
 from ..extensions import db
 from ..models import Membership, Notification, Organisation, OrgKind, OrgStatus, User
 from ..models.base import utcnow
-from .mail import absolute_link, queue_email
+from ..urls import absolute_url
+from .mail import queue_email
 
 
 def _recipients(org: Organisation) -> list[User]:
@@ -26,7 +27,7 @@ def notify_users(users, kind: str, title, body="", link: str | None = None, *,
                                     body=body_text, link=link))
         if email and user.is_org_admin:
             queue_email(user.email, title_text, "\n\n".join(
-                p for p in (body_text, link and absolute_link(link)) if p))
+                p for p in (body_text, link and absolute_url(link)) if p))
         count += 1
     return count
 

@@ -1,6 +1,7 @@
 """Reading the period of the indicators from query arguments (page and API alike)."""
 from datetime import date
 
+from ..params import ParamError, parse_int
 from .stats import Period
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -28,6 +29,7 @@ def period_from_args(args, today: date | None = None) -> Period:
     raw = args.get("year", "").strip()
     if not raw:
         return Period.for_year(today.year)
-    if not raw.isdigit() or not MIN_YEAR <= int(raw) <= MAX_YEAR:
-        raise PeriodError(f"year must be a number between {MIN_YEAR} and {MAX_YEAR}")
-    return Period.for_year(int(raw))
+    try:
+        return Period.for_year(parse_int(raw, low=MIN_YEAR, high=MAX_YEAR, name="year"))
+    except ParamError:
+        raise PeriodError(f"year must be a number between {MIN_YEAR} and {MAX_YEAR}") from None

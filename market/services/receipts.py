@@ -2,41 +2,26 @@
 from __future__ import annotations
 
 import io
-from functools import lru_cache
-from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A5, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ..domain.money import format_fen
 from ..models import Deal, Payment, PaymentScheduleItem
+from . import pdf
 from .contracts import SCHEDULE_KIND_ZH
 from .ledger import local_date
 
-WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 PROVIDER_ZH = {"stripe": "银行卡或支付宝（Stripe）", "offline": "银行转账"}
 STATUS_ZH = {"succeeded": "已支付", "refunded": "已退款"}
 
 
-@lru_cache(maxsize=1)
-def _font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    if WQY.exists():
-        from reportlab.pdfbase.ttfonts import TTFont
-        pdfmetrics.registerFont(TTFont("WQY-Receipt", str(WQY), subfontIndex=0))
-        return "WQY-Receipt"
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    return "STSong-Light"
-
-
 def receipt_pdf(payment: Payment, row: PaymentScheduleItem, deal: Deal) -> bytes:
     """The receipt of ``payment`` (succeeded or refunded) for ``row`` of ``deal``."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A5, landscape
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-    font = _font()
-    body = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=14, wordWrap="CJK")
+    body = pdf.base_style(fontSize=9.5, leading=14)
     title = ParagraphStyle("title", parent=body, fontSize=16, leading=22, alignment=1)
     rows = [
         ["收据编号", payment.receipt_number or ""],
@@ -53,7 +38,7 @@ def receipt_pdf(payment: Payment, row: PaymentScheduleItem, deal: Deal) -> bytes
     ]
     if payment.refunded_at:
         rows.append(["退款日期", local_date(payment.refunded_at).isoformat()])
-    table = Table([[Paragraph(a, body), Paragraph(b, body)] for a, b in rows],
+    table = Table([[pdf.para(a, body), pdf.para(b, body)] for a, b in rows],
                   colWidths=[30 * mm, 140 * mm])
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                                ("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke),
@@ -62,8 +47,8 @@ def receipt_pdf(payment: Payment, row: PaymentScheduleItem, deal: Deal) -> bytes
     doc = SimpleDocTemplate(out, pagesize=landscape(A5), title=f"收据 {payment.receipt_number}",
                             leftMargin=12 * mm, rightMargin=12 * mm, topMargin=10 * mm,
                             bottomMargin=10 * mm)
-    doc.build([Paragraph("沈阳知识产权交易平台 · 收据", title), Spacer(1, 4 * mm), table,
+    doc.build([pdf.para("沈阳知识产权交易平台 · 收据", title), Spacer(1, 4 * mm), table,
                Spacer(1, 4 * mm),
-               Paragraph("本收据仅记录付款，不作为发票。Issued by Shenyang IP Market; not a tax "
+               pdf.para("本收据仅记录付款，不作为发票。Issued by Shenyang IP Market; not a tax "
                          "invoice.", body)])
     return out.getvalue()

@@ -2,7 +2,8 @@
 
 The return is always in Chinese (it goes to the city's statistics office), whatever the
 language of the person who downloads it: tables are built under ``force_locale("zh")``.
-STSong-Light is a CID font every PDF reader has, so no font file is embedded.
+Its font is the app's embedded TrueType font (``services.pdf``), so it reads without any
+font on the reader's machine.
 """
 from __future__ import annotations
 
@@ -15,22 +16,17 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
-from . import indicator_tables
+from . import indicator_tables, pdf
 from .indicator_tables import COUNT, DAYS, MONEY, PERCENT, STATUS, TEXT
 
-FONT = "STSong-Light"
 CENTRE_NAME = "沈阳市知识产权运营服务中心"
 TABLE_NUMBERS = "一二三四五六七八九十"
 
 
 def _styles():
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    base = ParagraphStyle("cell", fontName=FONT, fontSize=8.5, leading=11, wordWrap="CJK")
+    base = pdf.base_style("cell", fontSize=8.5, leading=11)
     return {
         "title": ParagraphStyle("title", parent=base, fontSize=16, leading=22,
                                 alignment=TA_CENTER),
@@ -61,38 +57,38 @@ def _format(kind, value) -> str:
 
 
 def _pdf_table(table, styles, numbered: bool):
-    head = [Paragraph(h, styles["cell"]) for h in table.headers]
+    head = [pdf.para(h, styles["cell"]) for h in table.headers]
     body = []
     for i, raw in enumerate(table.rows, start=1):
         row = []
         for kind, value in zip(table.kinds, raw, strict=True):
             style = styles["cell"] if (kind or TEXT) in (TEXT, STATUS) and \
                 not isinstance(value, tuple) else styles["num"]
-            row.append(Paragraph(_format(kind, value), style))
-        body.append(([Paragraph(str(i), styles["num"])] if numbered else []) + row)
+            row.append(pdf.para(_format(kind, value), style))
+        body.append(([pdf.para(str(i), styles["num"])] if numbered else []) + row)
     if numbered:
-        head = [Paragraph("序号", styles["cell"]), *head]
+        head = [pdf.para("序号", styles["cell"]), *head]
     if not body:
-        body = [[Paragraph("（本期无数据）", styles["cell"])] + [""] * (len(head) - 1)]
+        body = [[pdf.para("（本期无数据）", styles["cell"])] + [""] * (len(head) - 1)]
     width = 180 * mm
     first = 0.08 if numbered else 0.0
     rest = (1 - first) / len(table.headers)
     widths = ([width * first] if numbered else []) + [width * rest * (1.6 if j == 0 else 1)
                                                        for j in range(len(table.headers))]
     scale = width / sum(widths)
-    pdf = Table([head, *body], colWidths=[w * scale for w in widths], repeatRows=1)
-    pdf.setStyle(TableStyle([
+    grid = Table([head, *body], colWidths=[w * scale for w in widths], repeatRows=1)
+    grid.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]))
-    return pdf
+    return grid
 
 
 def _page_number(canvas, doc):
     canvas.saveState()
-    canvas.setFont(FONT, 8)
+    canvas.setFont(pdf.font_name(), 8)
     canvas.drawCentredString(A4[0] / 2, 10 * mm, f"第 {doc.page} 页")
     canvas.restoreState()
 
@@ -106,22 +102,22 @@ def yearly_report(payload: dict, *, today: date | None = None) -> bytes:
         all_tables = indicator_tables.tables(payload)
     when = f"{period['year']}年度" if period["year"] else f"{period['start']} 至 {period['end']}"
     story = [
-        Paragraph("沈阳市知识产权运营服务体系建设主要指标统计表", styles["title"]),
-        Paragraph(f"（{when}）", styles["subtitle"]),
+        pdf.para("沈阳市知识产权运营服务体系建设主要指标统计表", styles["title"]),
+        pdf.para(f"（{when}）", styles["subtitle"]),
         Spacer(1, 4 * mm),
-        Paragraph(f"填报单位（盖章）：{CENTRE_NAME}", styles["meta"]),
-        Paragraph(f"统计期间：{period['start']} 至 {period['end']}　　"
+        pdf.para(f"填报单位（盖章）：{CENTRE_NAME}", styles["meta"]),
+        pdf.para(f"统计期间：{period['start']} 至 {period['end']}　　"
                   f"对比期间：{payload['previous_period']['start']} 至 "
                   f"{payload['previous_period']['end']}　　金额单位：元", styles["meta"]),
-        Paragraph(f"数据来源：平台交易台账（含冲正记录）；中小企业数自 "
+        pdf.para(f"数据来源：平台交易台账（含冲正记录）；中小企业数自 "
                   f"{payload['smes']['plan_start_year']} 年起累计。", styles["meta"]),
     ]
     for number, table in zip(TABLE_NUMBERS, all_tables, strict=False):
-        story += [Paragraph(f"表{number}　{table.title}", styles["heading"]),
+        story += [pdf.para(f"表{number}　{table.title}", styles["heading"]),
                   _pdf_table(table, styles, numbered=table.key == "summary")]
     story += [
         Spacer(1, 8 * mm),
-        Paragraph("单位负责人：__________　　统计负责人：__________　　填表人：__________　　"
+        pdf.para("单位负责人：__________　　统计负责人：__________　　填表人：__________　　"
                   f"报出日期：{today.year}年{today.month}月{today.day}日", styles["meta"]),
     ]
     buffer = io.BytesIO()

@@ -1,6 +1,7 @@
 """An SME takes a free open licence and downloads the contract; another requests an
 exclusive licence, the university counters, the SME accepts."""
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +23,7 @@ from market.models.base import utcnow
 from market.services.passwords import hash_password
 
 from ..conftest import new_application_number, new_credit_code
+from ..pdf_check import check_pdf
 from .test_onboarding import PASSWORD, _log_in
 
 pytestmark = pytest.mark.e2e
@@ -89,6 +91,7 @@ def test_sme_takes_free_open_licence_and_downloads_contract(live_server, page, s
     with page.expect_download() as download:
         page.get_by_role("link", name="下载合同（PDF）").click()
     assert download.value.suggested_filename.startswith("SYIP-")
+    check_pdf(Path(download.value.path()).read_bytes(), "专利实施许可合同", "沈阳浑南新材料有限公司")
     page.set_viewport_size({"width": 390, "height": 844})
     shot("03-deal-concluded-phone")
     _log_out(page)

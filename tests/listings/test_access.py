@@ -33,7 +33,7 @@ def expected(role):
         ("GET", "/patents/import", lic),
         ("GET", "/patents/import/template.csv", lic),
         ("POST", "/patents/import/sometoken",
-         {"anonymous": 302}.get(role, 400 if role in ("university", "owner") else 403)),
+         {"anonymous": 302}.get(role, 303 if role in ("university", "owner") else 403)),
         ("GET", "/patents/{public}/edit", mine),
         ("GET", "/patents/{public}/history", mine),
         ("GET", "/patents/{public}/offers/new", mine),
