@@ -58,8 +58,7 @@ def check_envelope(event) -> str:
     """Check what every event must have (id, type, ``data.object``); returns the id.
     Raises MalformedEvent."""
     event_id = event_id_of(event)
-    if not isinstance(event.get("type"), str):
-        raise MalformedEvent("type is not a string")
+    _text(event, "type")
     data = event.get("data")
     if not isinstance(data, dict) or not isinstance(data.get("object"), dict):
         raise MalformedEvent("data.object is not an object")

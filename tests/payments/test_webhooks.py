@@ -101,7 +101,7 @@ def _session_with(row, **change):
     (lambda row: {**event("checkout.session.completed", {}), "data": [1]},
      "data.object is not an object"),
     (lambda row: event("customer.created", ["cus_1"]), "data.object is not an object"),
-    (lambda row: {**event("checkout.session.completed", {}), "type": ["x"]}, "type is not a string"),
+    (lambda row: {**event("checkout.session.completed", {}), "type": ["x"]}, "type is not a usable string"),
     (lambda row: event("checkout.session.completed", _session_with(row, metadata=["x"])),
      "metadata is not an object"),
     (lambda row: event("checkout.session.completed",
@@ -109,11 +109,8 @@ def _session_with(row, **change):
      "payment_intent is not a usable string"),
     (lambda row: event("checkout.session.completed", _session_with(row, id=7)),
      "id is not a usable string"),
-    (lambda row: event("checkout.session.expired",
-                       _session_with(row, id="cs_\x00", payment_status="unpaid")),
-     "id is not a usable string"),
 ], ids=["object-list", "object-string", "data-list", "unknown-type-object-list", "type-list",
-        "metadata-list", "intent-object", "session-id-number", "session-id-nul"])
+        "metadata-list", "intent-object", "session-id-number"])
 def test_malformed_signed_event_is_refused_and_recorded(awaiting, deliver, make, detail, caplog):
     """A correctly signed event of a shape Stripe never sends: 400 (never 500, which Stripe
     retries for days), recorded once as ``malformed`` so it can be looked into."""
@@ -135,10 +132,8 @@ def test_malformed_signed_event_is_refused_and_recorded(awaiting, deliver, make,
     b'[{"id": "evt_list", "type": "checkout.session.completed"}]', b'"evt_text"', b"null",
     b"42", b'{"type": "checkout.session.completed", "data": {"object": {}}}',
     b'{"id": 5, "type": "checkout.session.completed", "data": {"object": {}}}',
-    b'{"id": "evt_\\u0000", "type": "customer.created", "data": {"object": {}}}',
     b"not json at all", "{\"id\": \"evt_caf\u00e9\"".encode(),
-], ids=["list", "string", "null", "number", "no-id", "id-number", "id-nul", "not-json",
-        "truncated-json"])
+], ids=["list", "string", "null", "number", "no-id", "id-number", "not-json", "truncated-json"])
 def test_signed_body_without_a_usable_event_id_is_refused(awaiting, deliver, body, caplog):
     awaiting()
     response = deliver(payload=body)
@@ -146,6 +141,21 @@ def test_signed_body_without_a_usable_event_id_is_refused(awaiting, deliver, bod
     assert response.json["error"] == "malformed event"
     assert count(WebhookEvent) == 0  # nothing to key a row on: logged only
     assert any("malformed" in r.getMessage() and r.levelname == "ERROR" for r in caplog.records)
+
+
+@pytest.mark.parametrize("change", [{"id": "evt_\x00"}, {"type": "customer.\x00"}])
+@pytest.mark.parametrize("content_type", ["application/json", "text/plain"])
+def test_signed_event_with_a_nul_byte_is_refused(stripe_app, awaiting, change, content_type):
+    """PostgreSQL cannot store U+0000: refused with 400 (at the edge for a JSON body, by the
+    webhook itself otherwise, which records it as malformed when its id is usable), on every
+    database."""
+    awaiting()
+    body = json.dumps({**event("customer.created", {"id": "cus_1"}), **change}).encode()
+    response = stripe_app.test_client().post(
+        "/payments/stripe/webhook", data=body,
+        headers={"Content-Type": content_type, "Stripe-Signature": sign(body)})
+    assert response.status_code == 400
+    assert count(WebhookEvent, WebhookEvent.result != "malformed") == 0
 
 
 def test_duplicate_event_has_no_effect(awaiting, deliver):
