@@ -39,6 +39,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE / "search-index"))
+    # /healthz says "degraded" when this server's index is more listing changes (search
+    # outbox rows) behind the database than this: the sync timer has stopped or fails.
+    SEARCH_MAX_LAG = int(os.environ.get("SEARCH_MAX_LAG", "500"))
     BABEL_DEFAULT_LOCALE = "zh"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "market" / "translations")

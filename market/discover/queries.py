@@ -3,12 +3,13 @@ so both run exactly the same search."""
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import select
+from markupsafe import escape
+from sqlalchemy import false, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
-from ..models import Patent
-from ..params import ParamError, parse_int
+from ..models import LegalStatus, ListingStatus, Patent, PatentType
+from ..params import ParamError, as_id, parse_int
 
 FILTER_KEYS = ("industry", "patent_type", "offer_kinds", "open_licence", "fee", "owner_id",
                "district", "legal_status", "ipc")
@@ -116,6 +117,8 @@ def run(request: SearchRequest):
     service = current_app.extensions["market.search"]
     result = service.search(request.q, request.filters, sort=request.sort, page=request.page,
                             per_page=PER_PAGE)
+    if result.error:
+        return database_fallback(request, result.error)
     patents = public_patents([hit.id for hit in result.hits])
     hits = [(hit, patents[int(hit.id)]) for hit in result.hits if int(hit.id) in patents]
     return result, hits
@@ -128,3 +131,57 @@ def public_patents(ids) -> dict[int, Patent]:
     rows = db.session.scalars(select(Patent).where(Patent.id.in_(ids))
                               .options(selectinload(Patent.offers), joinedload(Patent.owner)))
     return {p.id: p for p in rows if p.is_public}
+
+
+SNIPPET_CHARS = 120
+MAX_FALLBACK_WORDS = 5  # words of the query (split on spaces), each one must occur
+
+
+def database_fallback(request: SearchRequest, error: str):
+    """While the index cannot be read: public listings straight from the database, newest
+    first, whose title, abstract or number contains each word of the query as typed (no ranking, no
+    facets). Filters on columns of the listing apply; the others (offer, fee, district, IPC)
+    need the index and are left out. ``result.error`` stays set: the page says search is
+    degraded and is not cached."""
+    from ..search.query import Hit, SearchResult  # the engine loads on first search
+    query = _fallback_query(request)
+    page = db.paginate(query.order_by(Patent.published_at.desc(), Patent.id.desc()),
+                       page=request.page, per_page=PER_PAGE, error_out=False)
+    hits = [(Hit(id=str(p.id), score=None, title=str(escape(p.title)),
+                 snippet=str(escape((p.abstract or "")[:SNIPPET_CHARS]))), p)
+            for p in page.items]
+    result = SearchResult(hits=[hit for hit, _ in hits], total=page.total or 0, facets={},
+                          page=request.page, per_page=PER_PAGE, sort=request.sort, error=error)
+    return result, hits
+
+
+def _fallback_query(request: SearchRequest):
+    query = (select(Patent).where(Patent.status == ListingStatus.PUBLISHED,
+                                  Patent.hidden.is_(False))
+             .options(selectinload(Patent.offers), joinedload(Patent.owner)))
+    for word in request.q.replace("\x00", "").split()[:MAX_FALLBACK_WORDS]:
+        query = query.where(or_(*(column.icontains(word, autoescape=True) for column in (
+            Patent.title, Patent.abstract, Patent.application_number,
+            Patent.publication_number, Patent.grant_number))))
+    columns = {"industry": (Patent.industry, str),
+               "patent_type": (Patent.patent_type, PatentType),
+               "legal_status": (Patent.legal_status, LegalStatus),
+               "owner_id": (Patent.owner_org_id, _row_id)}
+    for key, (column, convert) in columns.items():
+        values = request.filters.get(key)
+        if values is None:
+            continue
+        try:
+            wanted = [convert(v) for v in ([values] if isinstance(values, str) else values)]
+        except ValueError:
+            query = query.where(false())  # a value no listing can have
+            continue
+        query = query.where(column.in_(wanted))
+    return query
+
+
+def _row_id(value: str) -> int:
+    row_id = as_id(value)
+    if row_id is None:
+        raise ValueError(value)
+    return row_id

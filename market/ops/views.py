@@ -15,7 +15,8 @@ bp = Blueprint("ops", __name__)
 @public
 @limiter.exempt
 def healthz():
-    """200 while the database answers (status ``degraded`` if search does not), 503 if not."""
+    """200 while the database answers, 503 if not. ``degraded`` when the search index is
+    missing, unreadable, or more outbox rows behind the database than ``SEARCH_MAX_LAG``."""
     database = _database_health()
     search = _search_health()
     if database != "ok":
@@ -45,7 +46,7 @@ def _search_health() -> dict | str:
     if service is None:
         return "absent"
     try:
-        return dict(service.health())
+        return dict(service.health(max_lag=current_app.config.get("SEARCH_MAX_LAG")))
     except Exception as exc:
         log.warning("health check: search failed (%s)", type(exc).__name__)
         return {"ok": False, "error": type(exc).__name__}

@@ -49,6 +49,11 @@ class InvalidWebhook(Exception):
     """A webhook delivery whose signature or timestamp does not verify."""
 
 
+class MalformedEvent(ValueError):
+    """A verified webhook delivery that is not an event of a shape the provider sends (not
+    JSON, not an object, a field of the wrong type): answered 400, recorded, never applied."""
+
+
 class PaymentGateway(Protocol):
     name: str            # 'stripe' | 'offline'
     hosted_checkout: bool  # True: the payer pays on the provider's page

@@ -27,7 +27,7 @@ from ..unit_of_work import commit
 from ..urls import external_url_for
 from . import webhook
 from .forms import ActionForm, CancelForm, ConfirmReceiptForm
-from .gateway import InvalidWebhook, get_gateway
+from .gateway import InvalidWebhook, MalformedEvent, get_gateway
 
 bp = Blueprint("payments", __name__, url_prefix="/payments")
 log = logging.getLogger("market.payments")
@@ -224,10 +224,16 @@ def stripe_webhook():
     except InvalidWebhook as exc:
         log.warning("stripe webhook refused: %s", exc)
         return {"error": "invalid signature"}, 400
-    event_id = str(event.get("id") or "")
-    if not event_id:
-        return {"error": "no event id"}, 400
-    if webhook.seen(event_id):
+    except MalformedEvent as exc:
+        return _malformed(None, exc)
+    try:
+        event_id = webhook.check_envelope(event)
+    except MalformedEvent as exc:
+        return _malformed(event, exc)
+    previous = webhook.stored_result(event_id)
+    if previous == "malformed":
+        return {"error": "malformed event"}, 400  # the same answer as the first time
+    if previous is not None:
         return {"received": True, "result": "duplicate"}
     try:
         stored = webhook.apply(event, gateway)
@@ -236,6 +242,9 @@ def stripe_webhook():
     except webhook.DuplicateEvent:
         db.session.rollback()
         return {"received": True, "result": "duplicate"}
+    except MalformedEvent as exc:
+        db.session.rollback()
+        return _malformed(event, exc)
     except payments.PaymentRejected as exc:
         db.session.rollback()
         log.error("stripe event %s (%s) rejected: %s (%s)", event_id, event.get("type"),
@@ -249,3 +258,20 @@ def stripe_webhook():
         result = "rejected"
     current_app.logger.info("stripe event %s (%s): %s", event_id, event.get("type"), result)
     return {"received": True, "result": result}
+
+
+def _malformed(event, exc: MalformedEvent):
+    """A signed delivery that is not a well-formed event: 400 (a 500 would only make Stripe
+    retry it for days). Recorded as ``malformed`` when it has a usable id, else logged."""
+    try:
+        event_id = webhook.event_id_of(event)
+    except MalformedEvent:
+        event_id = None
+    log.error("stripe event %s is malformed: %s", event_id or "without a usable id", exc)
+    if event_id is not None:
+        try:
+            webhook.store(event, "malformed", str(exc))
+            commit()
+        except webhook.DuplicateEvent:
+            db.session.rollback()
+    return {"error": "malformed event", "detail": str(exc)}, 400

@@ -9,13 +9,19 @@ A payment that does not match its schedule row (amount, currency, metadata) is r
 ``rejected``, logged as an error and answered with 200: Stripe would retry the same payload
 for days, and a retry can never match. A payment for a row no longer due (paid by another
 attempt, or the deal was cancelled) is refunded at once.
+
+A signed event of a shape no Stripe event has (the body not an object, ``data.object`` not
+an object, an id or reference that is not a string) raises :class:`MalformedEvent`: it is
+recorded as ``malformed`` when it has a usable id (else only logged) and answered with 400,
+never 500.
 """
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -23,7 +29,7 @@ from ..models import PaymentScheduleItem, PaymentStatus, WebhookEvent
 from ..models.base import utcnow
 from ..services import payments
 from ..services.payments import PaymentRejected
-from .gateway import PaymentGateway
+from .gateway import MalformedEvent, PaymentGateway
 
 log = logging.getLogger("market.payments")
 
@@ -32,15 +38,63 @@ class DuplicateEvent(Exception):
     """This event id was stored before: the delivery is a replay."""
 
 
-def seen(event_id: str) -> bool:
-    return bool(db.session.scalar(select(exists().where(WebhookEvent.event_id == event_id))))
+MAX_ID = 255  # the longest id or reference stored (String(255) columns)
+MAX_AMOUNT = 2**53  # far above any real payment, far below BigInteger's limit
+
+
+def stored_result(event_id: str) -> str | None:
+    """The result recorded for this event id, None when it was never stored."""
+    return db.session.scalar(select(WebhookEvent.result).where(WebhookEvent.event_id == event_id))
+
+
+def event_id_of(event) -> str:
+    """The event's id, checked usable as a key. Raises MalformedEvent."""
+    if not isinstance(event, dict):
+        raise MalformedEvent("the body is not a JSON object")
+    return _text(event, "id", "event id")
+
+
+def check_envelope(event) -> str:
+    """Check what every event must have (id, type, ``data.object``); returns the id.
+    Raises MalformedEvent."""
+    event_id = event_id_of(event)
+    _text(event, "type")
+    data = event.get("data")
+    if not isinstance(data, dict) or not isinstance(data.get("object"), dict):
+        raise MalformedEvent("data.object is not an object")
+    return event_id
+
+
+def _clean(value, limit: int) -> str:
+    # NUL is refused by PostgreSQL text columns; the rest is kept as sent
+    return str(value or "").replace("\x00", "")[:limit]
+
+
+def _text(obj: dict, key: str, what: str | None = None) -> str:
+    value = obj.get(key)
+    if not isinstance(value, str) or not value or len(value) > MAX_ID or "\x00" in value:
+        raise MalformedEvent(f"{what or key} is not a usable string")
+    return value
+
+
+def _optional_text(obj: dict, key: str) -> str | None:
+    return None if obj.get(key) is None else _text(obj, key)
+
+
+def _object(obj: dict, key: str) -> dict:
+    value = obj.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise MalformedEvent(f"{key} is not an object")
+    return value
 
 
 def store(event: dict, result: str, detail: str = "") -> WebhookEvent:
     """Insert the event's row (first thing in its transaction). Raises DuplicateEvent."""
-    row = WebhookEvent(provider="stripe", event_id=str(event.get("id") or ""),
-                       type=str(event.get("type") or "")[:100], result=result,
-                       detail=detail[:500])
+    row = WebhookEvent(provider="stripe", event_id=event_id_of(event),
+                       type=_clean(event.get("type"), 100), result=result,
+                       detail=_clean(detail, 500))
     db.session.add(row)
     try:
         db.session.flush()
@@ -50,12 +104,14 @@ def store(event: dict, result: str, detail: str = "") -> WebhookEvent:
 
 
 def apply(event: dict, gateway: PaymentGateway) -> WebhookEvent:
-    """Store ``event`` and apply its effects (not committed). Raises DuplicateEvent, and
-    PaymentRejected when the payment does not fit its row (then roll back and call
+    """Store ``event`` and apply its effects (not committed). Raises DuplicateEvent,
+    MalformedEvent (roll back, then :func:`store` it as ``malformed``), and PaymentRejected
+    when the payment does not fit its row (then roll back and call
     ``store(event, "rejected", code)``)."""
+    check_envelope(event)
     stored = store(event, "processed")
     handler = HANDLERS.get(stored.type)
-    obj = (event.get("data") or {}).get("object") or {}
+    obj = event["data"]["object"]
     if handler is None:
         stored.result, stored.detail = "ignored", "unhandled type"
         log.info("stripe event %s of type %s ignored", stored.event_id, stored.type)
@@ -68,15 +124,19 @@ def apply(event: dict, gateway: PaymentGateway) -> WebhookEvent:
 def _event_time(event: dict) -> datetime:
     created = event.get("created")
     if isinstance(created, int) and not isinstance(created, bool):
-        return datetime.fromtimestamp(created, UTC)
+        try:
+            return datetime.fromtimestamp(created, UTC)
+        except (OverflowError, OSError, ValueError):
+            pass  # not a time Stripe sends: the time of receipt will do
     return utcnow()
 
 
 def _row_of(session: dict) -> PaymentScheduleItem:
     """The schedule row a Checkout Session pays, its metadata checked against the row."""
-    metadata = session.get("metadata") or {}
+    metadata = _object(session, "metadata")
     item_id = str(metadata.get("schedule_item_id") or "")
-    row = db.session.get(PaymentScheduleItem, int(item_id)) if item_id.isdigit() else None
+    row = db.session.get(PaymentScheduleItem, int(item_id)) \
+        if re.fullmatch(r"[0-9]{1,9}", item_id) else None
     if row is None:
         raise PaymentRejected("unknown schedule row", code="unknown_row")
     if (str(metadata.get("deal_id")) != str(row.deal_id)
@@ -88,26 +148,31 @@ def _row_of(session: dict) -> PaymentScheduleItem:
 
 def _amount(session: dict) -> tuple[int, str]:
     amount = session.get("amount_total")
-    if isinstance(amount, bool) or not isinstance(amount, int):
-        raise PaymentRejected("amount_total is not an integer", code="amount_mismatch")
-    return amount, str(session.get("currency") or "").upper()
+    if isinstance(amount, bool) or not isinstance(amount, int) \
+            or not 0 <= amount <= MAX_AMOUNT:
+        raise PaymentRejected("amount_total is not a plausible integer", code="amount_mismatch")
+    currency = session.get("currency")
+    if not isinstance(currency, str) or not re.fullmatch(r"[A-Za-z]{3}", currency):
+        raise PaymentRejected("currency is not a currency code", code="currency_mismatch")
+    return amount, currency.upper()
 
 
 def _book(session: dict, at: datetime, gateway: PaymentGateway) -> str:
     row = _row_of(session)
     amount, currency = _amount(session)
+    session_id, intent = _text(session, "id"), _optional_text(session, "payment_intent")
     try:
-        payments.record_payment(row, provider="stripe", provider_ref=str(session.get("id")),
+        payments.record_payment(row, provider="stripe", provider_ref=session_id,
                                 amount_fen=amount, currency=currency, paid_at=at, actor=None,
-                                payment_intent_id=session.get("payment_intent"))
+                                payment_intent_id=intent)
     except PaymentRejected as exc:
         if exc.code not in ("already_paid", "not_due"):
             raise
         log.error("payment %s for %s arrived when the row was %s: refunding it",
-                  session.get("id"), row.reference, row.status)
-        payments.refund_unexpected(row, gateway, provider_ref=str(session.get("id")),
+                  session_id, row.reference, row.status)
+        payments.refund_unexpected(row, gateway, provider_ref=session_id,
                                    amount_fen=amount, currency=currency,
-                                   payment_intent_id=session.get("payment_intent"))
+                                   payment_intent_id=intent)
         return f"unexpected payment refunded ({exc.code})"
     return "payment recorded"
 
@@ -116,9 +181,10 @@ def _attempt(status: PaymentStatus):
     def handle(session: dict, at: datetime, gateway: PaymentGateway) -> str:
         row = _row_of(session)
         amount, currency = _amount(session)
-        payment = payments.note_attempt(row, provider_ref=str(session.get("id")), status=status,
+        payment = payments.note_attempt(row, provider_ref=_text(session, "id"), status=status,
                                         amount_fen=amount, currency=currency,
-                                        payment_intent_id=session.get("payment_intent"))
+                                        payment_intent_id=_optional_text(session,
+                                                                         "payment_intent"))
         return f"attempt {payment.status.value}"
     return handle
 
@@ -131,7 +197,7 @@ def _completed(session: dict, at: datetime, gateway: PaymentGateway) -> str:
 
 
 def _charge_refunded(charge: dict, at: datetime, gateway: PaymentGateway) -> str:
-    intent = charge.get("payment_intent")
+    intent = _optional_text(charge, "payment_intent")
     payment = payments.payment_by_intent(intent) if intent else None
     if payment is None:
         log.warning("charge.refunded for unknown payment intent %s", intent)
@@ -142,9 +208,11 @@ def _charge_refunded(charge: dict, at: datetime, gateway: PaymentGateway) -> str
         return "partial refund ignored"
     if payment.status != PaymentStatus.SUCCEEDED:
         return "already refunded"
-    refunds = ((charge.get("refunds") or {}).get("data") or [{}])
-    payments.refund_row(payment.schedule_item, gateway, actor=None,
-                        refund_ref=str(refunds[0].get("id") or charge.get("id")))
+    refunds = _object(charge, "refunds").get("data") or [{}]
+    if not isinstance(refunds, list) or not isinstance(refunds[0], dict):
+        raise MalformedEvent("refunds.data is not a list of objects")
+    refund_ref = _optional_text(refunds[0], "id") or _text(charge, "id")
+    payments.refund_row(payment.schedule_item, gateway, actor=None, refund_ref=refund_ref)
     log.warning("payment %s refunded at Stripe; the deal's state is the centre's to decide",
                 payment.provider_ref)
     return "refund recorded"

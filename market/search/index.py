@@ -25,6 +25,7 @@ import datetime as _dt
 import fcntl
 import gc
 import json
+import logging
 import os
 import re
 import shutil
@@ -49,6 +50,7 @@ from .analysis import (
     segment,
 )
 from .schema import SCHEMA_VERSION, build_schema, fee_bucket, make_weighting
+from .storage import open_generation
 
 __all__ = [
     "prepare_document",
@@ -59,6 +61,7 @@ __all__ = [
     "SearchIndex",
     "open_index",
     "IndexNotBuilt",
+    "IndexBroken",
     "current_generation",
 ]
 
@@ -66,6 +69,7 @@ CURRENT = "current"
 LOCK_NAME = "write.lock"
 JOURNAL = "journal.jsonl"
 REBUILD_MARK = "rebuild.mark"
+_log = logging.getLogger("market.search")
 FSEP = "\x1f"  # field separator in the facets column
 LSEP = "\x1e"  # list separator inside a facet value
 
@@ -75,6 +79,12 @@ MAX_SEGMENTS = 3  # `flask search sync` merges an index with more segments into 
 
 class IndexNotBuilt(FileNotFoundError):
     pass
+
+
+class IndexBroken(RuntimeError):
+    """The current index cannot be read (a damaged or truncated file). Raised at once, without
+    reopening the files, until the index changes (``flask search sync`` or ``reindex``
+    rebuilds it). Not an OSError: callers that retry on OSError must not retry this."""
 
 
 # --------------------------------------------------------------------------
@@ -480,7 +490,7 @@ def _json_hook(d):
 
 
 def _apply_ops(gen: Path, ops: list[tuple[str, object]]) -> None:
-    ix = _wix.open_dir(str(gen))
+    ix = open_generation(gen)
     try:
         writer = ix.writer(timeout=60.0, delay=0.05)
         try:
@@ -502,7 +512,7 @@ def segment_count(index_dir) -> int:
     gen = current_generation(index_dir)
     if gen is None:
         raise IndexNotBuilt(f"no search index in {index_dir}")
-    ix = _wix.open_dir(str(gen))
+    ix = open_generation(gen)
     try:
         return len(ix._segments())  # noqa: SLF001 - whoosh has no public count
     finally:
@@ -522,7 +532,7 @@ def compact(index_dir, max_segments: int = MAX_SEGMENTS) -> tuple[int, int]:
         gen = current_generation(index_dir)
         if gen is None:
             raise IndexNotBuilt(f"no search index in {index_dir}")
-        ix = _wix.open_dir(str(gen))
+        ix = open_generation(gen)
         try:
             before = len(ix._segments())  # noqa: SLF001
             if before <= max_segments:
@@ -662,16 +672,21 @@ class Snapshot:
 
     def __init__(self, gen: Path):
         self.gen = gen
-        self.ix = _wix.open_dir(str(gen))
-        self.searcher = self.ix.searcher(weighting=make_weighting())
-        reader = self.searcher.reader()
-        n = reader.doc_count_all()
-        if reader.has_column("facets"):
-            cr = reader.column_reader("facets")
-            raw = [cr[i] for i in range(n)]
-        else:
-            raw = [None] * n
-        self.table = Table(raw)
+        self.ix = open_generation(gen)
+        try:
+            self.searcher = self.ix.searcher(weighting=make_weighting())
+            reader = self.searcher.reader()
+            self.files = _file_stamps(gen, _segment_prefixes(reader))
+            n = reader.doc_count_all()
+            if reader.has_column("facets"):
+                cr = reader.column_reader("facets")
+                raw = [cr[i] for i in range(n)]
+            else:
+                raw = [None] * n
+            self.table = Table(raw)
+        except BaseException:
+            self.ix.close()
+            raise
         self.doc_count = reader.doc_count()
         self.refs = 0
         self.retired = False
@@ -709,6 +724,46 @@ class Snapshot:
         except (ReaderClosed, OSError, ValueError):
             return False
 
+    def damaged(self) -> bool:
+        """True when a file this searcher reads was changed in place since it was opened
+        (truncated, overwritten). Whoosh never does that: it writes new segment files and
+        deletes old ones (a deleted file stays readable through the open descriptor)."""
+        now = _file_stamps(self.gen, tuple(self.files))
+        return any(name in now and now[name][0] == inode and now[name] != (inode, *rest)
+                   for name, (inode, *rest) in self.files.items())
+
+
+def _segment_prefixes(reader) -> tuple[str, ...]:
+    """File name prefixes of the segments ``reader`` reads (not of segments a concurrent
+    writer is still writing: their files grow)."""
+    prefixes = []
+    for leaf, _ in reader.leaf_readers():
+        segment = leaf.segment()  # None for an empty index
+        if segment is not None:
+            prefixes.append(segment.segment_id() + ".")
+    return tuple(prefixes)
+
+
+def _file_stamps(gen: Path, prefixes: tuple[str, ...]) -> dict[str, tuple[int, int, int]]:
+    """(inode, size, mtime) of the files of ``gen`` whose names start with ``prefixes``."""
+    stamps = {}
+    with contextlib.suppress(FileNotFoundError):
+        for entry in os.scandir(gen):
+            if not prefixes or not entry.name.startswith(prefixes):
+                continue
+            with contextlib.suppress(FileNotFoundError):
+                st = entry.stat()
+                stamps[entry.name] = (st.st_ino, st.st_size, st.st_mtime_ns)
+    return stamps
+
+
+def _state_key(gen: Path) -> tuple:
+    """The index state on disk: its generation and table of contents (a commit writes a
+    new ``_MAIN_<n>.toc``; a rebuild a new generation)."""
+    with contextlib.suppress(FileNotFoundError):
+        return gen.name, tuple(sorted(p.name for p in gen.glob("*.toc")))
+    return gen.name, ()
+
 
 class SearchIndex:
     """Holds the open searcher of an index directory and reopens it when
@@ -722,6 +777,10 @@ class SearchIndex:
         self._snap: Snapshot | None = None
         self._lock = threading.RLock()
         self._changed = False
+        # (state key, reason) of an index found unreadable: refused without reopening it
+        # until the index changes, so a damaged index costs one failed open per process
+        self._broken: tuple[tuple, str] | None = None
+        self.opens = 0  # searchers opened (tests check a broken index is not reopened)
 
     def _current(self) -> Snapshot:
         gen = current_generation(self.index_dir)
@@ -735,15 +794,50 @@ class SearchIndex:
             gen = current_generation(self.index_dir) or gen
             if snap is not None and snap.gen == gen and not self._changed and snap.up_to_date():
                 return snap
+            self._refuse_if_broken(gen)
             self._changed = False
             _load_vocab(gen)
-            new = self._open(gen)
+            try:
+                new = self._open(gen)
+            except Exception as exc:
+                self._mark(gen, f"{type(exc).__name__}: {exc}")
+                raise IndexBroken(self._broken[1]) from exc
+            self._broken = None
             old, self._snap = self._snap, new
             if old is not None:
                 old.retire()
             return new
 
+    def _refuse_if_broken(self, gen: Path) -> None:
+        if self._broken is not None and self._broken[0] == _state_key(gen):
+            raise IndexBroken(self._broken[1])
+
+    def _mark(self, gen: Path, reason: str) -> None:
+        with self._lock:
+            self._broken = (_state_key(gen), reason)
+            old, self._snap = self._snap, None
+        if old is not None:
+            old.retire()
+        _log.error("search index %s is unreadable (%s): searches fall back to the database "
+                   "until `flask search sync` or `flask search reindex` rebuilds it", gen, reason)
+
+    def is_broken(self) -> bool:
+        """True while the current index is known to be unreadable."""
+        gen = current_generation(self.index_dir)
+        return gen is not None and self._broken is not None \
+            and self._broken[0] == _state_key(gen)
+
+    def verify(self) -> bool:
+        """After a failed read: mark the index broken if a file of the open searcher was
+        damaged under it (True), else leave it (the failure was the query's own)."""
+        snap = self._snap
+        if snap is None or not snap.damaged():
+            return False
+        self._mark(snap.gen, "an index file was changed in place (truncated or overwritten)")
+        return True
+
     def _open(self, gen: Path) -> Snapshot:
+        self.opens += 1
         for attempt in range(5):
             try:
                 return Snapshot(gen)

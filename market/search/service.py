@@ -88,6 +88,10 @@ class SearchService:
         """Search; an index that is missing or broken answers empty with ``error`` set."""
         try:
             result = search(self.holder, q, filters, **kwargs)
+        except (engine.IndexNotBuilt, engine.IndexBroken):
+            return SearchResult(hits=[], total=0, facets={}, page=kwargs.get("page", 1),
+                                per_page=kwargs.get("per_page", 10),
+                                sort=kwargs.get("sort", "relevance"), error="index_broken")
         except Exception:
             self._broken("search")
             return SearchResult(hits=[], total=0, facets={}, page=kwargs.get("page", 1),
@@ -99,6 +103,8 @@ class SearchService:
         """Ids of the listings the search finds, unranked; empty when the index is broken."""
         try:
             return matching_ids(self.holder, q, filters)
+        except (engine.IndexNotBuilt, engine.IndexBroken):
+            return set()
         except Exception:
             self._broken("search")
             return set()
@@ -108,15 +114,19 @@ class SearchService:
             return demand_match(self.holder, text, top=top, filters=filters), None
         except engine.IndexNotBuilt:
             return None, "index_not_built"
+        except engine.IndexBroken:
+            return None, "index_broken"
         except Exception:
             self._broken("demand matching")
             return None, "index_broken"
 
     def _broken(self, what: str) -> None:
-        """A missing or corrupted index must not take the site down: say so in the log and
-        reopen the index on next use (``flask search reindex`` rebuilds it)."""
-        log.exception("%s failed; the index needs a rebuild", what)
-        self.holder.invalidate()
+        """A read failed. If a file of the open index was damaged under it, the index is
+        marked broken: searches answer at once (the pages fall back to the database) until
+        ``flask search sync`` or ``flask search reindex`` rebuilds it. Otherwise the failure
+        was this query's own and the index stays open."""
+        log.exception("%s failed", what)
+        self.holder.verify()
 
     # --- the outbox cursor --------------------------------------------------------
     @contextlib.contextmanager
@@ -189,9 +199,15 @@ class SearchService:
         if applied < 0:
             self.reindex()
             return 0
+        if wait is None and not self.readable():  # the timer (a request never rebuilds)
+            log.error("search index unreadable: rebuilding it from the database")
+            self.reindex()
+            return 0
         if db.session.scalar(select(SearchOutbox.id).where(SearchOutbox.id > applied)
                              .limit(1)) is None:
             return 0
+        if self.holder.is_broken():
+            return 0  # a request on a damaged index: the timer's sync rebuilds it
         count, published = 0, []
         with self._sync_lock(wait) as locked:
             if not locked:
@@ -246,7 +262,10 @@ class SearchService:
         db_ids = {str(i) for i in db.session.scalars(
             select(Patent.id).where(Patent.status == ListingStatus.PUBLISHED,
                                     Patent.hidden.is_(False)))}
-        index_ids = self.indexed_ids()
+        try:
+            index_ids = self.indexed_ids()
+        except engine.IndexBroken as exc:
+            return {"consistent": False, "broken": str(exc), "listings": len(db_ids)}
         pending = db.session.scalar(select(func.count()).select_from(SearchOutbox)
                                     .where(SearchOutbox.id > self.applied_id())) or 0
         return {"consistent": db_ids == index_ids,
@@ -254,15 +273,47 @@ class SearchService:
                 "extra": sorted(index_ids - db_ids, key=lambda x: int(x) if x.isdigit() else 0),
                 "indexed": len(index_ids), "listings": len(db_ids), "outbox_pending": pending}
 
-    def health(self) -> dict:
+    def readable(self) -> bool:
+        """Whether this index can be read: it opens, and no file of it was damaged since it
+        was opened (a damaged index is marked broken, see :meth:`SearchIndex.verify`)."""
         try:
+            with self.holder.snapshot():
+                pass
+        except engine.IndexNotBuilt:
+            return True  # nothing to read yet: sync builds it
+        except Exception:  # noqa: BLE001 - any failure to open means unreadable
+            return False
+        return not self.holder.verify()
+
+    def lag(self) -> dict:
+        """How far this index is behind the database: outbox rows not applied yet."""
+        applied = self.applied_id()
+        newest = db.session.scalar(select(func.max(SearchOutbox.id))) or 0
+        behind = db.session.scalar(select(func.count()).select_from(SearchOutbox)
+                                   .where(SearchOutbox.id > applied)) or 0
+        return {"applied_outbox_id": applied, "outbox_id": newest, "lag": behind}
+
+    def health(self, max_lag: int | None = None) -> dict:
+        """``ok`` False when the index is missing or unreadable, or more than ``max_lag``
+        outbox rows behind the database."""
+        try:
+            lag = self.lag()
+        finally:
+            db.session.rollback()  # end the read transaction
+        if max_lag is not None:
+            lag["max_lag"] = max_lag
+        try:
+            if not self.readable():
+                return {"ok": False, "error": "broken", **lag}
             with self.holder.snapshot() as snap:
                 docs = snap.searcher.doc_count()
-            return {"ok": True, "documents": docs, "applied_outbox_id": self.applied_id()}
         except engine.IndexNotBuilt:
-            return {"ok": False, "error": "not built"}
+            return {"ok": False, "error": "not built", **lag}
         except Exception as exc:  # noqa: BLE001 - report, don't crash the health check
-            return {"ok": False, "error": type(exc).__name__}
+            return {"ok": False, "error": type(exc).__name__, **lag}
+        if max_lag is not None and lag["lag"] > max_lag:
+            return {"ok": False, "error": "behind", "documents": docs, **lag}
+        return {"ok": True, "documents": docs, **lag}
 
 
 def notify_saved_searches(service: SearchService, patent_ids: list[int]) -> int:

@@ -29,7 +29,7 @@ class FakeSearch:
     def __init__(self, health):
         self._health = health
 
-    def health(self):
+    def health(self, max_lag=None):
         if isinstance(self._health, Exception):
             raise self._health
         return self._health
