@@ -30,4 +30,5 @@ ZH = {
 'Waiting for the IP service centre (asked %(when)s): until it has checked the change, the platform shows the verified name and credit code.':
     '等待知识产权运营服务中心审核（申请于 %(when)s）：审核通过前，平台显示已认证的名称和统一社会信用代码。',
 'The type of organisation cannot be changed; ask the centre if it is wrong.': '机构类型不能修改；如有错误，请联系中心。',
+'Organisation name': '机构名称',
 }
