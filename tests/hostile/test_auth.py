@@ -106,7 +106,7 @@ def test_one_account_tried_from_thirty_addresses_is_throttled(app, make_user, kn
     assert last.status_code == 429
     page = last.get_data(as_text=True)
     assert 'id="password-error"' in page
-    assert re.search(r"\d+ minutes", page)
+    assert re.search(r"请 \d+ 分钟后再试", page)  # the Chinese page says when to try again
     assert client.get("/account/password").status_code == 302  # not logged in
 
 
