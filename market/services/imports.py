@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, insert, select
@@ -237,8 +238,10 @@ def check_row(line: int, row: dict) -> RowResult:
             kind, licence_kind = OFFER_WORDS[offer_word]
             result.offer = _offer_from_row(row, kind, licence_kind, result.errors)
     if result.offer is not None and not result.errors:
-        # The same offer rules as the form, on the patent as it would be created.
-        candidate = Patent(**result.patent)
+        # The same offer rules as the form, on the patent as it would be created: a new
+        # patent (no id, no offers, no deals). A plain namespace, not a transient Patent:
+        # SQLAlchemy's instrumented constructor was a quarter of the time of a large file.
+        candidate = SimpleNamespace(**result.patent, id=None, offers=[])
         result.offer = listings.offer_values(result.offer)
         result.errors.extend(listings.check_offer(candidate, result.offer))
     result.publish = _text(row.get("publish")).lower() in YES
