@@ -190,6 +190,8 @@ class _SheetReader:
     out."""
 
     def __init__(self, shared_strings, date_styles, epoch):
+        from openpyxl.utils.datetime import from_excel, from_ISO8601
+        self.from_excel, self.from_iso8601 = from_excel, from_ISO8601
         self.shared_strings, self.date_styles, self.epoch = shared_strings, date_styles, epoch
         self.done: list[tuple[int, list]] = []  # rows completed by the last chunk fed
         self.row_number = 0
@@ -258,13 +260,12 @@ class _SheetReader:
             self.parts.append(data)
 
     def _value(self, text: str):
-        from openpyxl.utils.datetime import from_ISO8601, from_excel
         kind = self.kind
         if kind == "n":
             number = float(text) if "." in text or "e" in text or "E" in text else int(text)
             if self.style in self.date_styles:
                 try:
-                    return from_excel(number, self.epoch)
+                    return self.from_excel(number, self.epoch)
                 except (OverflowError, ValueError):
                     return "#VALUE!"  # as openpyxl: a date style on a number beyond dates
             return number
@@ -273,7 +274,7 @@ class _SheetReader:
         if kind == "b":
             return bool(int(text))
         if kind == "d":
-            return from_ISO8601(text)
+            return self.from_iso8601(text)
         return text  # "str" (a formula's text), "inlineStr", "e" (an error such as #N/A)
 
 
