@@ -71,20 +71,22 @@ def import_listings(path: str, credit_code: str, skip_invalid: bool) -> None:
     if user is None:
         raise click.ClickException("the organisation has no admin user to act as")
     file = Path(path)
+    data = file.read_bytes()
+    good = bad = 0
     try:
-        preview = imports.preview(file.name, file.read_bytes(), org.id)
+        for result in imports.checked_rows(file.name, data, org.id):  # every error, streamed
+            good, bad = good + result.ok, bad + (not result.ok)
+            for error in result.errors:
+                click.echo(f"line {result.line}: {imports.column_label(error.field)}: {error.message}")
+        if bad and not skip_invalid:
+            click.echo(f"{bad} bad rows: nothing imported (use --skip-invalid to "
+                       f"import the {good} good rows)")
+            raise SystemExit(1)
+        outcome = imports.import_file(user, file.name, data)
     except ServiceError as exc:
         raise click.ClickException(str(exc.message)) from exc
-    for result in preview.bad:
-        for error in result.errors:
-            click.echo(f"line {result.line}: {imports.column_label(error.field)}: {error.message}")
-    if preview.bad and not skip_invalid:
-        click.echo(f"{len(preview.bad)} bad rows: nothing imported (use --skip-invalid to "
-                   f"import the {len(preview.good)} good rows)")
-        raise SystemExit(1)
-    created = imports.import_rows(user, preview.good)
     commit()
-    click.echo(f"imported {len(created)} listings; {len(preview.bad)} rows left out")
+    click.echo(f"imported {outcome.created} listings; {outcome.left_out} rows left out")
 
 
 imports_cli = AppGroup("imports", help="Portfolio uploads awaiting confirmation.")

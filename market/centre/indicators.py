@@ -15,7 +15,7 @@ from ..forms_util import show_service_error
 from ..models import Organisation, Patent
 from ..params import int_arg
 from ..permissions import centre_required
-from ..services import exports, indicator_tables, moderation, monitor, pledges, report_pdf, stats
+from ..services import exports, indicator_tables, moderation, monitor, pledges, stats
 from ..services.errors import ServiceError
 from ..services.periods import PeriodError, period_from_args
 from ..unit_of_work import commit
@@ -87,6 +87,7 @@ def indicators_report():
     period, redirect_response = _period_or_redirect()
     if redirect_response:
         return redirect_response
+    from ..services import report_pdf  # reportlab: loaded by the first PDF, not every worker
     body = report_pdf.yearly_report(_payload(period))
     return Response(body, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{_filename(period, ".pdf")}"'})

@@ -325,7 +325,7 @@ def import_upload():
                                    token=kept.token, filename=filename,
                                    action_form=ActionForm(),
                                    column_label=lambda f: imports.column_label(f, locale))
-            return page, 200 if preview.good else 422  # nothing to import: refused
+            return page, 200 if preview.good_count else 422  # nothing to import: refused
     return render_template("listings/import.html", form=form), 200 if not form.errors else 422
 
 
@@ -341,8 +341,8 @@ def import_confirm(token: str):
         return redirect(url_for("listings.import_upload"), 303)
     try:
         # Checked again: the database may have changed since the preview.
-        preview = imports.preview(kept.filename, kept.data, current_user.org_id)
-        created = imports.import_rows(current_user, preview.good)
+        outcome = imports.import_file(current_user, kept.filename, kept.data)
+        del kept  # the file (up to 20 MB) need not outlive the import
         commit()
     except (ServiceError, IntegrityError) as exc:
         db.session.rollback()
@@ -350,7 +350,7 @@ def import_confirm(token: str):
                 _("a patent in the file was listed by someone else meanwhile.")), "error")
         return redirect(url_for("listings.import_upload"))
     flash(_("%(n)d listings imported; %(bad)d rows with errors were left out.",
-            n=len(created), bad=len(preview.bad)), "success")
+            n=outcome.created, bad=outcome.left_out), "success")
     return redirect(url_for("listings.mine"))
 
 

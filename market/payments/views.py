@@ -21,7 +21,7 @@ from ..extensions import csrf, db
 from ..forms_util import show_service_error
 from ..models import Deal, PaymentScheduleItem, ScheduleStatus
 from ..permissions import login_required, public
-from ..services import deal_events, deals, payments, receipts
+from ..services import deal_events, deals, payments
 from ..services.errors import NotFound, PermissionDenied, ServiceError
 from ..unit_of_work import commit
 from ..urls import external_url_for
@@ -184,6 +184,7 @@ def receipt_pdf(item_id: int):
     view = next(v for v in payments.rows_of_deal(row.deal, current_user) if v.row.id == row.id)
     if view.payment is None:
         abort(404)
+    from ..services import receipts  # reportlab: loaded by the first PDF, not every worker
     return Response(receipts.receipt_pdf(view.payment, row, row.deal), mimetype="application/pdf",
                     headers={"Content-Disposition":
                              f'attachment; filename="{view.payment.receipt_number}.pdf"',

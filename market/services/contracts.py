@@ -5,12 +5,6 @@ from __future__ import annotations
 
 import io
 
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
-
 from ..domain.money import format_yuan_short
 from ..domain.terms import add_months, summary_en, summary_zh
 from ..models import Deal, OfferKind
@@ -51,6 +45,12 @@ def _party_rows(title: str, org) -> list[list[str]]:
 
 def contract_pdf(deal: Deal) -> bytes:
     """Render the contract of a concluded deal (raises ValueError for any other state)."""
+    # reportlab is loaded by the first PDF, not by every worker (deal pages import this module)
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
     if not deal.contract_number or deal.concluded_at is None:
         raise ValueError("only a concluded deal has a contract")
     body = pdf.base_style(fontSize=10.5, leading=16)

@@ -10,10 +10,6 @@ import csv
 import io
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from .indicator_tables import MONEY, PERCENT, Table, cell
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -46,6 +42,11 @@ def to_csv(table: Table) -> bytes:
 
 def to_xlsx(tables: list[Table]) -> bytes:
     """One sheet per table."""
+    # openpyxl is loaded by the first export, not by every worker (the centre's pages
+    # import this module)
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
     book = Workbook()
     book.remove(book.active)
     for table in tables:

@@ -13,10 +13,12 @@ user; none needs more memory than the bounds allow.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import zipfile
 from collections.abc import Iterator
+from functools import lru_cache
 from xml.parsers import expat
 
 from flask_babel import lazy_gettext as _l
@@ -71,27 +73,44 @@ def _oversized_xlsx() -> ImportFileError:
 
 def decode_csv(data: bytes) -> str:
     """UTF-8 (with or without BOM) or GB18030/GBK, as Excel in China saves it."""
+    return data.decode(csv_encoding(data))
+
+
+def csv_encoding(data: bytes) -> str:
+    """The encoding of a CSV file: UTF-8 (with or without BOM) or GB18030/GBK, as Excel in
+    China saves it. Checked a chunk at a time: the decoded text is never held whole."""
     for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            return data.decode(encoding)
+            for start in range(0, len(data), CHUNK):
+                decoder.decode(data[start:start + CHUNK])
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
+        return encoding
     raise ImportFileError(_l("The file is neither UTF-8 nor GBK text. Save it as CSV UTF-8 "
                              "or as an Excel workbook."), field="file")
 
 
 def csv_rows(data: bytes) -> Iterator[list]:
-    """Rows of a CSV file, once a first pass has found it inside the bounds."""
-    text = decode_csv(data)
+    """Rows of a CSV file, once a first pass has found it inside the bounds. The text is
+    decoded as it is read (a 20 MB file of Chinese is 80 MB in a StringIO)."""
+    encoding = csv_encoding(data)
+
+    def reader():
+        text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+        return csv.reader(text, dialect)
+
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        sample = data[:4 * CHUNK].decode(encoding, errors="ignore")
+        dialect = csv.Sniffer().sniff(sample[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
     try:
         # Counted before any row is checked: refusing row 50,001 after checking
         # 50,000 would take the worker half a minute.
-        _check_csv_bounds(csv.reader(io.StringIO(text, newline=""), dialect))
-        yield from csv.reader(io.StringIO(text, newline=""), dialect)
+        _check_csv_bounds(reader())
+        yield from reader()
     except csv.Error as exc:
         raise ImportFileError(_l("The CSV file is malformed (%(problem)s). Save it again "
                                  "from Excel, or upload an .xlsx file.", problem=str(exc)),
@@ -116,24 +135,158 @@ def _check_csv_bounds(reader) -> None:
 # --- XLSX ------------------------------------------------------------------------------
 
 def xlsx_rows(data: bytes) -> Iterator[tuple]:
-    """Rows of the first sheet as tuples of values, after the file passed inspection."""
-    from openpyxl import load_workbook
+    """Rows of the first sheet as tuples of values (as openpyxl's read-only mode gives them,
+    at most MAX_COLUMNS), after the file passed inspection.
+
+    openpyxl reads the workbook's structure: relationships, shared strings, date styles.
+    The sheet's cells are read here with expat: openpyxl's own cell parser (ElementTree
+    events in pure Python) took 20 s for 50,000 rows of the template, past the worker's
+    timeout; expat takes a few seconds."""
     from openpyxl.utils.exceptions import InvalidFileException
     inspect_xlsx(data)
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = book.worksheets[0]
+        workbook = _open_workbook(data)
+        source = workbook.archive.open(_first_sheet_path(workbook))
     except (InvalidFileException, zipfile.BadZipFile, KeyError, IndexError, OSError,
-            ValueError, TypeError) as exc:
+            ValueError, TypeError, StopIteration) as exc:
         raise _unreadable_xlsx() from exc
     try:
-        # Explicit bounds: openpyxl would otherwise pad rows to the declared dimension.
-        yield from sheet.iter_rows(min_row=1, max_row=MAX_ROWS + MAX_EMPTY_ROWS + 1,
-                                   max_col=MAX_COLUMNS, values_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        wb = workbook.wb
+        yield from _SheetReader(workbook.shared_strings, wb._date_formats, wb.epoch).rows(source)
+    except (zipfile.BadZipFile, KeyError, IndexError, OSError, ValueError, TypeError,
+            expat.ExpatError) as exc:
         raise _unreadable_xlsx() from exc
     finally:
-        book.close()
+        source.close()
+        workbook.archive.close()
+
+
+def _open_workbook(data: bytes):
+    """openpyxl's reader of the workbook's parts (manifest, shared strings, sheets and
+    relationships, date styles), without the read-only worksheet: that one scans a whole
+    sheet without a <dimension> element just to size it."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+    workbook = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
+    workbook.read_manifest()
+    workbook.read_strings()
+    workbook.read_workbook()
+    apply_stylesheet(workbook.archive, workbook.wb)
+    return workbook
+
+
+def _first_sheet_path(workbook) -> str:
+    """The part openpyxl's ``worksheets[0]`` reads: the first sheet that is no chart."""
+    valid = set(workbook.valid_files)
+    return next(rel.target for _sheet, rel in workbook.parser.find_sheets()
+                if rel.target in valid and "chartsheet" not in rel.Type)
+
+
+class _SheetReader:
+    """Cell values of one worksheet, row by row, as openpyxl's read-only mode with
+    ``data_only=True, values_only=True`` gives them: a formula's cached value, shared and
+    inline strings, numbers (int or float), booleans, dates where the style is a date
+    format; rows missing from the XML come as empty rows, cells past MAX_COLUMNS are left
+    out."""
+
+    def __init__(self, shared_strings, date_styles, epoch):
+        from openpyxl.utils.datetime import from_excel, from_ISO8601
+        self.from_excel, self.from_iso8601 = from_excel, from_ISO8601
+        self.shared_strings, self.date_styles, self.epoch = shared_strings, date_styles, epoch
+        self.done: list[tuple[int, list]] = []  # rows completed by the last chunk fed
+        self.row_number = 0
+        self.cells: list = []
+        self.column = 0
+        self.kind, self.style = "n", 0
+        self.parts: list[str] = []
+        self.collecting = self.phonetic = False
+
+    def rows(self, source) -> Iterator[tuple]:
+        parser = expat.ParserCreate()
+        parser.buffer_text = True
+        parser.StartElementHandler = self.start
+        parser.EndElementHandler = self.end
+        parser.CharacterDataHandler = self.text
+        parser.StartDoctypeDeclHandler = _refuse_doctype
+        parser.EntityDeclHandler = _refuse_doctype
+        expected = 1
+        while True:
+            chunk = source.read(CHUNK)
+            parser.Parse(chunk, not chunk)
+            for number, cells in self.done:
+                while expected < number and expected <= MAX_SHEET_ROWS:  # a gap: empty rows
+                    yield ()
+                    expected += 1
+                if number > MAX_SHEET_ROWS:
+                    return
+                yield tuple(cells)
+                expected = number + 1
+            self.done = []
+            if not chunk:
+                return
+
+    def start(self, name, attrs):
+        tag = _local(name) if ":" in name else name
+        if tag == "c":
+            ref = attrs.get("r")
+            self.column = _column_of(ref) if ref else self.column + 1
+            self.kind, self.style = attrs.get("t", "n"), int(attrs.get("s") or 0)
+            self.parts = []
+        elif tag == "v" or (tag == "t" and self.kind == "inlineStr" and not self.phonetic):
+            self.collecting = True
+        elif tag == "rPh":  # phonetic guide (furigana): not part of the text
+            self.phonetic = True
+        elif tag == "row":
+            number = attrs.get("r", "")
+            self.row_number = int(number) if number.isdigit() else self.row_number + 1
+            self.cells, self.column = [], 0
+
+    def end(self, name):
+        tag = _local(name) if ":" in name else name
+        if tag in ("v", "t"):
+            self.collecting = False
+        elif tag == "rPh":
+            self.phonetic = False
+        elif tag == "c":
+            value = self._value("".join(self.parts)) if self.parts else None
+            if value is not None and 0 < self.column <= MAX_COLUMNS:
+                self.cells.extend([None] * (self.column - len(self.cells)))
+                self.cells[self.column - 1] = value
+        elif tag == "row":
+            self.done.append((self.row_number, self.cells))
+
+    def text(self, data):
+        if self.collecting:
+            self.parts.append(data)
+
+    def _value(self, text: str):
+        kind = self.kind
+        if kind == "n":
+            number = float(text) if "." in text or "e" in text or "E" in text else int(text)
+            if self.style in self.date_styles:
+                try:
+                    return self.from_excel(number, self.epoch)
+                except (OverflowError, ValueError):
+                    return "#VALUE!"  # as openpyxl: a date style on a number beyond dates
+            return number
+        if kind == "s":
+            return self.shared_strings[int(text)]
+        if kind == "b":
+            return bool(int(text))
+        if kind == "d":
+            return self.from_iso8601(text)
+        return text  # "str" (a formula's text), "inlineStr", "e" (an error such as #N/A)
+
+
+def _column_of(ref: str) -> int:
+    """'C12' -> 3."""
+    column = 0
+    for char in ref:
+        if "A" <= char <= "Z":
+            column = column * 26 + ord(char) - 64
+        else:
+            break
+    return column
 
 
 def inspect_xlsx(data: bytes) -> None:
@@ -177,8 +330,8 @@ def _check_member_size(member: zipfile.ZipInfo) -> None:
 
 def _scan(archive: zipfile.ZipFile, member: zipfile.ZipInfo, bounds, must_be_xml: bool) -> None:
     parser = expat.ParserCreate()
+    parser.buffer_text = True  # one call per run of text, not per line or entity
     parser.StartElementHandler = bounds.start
-    parser.EndElementHandler = bounds.end
     parser.CharacterDataHandler = bounds.text
     # Excel never writes a DTD; one could declare entities that expand (billion laughs).
     parser.StartDoctypeDeclHandler = _refuse_doctype
@@ -198,7 +351,9 @@ def _refuse_doctype(*_args) -> None:
     raise _unreadable_xlsx()
 
 
+@lru_cache(maxsize=256)
 def _local(name: str) -> str:
+    """'x:row' -> 'row' (a sheet uses a handful of names: cached, it is called per element)."""
     return name.rpartition(":")[2]
 
 
@@ -214,7 +369,7 @@ class _SheetBounds:
         self.row_has_value = False
 
     def start(self, name, attrs):
-        tag = _local(name)
+        tag = _local(name) if ":" in name else name
         if tag == "row":
             self.rows += 1
             self.cells = self.chars = 0
@@ -234,9 +389,6 @@ class _SheetBounds:
                 raise too_many_rows()
         elif tag == "dimension":
             _check_dimension(attrs.get("ref", ""))
-
-    def end(self, _name):
-        pass
 
     def text(self, data):
         self.chars += len(data)
@@ -271,9 +423,6 @@ class _SharedStringBounds:
             self.chars = 0
             if self.strings > self.MAX_STRINGS:
                 raise _oversized_xlsx()
-
-    def end(self, _name):
-        pass
 
     def text(self, data):
         self.chars += len(data)
