@@ -13,6 +13,7 @@ import fcntl
 import json
 import logging
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -38,6 +39,9 @@ log = logging.getLogger("market.search")
 STATE_FILE = "outbox-state.json"
 SYNC_BATCH = 2000
 REQUEST_SYNC_WAIT = 2.0  # seconds a request's after-commit sync waits for a busy index
+# Seconds of indexing a request does after its commit; a bulk import's further batches are
+# applied by a background thread of the same process (and by the `flask search sync` timer).
+REQUEST_SYNC_BUDGET = 2.0
 ALERT_PREFILTER_MAX = 200  # new listings up to which saved searches are first checked by terms
 
 
@@ -190,11 +194,13 @@ class SearchService:
         log.info("search index rebuilt: %d listings, outbox at %d", len(docs), high)
         return len(docs)
 
-    def sync(self, *, alerts: bool = True, wait: float | None = None) -> int:
+    def sync(self, *, alerts: bool = True, wait: float | None = None,
+             budget: float | None = None) -> int:
         """Apply the outbox rows this index has not seen. Returns the number applied.
         With ``wait`` (seconds; after a request's commit) the rows are left to the next sync
         when another writer holds the index longer than that, rather than keep the visitor
-        waiting through a rebuild or a merge."""
+        waiting through a rebuild or a merge. With ``budget`` (seconds) no further batch is
+        started once that much time has passed: the rest waits for the next sync."""
         applied = self.applied_id()
         if applied < 0:
             self.reindex()
@@ -203,12 +209,11 @@ class SearchService:
             log.error("search index unreadable: rebuilding it from the database")
             self.reindex()
             return 0
-        if db.session.scalar(select(SearchOutbox.id).where(SearchOutbox.id > applied)
-                             .limit(1)) is None:
+        if not self.behind(applied):
             return 0
         if self.holder.is_broken():
             return 0  # a request on a damaged index: the timer's sync rebuilds it
-        count, published = 0, []
+        count, published, started = 0, [], time.monotonic()
         with self._sync_lock(wait) as locked:
             if not locked:
                 log.info("search index busy (rebuild or merge): outbox rows left to the next sync")
@@ -232,6 +237,8 @@ class SearchService:
                 applied = rows[-1][0]
                 self._set_applied(applied)
                 count += len(rows)
+                if budget is not None and time.monotonic() - started > budget:
+                    break
             db.session.rollback()
         if alerts and published:
             notify_saved_searches(self, published)
@@ -284,6 +291,12 @@ class SearchService:
         except Exception:  # noqa: BLE001 - any failure to open means unreadable
             return False
         return not self.holder.verify()
+
+    def behind(self, applied: int | None = None) -> bool:
+        """Whether the outbox holds rows this index has not applied."""
+        applied = self.applied_id() if applied is None else applied
+        return db.session.scalar(select(SearchOutbox.id).where(SearchOutbox.id > applied)
+                                 .limit(1)) is not None
 
     def lag(self) -> dict:
         """How far this index is behind the database: outbox rows not applied yet."""
@@ -379,4 +392,33 @@ def init_app(app: Flask) -> None:
 
 
 def _sync_after_commit() -> None:
-    current_app.extensions["market.search"].sync(wait=REQUEST_SYNC_WAIT)
+    service = current_app.extensions["market.search"]
+    applied = service.sync(wait=REQUEST_SYNC_WAIT, budget=REQUEST_SYNC_BUDGET)
+    if applied >= SYNC_BATCH:  # the budget may have run out: a bulk import
+        behind = service.behind()
+        db.session.rollback()  # end the read transaction (the request has committed)
+        if behind:
+            _catch_up_in_background(current_app._get_current_object(), service)
+
+
+_catching_up = threading.Lock()
+
+
+def _catch_up_in_background(app: Flask, service: SearchService) -> None:
+    """Apply what a request left behind (a bulk import) in a thread of this process, one
+    thread at a time, so the visitor is not kept waiting and the listings are searchable
+    without waiting for the timer."""
+    if not _catching_up.acquire(blocking=False):
+        return  # already catching up: that thread applies the new rows too
+
+    def run() -> None:
+        try:
+            with app.app_context():  # a session of its own
+                while service.sync(wait=60, budget=REQUEST_SYNC_BUDGET):
+                    db.session.expunge_all()  # hold one stretch of listings, not 50,000
+        except Exception:  # noqa: BLE001 - the timer applies what this thread could not
+            log.exception("search: background catch-up failed; the next sync applies the rest")
+        finally:
+            _catching_up.release()
+
+    threading.Thread(target=run, name="search-catch-up", daemon=True).start()

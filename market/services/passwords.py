@@ -9,7 +9,6 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
-from zxcvbn import zxcvbn
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
@@ -49,6 +48,7 @@ def password_problems(password: str, user_inputs: Iterable[str] = ()) -> list:
         return [_l("This password is too common; choose another.")]
     words = [*SITE_WORDS, *_words(user_inputs)]
     with _ZXCVBN_LOCK:
+        from zxcvbn import zxcvbn  # its word lists take 13 MB: only where passwords are set
         result = zxcvbn(password[:_ESTIMATE_LENGTH], user_inputs=words)
     if result["score"] >= MIN_SCORE:
         return []

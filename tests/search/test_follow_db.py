@@ -255,3 +255,47 @@ def test_a_busy_index_does_not_hold_up_the_request(app, uni):
         thread.join()
     assert service.sync() >= 1
     assert ids(app, "碳纳米管") == [patent.id]
+
+
+def _list_without_commit(user, n: int) -> None:
+    for i in range(n):
+        values = {"application_number": new_application_number(2019), "title": f"低温储能柜热管理{i}",
+                  "abstract": "本发明公开了一种储能柜。", "ipc_codes": "H01M 10/60",
+                  "legal_status": "granted", "filing_date": date(2019, 3, 1),
+                  "grant_date": date(2021, 6, 1)}
+        patent = listings.create_patent(user, values)
+        listings.add_offer(user, patent, {"kind": "open_licence", "upfront_mode": "waived",
+                                          "term_years": 3})
+        listings.publish(user, patent)
+
+
+def test_a_sync_with_a_spent_budget_applies_one_batch(app, uni, monkeypatch):
+    """A request indexes for a bounded time: past its budget no further batch starts."""
+    monkeypatch.setattr("market.search.service.SYNC_BATCH", 2)
+    monkeypatch.setitem(app.extensions, "market.after_commit", [])  # no sync on commit
+    service = app.extensions["market.search"]
+    service.sync()  # builds the (empty) index
+    _list_without_commit(uni, 5)
+    commit()
+    pending = service.lag()["lag"]  # several outbox rows per listing
+    assert pending > 2
+    assert service.sync(budget=0) == 2
+    assert service.lag()["lag"] == pending - 2
+    assert service.sync() == pending - 2 and service.lag()["lag"] == 0
+
+
+def test_a_bulk_change_is_indexed_after_the_request_by_a_background_thread(app, uni, monkeypatch):
+    """The commit's own sync stops at its budget; a thread of the process applies the rest
+    (the visitor does not wait, and the listings are found without the timer)."""
+    monkeypatch.setattr("market.search.service.SYNC_BATCH", 2)
+    monkeypatch.setattr("market.search.service.REQUEST_SYNC_BUDGET", 0)
+    service = app.extensions["market.search"]
+    _list_without_commit(uni, 7)
+    commit()  # the after-commit sync: one batch of 2, then the thread
+    for _ in range(300):
+        if not any(t.name == "search-catch-up" for t in threading.enumerate()):
+            break
+        threading.Event().wait(0.1)
+    db.session.rollback()
+    assert service.lag()["lag"] == 0
+    assert len(ids(app, "储能柜")) == 7
