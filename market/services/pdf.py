@@ -68,7 +68,9 @@ def check_font(path: str) -> None:
 def _unicode_glyphs(data, chars: str) -> dict[str, int]:
     """Glyph ids of ``chars`` in face 0 of a TrueType font or collection (0 = none), read
     from its Unicode character map (format 4 or 12, what Chinese fonts carry). Raises
-    ValueError for a file that is no TrueType font, struct.error for a truncated one."""
+    ValueError for a file that is no TrueType font, struct.error for a truncated one.
+    (fontTools would decode the whole map: 0.2 s and 18 MB kept by every worker at start-up,
+    against 6 ms here.)"""
     face = struct.unpack_from(">I", data, 12)[0] if data[:4] == b"ttcf" else 0
     version, count = struct.unpack_from(">4sH", data, face)
     if version not in (b"\x00\x01\x00\x00", b"true"):
