@@ -65,3 +65,21 @@ def test_the_catalogue_holds_every_message_in_use(catalog):
     known = {(m.context, m.id[0] if isinstance(m.id, tuple) else m.id) for m in catalog if m.id}
     missing = sorted(f"{c or ''}|{i}" for c, i in _extracted() - known)
     assert not missing, "run `make i18n`; not in messages.po:\n" + "\n".join(missing)
+
+
+def test_one_english_word_two_meanings_two_chinese_words():
+    """A withdrawn deal request (撤回) is not a listing taken down (撤下); the bank of the
+    account a licensee pays into (开户银行) is not a pledgee bank (质权银行)."""
+    from flask import Flask
+    from flask_babel import Babel, force_locale, gettext, pgettext
+
+    from market.labels import label
+    from market.models import DealState
+
+    app = Flask(__name__)
+    Babel(app, default_translation_directories=str(PO.parent.parent.parent))
+    with app.test_request_context(), force_locale("zh"):
+        assert label(DealState.WITHDRAWN) == "已撤回"
+        assert label("withdrawn") == "已撤下"
+        assert pgettext("bank account", "Bank") == "开户银行"
+        assert gettext("Bank") == "质权银行"
