@@ -1,5 +1,11 @@
-"""Human labels for stored codes, translated (one place for every enum's wording)."""
+"""Human labels for stored codes, translated: every code's and enum's wording is written here
+once and imported where it is shown. Depends only on the models' enums (any layer may import
+it); the Chinese lives in the .po file alone."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
+
+from .domain.deadlines import STALE_DAYS
+from .models import DealState
 
 LABELS = {
     "university": _l("University"),
@@ -31,6 +37,7 @@ LABELS = {
     "exclusive": _l("Exclusive licence"),
     "sole": _l("Sole licence"),
     "non_exclusive": _l("Non-exclusive licence"),
+    "licence_unspecified": _l("Licence (kind not given)"),
     "waived": _l("Waived (no upfront fee)"),
     "due_at_signing": _l("Paid at signing"),
     "deferred": _l("Deferred"),
@@ -65,13 +72,140 @@ LABELS = {
     "change_assigned": _l("Patent assigned: listing closed"),
 }
 
+# The registration form words the SME choice more fully than the badge does.
+ORG_KIND_CHOICE_LABELS = {
+    "university": LABELS["university"],
+    "institute": LABELS["institute"],
+    "sme": _l("Small or medium enterprise (SME)"),
+}
+
+# deals: states, what happened, who did it
+DEAL_STATE_LABELS = {
+    "requested": _l("Requested"),
+    "countered": _l("Counter-offer"),
+    "accepted": _l("Accepted"),
+    "awaiting_payment": _l("Awaiting payment"),
+    "concluded": _l("Concluded"),
+    "declined": _l("Declined"),
+    "withdrawn": lazy_pgettext("deal", "Withdrawn"),
+    "cancelled": _l("Cancelled"),
+    "expired": _l("Expired"),
+    "ended": _l("Term ended"),
+}
+DEAL_ACTION_LABELS = {
+    "request": _l("Request sent"),
+    "take_open": _l("Written notice of taking the open licence"),
+    "accept": _l("Accept"),
+    "counter": _l("Counter-offer"),
+    "decline": _l("Decline"),
+    "withdraw": _l("Withdraw"),
+    "cancel": _l("Cancel"),
+    "conclude": _l("Concluded"),
+    "await_payment": _l("Waiting for the upfront payment"),
+    "payment_confirmed": _l("Payment confirmed"),
+    "flag_stale": _l("Flagged: no answer for %(days)d days", days=STALE_DAYS),
+    "expire": _l("Expired without an answer"),
+    "end_term": _l("Licence term ended"),
+    "close": _l("Closed: the patent has been assigned"),
+}
+ROLE_LABELS = {
+    "licensee": _l("Licensee"),
+    "licensor": _l("Licensor"),
+    "centre": LABELS["centre"],
+    "system": _l("Platform"),
+}
+
+# payments: what a schedule row is for, where it stands, how it was paid
+SCHEDULE_KIND_LABELS = {
+    "upfront": _l("Upfront fee"),
+    "deferred_upfront": _l("Deferred upfront fee"),
+    "minimum_annual_royalty": _l("Minimum annual royalty"),
+    "assignment_price": _l("Assignment price"),
+}
+SCHEDULE_STATUS_LABELS = {
+    "due": _l("Due"), "paid": _l("Paid"), "overdue": _l("Overdue"),
+    "refunded": _l("Refunded"), "cancelled": _l("Cancelled"),
+}
+PAYMENT_STATUS_LABELS = {
+    "pending": _l("Waiting for the provider"), "succeeded": SCHEDULE_STATUS_LABELS["paid"],
+    "failed": _l("Failed"), "expired": DEAL_STATE_LABELS["expired"],
+    "refunded": SCHEDULE_STATUS_LABELS["refunded"], "rejected": _l("Refused and refunded"),
+}
+PROVIDER_LABELS = {"stripe": _l("Card or Alipay (Stripe)"), "offline": _l("Bank transfer")}
+
+# search: the upfront-fee facet's buckets
+FEE_BUCKET_LABELS = {"0": _l("No upfront fee"), "1-10k": _l("Up to ¥10,000"),
+                     "10k-100k": _l("¥10,000–100,000"), "100k-1m": _l("¥100,000–1,000,000"),
+                     "1m+": _l("Over ¥1,000,000")}
+
+# indicators: the names of the plan's indicators
+INDICATOR_LABELS = {
+    "deals": _l("Patent transfers and licences"),
+    "transfers": _l("Patent transfers (assignments)"),
+    "licences": _l("Patent licences"),
+    "contract_value": _l("Patent technology contract value"),
+    "pledge_amount": _l("IP pledge financing amount"),
+    "pledge_count": _l("IP pledge financing projects"),
+    "open_licences": _l("Open licences taken"),
+    "fast_licences": _l("Fast-licence deals"),
+    "avg_days": _l("Average days from request to conclusion"),
+    "smes": _l("SMEs that took up a university or institute patent (cumulative)"),
+}
+
+
+def _key(code):
+    return getattr(code, "value", code)
+
+
+def _from(table: dict, code) -> str:
+    key = _key(code)
+    return str(table.get(key, key))
+
 
 def label(code) -> str:
-    """The label of a stored code; deal states are worded once, in services.deal_events."""
+    """The label of a stored code (a deal's state is worded as a deal's, not a listing's)."""
     if code is None:
         return ""
-    key = getattr(code, "value", code)
+    if isinstance(code, DealState):
+        return state_label(code)
+    key = _key(code)
     if key in LABELS:
         return str(LABELS[key])
-    from .services.deal_events import STATE_LABELS
-    return str(STATE_LABELS.get(key, key))
+    return _from(DEAL_STATE_LABELS, key)
+
+
+def state_label(state) -> str:
+    return _from(DEAL_STATE_LABELS, state)
+
+
+def action_label(action: str) -> str:
+    return _from(DEAL_ACTION_LABELS, action)
+
+
+def role_label(role: str) -> str:
+    return _from(ROLE_LABELS, role)
+
+
+def schedule_label(kind: str) -> str:
+    return _from(SCHEDULE_KIND_LABELS, kind)
+
+
+def schedule_status_label(status) -> str:
+    return _from(SCHEDULE_STATUS_LABELS, status)
+
+
+def payment_status_label(status) -> str:
+    return _from(PAYMENT_STATUS_LABELS, status)
+
+
+def provider_label(provider) -> str:
+    return _from(PROVIDER_LABELS, provider)
+
+
+def fee_bucket_label(bucket: str) -> str:
+    return _from(FEE_BUCKET_LABELS, bucket)
+
+
+def licence_kind_label(code: str) -> str:
+    """A deal's kind in the indicators: a licence kind, an assignment, or "not given"."""
+    return label("licence_unspecified" if code == "unspecified" else code)

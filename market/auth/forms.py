@@ -5,20 +5,16 @@ from wtforms import EmailField, PasswordField, SelectChoice, SelectField, String
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from ..domain.uscc import InvalidCreditCode, normalise_uscc
+from ..labels import LABELS, ORG_KIND_CHOICE_LABELS
 from ..models import DISTRICTS, OrgKind, SmeSize
 from ..services.passwords import MAX_LENGTH, MIN_LENGTH, password_problems
 
-KIND_CHOICES = [
-    SelectChoice(OrgKind.UNIVERSITY.value, _l("University")),
-    SelectChoice(OrgKind.INSTITUTE.value, _l("Research institute")),
-    SelectChoice(OrgKind.SME.value, _l("Small or medium enterprise (SME)")),
-]
+KIND_CHOICES = [SelectChoice(kind.value, ORG_KIND_CHOICE_LABELS[kind.value])
+                for kind in (OrgKind.UNIVERSITY, OrgKind.INSTITUTE, OrgKind.SME)]
 CHOOSE = SelectChoice("", _l("— choose —"))
 SIZE_CHOICES = [
     CHOOSE,
-    SelectChoice(SmeSize.MICRO.value, _l("Micro enterprise")),
-    SelectChoice(SmeSize.SMALL.value, _l("Small enterprise")),
-    SelectChoice(SmeSize.MEDIUM.value, _l("Medium-sized enterprise")),
+    *[SelectChoice(size.value, LABELS[size.value]) for size in SmeSize],
 ]
 
 

@@ -4,12 +4,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import false, or_, select
 
+from .. import labels
+from ..domain.deadlines import STALE_DAYS
 from ..extensions import db
 from ..forms_util import show_service_error
 from ..models import Deal, DealState, Offer, OfferKind, OrgKind
 from ..params import page_arg
 from ..permissions import login_required, member_org_id, role_required
-from ..services import contracts, deal_events, deals, notifications, recording
+from ..services import contracts, deals, notifications, recording
 from ..services.errors import NotFound, ServiceError
 from ..unit_of_work import commit
 from .forms import ActionForm, DeclineForm, MessageForm, RecordForm, TakeOpenForm, TermsForm
@@ -63,7 +65,7 @@ def mine():
     page = db.paginate(query.order_by(Deal.state_changed_at.desc(), Deal.id.desc()),
                        page=page_arg(), per_page=30, error_out=False)
     return render_template("deals/mine.html", page=page, state=state, states=list(DealState),
-                           labels=deal_events)
+                           labels=labels)
 
 
 @bp.route("/<int:deal_id>")
@@ -75,7 +77,7 @@ def detail(deal_id: int):
     return render_template(
         "deals/detail.html", deal=deal, role=deals.role_of(deal, current_user),
         actions=deals.allowed_actions(deal, current_user), summaries=contracts.summaries(deal),
-        checklist=recording.checklist(deal), labels=deal_events, action_form=ActionForm(),
+        checklist=recording.checklist(deal), labels=labels, action_form=ActionForm(),
         decline_form=decline_form, message_form=MessageForm(), record_form=RecordForm(),
         counter_form=counter_form)
 
@@ -134,7 +136,8 @@ def request_licence(offer_id: int):
                 show_service_error(form, error)
         else:
             commit()
-            flash(_("Your request has been sent. The patentee has 14 days to answer."), "success")
+            flash(_("Your request has been sent. The patentee has %(days)d days to answer.",
+                    days=STALE_DAYS), "success")
             return redirect(url_for("deals.detail", deal_id=deal.id))
     return render_template("deals/request.html", form=form, offer=offer, patent=offer.patent), \
         422 if form.errors else 200

@@ -9,6 +9,7 @@ from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..extensions import db
+from ..labels import fee_bucket_label, label
 from ..models import OrgKind, SavedSearch
 from ..params import ParamError, as_id
 from ..permissions import public, role_required
@@ -173,15 +174,9 @@ def delete_saved(saved_id: int):
     return redirect(url_for("search.saved"))
 
 
-FEE_LABELS = {"0": _l("No upfront fee"), "1-10k": _l("Up to ¥10,000"),
-              "10k-100k": _l("¥10,000–100,000"), "100k-1m": _l("¥100,000–1,000,000"),
-              "1m+": _l("Over ¥1,000,000")}
-
-
 def _facet_label(name: str, item: dict) -> str:
-    from ..labels import label
     if name == "fee":
-        return str(FEE_LABELS.get(item["value"], item["value"]))
+        return fee_bucket_label(item["value"])
     if name in ("owner", "district"):
         return item["label"]
     return label(item["value"])
@@ -189,12 +184,11 @@ def _facet_label(name: str, item: dict) -> str:
 
 @bp.app_context_processor
 def facet_helpers():
-    from ..labels import label
     from ..models import Organisation
 
     def filter_label(key: str, value: str) -> str:
         if key == "fee":
-            return str(FEE_LABELS.get(value, value))
+            return fee_bucket_label(value)
         if key == "owner_id" and (org_id := as_id(value)) is not None:
             org = db.session.get(Organisation, org_id)
             return org.name if org else value

@@ -15,19 +15,12 @@ from flask_babel import lazy_gettext as _l
 
 __all__ = [
     "INDUSTRIES",
-    "INDUSTRY_LABELS",
     "IPC_INDUSTRY_PREFIXES",
-    "ZH_MESSAGES",
     "InvalidIPC",
     "industry_for_ipc",
     "parse_ipc",
     "parse_ipc_list",
 ]
-
-ZH_MESSAGES = {
-    "Enter an IPC code, for example G06F 17/30.": "请输入 IPC 分类号，例如 G06F 17/30。",
-    "%(code)s is not a valid IPC code (example: G06F 17/30).": "%(code)s 不是有效的 IPC 分类号（示例：G06F 17/30）。",
-}
 
 INDUSTRIES = [
     "high_end_equipment",
@@ -38,16 +31,6 @@ INDUSTRIES = [
     "energy_environment",
     "other",
 ]
-
-INDUSTRY_LABELS = {
-    "high_end_equipment": ("高端装备", "High-end equipment"),
-    "new_materials": ("新材料", "New materials"),
-    "biomedicine": ("生物医药", "Biomedicine"),
-    "electronic_information": ("电子信息", "Electronic information"),
-    "modern_agriculture": ("现代农业", "Modern agriculture"),
-    "energy_environment": ("能源环保", "Energy and environment"),
-    "other": ("其他", "Other"),
-}
 
 # Prefix of the compact code (no space, e.g. "H01L31/04") -> industry.
 # The longest matching prefix wins, so a group-level entry refines its

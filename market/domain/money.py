@@ -14,20 +14,11 @@ from babel.numbers import format_currency, get_currency_precision
 from flask_babel import lazy_gettext as _l
 
 __all__ = [
-    "ZH_MESSAGES",
     "InvalidAmount",
     "format_fen",
     "format_yuan_short",
     "parse_yuan",
 ]
-
-ZH_MESSAGES = {
-    "Enter an amount in yuan.": "请输入金额（元）。",
-    "The amount cannot be negative.": "金额不能为负数。",
-    "Use at most two decimal places (fen).": "最多保留两位小数（到分）。",
-    "Enter the amount as a number of yuan, for example 1,234.50.": "请以元为单位输入数字金额，例如 1,234.50。",
-    "The amount is too large.": "金额过大。",
-}
 
 # Largest accepted amount: 10^13 yuan is far above any patent deal.
 _MAX_YUAN_DIGITS = 13

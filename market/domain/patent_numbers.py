@@ -23,7 +23,6 @@ import unicodedata
 from flask_babel import lazy_gettext as _l
 
 __all__ = [
-    "ZH_MESSAGES",
     "InvalidPatentNumber",
     "check_character",
     "looks_like_patent_number",
@@ -32,18 +31,6 @@ __all__ = [
     "patent_number",
     "patent_type_of",
 ]
-
-# msgid -> Chinese translation, for the lead to copy into the .po file.
-ZH_MESSAGES = {
-    "Enter an application number.": "请输入申请号。",
-    "An application number looks like 201710601862.3 (year, type, serial, dot, check character).": "申请号格式应如 201710601862.3（年份、类型、流水号、点、校验位）。",
-    "The application number is missing its check character (the character after the dot).": "申请号缺少校验位（点后面的字符）。",
-    "The year in the application number is not possible.": "申请号中的年份不正确。",
-    "The type digit in the application number must be 1, 2, 3, 8 or 9.": "申请号中的类型位必须是 1、2、3、8 或 9。",
-    "The check character does not match the application number; please check for a typing error.": "校验位与申请号不符，请检查是否输入有误。",
-    "Enter a publication number.": "请输入公开（公告）号。",
-    "A publication number looks like CN107357845A (CN, 9 digits, kind code A, B, C, U or S).": "公开（公告）号格式应如 CN107357845A（CN、9 位数字、文献类型代码 A、B、C、U 或 S）。",
-}
 
 _TYPES = {
     "1": "invention",

@@ -21,7 +21,6 @@ __all__ = [
     "MAX_DEFERRAL_MONTHS",
     "MAX_ROYALTY_BP",
     "MAX_UPFRONT_FEE_FEN",
-    "ZH_MESSAGES",
     "LicenceTerms",
     "ScheduleItem",
     "TermError",
@@ -41,27 +40,6 @@ DEFAULT_TERRITORY = "中国大陆"
 UPFRONT_MODES = ("due_at_signing", "waived", "deferred")
 DEFERRAL_KINDS = ("months", "first_sales")
 LICENCE_KINDS = ("exclusive", "sole", "non_exclusive", "open_licence")
-
-ZH_MESSAGES = {
-    "Enter a whole number.": "请输入整数。",
-    "This amount cannot be negative.": "金额不能为负数。",
-    "The royalty rate cannot be negative.": "提成比例不能为负数。",
-    "Only Chinese yuan (CNY) is supported.": "目前仅支持人民币（CNY）。",
-    "The upfront fee cannot exceed CNY 20 million.": "首付（一次性许可费）不能超过人民币 2000 万元。",
-    "The royalty rate cannot exceed 20 percent of net sales.": "提成比例不能超过净销售额的 20%。",
-    "Choose how the upfront fee is paid.": "请选择首付的支付方式。",
-    "A waived upfront fee must be zero.": "免除首付时金额必须为 0。",
-    "Enter the deferred upfront fee, or choose no upfront fee.": "请输入延期支付的首付金额，或选择免除首付。",
-    "Choose when the deferred fee falls due.": "请选择延期首付的支付时间。",
-    "The deferral must be between 1 and 120 months.": "延期期限必须在 1 至 120 个月之间。",
-    "This setting does not apply to the chosen payment method.": "该设置不适用于所选的支付方式。",
-    "A sales threshold or minimum royalty needs a royalty rate.": "设置销售额起点或最低提成时，须同时设置提成比例。",
-    "The licence term must be at least one year.": "许可期限至少为 1 年。",
-    "An open licence must run for at least one year.": "开放许可的期限至少为 1 年。",
-    "The licence term cannot run past the end of the patent.": "许可期限不能超过专利的剩余有效期。",
-    "Choose a licence kind.": "请选择许可类型。",
-    "Enter the territory.": "请输入许可地域。",
-}
 
 
 @dataclass(frozen=True)

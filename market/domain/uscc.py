@@ -8,14 +8,7 @@ from flask_babel import lazy_gettext as _l
 from stdnum.cn import uscc
 from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
 
-__all__ = ["ZH_MESSAGES", "InvalidCreditCode", "normalise_uscc"]
-
-ZH_MESSAGES = {
-    "Enter the unified social credit code.": "请输入统一社会信用代码。",
-    "A unified social credit code has 18 characters.": "统一社会信用代码应为 18 位。",
-    "The last character of the credit code does not match; please check for a typing error.": "统一社会信用代码校验位不符，请检查是否输入有误。",
-    "This is not a valid unified social credit code.": "这不是有效的统一社会信用代码。",
-}
+__all__ = ["InvalidCreditCode", "normalise_uscc"]
 
 
 class InvalidCreditCode(ValueError):

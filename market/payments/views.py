@@ -14,14 +14,14 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from .. import labels
 from ..extensions import csrf, db
 from ..forms_util import show_service_error
 from ..models import Deal, PaymentScheduleItem, ScheduleStatus
 from ..permissions import login_required, public
-from ..services import deal_events, deals, payments
+from ..services import deals, payments
 from ..services.errors import NotFound, PermissionDenied, ServiceError
 from ..unit_of_work import commit
 from ..urls import external_url_for
@@ -31,30 +31,13 @@ from .gateway import InvalidWebhook, MalformedEvent, get_gateway
 
 bp = Blueprint("payments", __name__, url_prefix="/payments")
 log = logging.getLogger("market.payments")
-ROW_KINDS = {
-    "upfront": _l("Upfront fee"),
-    "deferred_upfront": _l("Deferred upfront fee"),
-    "minimum_annual_royalty": _l("Minimum annual royalty"),
-    "assignment_price": _l("Assignment price"),
-}
-ROW_STATES = {
-    "due": _l("Due"), "paid": _l("Paid"), "overdue": _l("Overdue"),
-    "refunded": _l("Refunded"), "cancelled": _l("Cancelled"),
-}
-PAYMENT_STATES = {
-    "pending": _l("Waiting for the provider"), "succeeded": _l("Paid"), "failed": _l("Failed"),
-    "expired": _l("Expired"), "refunded": _l("Refunded"), "rejected": _l("Refused and refunded"),
-}
-PROVIDERS = {"stripe": _l("Card or Alipay (Stripe)"), "offline": _l("Bank transfer")}
 
 
 @bp.context_processor
 def _labels():
-    return {"row_kind": lambda code: str(ROW_KINDS.get(code, code)),
-            "row_state": lambda code: str(ROW_STATES.get(code, code)),
-            "payment_state": lambda code: str(PAYMENT_STATES.get(getattr(code, "value", code), code)),
-            "provider_label": lambda code: str(PROVIDERS.get(getattr(code, "value", code), code)),
-            "deal_state": deal_events.state_label}
+    return {"row_kind": labels.schedule_label, "row_state": labels.schedule_status_label,
+            "payment_state": labels.payment_status_label, "provider_label": labels.provider_label,
+            "deal_state": labels.state_label}
 
 
 def _deal_or_404(deal_id: int) -> Deal:

@@ -1,5 +1,4 @@
-"""What each deal event tells whom (inbox + email), the written notice of an open licence,
-and the labels of states and actions."""
+"""What each deal event tells whom (inbox + email) and the written notice of an open licence."""
 from __future__ import annotations
 
 from datetime import date
@@ -7,53 +6,10 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
+from ..domain.deadlines import RECORDING_MONTHS, STALE_DAYS
 from ..extensions import db
 from ..models import Deal, DealEvent, Notification, PaymentScheduleItem, ScheduleStatus
 from . import notifications
-
-STATE_LABELS = {
-    "requested": _l("Requested"),
-    "countered": _l("Counter-offer"),
-    "accepted": _l("Accepted"),
-    "awaiting_payment": _l("Awaiting payment"),
-    "concluded": _l("Concluded"),
-    "declined": _l("Declined"),
-    "withdrawn": _l("Withdrawn"),
-    "cancelled": _l("Cancelled"),
-    "expired": _l("Expired"),
-    "ended": _l("Term ended"),
-}
-ACTION_LABELS = {
-    "request": _l("Request sent"),
-    "take_open": _l("Written notice of taking the open licence"),
-    "accept": _l("Accept"),
-    "counter": _l("Counter-offer"),
-    "decline": _l("Decline"),
-    "withdraw": _l("Withdraw"),
-    "cancel": _l("Cancel"),
-    "conclude": _l("Concluded"),
-    "await_payment": _l("Waiting for the upfront payment"),
-    "payment_confirmed": _l("Payment confirmed"),
-    "flag_stale": _l("Flagged: no answer for 14 days"),
-    "expire": _l("Expired without an answer"),
-    "end_term": _l("Licence term ended"),
-    "close": _l("Closed: the patent has been assigned"),
-}
-ROLE_LABELS = {
-    "licensee": _l("Licensee"),
-    "licensor": _l("Licensor"),
-    "centre": _l("IP service centre"),
-    "system": _l("Platform"),
-}
-
-
-def state_label(state) -> str:
-    key = getattr(state, "value", state)
-    return str(STATE_LABELS.get(key, key))
-
-
-def action_label(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
 
 
 def link(deal: Deal) -> str:
@@ -96,7 +52,8 @@ def notify(deal: Deal, event: DealEvent) -> None:
         notifications.notify_org(
             licensor, "deal_request",
             _l("New request from %(org)s for “%(title)s”", org=licensee.name, title=title),
-            _l("Answer within 14 days: accept, decline or make a counter-offer."), href)
+            _l("Answer within %(days)d days: accept, decline or make a counter-offer.",
+               days=STALE_DAYS), href)
     elif action == "counter":
         other = licensee if event.actor_role == "licensor" else licensor
         notifications.notify_org(other, "deal_counter",
@@ -119,7 +76,7 @@ def notify(deal: Deal, event: DealEvent) -> None:
     elif action in ("conclude", "payment_confirmed") or event.to_state == "concluded":
         _tell_both(deal, "deal_concluded", _l("Contract concluded: “%(title)s”", title=title),
                    _l("The contract can be downloaded from the deal page. Record it with CNIPA "
-                      "within 3 months."))
+                      "within %(months)d months.", months=RECORDING_MONTHS))
     elif action == "close":
         _tell_both(deal, "deal_closed",
                    _l("Closed: “%(title)s” has been assigned to another party", title=title),
@@ -130,7 +87,7 @@ def notify(deal: Deal, event: DealEvent) -> None:
                    _l("The licence is no longer in force. The contract and the payment record "
                       "stay on the deal page; a new licence can be requested from the listing."))
     elif action == "flag_stale":
-        text = _l("No answer for 14 days: “%(title)s”", title=title)
+        text = _l("No answer for %(days)d days: “%(title)s”", days=STALE_DAYS, title=title)
         _tell_both(deal, "deal_stale", text)
         notifications.notify_centre("deal_stale", text, f"{licensee.name} → {licensor.name}", href)
 
@@ -164,27 +121,3 @@ def notify_overdue(today: date) -> int:
             notifications.notify_org(org, "payment_overdue", text, "", href)
         count += 1
     return count
-
-
-SCHEDULE_LABELS = {
-    "upfront": _l("Upfront fee"),
-    "deferred_upfront": _l("Deferred upfront fee"),
-    "minimum_annual_royalty": _l("Minimum annual royalty"),
-    "assignment_price": _l("Assignment price"),
-}
-SCHEDULE_STATUS_LABELS = {
-    "due": _l("Due"), "paid": _l("Paid"), "refunded": _l("Refunded"), "cancelled": _l("Cancelled"),
-}
-
-
-def role_label(role: str) -> str:
-    return str(ROLE_LABELS.get(role, role))
-
-
-def schedule_label(kind: str) -> str:
-    return str(SCHEDULE_LABELS.get(kind, kind))
-
-
-def schedule_status_label(status) -> str:
-    key = getattr(status, "value", status)
-    return str(SCHEDULE_STATUS_LABELS.get(key, key))

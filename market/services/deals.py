@@ -16,6 +16,8 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from .. import labels
+from ..domain.deadlines import EXPIRE_DAYS, STALE_DAYS
 from ..domain.terms import DEFAULT_TERRITORY, LicenceTerms, payment_schedule, validate_terms
 from ..extensions import db
 from ..models import (
@@ -46,8 +48,6 @@ __all__ = ["ExclusivityConflict", "TransitionNotAllowed", "TermsRejected", "TRAN
 
 LICENSEE, LICENSOR, CENTRE, SYSTEM = "licensee", "licensor", "centre", "system"
 ROLES = (LICENSEE, LICENSOR, CENTRE, SYSTEM)
-STALE_DAYS = 14
-EXPIRE_DAYS = 30
 UPFRONT_KINDS = ("upfront", "assignment_price")
 S = DealState
 
@@ -188,7 +188,7 @@ def _refusal(deal: Deal, action: str):
         return _l("This action is not allowed.")
     return _l("This deal is now “%(state)s”: “%(action)s” is no longer possible. "
               "The page shows what you can do now.",
-              state=deal_events.state_label(deal.state), action=deal_events.action_label(action))
+              state=labels.state_label(deal.state), action=labels.action_label(action))
 
 
 def _flush() -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from ..domain.ipc import INDUSTRY_LABELS
+from ..labels import INDICATOR_LABELS, label, licence_kind_label
 
 TEXT, COUNT, MONEY, PERCENT, DAYS, STATUS = "text", "count", "money", "percent", "days", "status"
 
@@ -29,32 +28,8 @@ class Table:
         return [k for _, k in self.columns]
 
 
-LICENCE_KIND_LABELS = {
-    "exclusive": _l("Exclusive licence"),
-    "sole": _l("Sole licence"),
-    "non_exclusive": _l("Non-exclusive licence"),
-    "assignment": _l("Assignment"),
-    "unspecified": _l("Licence (kind not given)"),
-}
-INDICATOR_LABELS = {
-    "deals": _l("Patent transfers and licences"),
-    "transfers": _l("Patent transfers (assignments)"),
-    "licences": _l("Patent licences"),
-    "contract_value": _l("Patent technology contract value"),
-    "pledge_amount": _l("IP pledge financing amount"),
-    "pledge_count": _l("IP pledge financing projects"),
-    "open_licences": _l("Open licences taken"),
-    "fast_licences": _l("Fast-licence deals"),
-    "avg_days": _l("Average days from request to conclusion"),
-    "smes": _l("SMEs that took up a university or institute patent (cumulative)"),
-}
-
-
-def industry_label(code: str) -> str:
-    names = INDUSTRY_LABELS.get(code)
-    if not names:
-        return code
-    return names[0] if str(get_locale()) == "zh" else names[1]
+def industry_label(code: str | None) -> str | None:
+    return label(code) if code else code
 
 
 def money_yuan(fen: int | None) -> Decimal | None:
@@ -132,7 +107,7 @@ def tables(p: dict) -> list[Table]:
                      [[r["key"], *_deal_cells(r)] for r in p["by_district"]]))
     out.append(Table("licence_kind", str(_l("By licence kind")),
                      _deal_columns(_l("Licence kind")),
-                     [[str(LICENCE_KIND_LABELS.get(r["key"], r["key"])), *_deal_cells(r)]
+                     [[licence_kind_label(r["key"]), *_deal_cells(r)]
                       for r in p["by_licence_kind"]]))
     out.append(Table("top_patents", str(_l("Top patents by interest")), [
         (_l("Patent"), TEXT), (_l("Application number"), TEXT), (_l("Owner"), TEXT),

@@ -8,14 +8,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from ..domain.deadlines import RECORDING_MONTHS, STALE_DAYS
 from ..domain.terms import add_months
 from ..extensions import db
 from ..models import Deal, DealState, OfferKind, PaymentScheduleItem, ScheduleStatus
 from ..models.base import utcnow
 
-UNANSWERED_DAYS = 14
+UNANSWERED_DAYS = STALE_DAYS  # the requests services.deals flags as stale
 STUCK_DAYS = 30
-RECORDING_MONTHS = 3
 OPEN_STATES = (DealState.COUNTERED, DealState.ACCEPTED, DealState.AWAITING_PAYMENT)
 LIMIT = 200
 

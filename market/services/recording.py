@@ -9,13 +9,13 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
+from ..domain.deadlines import RECORDING_MONTHS
 from ..domain.terms import add_months
 from ..extensions import db
 from ..models import Deal, DealState, LegalStatus, OfferKind
 from ..models.base import utcnow
 from .ledger import local_date
 
-RECORDING_MONTHS = 3
 MANUAL_CHECKS = (
     _l("The annual fee of the patent is paid up."),
     _l("Ownership of the patent is not disputed."),
@@ -31,6 +31,7 @@ class Checklist:
     recorded: bool
     problems: list = field(default_factory=list)  # computed: the contract cannot be recorded
     manual: tuple = MANUAL_CHECKS
+    months = RECORDING_MONTHS  # not a field: what the page names the deadline by
 
     @property
     def overdue(self) -> bool:

@@ -1,11 +1,9 @@
 import re
 
 import pytest
-from babel.messages.extract import extract_from_file
 from hypothesis import given
 from hypothesis import strategies as st
 
-from market.domain import patent_numbers
 from market.domain.patent_numbers import (
     InvalidPatentNumber,
     check_character,
@@ -258,17 +256,3 @@ def test_arbitrary_text_never_crashes(text):
     except InvalidPatentNumber:
         return
     assert re.fullmatch(r"(\d{8}|\d{12})\.[0-9X]", result)
-
-
-def test_every_message_has_a_chinese_translation():
-    msgids = {
-        m
-        for _, m, _, _ in extract_from_file(
-            "python", patent_numbers.__file__, keywords={"_l": None}
-        )
-    }
-    assert msgids == set(patent_numbers.ZH_MESSAGES)
-    for msgid, zh in patent_numbers.ZH_MESSAGES.items():
-        assert sorted(re.findall(r"%\(\w+\)s", msgid)) == sorted(
-            re.findall(r"%\(\w+\)s", zh)
-        )

@@ -4,11 +4,9 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from babel.messages.extract import extract_from_file
 from hypothesis import given
 from hypothesis import strategies as st
 
-from market.domain import terms as terms_module
 from market.domain.terms import (
     LicenceTerms,
     ScheduleItem,
@@ -436,17 +434,3 @@ def test_add_months_properties(start, months):
     assert result.day == start.day or (
         result.day < start.day and add_months(result, 0) == result and result.day >= 28
     )
-
-
-def test_every_message_has_a_chinese_translation():
-    msgids = {
-        m
-        for _, m, _, _ in extract_from_file(
-            "python", terms_module.__file__, keywords={"_l": None}
-        )
-    }
-    assert msgids == set(terms_module.ZH_MESSAGES)
-    for msgid, zh in terms_module.ZH_MESSAGES.items():
-        assert sorted(re.findall(r"%\(\w+\)s", msgid)) == sorted(
-            re.findall(r"%\(\w+\)s", zh)
-        )

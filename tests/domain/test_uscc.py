@@ -1,11 +1,9 @@
 import re
 
 import pytest
-from babel.messages.extract import extract_from_file
 from hypothesis import given
 from hypothesis import strategies as st
 
-from market.domain import uscc
 from market.domain.uscc import InvalidCreditCode, normalise_uscc
 
 # Real Shenyang companies' codes (from the shared companies sample).
@@ -76,13 +74,3 @@ def test_arbitrary_text_raises_only_invalid_credit_code(text):
     except InvalidCreditCode:
         return
     assert re.fullmatch(r"[0-9A-HJ-NPQRTUWXY]{18}", result)
-
-
-def test_every_message_has_a_chinese_translation():
-    msgids = {
-        m
-        for _, m, _, _ in extract_from_file(
-            "python", uscc.__file__, keywords={"_l": None}
-        )
-    }
-    assert msgids == set(uscc.ZH_MESSAGES)
