@@ -22,8 +22,7 @@ from market.models import (
 from market.services import deals, listings, orgs, payments
 from market.unit_of_work import commit
 
-from .deals.conftest import EXCLUSIVE, details_of, proposal_of
-from .payments.conftest import PAID_OPEN
+from .factories import EXCLUSIVE, PAID_OPEN, details_of, proposal_of
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 PAID_FEE_FEN = PAID_OPEN["upfront_fee_fen"]

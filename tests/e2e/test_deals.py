@@ -22,7 +22,7 @@ from market.models import (
 from market.models.base import utcnow
 from market.services.passwords import hash_password
 
-from ..conftest import new_application_number, new_credit_code
+from ..factories import new_application_number, new_credit_code
 from ..pdf_check import check_pdf
 from .test_onboarding import PASSWORD, _log_in
 

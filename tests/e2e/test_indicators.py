@@ -20,7 +20,7 @@ from market.models.base import utcnow
 from market.services import accounts
 from market.unit_of_work import commit
 
-from ..conftest import new_application_number, new_credit_code
+from ..factories import new_application_number, new_credit_code
 
 pytestmark = pytest.mark.e2e
 

@@ -8,7 +8,7 @@ from market.extensions import db
 from market.models import OrgKind
 from market.services import imports
 
-from ..conftest import new_application_number
+from ..factories import new_application_number
 from .test_onboarding import PASSWORD, _log_in
 
 pytestmark = pytest.mark.e2e
@@ -20,7 +20,7 @@ def university(live_app):
     from market.models.base import utcnow
     from market.services.passwords import hash_password
 
-    from ..conftest import new_credit_code
+    from ..factories import new_credit_code
     org = Organisation(kind=OrgKind.UNIVERSITY, name="沈北理工大学", credit_code=new_credit_code(
         OrgKind.UNIVERSITY), district="沈北新区", address="沈阳市沈北新区道义大街 1 号",
         contact_name="李老师", contact_phone="024-1", contact_email="tto@example.cn",

@@ -11,7 +11,7 @@ from market.models.base import utcnow
 from market.services import deals
 from market.services.passwords import hash_password
 
-from ..conftest import new_application_number, new_credit_code
+from ..factories import new_application_number, new_credit_code
 from ..payments.fake_stripe import WEBHOOK_SECRET, FakeStripe
 from .conftest import LiveServer
 from .test_onboarding import PASSWORD, _log_in
