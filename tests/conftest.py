@@ -101,38 +101,32 @@ def runner(app):
     return app.test_cli_runner()
 
 
+def _committing(factory):
+    """``factory`` of tests/factories.py on the test's session, committing what it made."""
+    def make(*args, **fields):
+        made = factory(db.session, *args, **fields)
+        db.session.commit()
+        return made
+    return make
+
+
 @pytest.fixture()
 def make_org(app):
-    """``make_org(kind=..., status=..., **fields)``: a committed organisation (see
-    ``tests/factories.py``)."""
-    def make(kind: OrgKind = OrgKind.SME, status: OrgStatus = OrgStatus.VERIFIED, **fields):
-        org = factories.make_org(db.session, kind, status, **fields)
-        db.session.commit()
-        return org
-    return make
+    """``make_org(kind=SME, status=VERIFIED, **fields)``: a committed organisation."""
+    return _committing(factories.make_org)
 
 
 @pytest.fixture()
 def make_user(app):
     """``make_user(org=None, **fields)``: a committed user who logs in with ``PASSWORD``."""
-    def make(org=None, **fields):
-        user = factories.make_user(db.session, org, **fields)
-        db.session.commit()
-        return user
-    return make
+    return _committing(factories.make_user)
 
 
 @pytest.fixture()
 def make_listing(app):
     """``make_listing(owner=None, offers=None, **fields)``: a committed, published, granted
-    patent of ``owner`` (default: a new university) with the given offers (default: one free
-    open licence)."""
-    def make(owner=None, **fields):
-        owner = owner or factories.make_org(db.session, OrgKind.UNIVERSITY)
-        patent = factories.make_listing(db.session, owner, **fields)
-        db.session.commit()
-        return patent
-    return make
+    patent (default owner: a new university; default offer: one free open licence)."""
+    return _committing(factories.make_listing)
 
 
 @pytest.fixture()

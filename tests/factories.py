@@ -93,11 +93,13 @@ def make_user(session, org: Organisation | None = None, *, email: str | None = N
     return user
 
 
-def make_listing(session, owner: Organisation, *, offers: list[dict] | None = None,
-                 status: ListingStatus = ListingStatus.PUBLISHED,
+def make_listing(session, owner: Organisation | None = None, *,
+                 offers: list[dict] | None = None, status: ListingStatus = ListingStatus.PUBLISHED,
                  legal_status: LegalStatus = LegalStatus.GRANTED, **fields) -> Patent:
-    """A granted patent of ``owner``, published unless ``status`` says otherwise, with the
-    given offers (dicts of Offer fields; default: one free open licence)."""
+    """A granted patent of ``owner`` (default: a new university), published unless
+    ``status`` says otherwise, with the given offers (dicts of Offer fields; default: one
+    free open licence)."""
+    owner = owner or make_org(session, OrgKind.UNIVERSITY)
     filing = fields.pop("filing_date", date(2019, 3, 1))
     values = dict(
         owner_org_id=owner.id, application_number=new_application_number(filing.year),
