@@ -38,33 +38,25 @@ def main() -> None:
     from market.extensions import db
     from market.models import (
         Notification,
-        Organisation,
         OrgKind,
-        OrgStatus,
         Patent,
         SavedSearch,
         SavedSearchMatch,
-        User,
     )
     from market.search.analysis import segment
     from market.search.service import notify_saved_searches
     from market.services import imports
     from market.unit_of_work import commit
-    from tests.conftest import new_credit_code
+    from tests.factories import make_user
     logging.disable(logging.INFO)
     app = create_app(Config, SQLALCHEMY_DATABASE_URI=f"sqlite:///{workdir / 'bench.sqlite'}",
                      SEARCH_INDEX_DIR=str(workdir / "index"), SECRET_KEY="bench")
     with app.app_context():
         db.create_all()
-        people = []
-        for kind, name in ((OrgKind.UNIVERSITY, "基准测试大学"), (OrgKind.SME, "基准测试科技有限公司")):
-            org = Organisation(kind=kind, name=name, credit_code=new_credit_code(kind),
-                               district="浑南区", address="沈阳市", contact_name="x",
-                               contact_phone="x", contact_email=f"{kind}@example.cn",
-                               status=OrgStatus.VERIFIED)
-            people.append(User(email=f"{kind}@example.cn", name="x", password_hash="x", org=org,
-                               is_org_admin=True))
-        db.session.add_all(people)
+        people = [make_user(db.session, kind=kind, name=name, email=f"{kind}@example.cn",
+                            password=None)
+                  for kind, name in ((OrgKind.UNIVERSITY, "基准测试大学"),
+                                     (OrgKind.SME, "基准测试科技有限公司"))]
         db.session.commit()
         university, sme = people
         imports.import_file(university, "p.csv", data)

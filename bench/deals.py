@@ -9,68 +9,24 @@ import json
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def credit_code(n: int, prefix: str) -> str:
-    from stdnum.cn import uscc
-    body = f"{prefix}210100MA{n:07d}"[:17]
-    return body + uscc.calc_check_digit(body)
-
-
 def seed(db, n_patents: int, n_smes: int):
-    from market.domain.patent_numbers import check_character
-    from market.models import (
-        LegalStatus,
-        LicenceKind,
-        ListingStatus,
-        Offer,
-        OfferKind,
-        Organisation,
-        OrgKind,
-        OrgStatus,
-        Patent,
-        PatentType,
-        User,
-    )
-    from market.models.base import utcnow
+    from market.models import LicenceKind, OfferKind, OrgKind
+    from tests.factories import make_listing, make_org, make_user
 
-    def org(kind, n, name, prefix):
-        o = Organisation(kind=kind, name=name, credit_code=credit_code(n, prefix),
-                         district="浑南区", address=f"沈阳市浑南区创新路{n}号", contact_name="王",
-                         contact_phone="024-1", contact_email=f"o{n}@example.cn",
-                         status=OrgStatus.VERIFIED, verified_at=utcnow())
-        db.session.add(o)
-        return o
-
-    uni = org(OrgKind.UNIVERSITY, 1, "东北测试大学", "12")
-    db.session.add(User(email="tto@example.cn", name="李", password_hash="x", org=uni,
-                        is_org_admin=True))
-    smes = []
-    for i in range(n_smes):
-        sme = org(OrgKind.SME, 1000 + i, f"沈阳测试科技{i}有限公司", "91")
-        smes.append(User(email=f"s{i}@example.cn", name="赵", password_hash="x", org=sme,
-                         is_org_admin=True))
-    db.session.add_all(smes)
-    db.session.flush()
-    offers = []
-    for i in range(n_patents):
-        digits = f"2019{1}{i:07d}"
-        patent = Patent(owner_org_id=uni.id, application_number=f"{digits}.{check_character(digits)}",
-                        title=f"一种测试材料的制备方法{i}", patent_type=PatentType.INVENTION,
-                        legal_status=LegalStatus.GRANTED, filing_date=date(2019, 1, 1),
-                        grant_date=date(2021, 1, 1), expiry_date=date(2039, 1, 1),
-                        industry="new_materials", status=ListingStatus.PUBLISHED,
-                        published_at=utcnow())
-        offer = Offer(kind=OfferKind.OPEN_LICENCE, licence_kind=LicenceKind.NON_EXCLUSIVE,
-                      upfront_mode="waived", royalty_bp=300, term_years=3)
-        patent.offers.append(offer)
-        db.session.add(patent)
-        offers.append(offer)
+    uni = make_org(db.session, OrgKind.UNIVERSITY, name="东北测试大学")
+    make_user(db.session, uni, email="tto@example.cn", password=None)
+    smes = [make_user(db.session, kind=OrgKind.SME, name=f"沈阳测试科技{i}有限公司",
+                      email=f"s{i}@example.cn", password=None) for i in range(n_smes)]
+    offers = [make_listing(db.session, uni, title=f"一种测试材料的制备方法{i}", offers=[{
+        "kind": OfferKind.OPEN_LICENCE, "licence_kind": LicenceKind.NON_EXCLUSIVE,
+        "upfront_mode": "waived", "royalty_bp": 300, "term_years": 3}]).offers[0]
+        for i in range(n_patents)]
     db.session.commit()
     return [o.id for o in offers], [u.id for u in smes]
 
@@ -89,6 +45,7 @@ def main() -> None:
     from market.models import Deal, DealState, LedgerEntry, Offer, User
     from market.services import deals
     from market.unit_of_work import commit
+    from tests.factories import details_of
 
     logging.disable(logging.INFO)
     n_patents = 100
@@ -103,10 +60,7 @@ def main() -> None:
             start = time.perf_counter()
             for offer_id, user_id in jobs:
                 user, offer = db.session.get(User, user_id), db.session.get(Offer, offer_id)
-                org = user.org
-                deals.take_open(user, offer, {
-                    "legal_name": org.name, "credit_code": org.credit_code, "address": org.address,
-                    "field_of_use": "电池", "expected_start": date(2026, 1, 1)})
+                deals.take_open(user, offer, details_of(user, field_of_use="电池"))
                 commit()
                 db.session.expunge_all()  # like separate requests: no identity map growth
             elapsed = time.perf_counter() - start

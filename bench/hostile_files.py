@@ -101,21 +101,13 @@ MAKE_USER = """
 import sys
 from market import create_app
 from market.extensions import db
-from market.models import Organisation, OrgKind, OrgStatus, User
-from market.models.base import utcnow
-from market.services.passwords import hash_password
+from market.models import OrgKind
 from market.unit_of_work import commit
-from tests.conftest import new_credit_code
+from tests.factories import make_user
 app = create_app()
 with app.app_context():
-    org = Organisation(kind=OrgKind.UNIVERSITY, name="基准测试大学", district="浑南区",
-                       credit_code=new_credit_code(OrgKind.UNIVERSITY), address="沈阳市",
-                       contact_name="x", contact_phone="024-12345678",
-                       contact_email="bench@example.cn", status=OrgStatus.VERIFIED,
-                       verified_at=utcnow())
-    db.session.add(org)
-    db.session.add(User(email=sys.argv[1], name="基准", password_hash=hash_password(sys.argv[2]),
-                        org=org, is_org_admin=True))
+    make_user(db.session, kind=OrgKind.UNIVERSITY, name="基准测试大学", email=sys.argv[1],
+              password=sys.argv[2], user_name="基准")
     commit()
 """
 

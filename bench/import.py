@@ -74,24 +74,19 @@ def main() -> None:
     from market import create_app
     from market.config import Config
     from market.extensions import db
-    from market.models import OrgKind, User
+    from market.models import OrgKind
     from market.services import imports
     from market.unit_of_work import commit
-    from tests.conftest import new_credit_code  # a valid invented credit code
+    from tests.factories import make_user
     logging.disable(logging.INFO)
     app = create_app(Config, SQLALCHEMY_DATABASE_URI=f"sqlite:///{workdir / 'bench.sqlite'}",
                      SEARCH_INDEX_DIR=str(workdir / "index"), SECRET_KEY="bench",
                      PASSWORD_HASH_METHOD="scrypt:1024:8:1")
     with app.app_context():
         db.create_all()
-        from market.models import Organisation, OrgStatus
-        org = Organisation(kind=OrgKind.UNIVERSITY, name="基准测试大学",
-                           credit_code=new_credit_code(OrgKind.UNIVERSITY), district="浑南区",
-                           address="沈阳市", contact_name="x", contact_phone="x",
-                           contact_email="x@example.cn", status=OrgStatus.VERIFIED)
-        user = User(email="bench@example.cn", name="x", password_hash="x", org=org,
-                    is_org_admin=True)
-        db.session.add_all([org, user])
+        user = make_user(db.session, kind=OrgKind.UNIVERSITY, name="基准测试大学",
+                         email="bench@example.cn", password=None)
+        org = user.org
         db.session.commit()
 
         start = time.perf_counter()

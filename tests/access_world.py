@@ -3,7 +3,7 @@
 Two sides: on the A side University A owns every kind of object a route can name by id (its
 organisation, a member asking to join, listings published and draft, offers of each kind,
 attachments, deals with SME A, payment rows) and SME A holds the deals and a saved search;
-on the B side SME B and University B own nothing of it. A pending SME, another pending
+on the B side SME B, University B and an institute own nothing of it. A pending SME, another pending
 organisation and the centre complete the cast. Everything is built through the factories
 and the services, as the feature tests build it.
 """
@@ -22,8 +22,7 @@ from market.models import (
 from market.services import deals, listings, orgs, payments
 from market.unit_of_work import commit
 
-from .deals.conftest import EXCLUSIVE, details_of, proposal_of
-from .payments.conftest import PAID_OPEN
+from .factories import EXCLUSIVE, PAID_OPEN, details_of, proposal_of
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 PAID_FEE_FEN = PAID_OPEN["upfront_fee_fen"]
@@ -40,6 +39,7 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
         "sme_b": make_user(kind=OrgKind.SME, name="沈阳乙科技有限公司"),
         "uni_a": make_user(kind=OrgKind.UNIVERSITY, name="甲大学"),
         "uni_b": make_user(kind=OrgKind.UNIVERSITY, name="乙大学"),
+        "institute": make_user(kind=OrgKind.INSTITUTE, name="丙研究所"),
         "centre": make_user(kind=OrgKind.CENTRE),
     }
     sme_a, uni_a = users["sme_a"], users["uni_a"]

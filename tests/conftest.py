@@ -3,40 +3,20 @@
 The database is a real one: a SQLite file in a temporary folder, or PostgreSQL when
 ``TEST_DATABASE_URL`` names one (CI runs the ``db`` tests a second time that way).
 """
-import itertools
 import os
 import re
-from datetime import date
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select, text
-from stdnum.cn import uscc
 
 from market import create_app
 from market.config import TestConfig
-from market.domain.patent_numbers import check_character
 from market.extensions import db
-from market.models import (
-    LegalStatus,
-    LicenceKind,
-    ListingStatus,
-    Membership,
-    Offer,
-    OfferKind,
-    Organisation,
-    OrgKind,
-    OrgStatus,
-    Patent,
-    PatentType,
-    SmeSize,
-    User,
-)
-from market.models.base import utcnow
-from market.services.passwords import hash_password
+from market.models import OrgKind, OrgStatus
 
-PASSWORD = "correct horse battery staple"
-_seq = itertools.count(1)
+from . import factories
+from .factories import PASSWORD
 
 
 @pytest.fixture(scope="session")
@@ -121,76 +101,47 @@ def runner(app):
     return app.test_cli_runner()
 
 
-def new_credit_code(kind: OrgKind = OrgKind.SME) -> str:
-    body = ("91" if kind == OrgKind.SME else "12") + f"210100MA1{next(_seq):06d}"
-    return body + uscc.calc_check_digit(body)
+def _committing(factory):
+    """``factory`` of tests/factories.py on the test's session, committing what it made."""
+    def make(*args, **fields):
+        made = factory(db.session, *args, **fields)
+        db.session.commit()
+        return made
+    return make
 
 
 @pytest.fixture()
 def make_org(app):
-    def make(kind: OrgKind = OrgKind.SME, status: OrgStatus = OrgStatus.VERIFIED, **fields):
-        n = next(_seq)
-        values = dict(kind=kind, name=f"测试机构{n}", credit_code=new_credit_code(kind),
-                      district="浑南区", address=f"沈阳市浑南区测试路{n}号", contact_name="联系人",
-                      contact_phone="024-12345678", contact_email=f"org{n}@example.cn",
-                      sme_size=SmeSize.SMALL if kind == OrgKind.SME else None, status=status,
-                      verified_at=utcnow() if status == OrgStatus.VERIFIED else None)
-        values.update(fields)
-        org = Organisation(**values)
-        db.session.add(org)
-        db.session.commit()
-        return org
-    return make
+    """``make_org(kind=SME, status=VERIFIED, **fields)``: a committed organisation."""
+    return _committing(factories.make_org)
 
 
 @pytest.fixture()
-def make_user(make_org):
-    def make(org=None, *, email=None, admin=True, membership=Membership.ACTIVE, **org_fields):
-        org = org or make_org(**org_fields)
-        user = User(email=email or f"user{next(_seq)}@example.cn", name="测试用户",
-                    password_hash=hash_password(PASSWORD), org=org, is_org_admin=admin,
-                    membership=membership)
-        db.session.add(user)
-        db.session.commit()
-        return user
-    return make
-
-
-def new_application_number(year: int = 2019, type_digit: int = 1) -> str:
-    digits = f"{year}{type_digit}{next(_seq):07d}"
-    return f"{digits}.{check_character(digits)}"
+def make_user(app):
+    """``make_user(org=None, **fields)``: a committed user who logs in with ``PASSWORD``."""
+    return _committing(factories.make_user)
 
 
 @pytest.fixture()
-def make_listing(make_org):
-    """A published, granted patent of a university with the given offers (default: one
-    free open licence). ``offers`` is a list of dicts of Offer fields."""
-    def make(owner=None, *, offers=None, status=ListingStatus.PUBLISHED,
-             legal_status=LegalStatus.GRANTED, **fields):
-        owner = owner or make_org(kind=OrgKind.UNIVERSITY)
-        filing = fields.pop("filing_date", date(2019, 3, 1))
-        values = dict(
-            owner_org_id=owner.id, application_number=new_application_number(filing.year),
-            title=f"一种石墨烯复合材料的制备方法{next(_seq)}", abstract="本发明公开了一种石墨烯复合材料。",
-            ipc_codes=["C01B 32/184"], patent_type=PatentType.INVENTION,
-            legal_status=legal_status, filing_date=filing,
-            grant_date=date(2021, 6, 1) if legal_status == LegalStatus.GRANTED else None,
-            expiry_date=date(filing.year + 20, filing.month, filing.day), inventors="张三；李四",
-            industry="new_materials", trl=5, keywords="石墨烯", status=status,
-            published_at=utcnow() if status == ListingStatus.PUBLISHED else None)
-        values.update(fields)
-        patent = Patent(**values)
-        for offer_fields in offers if offers is not None else [{"kind": OfferKind.OPEN_LICENCE}]:
-            offer_fields = dict(offer_fields)
-            if offer_fields["kind"] == OfferKind.OPEN_LICENCE:
-                offer_fields.setdefault("licence_kind", LicenceKind.NON_EXCLUSIVE)
-                offer_fields.setdefault("upfront_mode", "waived")
-                offer_fields.setdefault("term_years", 3)
-            patent.offers.append(Offer(**offer_fields))
-        db.session.add(patent)
-        db.session.commit()
-        return patent
-    return make
+def make_listing(app):
+    """``make_listing(owner=None, offers=None, **fields)``: a committed, published, granted
+    patent (default owner: a new university; default offer: one free open licence)."""
+    return _committing(factories.make_listing)
+
+
+@pytest.fixture()
+def university(make_user):
+    return make_user(kind=OrgKind.UNIVERSITY, name="东北大学")
+
+
+@pytest.fixture()
+def sme(make_user):
+    return make_user(kind=OrgKind.SME, name="沈阳浑南测试科技有限公司")
+
+
+@pytest.fixture()
+def centre(make_user):
+    return make_user(kind=OrgKind.CENTRE)
 
 
 def csrf_token(client, url="/account/login") -> str:

@@ -1,7 +1,8 @@
 """The access-control matrix: every route × every role, with the status the product gives.
 
 One world (``tests/access_world.py``): University A and SME A own every kind of object a
-route can name by id; SME B and University B own nothing of it, so their columns are the
+route can name by id; SME B, University B and an institute own nothing of it, so their
+columns are the
 check that no object of another organisation is readable by id. A pending SME, someone
 asking to join University A (not yet approved) and the centre complete the roles.
 
@@ -23,10 +24,12 @@ from .conftest import dump_tables, log_in
 
 pytestmark = pytest.mark.db
 
-ANON, PENDING, APPLICANT, SME_A, SME_B, UNI_A, UNI_B, CENTRE = (
-    "anonymous", "pending", "applicant", "sme_a", "sme_b", "uni_a", "uni_b", "centre")
-ROLES = (ANON, PENDING, APPLICANT, SME_A, SME_B, UNI_A, UNI_B, CENTRE)
-STRANGERS = (ANON, PENDING, APPLICANT, SME_B, UNI_B)  # nothing of the A side is theirs
+ANON, PENDING, APPLICANT, SME_A, SME_B, UNI_A, UNI_B, INSTITUTE, CENTRE = (
+    "anonymous", "pending", "applicant", "sme_a", "sme_b", "uni_a", "uni_b", "institute",
+    "centre")
+ROLES = (ANON, PENDING, APPLICANT, SME_A, SME_B, UNI_A, UNI_B, INSTITUTE, CENTRE)
+# nothing of the A side is theirs
+STRANGERS = (ANON, PENDING, APPLICANT, SME_B, UNI_B, INSTITUTE)
 LOGIN = 302  # anonymous users are sent to the log-in page
 
 
@@ -51,7 +54,7 @@ def centre_only(status: int = 200) -> dict[str, int]:
 
 def licensors(status: int = 200) -> dict[str, int]:
     """Pages of verified universities and institutes."""
-    return statuses(403, uni_a=status, uni_b=status)
+    return statuses(403, uni_a=status, uni_b=status, institute=status)
 
 
 def smes(status: int = 200, *, pending: int = 403) -> dict[str, int]:
@@ -67,7 +70,7 @@ def org_admin(status: int) -> dict[str, int]:
 def listing_owner(status: int) -> dict[str, int]:
     """University A's listing pages: another licensor learns nothing (404), other roles are
     refused by kind (403)."""
-    return statuses(403, uni_a=status, uni_b=404)
+    return statuses(403, uni_a=status, uni_b=404, institute=404)
 
 
 def deal_side(status: int, *, unverified: int = 404, **given: int) -> dict[str, int]:
@@ -86,6 +89,8 @@ class Row(NamedTuple):
     endpoint: str    # "#variant" tells two rows of one endpoint apart
     expected: dict
     data: dict | None = None  # a form that would succeed for whoever may post it
+    # the write is refused to everyone (the deal's state, an empty form): it changes nothing
+    refused: bool = False
 
 
 TODAY = date.today().isoformat()
@@ -107,7 +112,8 @@ RECEIPT = {"amount": str(PAID_FEE_FEN // 100), "received_on": TODAY,
 ROWS = [
     # --- public pages and accounts
     Row("GET", "/", "main.home", everyone(200)),
-    Row("GET", "/healthz", "ops.healthz", everyone(200)),
+    Row("GET", "/healthz", "ops.healthz", everyone(200)),  # load balancers log in as no one
+    Row("POST", "/healthz", "ops.healthz#post", everyone(405), {}),
     Row("GET", "/account/register", "auth.register", statuses(302, anonymous=200)),
     Row("POST", "/account/register", "auth.register", statuses(302, anonymous=422), {}),
     Row("GET", "/account/login", "auth.login", everyone(200)),
@@ -142,6 +148,7 @@ ROWS = [
     Row("GET", "/patents/attachments/{attachment}", "listings.attachment", everyone(200)),
     Row("GET", "/patents/attachments/{draft_attachment}", "listings.attachment#draft",
         {**everyone(404), UNI_A: 200, CENTRE: 200}),
+    Row("GET", "/patents/attachments/999999", "listings.attachment#missing", everyone(404)),
     Row("GET", "/patents/mine", "listings.mine", licensors()),
     Row("GET", "/patents/new", "listings.new", licensors()),
     Row("POST", "/patents/new", "listings.new", licensors(422), {}),
@@ -167,6 +174,7 @@ ROWS = [
 
     # --- search and the public API
     Row("GET", "/search/", "search.search", everyone(200)),
+    Row("GET", "/search/?q=test", "search.search#query", everyone(200)),
     Row("GET", "/search/need", "search.demand", everyone(200)),
     Row("POST", "/search/need", "search.demand", everyone(422), {}),
     Row("GET", "/search/saved", "search.saved", smes(pending=200)),
@@ -174,6 +182,7 @@ ROWS = [
     Row("GET", "/api/v1/patents?q=x", "api_patents.search_patents", everyone(200)),
     Row("GET", "/api/v1/patents/{patent}", "api_patents.get_patent", everyone(200)),
     Row("GET", "/api/v1/patents/{draft}", "api_patents.get_patent#draft", everyone(404)),
+    Row("GET", "/api/v1/patents/999999", "api_patents.get_patent#missing", everyone(404)),
     Row("GET", "/api/v1/openapi.json", "api_patents.openapi", everyone(200)),
 
     # --- deals: the parties and the centre; strangers get 404 whatever id they try
@@ -182,9 +191,16 @@ ROWS = [
     Row("POST", "/deals/inbox/read", "deals.inbox_read", users(302), {}),
     Row("GET", "/deals/{deal}", "deals.detail", deal_side(200)),
     Row("GET", "/deals/{request}", "deals.detail#request", deal_side(200)),
+    Row("GET", "/deals/999999", "deals.detail#missing", users(404)),
     Row("GET", "/deals/{deal}/contract.pdf", "deals.contract_pdf", deal_side(200)),
+    # no contract before the deal is concluded, not even for its parties
+    Row("GET", "/deals/{request}/contract.pdf", "deals.contract_pdf#request", users(404)),
     # any verified SME may take or request A's offers (OPEN_TO_EVERY_SME): empty forms here
     Row("GET", "/deals/take/{open_offer}", "deals.take_open", smes()),
+    # the wrong page for the kind of offer: an SME learns nothing (404), others by kind (403)
+    Row("GET", "/deals/take/{exclusive_offer}", "deals.take_open#licence", smes(404)),
+    Row("GET", "/deals/request/{assignment_offer}", "deals.request#assignment", smes()),
+    Row("GET", "/deals/request/{open_offer}", "deals.request#open", smes(404)),
     Row("POST", "/deals/take/{open_offer}", "deals.take_open", smes(422), {}),
     Row("GET", "/deals/request/{exclusive_offer}", "deals.request", smes()),
     Row("POST", "/deals/request/{assignment_offer}", "deals.request", smes(422),
@@ -195,6 +211,13 @@ ROWS = [
         COUNTER),
     Row("POST", "/deals/{request}/messages", "deals.message", deal_side(302, unverified=403),
         {"body": "你好"}),
+    # the state machine refuses these on a concluded deal: back to the deal with a message
+    Row("POST", "/deals/{deal}/accept", "deals.accept#concluded",
+        deal_side(302, unverified=403), {}, refused=True),
+    Row("POST", "/deals/{deal}/withdraw", "deals.withdraw#concluded",
+        deal_side(302, unverified=403), {}, refused=True),
+    Row("POST", "/deals/{deal}/decline", "deals.decline#concluded",
+        deal_side(302, unverified=403), {"reason": "测试"}, refused=True),
     Row("POST", "/deals/{request}/accept", "deals.accept", deal_side(302, unverified=403), {}),
     Row("POST", "/deals/{request_to_decline}/decline", "deals.decline",
         deal_side(302, unverified=403), {"reason": "条件不合适"}),
@@ -210,12 +233,18 @@ ROWS = [
         deal_side(302, uni_a=403, centre=403)),  # offline: back to the transfer details
     Row("GET", "/payments/items/{due_row}/return", "payments.checkout_return", deal_side(200)),
     Row("GET", "/payments/items/{paid_row}/receipt", "payments.receipt", deal_side(200)),
+    # no receipt before the money arrived, not even for the parties
+    Row("GET", "/payments/items/{due_row}/receipt", "payments.receipt#due", users(404)),
+    Row("GET", "/payments/items/{due_row}/receipt.pdf", "payments.receipt_pdf#due",
+        users(404)),
     Row("GET", "/payments/items/{paid_row}/receipt.pdf", "payments.receipt_pdf",
         deal_side(200)),
     Row("GET", "/payments/items/{due_row}/confirm", "payments.confirm_receipt",
         deal_side(200, sme_a=403, centre=403)),
     Row("POST", "/payments/items/{due_row}/checkout", "payments.checkout",
         deal_side(302, uni_a=403, centre=403), {}),
+    Row("POST", "/payments/items/{due_row}/confirm", "payments.confirm_receipt#empty",
+        deal_side(422, sme_a=403, centre=403), {}, refused=True),
     Row("POST", "/payments/items/{due_row}/confirm", "payments.confirm_receipt",
         deal_side(302, sme_a=403, centre=403), RECEIPT),
     Row("POST", "/payments/stripe/webhook", "payments.stripe_webhook", everyone(404), {}),
@@ -256,10 +285,14 @@ ROWS = [
         listing_owner(302), {}),
     Row("POST", "/payments/deals/{due_deal}/cancel", "payments.cancel", deal_side(302),
         {"reason": "不再需要"}),
+    Row("POST", "/payments/deals/{paid_deal}/cancel", "payments.cancel#paid", deal_side(302),
+        {"reason": "不再需要"}),
     Row("POST", "/deals/{deal}/cancel", "deals.cancel", deal_side(302, unverified=403),
         {"reason": "不再需要"}),
     Row("POST", "/search/saved/{saved}/delete", "search.delete_saved",
         smes(404, pending=404) | {SME_A: 302}),  # the saved search is SME A's user's
+    Row("POST", "/search/saved/999999/delete", "search.delete_saved#missing",
+        smes(404, pending=404)),
     Row("POST", "/account/logout", "auth.logout", users(302), {}),
 ]
 
@@ -339,7 +372,9 @@ def test_strangers_change_nothing(app, world, role):
 
 
 def test_every_route_has_a_row(app):
-    covered = {(row.endpoint.split("#")[0], row.method) for row in ROWS}
+    # a row that everyone gets 405 from checks a method the route does not have
+    covered = {(row.endpoint.split("#")[0], row.method) for row in ROWS
+               if set(row.expected.values()) != {405}}
     routes = {(rule.endpoint, method) for rule in app.url_map.iter_rules()
               if rule.endpoint != "static"
               for method in rule.methods - {"HEAD", "OPTIONS"}}
@@ -369,12 +404,20 @@ def test_the_forms_of_the_table_work(app, world):
     """The writes that strangers try are real: posted (in table order, on one world) by the
     side they belong to, each changes rows, so ``test_strangers_change_nothing`` cannot pass
     because of a bad form. A write the state machine refuses to one party is tried by the
-    next (the licensor counters what the licensee may then accept)."""
+    next (the licensor counters what the licensee may then accept). The rows marked
+    ``refused`` change nothing, whoever posts them."""
     users, ids = world
     sides = {role: _logged_in(app, role, users) for role in (SME_A, UNI_A, CENTRE)}
     app.config["WTF_CSRF_ENABLED"] = False
-    inert = []
+    inert, changing_refusals = [], []
     for row in _writes_by_id():
+        if row.refused:
+            for role, client in sides.items():
+                before = dump_tables()
+                _send(client, row, ids)
+                if changed_tables(before, dump_tables()):
+                    changing_refusals.append(f"{row.endpoint} by {role}")
+            continue
         for role, client in sides.items():
             if row.expected[role] in (302, 303):
                 before = dump_tables()
@@ -385,3 +428,4 @@ def test_the_forms_of_the_table_work(app, world):
             inert.append(row.endpoint)
     # offline mode: there is no hosted checkout to start (tests/payments cover Stripe)
     assert inert == ["payments.checkout"]
+    assert changing_refusals == []

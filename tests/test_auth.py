@@ -8,7 +8,8 @@ from market.extensions import db
 from market.models import AuditEvent, Membership, Organisation, OrgStatus, OutboxEmail, User
 from market.services import accounts
 
-from .conftest import PASSWORD, csrf_token, log_in, new_credit_code, post_form
+from .conftest import csrf_token, log_in, post_form
+from .factories import PASSWORD, new_credit_code
 
 pytestmark = pytest.mark.db
 

@@ -1,49 +1,12 @@
-"""Fixtures of the deal tests: the two parties, the centre, offers, and deals in any state."""
-from datetime import date
-
+"""Fixtures of the deal tests: deals in any state (the parties and the centre are the
+``university``, ``sme`` and ``centre`` of tests/conftest.py)."""
 import pytest
 
 from market.extensions import db
-from market.models import LicenceKind, OfferKind, OrgKind
 from market.services import deals
 from market.unit_of_work import commit
 
-EXCLUSIVE = {"kind": OfferKind.LICENCE, "licence_kind": LicenceKind.EXCLUSIVE,
-             "upfront_mode": "waived", "royalty_bp": 300, "term_years": 5}
-PAID_OPEN = {"kind": OfferKind.OPEN_LICENCE, "upfront_mode": "due_at_signing",
-             "upfront_fee_fen": 1_000_000, "term_years": 3}
-
-
-@pytest.fixture()
-def university(make_user):
-    return make_user(kind=OrgKind.UNIVERSITY, name="东北大学")
-
-
-@pytest.fixture()
-def sme(make_user):
-    return make_user(kind=OrgKind.SME, name="沈阳浑南测试科技有限公司")
-
-
-@pytest.fixture()
-def centre(make_user):
-    return make_user(kind=OrgKind.CENTRE)
-
-
-def details_of(user, **extra):
-    org = user.org
-    return {"legal_name": org.name, "credit_code": org.credit_code, "address": org.address,
-            "field_of_use": "新能源电池", "expected_start": date(2026, 1, 1), **extra}
-
-
-def proposal_of(offer, **changes):
-    keys = ("upfront_fee_fen", "upfront_mode", "deferral_kind", "deferral_months", "royalty_bp",
-            "royalty_threshold_fen", "min_annual_royalty_fen", "term_years", "territory",
-            "field_of_use")
-    values = {k: getattr(offer, k) for k in keys}
-    values["licence_kind"] = offer.licence_kind.value if offer.licence_kind else None
-    values["price_fen"] = offer.asking_price_fen
-    values.update(changes)
-    return values
+from ..factories import EXCLUSIVE, details_of, proposal_of
 
 
 @pytest.fixture()

@@ -10,7 +10,7 @@ from market.services import deals
 from market.services.errors import ServiceError
 from market.unit_of_work import commit
 
-from .conftest import EXCLUSIVE
+from ..factories import EXCLUSIVE
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 

@@ -7,8 +7,9 @@ from market.services import deals
 from market.unit_of_work import commit
 
 from ..conftest import csrf_token, log_in, post_form
+from ..factories import EXCLUSIVE
 from ..pdf_check import check_pdf
-from .conftest import EXCLUSIVE, refetch
+from .conftest import refetch
 
 pytestmark = pytest.mark.db
 

@@ -27,7 +27,8 @@ from market.services.deal_rules import ExclusivityConflict
 from market.services.errors import NotFound, PermissionDenied, ServiceError
 from market.unit_of_work import commit
 
-from .conftest import EXCLUSIVE, PAID_OPEN, details_of, proposal_of, refetch
+from ..factories import EXCLUSIVE, PAID_OPEN, details_of, proposal_of
+from .conftest import refetch
 
 pytestmark = pytest.mark.db
 

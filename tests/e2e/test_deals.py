@@ -12,17 +12,13 @@ from market.models import (
     ListingStatus,
     Offer,
     OfferKind,
-    Organisation,
     OrgKind,
-    OrgStatus,
     Patent,
     PatentType,
-    User,
 )
 from market.models.base import utcnow
-from market.services.passwords import hash_password
 
-from ..conftest import new_application_number, new_credit_code
+from ..factories import make_user, new_application_number
 from ..pdf_check import check_pdf
 from .test_onboarding import PASSWORD, _log_in
 
@@ -30,14 +26,9 @@ pytestmark = pytest.mark.e2e
 
 
 def _user(kind, name, email, district="浑南区"):
-    org = Organisation(kind=kind, name=name, credit_code=new_credit_code(kind), district=district,
-                       address=f"沈阳市{district}创新路 8 号", contact_name="王经理",
-                       contact_phone="024-88888888", contact_email=email,
-                       status=OrgStatus.VERIFIED, verified_at=utcnow())
-    user = User(email=email, name="王经理", password_hash=hash_password(PASSWORD), org=org,
-                is_org_admin=True)
-    db.session.add_all([org, user])
-    return user
+    return make_user(db.session, kind=kind, name=name, email=email, password=PASSWORD,
+                     user_name="王经理", district=district, address=f"沈阳市{district}创新路 8 号",
+                     contact_name="王经理", contact_email=email)
 
 
 def _patent(owner, title, offer):

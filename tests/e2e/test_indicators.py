@@ -11,16 +11,14 @@ from market.models import (
     LicenceKind,
     Offer,
     OfferKind,
-    Organisation,
     OrgKind,
-    OrgStatus,
     Patent,
 )
 from market.models.base import utcnow
 from market.services import accounts
 from market.unit_of_work import commit
 
-from ..conftest import new_application_number, new_credit_code
+from ..factories import make_org, new_application_number, new_credit_code
 
 pytestmark = pytest.mark.e2e
 
@@ -29,14 +27,7 @@ _numbers = iter(range(1, 1000))
 
 
 def _org(kind, name, district="浑南区"):
-    org = Organisation(kind=kind, name=name, credit_code=new_credit_code(kind),
-                       district=district, address="沈阳市", contact_name="联系人",
-                       contact_phone="024-1", contact_email="a@example.cn",
-                       status=OrgStatus.VERIFIED, verified_at=utcnow(),
-                       sme_size="small" if kind == OrgKind.SME else None)
-    db.session.add(org)
-    db.session.flush()
-    return org
+    return make_org(db.session, kind, name=name, district=district, address="沈阳市")
 
 
 def _patent(owner, industry="new_materials"):

@@ -8,7 +8,7 @@ from market.extensions import db
 from market.models import OrgKind
 from market.services import imports
 
-from ..conftest import new_application_number
+from ..factories import make_user, new_application_number
 from .test_onboarding import PASSWORD, _log_in
 
 pytestmark = pytest.mark.e2e
@@ -16,18 +16,10 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture()
 def university(live_app):
-    from market.models import Organisation, OrgStatus, User
-    from market.models.base import utcnow
-    from market.services.passwords import hash_password
-
-    from ..conftest import new_credit_code
-    org = Organisation(kind=OrgKind.UNIVERSITY, name="沈北理工大学", credit_code=new_credit_code(
-        OrgKind.UNIVERSITY), district="沈北新区", address="沈阳市沈北新区道义大街 1 号",
-        contact_name="李老师", contact_phone="024-1", contact_email="tto@example.cn",
-        status=OrgStatus.VERIFIED, verified_at=utcnow())
-    user = User(email="tto@example.cn", name="李老师", password_hash=hash_password(PASSWORD),
-                org=org, is_org_admin=True)
-    db.session.add_all([org, user])
+    user = make_user(db.session, kind=OrgKind.UNIVERSITY, name="沈北理工大学",
+                     email="tto@example.cn", password=PASSWORD, user_name="李老师",
+                     district="沈北新区", address="沈阳市沈北新区道义大街 1 号",
+                     contact_name="李老师", contact_email="tto@example.cn")
     db.session.commit()
     return user
 

@@ -7,7 +7,7 @@ from market.models import Organisation, OrgStatus
 from market.services import accounts
 from market.unit_of_work import commit
 
-from ..conftest import new_credit_code
+from ..factories import new_credit_code
 
 pytestmark = pytest.mark.e2e
 

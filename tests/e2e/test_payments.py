@@ -6,12 +6,11 @@ import pytest
 from market import create_app
 from market.config import TestConfig
 from market.extensions import db
-from market.models import DealState, LicenceKind, OfferKind, Organisation, OrgKind, OrgStatus, User
+from market.models import DealState, LicenceKind, OfferKind, OrgKind
 from market.models.base import utcnow
 from market.services import deals
-from market.services.passwords import hash_password
 
-from ..conftest import new_application_number, new_credit_code
+from ..factories import details_of, make_user, new_application_number
 from ..payments.fake_stripe import WEBHOOK_SECRET, FakeStripe
 from .conftest import LiveServer
 from .test_onboarding import PASSWORD, _log_in
@@ -42,12 +41,9 @@ def stripe_live(tmp_path, fake_stripe):
 
 
 def _user(kind, name, email):
-    org = Organisation(kind=kind, name=name, credit_code=new_credit_code(kind), district="浑南区",
-                       address="沈阳市浑南区创新路 1 号", contact_name="王经理", contact_phone="024-2",
-                       contact_email=email, status=OrgStatus.VERIFIED, verified_at=utcnow())
-    user = User(email=email, name="王经理", password_hash=hash_password(PASSWORD), org=org,
-                is_org_admin=True)
-    db.session.add_all([org, user])
+    user = make_user(db.session, kind=kind, name=name, email=email, password=PASSWORD,
+                     user_name="王经理", address="沈阳市浑南区创新路 1 号", contact_name="王经理",
+                     contact_email=email)
     db.session.commit()
     return user
 
@@ -72,10 +68,8 @@ def deal(stripe_live):
                                term_years=3))
     db.session.add(patent)
     db.session.commit()
-    org = sme.org
-    made = deals.take_open(sme, patent.offers[0], {
-        "legal_name": org.name, "credit_code": org.credit_code, "address": org.address,
-        "field_of_use": "数控机床", "expected_start": None})
+    made = deals.take_open(sme, patent.offers[0],
+                           details_of(sme, field_of_use="数控机床", expected_start=None))
     commit()
     return made
 

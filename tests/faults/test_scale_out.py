@@ -19,30 +19,20 @@ KEYWORD = "量子点发光"
 PUBLISH = textwrap.dedent("""
     import sys
     from datetime import date
-    from stdnum.cn import uscc
-    from market.domain.patent_numbers import check_character
     from market.extensions import db
-    from market.models import Membership, Organisation, OrgKind, OrgStatus, User
-    from market.models.base import utcnow
+    from market.models import OrgKind
     from market.services import listings
     from market.unit_of_work import commit
+    from tests.factories import make_user, new_application_number
     from wsgi import app
 
     n = int(sys.argv[1])
     with app.app_context():
-        body = f"12210100MA1{n:06d}"
-        org = Organisation(kind=OrgKind.UNIVERSITY, name=f"扩展测试大学{n}",
-                           credit_code=body + uscc.calc_check_digit(body), district="浑南区",
-                           address="沈阳市浑南区测试路1号", contact_name="联系人",
-                           contact_phone="024-12345678", contact_email=f"scale{n}@example.cn",
-                           status=OrgStatus.VERIFIED, verified_at=utcnow())
-        user = User(email=f"scale{n}@example.cn", name="测试用户", password_hash="x", org=org,
-                    is_org_admin=True, membership=Membership.ACTIVE)
-        db.session.add_all([org, user])
+        user = make_user(db.session, kind=OrgKind.UNIVERSITY, number=n, name=f"扩展测试大学{n}",
+                         email=f"scale{n}@example.cn", password=None)
         commit()
-        digits = f"20191{n:07d}"
         patent = listings.create_patent(user, {
-            "application_number": f"{digits}.{check_character(digits)}",
+            "application_number": new_application_number(number=n),
             "title": f"一种{sys.argv[2]}材料的制备方法{n}", "abstract": "本发明公开了一种新材料。",
             "ipc_codes": "C09K 11/02", "legal_status": "granted",
             "filing_date": date(2019, 3, 1), "grant_date": date(2021, 6, 1)})

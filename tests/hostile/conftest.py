@@ -4,7 +4,5 @@ from ..payments.conftest import (  # noqa: F401 (fixtures re-used here)
     awaiting,
     deliver,
     fake_stripe,
-    sme,
     stripe_app,
-    university,
 )

@@ -24,8 +24,8 @@ from market.services.contracts import contract_pdf
 from market.services.passwords import password_problems
 from market.unit_of_work import commit
 
-from ..conftest import PASSWORD, log_in, new_credit_code, post_form
-from ..deals.conftest import details_of
+from ..conftest import log_in, post_form
+from ..factories import PASSWORD, details_of, new_credit_code
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -19,7 +19,8 @@ from market.services import deals, listings
 from market.services.errors import ServiceError
 from market.unit_of_work import commit
 
-from ..conftest import PASSWORD, csrf_token, log_in, new_application_number, post_form
+from ..conftest import csrf_token, log_in, post_form
+from ..factories import PASSWORD, new_application_number
 
 pytestmark = pytest.mark.db
 

@@ -16,7 +16,8 @@ from market.models import Deal, OrgKind, OrgStatus, Patent
 from market.services import deals, imports, listings
 from market.unit_of_work import commit
 
-from ..conftest import csrf_token, log_in, new_application_number, post_form
+from ..conftest import csrf_token, log_in, post_form
+from ..factories import new_application_number
 
 pytestmark = pytest.mark.db
 

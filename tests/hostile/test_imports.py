@@ -14,7 +14,8 @@ from market.models import ImportPreview, OrgKind, Patent
 from market.models.base import utcnow
 from market.services import imports
 
-from ..conftest import csrf_token, log_in, new_application_number, post_form
+from ..conftest import csrf_token, log_in, post_form
+from ..factories import new_application_number
 from . import import_bombs
 
 pytestmark = pytest.mark.db

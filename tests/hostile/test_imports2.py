@@ -13,7 +13,8 @@ from market.extensions import db
 from market.models import OrgKind, Patent
 from market.services import import_files, imports
 
-from ..conftest import log_in, new_application_number
+from ..conftest import log_in
+from ..factories import new_application_number
 from ..listings.test_import import csv_bytes, row
 from .test_imports import confirm, token_of, upload
 

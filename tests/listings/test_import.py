@@ -10,7 +10,8 @@ from market.extensions import db
 from market.models import ListingStatus, OrgKind, Patent
 from market.services import imports
 
-from ..conftest import log_in, new_application_number, post_form
+from ..conftest import log_in, post_form
+from ..factories import new_application_number
 
 pytestmark = pytest.mark.db
 

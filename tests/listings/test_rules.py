@@ -20,7 +20,7 @@ from market.services import listings
 from market.services.errors import PermissionDenied, ServiceError
 from market.services.listings import RuleErrors
 
-from ..conftest import new_application_number
+from ..factories import new_application_number
 
 pytestmark = pytest.mark.db
 

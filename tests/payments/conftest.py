@@ -5,31 +5,14 @@ import json
 
 import pytest
 
-from market.models import LicenceKind, OfferKind, OrgKind
 from market.services import deals
 from market.unit_of_work import commit
 
 from ..conftest import dump_tables, log_in
+from ..factories import PAID_OPEN, details_of
 from .fake_stripe import WEBHOOK_SECRET, FakeStripe, sign
 
-PAID_OPEN = {"kind": OfferKind.OPEN_LICENCE, "licence_kind": LicenceKind.NON_EXCLUSIVE,
-             "upfront_mode": "due_at_signing", "upfront_fee_fen": 1_000_000, "term_years": 3}
 WEBHOOK = "/payments/stripe/webhook"
-
-
-@pytest.fixture()
-def university(make_user):
-    return make_user(kind=OrgKind.UNIVERSITY, name="东北大学")
-
-
-@pytest.fixture()
-def sme(make_user):
-    return make_user(kind=OrgKind.SME, name="沈阳浑南测试科技有限公司")
-
-
-@pytest.fixture()
-def centre(make_user):
-    return make_user(kind=OrgKind.CENTRE)
 
 
 @pytest.fixture()
@@ -37,10 +20,7 @@ def awaiting(sme, university, make_listing):
     """A committed open licence with a ¥10,000 upfront fee, awaiting payment."""
     def make(**offer):
         listing = make_listing(university.org, offers=[{**PAID_OPEN, **offer}])
-        org = sme.org
-        deal = deals.take_open(sme, listing.offers[0], {
-            "legal_name": org.name, "credit_code": org.credit_code, "address": org.address,
-            "field_of_use": "新能源电池", "expected_start": None})
+        deal = deals.take_open(sme, listing.offers[0], details_of(sme, expected_start=None))
         commit()
         return deal
     return make

@@ -11,7 +11,8 @@ from market.search.service import SearchService, patent_document
 from market.services import listings
 from market.unit_of_work import commit
 
-from ..conftest import log_in, new_application_number, post_form
+from ..conftest import log_in, post_form
+from ..factories import new_application_number
 
 pytestmark = pytest.mark.db
 

@@ -1,0 +1,145 @@
+"""Factories of valid rows: organisations, users, listings, and the forms a deal needs.
+
+Plain functions that take the database session and ``add`` + ``flush`` (the caller commits,
+as a service's caller does), so that the pytest fixtures of ``tests/conftest.py``, the
+browser and fault tests, and the ``bench/`` scripts (run from the repository root) build
+their worlds the same way. No pytest here: a subprocess or a bench script imports it as is.
+"""
+import itertools
+from datetime import date
+
+from stdnum.cn import uscc
+
+from market.domain.patent_numbers import check_character
+from market.models import (
+    LegalStatus,
+    LicenceKind,
+    ListingStatus,
+    Membership,
+    Offer,
+    OfferKind,
+    Organisation,
+    OrgKind,
+    OrgStatus,
+    Patent,
+    PatentType,
+    SmeSize,
+    User,
+)
+from market.models.base import utcnow
+from market.services.passwords import hash_password
+
+PASSWORD = "correct horse battery staple"
+# an account nobody logs in as: no hash to compute (a bench makes thousands)
+NO_LOGIN = "x"
+
+EXCLUSIVE = {"kind": OfferKind.LICENCE, "licence_kind": LicenceKind.EXCLUSIVE,
+             "upfront_mode": "waived", "royalty_bp": 300, "term_years": 5}
+PAID_OPEN = {"kind": OfferKind.OPEN_LICENCE, "licence_kind": LicenceKind.NON_EXCLUSIVE,
+             "upfront_mode": "due_at_signing", "upfront_fee_fen": 1_000_000, "term_years": 3}
+
+_numbers = itertools.count(1)
+
+
+def next_number() -> int:
+    """A number unique within this process (names, e-mails, credit codes)."""
+    return next(_numbers)
+
+
+def new_credit_code(kind: OrgKind = OrgKind.SME, number: int | None = None) -> str:
+    """A valid invented unified social credit code: a company's (91…) for an SME, a public
+    institution's (12…) otherwise. Processes that share a database pass their own ``number``."""
+    number = next_number() if number is None else number
+    body = ("91" if kind == OrgKind.SME else "12") + f"210100MA1{number:06d}"
+    return body + uscc.calc_check_digit(body)
+
+
+def new_application_number(year: int = 2019, type_digit: int = 1,
+                           number: int | None = None) -> str:
+    number = next_number() if number is None else number
+    digits = f"{year}{type_digit}{number:07d}"
+    return f"{digits}.{check_character(digits)}"
+
+
+def make_org(session, kind: OrgKind = OrgKind.SME, status: OrgStatus = OrgStatus.VERIFIED, *,
+             number: int | None = None, **fields) -> Organisation:
+    """An organisation of ``kind``, verified unless ``status`` says otherwise; ``fields``
+    override any column."""
+    n = next_number() if number is None else number
+    values = dict(kind=kind, name=f"测试机构{n}", credit_code=new_credit_code(kind, n),
+                  district="浑南区", address=f"沈阳市浑南区测试路{n}号", contact_name="联系人",
+                  contact_phone="024-12345678", contact_email=f"org{n}@example.cn",
+                  sme_size=SmeSize.SMALL if kind == OrgKind.SME else None, status=status,
+                  verified_at=utcnow() if status == OrgStatus.VERIFIED else None)
+    org = Organisation(**{**values, **fields})
+    session.add(org)
+    session.flush()
+    return org
+
+
+def make_user(session, org: Organisation | None = None, *, email: str | None = None,
+              user_name: str = "测试用户", password: str | None = PASSWORD, admin: bool = True,
+              membership: Membership = Membership.ACTIVE, **org_fields) -> User:
+    """A user of ``org`` (or of a new organisation made with ``org_fields``: ``kind``,
+    ``status``, ``number``, any column, so ``name`` is the organisation's; the person's is
+    ``user_name``). ``password=None`` makes an account nobody logs in
+    as, without the cost of hashing."""
+    org = org or make_org(session, **org_fields)
+    user = User(email=email or f"user{next_number()}@example.cn", name=user_name,
+                password_hash=hash_password(password) if password else NO_LOGIN, org=org,
+                is_org_admin=admin, membership=membership)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def make_listing(session, owner: Organisation | None = None, *,
+                 offers: list[dict] | None = None, status: ListingStatus = ListingStatus.PUBLISHED,
+                 legal_status: LegalStatus = LegalStatus.GRANTED, **fields) -> Patent:
+    """A granted patent of ``owner`` (default: a new university), published unless
+    ``status`` says otherwise, with the given offers (dicts of Offer fields; default: one
+    free open licence)."""
+    owner = owner or make_org(session, OrgKind.UNIVERSITY)
+    filing = fields.pop("filing_date", date(2019, 3, 1))
+    values = dict(
+        owner_org_id=owner.id, application_number=new_application_number(filing.year),
+        title=f"一种石墨烯复合材料的制备方法{next_number()}", abstract="本发明公开了一种石墨烯复合材料。",
+        ipc_codes=["C01B 32/184"], patent_type=PatentType.INVENTION,
+        legal_status=legal_status, filing_date=filing,
+        grant_date=date(2021, 6, 1) if legal_status == LegalStatus.GRANTED else None,
+        expiry_date=date(filing.year + 20, filing.month, filing.day), inventors="张三；李四",
+        industry="new_materials", trl=5, keywords="石墨烯", status=status,
+        published_at=utcnow() if status == ListingStatus.PUBLISHED else None)
+    patent = Patent(**{**values, **fields})
+    for offer_fields in offers if offers is not None else [{"kind": OfferKind.OPEN_LICENCE}]:
+        patent.offers.append(make_offer(**offer_fields))
+    session.add(patent)
+    session.flush()
+    return patent
+
+
+def make_offer(**fields) -> Offer:
+    """An offer; an open licence defaults to a non-exclusive, fee-free, three-year one."""
+    if fields["kind"] == OfferKind.OPEN_LICENCE:
+        fields = {"licence_kind": LicenceKind.NON_EXCLUSIVE, "upfront_mode": "waived",
+                  "term_years": 3, **fields}
+    return Offer(**fields)
+
+
+def details_of(user: User, **extra) -> dict:
+    """The licensee's details the take-open form asks for."""
+    org = user.org
+    return {"legal_name": org.name, "credit_code": org.credit_code, "address": org.address,
+            "field_of_use": "新能源电池", "expected_start": date(2026, 1, 1), **extra}
+
+
+def proposal_of(offer: Offer, **changes) -> dict:
+    """The terms of ``offer`` as a request or counter-offer proposes them."""
+    keys = ("upfront_fee_fen", "upfront_mode", "deferral_kind", "deferral_months", "royalty_bp",
+            "royalty_threshold_fen", "min_annual_royalty_fen", "term_years", "territory",
+            "field_of_use")
+    values = {k: getattr(offer, k) for k in keys}
+    values["licence_kind"] = offer.licence_kind.value if offer.licence_kind else None
+    values["price_fen"] = offer.asking_price_fen
+    values.update(changes)
+    return values
