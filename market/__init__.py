@@ -42,6 +42,6 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
         app.register_blueprint(bp)
     app.register_blueprint(payments_bp)
 
-    from .cli import register_cli
-    register_cli(app)
+    from . import commands
+    commands.register(app)
     return app
