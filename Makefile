@@ -50,7 +50,7 @@ test: venv-dev  ## run the whole test suite
 	  TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/python -m pytest -m db $(PYTEST_ARGS); \
 	fi
 
-i18n: venv  ## extract strings, update the Chinese catalogue (the only place Chinese is written), compile, check
+i18n: venv-dev  ## extract strings, update the Chinese catalogue (the only place Chinese is written), compile, check
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --ignore-dirs=".venv tests bench migrations instance" -o /tmp/market-messages.pot .
 	$(BIN)/pybabel update -i /tmp/market-messages.pot -d market/translations -l zh --width 100
 	$(BIN)/pybabel compile -d market/translations -l zh
