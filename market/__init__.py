@@ -29,7 +29,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     from .api.patents import bp as api_patents_bp
     from .api.stats import bp as api_stats_bp
     from .auth.views import bp as auth_bp
-    from .centre.views import bp as centre_bp
+    from .centre import bp as centre_bp
     from .deals.views import bp as deals_bp
     from .discover.views import bp as search_bp
     from .listings.views import bp as listings_bp
@@ -42,6 +42,6 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
         app.register_blueprint(bp)
     app.register_blueprint(payments_bp)
 
-    from .cli import register_cli
-    register_cli(app)
+    from . import commands
+    commands.register(app)
     return app

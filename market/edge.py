@@ -14,6 +14,8 @@ from flask import Flask, Response, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import SecurityError
 
+from .errors import render_error
+
 NUL = "\x00"
 NUL_REFUSED = _l("The request contains a NUL character (U+0000), which the platform does not "
                  "accept. Remove it and try again.")
@@ -42,7 +44,6 @@ def refuse_untrusted_host():
 
 def refuse_nul_bytes():
     if _carries_nul():
-        from .web import render_error
         return render_error(400, NUL_REFUSED)
     return None
 

@@ -1,5 +1,123 @@
-"""Helpers shared by views that handle forms."""
+"""What every blueprint's forms share: input filters, choice lists, the money, royalty and
+credit-code fields, the organisation's fields (registration and profile), and putting a
+service's refusal on its field. Blueprints import these from here, never from each other."""
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, Field, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.widgets import TextInput
+
+from .domain.money import InvalidAmount, format_yuan_short, parse_yuan
+from .domain.uscc import InvalidCreditCode, normalise_uscc
+from .labels import LABELS
+from .models import DISTRICTS, SmeSize
 from .services.errors import ServiceError
+from .services.imports import percent_to_bp
+
+CHOOSE = SelectChoice("", _l("— choose —"))
+SIZE_CHOICES = [
+    CHOOSE,
+    *[SelectChoice(size.value, LABELS[size.value]) for size in SmeSize],
+]
+
+
+def district_choices():
+    return [CHOOSE] + [SelectChoice(d, d) for d in DISTRICTS]
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class CreditCodeField(StringField):
+    """A unified social credit code, normalised and checked with python-stdnum."""
+
+    def pre_validate(self, form):
+        if self.data:
+            try:
+                self.data = normalise_uscc(self.data)
+            except InvalidCreditCode as exc:
+                raise ValidationError(str(exc.message)) from exc
+
+
+def choices(codes, blank=None):
+    out = [blank] if blank else []
+    return out + [SelectChoice(code, LABELS.get(code, code)) for code in codes]
+
+
+class YuanField(Field):
+    """An amount typed in yuan ("1,234.50", "¥5000"), held as integer fen."""
+
+    widget = TextInput()
+
+    def __init__(self, *args, blank=0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.blank = blank
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data in (None, 0) else format_yuan_short(self.data).lstrip("¥")
+
+    def process_formdata(self, valuelist):
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            self.data = self.blank
+            return
+        try:
+            self.data = parse_yuan(text)
+        except InvalidAmount as exc:
+            self.data = self.blank
+            raise ValueError(str(exc.message)) from exc
+
+
+class PercentField(Field):
+    """A royalty typed as a percentage ("3", "2.5"), held as integer basis points."""
+
+    widget = TextInput()
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if not self.data:
+            return ""
+        whole, part = divmod(self.data, 100)
+        return f"{whole}" if not part else f"{whole}.{part:02d}".rstrip("0")
+
+    def process_formdata(self, valuelist):
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            self.data = 0
+            return
+        try:
+            self.data = percent_to_bp(text)
+        except ValueError as exc:
+            self.data = 0
+            raise ValueError(_l("Write the royalty as a percentage, for example 3 or 2.5.")) \
+                from exc
+
+
+class OrgFieldsMixin:
+    """An organisation's own fields, on the registration form and on its profile."""
+
+    name = StringField(_l("Organisation name (Chinese)"), filters=[strip],
+                       validators=[DataRequired(), Length(max=200)])
+    district = SelectField(_l("District or county"), validators=[DataRequired()])
+    address = StringField(_l("Address"), filters=[strip], validators=[DataRequired(), Length(max=300)])
+    contact_name = StringField(_l("Contact person"), filters=[strip],
+                               validators=[DataRequired(), Length(max=100)])
+    contact_phone = StringField(_l("Contact phone"), filters=[strip],
+                                validators=[DataRequired(), Length(max=40)])
+    contact_email = EmailField(_l("Contact email"), filters=[strip],
+                               validators=[DataRequired(), Email(), Length(max=254)])
+    sme_size = SelectField(_l("Enterprise size (declared)"), choices=SIZE_CHOICES,
+                           validators=[Optional()])
+
+    def org_fields(self) -> dict:
+        return {"name": self.name.data, "district": self.district.data,
+                "address": self.address.data, "contact_name": self.contact_name.data,
+                "contact_phone": self.contact_phone.data,
+                "contact_email": self.contact_email.data.lower(),
+                "sme_size": SmeSize(self.sme_size.data) if self.sme_size.data else None}
 
 
 def show_service_error(form, error: ServiceError) -> None:

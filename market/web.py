@@ -2,17 +2,15 @@
 from datetime import date, datetime
 from urllib.parse import urlencode
 
-from flask import Flask, render_template, request
+from flask import Flask, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from . import edge, i18n, permissions
+from . import edge, errors, i18n, permissions
 from .domain.money import format_fen
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .labels import label
@@ -22,26 +20,6 @@ from .ops import sqlite as sqlite_transactions
 from .params import MAX_ID
 from .services.mail import deliver_pending
 from .unit_of_work import register_after_commit
-
-ERROR_TITLES = {
-    400: _l("Bad request"),
-    403: _l("Not allowed"),
-    404: _l("Page not found"),
-    405: _l("Method not allowed"),
-    413: _l("File too large"),
-    429: _l("Too many requests"),
-    500: _l("Something went wrong"),
-}
-ERROR_TEXTS = {
-    400: _l("The request could not be understood. If you submitted a form, reload the page "
-            "and try again."),
-    403: _l("You do not have permission to see this page."),
-    404: _l("We could not find that page. It may have been moved or withdrawn."),
-    405: _l("This address does not accept that kind of request."),
-    413: _l("The file is larger than the platform accepts."),
-    429: _l("You have made too many attempts. Please wait a minute and try again."),
-    500: _l("The error has been logged. Please try again in a moment."),
-}
 
 
 @event.listens_for(Engine, "connect")
@@ -83,9 +61,7 @@ def init_app(app: Flask) -> None:
     app.after_request(i18n.remember_language)
     app.after_request(_security_headers)
     app.teardown_request(_rollback_on_error)
-    app.register_error_handler(HTTPException, _http_error)
-    app.register_error_handler(CSRFError, _csrf_error)
-    app.register_error_handler(Exception, _server_error)
+    errors.init_app(app)
     app.jinja_env.filters.update(money=_money, date=_date, datetime=_datetime)
     app.jinja_env.globals.update(current_locale=lambda: str(get_locale()),
                                  url_with_lang=_url_with_lang, permissions=permissions,
@@ -119,38 +95,6 @@ def _security_headers(response):
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
-
-
-def render_error(code: int, description=None):
-    if request.path.startswith("/api/") or request.is_json:
-        return {"error": str(ERROR_TITLES.get(code, code)),
-                "detail": str(description or ERROR_TEXTS.get(code, ""))}, code
-    return render_template("errors/error.html", code=code,
-                           title=ERROR_TITLES.get(code, str(code)),
-                           text=description or ERROR_TEXTS.get(code, "")), code
-
-
-def _http_error(exc: HTTPException):
-    if exc.code is None or exc.code < 400:
-        return exc
-    body, code = render_error(exc.code)
-    # keep the exception's own headers (Allow on 405, Retry-After on 429, WWW-Authenticate)
-    headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
-    return body, code, headers
-
-
-def _csrf_error(exc: CSRFError):
-    return render_error(400, _l("The form expired or was sent from elsewhere. Reload the "
-                                 "page and try again."))
-
-
-def _server_error(exc: Exception):
-    db.session.rollback()
-    from flask import current_app
-    current_app.logger.exception("unhandled error on %s", request.path)
-    if current_app.config.get("TESTING") and current_app.config.get("PROPAGATE_TEST_ERRORS", True):
-        raise exc
-    return render_error(500)
 
 
 def _url_with_lang(lang: str) -> str:

@@ -2,39 +2,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from ..domain.uscc import InvalidCreditCode, normalise_uscc
-from ..labels import LABELS, ORG_KIND_CHOICE_LABELS
-from ..models import DISTRICTS, OrgKind, SmeSize
+from ..forms_util import CreditCodeField, OrgFieldsMixin, district_choices, strip
+from ..labels import ORG_KIND_CHOICE_LABELS
+from ..models import OrgKind
 from ..services.passwords import MAX_LENGTH, MIN_LENGTH, password_problems
 
 KIND_CHOICES = [SelectChoice(kind.value, ORG_KIND_CHOICE_LABELS[kind.value])
                 for kind in (OrgKind.UNIVERSITY, OrgKind.INSTITUTE, OrgKind.SME)]
-CHOOSE = SelectChoice("", _l("— choose —"))
-SIZE_CHOICES = [
-    CHOOSE,
-    *[SelectChoice(size.value, LABELS[size.value]) for size in SmeSize],
-]
-
-
-def district_choices():
-    return [CHOOSE] + [SelectChoice(d, d) for d in DISTRICTS]
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-class CreditCodeField(StringField):
-    """A unified social credit code, normalised and checked with python-stdnum."""
-
-    def pre_validate(self, form):
-        if self.data:
-            try:
-                self.data = normalise_uscc(self.data)
-            except InvalidCreditCode as exc:
-                raise ValidationError(str(exc.message)) from exc
 
 
 def check_password_policy(form, field):
@@ -44,28 +20,6 @@ def check_password_policy(form, field):
              if isinstance(getattr(getattr(form, name, None), "data", None), str)]
     for problem in password_problems(field.data or "", words):
         raise ValidationError(str(problem))
-
-
-class OrgFieldsMixin:
-    name = StringField(_l("Organisation name (Chinese)"), filters=[strip],
-                       validators=[DataRequired(), Length(max=200)])
-    district = SelectField(_l("District or county"), validators=[DataRequired()])
-    address = StringField(_l("Address"), filters=[strip], validators=[DataRequired(), Length(max=300)])
-    contact_name = StringField(_l("Contact person"), filters=[strip],
-                               validators=[DataRequired(), Length(max=100)])
-    contact_phone = StringField(_l("Contact phone"), filters=[strip],
-                                validators=[DataRequired(), Length(max=40)])
-    contact_email = EmailField(_l("Contact email"), filters=[strip],
-                               validators=[DataRequired(), Email(), Length(max=254)])
-    sme_size = SelectField(_l("Enterprise size (declared)"), choices=SIZE_CHOICES,
-                           validators=[Optional()])
-
-    def org_fields(self) -> dict:
-        return {"name": self.name.data, "district": self.district.data,
-                "address": self.address.data, "contact_name": self.contact_name.data,
-                "contact_phone": self.contact_phone.data,
-                "contact_email": self.contact_email.data.lower(),
-                "sme_size": SmeSize(self.sme_size.data) if self.sme_size.data else None}
 
 
 class RegisterForm(OrgFieldsMixin, FlaskForm):
@@ -99,22 +53,6 @@ class RegisterForm(OrgFieldsMixin, FlaskForm):
     def org_fields(self) -> dict:
         return {**super().org_fields(), "kind": OrgKind(self.kind.data),
                 "credit_code": self.credit_code.data}
-
-
-class OrgProfileForm(OrgFieldsMixin, FlaskForm):
-    credit_code = CreditCodeField(
-        _l("Unified social credit code"),
-        description=_l("A verified organisation's new name or credit code takes effect once "
-                       "the IP service centre has checked it."),
-        validators=[Optional()])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.district.choices = district_choices()
-
-    def org_fields(self) -> dict:
-        # blank: the credit code stays as it is
-        return {**super().org_fields(), "credit_code": self.credit_code.data or None}
 
 
 class LoginForm(FlaskForm):

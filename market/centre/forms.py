@@ -1,7 +1,9 @@
-"""Forms of the centre's verification queue."""
+"""Forms of the centre's pages: verification, pledge financing (one by one and CSV), hiding a
+listing."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import TextAreaField
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 
@@ -12,3 +14,32 @@ class ApproveForm(FlaskForm):
 class RejectForm(FlaskForm):
     reason = TextAreaField(_l("Reason (shown to the organisation)"),
                            validators=[DataRequired(), Length(max=1000)])
+
+
+class PledgeForm(FlaskForm):
+    pledgor = StringField(_l("Pledgor (organisation name or credit code)"),
+                          validators=[DataRequired(), Length(max=200)],
+                          description=_l("A registered organisation is linked; any other name "
+                                         "is kept as typed."))
+    bank = StringField(_l("Bank"), validators=[DataRequired(), Length(max=200)])
+    patents = StringField(_l("Patents (application numbers)"), validators=[DataRequired()],
+                          description=_l("Separate several numbers with commas, for example "
+                                         "201710601862.3, 95115608.X"))
+    amount = StringField(_l("Amount (yuan)"), validators=[DataRequired(), Length(max=30)])
+    pledged_on = DateField(_l("Date of the pledge"), validators=[DataRequired()])
+
+
+class PledgeImportForm(FlaskForm):
+    file = FileField(_l("CSV file"), validators=[FileRequired(), FileAllowed(["csv"])],
+                     description=_l("UTF-8, columns: pledgor, bank, patents, amount_yuan, date "
+                                    "(YYYY-MM-DD). All or nothing: one bad row and no row is "
+                                    "imported."))
+
+
+class HideForm(FlaskForm):
+    reason = TextAreaField(_l("Reason (shown to the owner)"),
+                           validators=[DataRequired(), Length(max=1000)])
+
+
+class ActionForm(FlaskForm):
+    pass

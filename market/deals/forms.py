@@ -4,8 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ..auth.forms import CHOOSE, strip
-from ..listings.forms import PercentField, YuanField, choices
+from ..forms_util import CHOOSE, PercentField, YuanField, choices, strip
 
 
 class TakeOpenForm(FlaskForm):

@@ -8,11 +8,13 @@ from .. import labels
 from ..domain.deadlines import STALE_DAYS
 from ..extensions import db
 from ..forms_util import show_service_error
+from ..gateways import get_gateway
 from ..models import Deal, DealState, Offer, OfferKind, OrgKind
 from ..params import page_arg
 from ..permissions import login_required, member_org_id, role_required
 from ..services import contracts, deals, notifications, recording
 from ..services.errors import NotFound, ServiceError
+from ..services.payments import cancel_with_refunds
 from ..unit_of_work import commit
 from .forms import ActionForm, DeclineForm, MessageForm, RecordForm, TakeOpenForm, TermsForm
 
@@ -211,9 +213,6 @@ def decline(deal_id: int):
 @party_required
 def cancel(deal_id: int):
     """Cancel; paid rows are refunded when the licence has not started (payments service)."""
-    from ..payments.gateway import get_gateway
-    from ..services.payments import cancel_with_refunds
-
     def cancel_and_refund(deal, user, reason):
         return cancel_with_refunds(deal, user, get_gateway(), reason)
     return _act(deal_id, cancel_and_refund, _("The deal has been cancelled."),

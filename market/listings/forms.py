@@ -3,80 +3,12 @@ on the field it names."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import (
-    DateField,
-    Field,
-    IntegerField,
-    SelectChoice,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import TextInput
 
-from ..auth.forms import CHOOSE, strip
 from ..domain.ipc import INDUSTRIES
-from ..domain.money import InvalidAmount, format_yuan_short, parse_yuan
+from ..forms_util import CHOOSE, PercentField, YuanField, choices, strip
 from ..labels import LABELS
-from ..services.imports import percent_to_bp
-
-
-def choices(codes, blank=None):
-    out = [blank] if blank else []
-    return out + [SelectChoice(code, LABELS.get(code, code)) for code in codes]
-
-
-class YuanField(Field):
-    """An amount typed in yuan ("1,234.50", "¥5000"), held as integer fen."""
-
-    widget = TextInput()
-
-    def __init__(self, *args, blank=0, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.blank = blank
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data in (None, 0) else format_yuan_short(self.data).lstrip("¥")
-
-    def process_formdata(self, valuelist):
-        text = (valuelist[0] if valuelist else "").strip()
-        if not text:
-            self.data = self.blank
-            return
-        try:
-            self.data = parse_yuan(text)
-        except InvalidAmount as exc:
-            self.data = self.blank
-            raise ValueError(str(exc.message)) from exc
-
-
-class PercentField(Field):
-    """A royalty typed as a percentage ("3", "2.5"), held as integer basis points."""
-
-    widget = TextInput()
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        if not self.data:
-            return ""
-        whole, part = divmod(self.data, 100)
-        return f"{whole}" if not part else f"{whole}.{part:02d}".rstrip("0")
-
-    def process_formdata(self, valuelist):
-        text = (valuelist[0] if valuelist else "").strip()
-        if not text:
-            self.data = 0
-            return
-        try:
-            self.data = percent_to_bp(text)
-        except ValueError as exc:
-            self.data = 0
-            raise ValueError(_l("Write the royalty as a percentage, for example 3 or 2.5.")) \
-                from exc
 
 
 class PatentFieldsMixin:

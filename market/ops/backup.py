@@ -1,4 +1,4 @@
-"""``flask backup create`` and ``flask backup restore``.
+"""Backup and restore of the database (the commands are ``market/commands/backup.py``).
 
 SQLite: the online backup API (a consistent copy while the site runs). PostgreSQL:
 ``pg_dump --format=custom`` and ``pg_restore --clean --if-exists --no-owner`` in one
@@ -18,12 +18,10 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 from sqlalchemy.engine import URL, make_url
 
 from ..extensions import db
 
-backup_cli = AppGroup("backup", help="Back up and restore the database.")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PGDUMP_MAGIC = b"PGDMP"
 
@@ -32,42 +30,9 @@ class BackupError(click.ClickException):
     """A backup or restore that cannot be done (the message says why)."""
 
 
-# --- commands -----------------------------------------------------------------------
-
-@backup_cli.command("create")
-@click.option("--output", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="File to write (default: instance/backups/market-<UTC time>.<ext>).")
-def create_command(output: str | None) -> None:
-    """Write a consistent copy of the database while the site runs."""
-    path = create_backup(Path(output) if output else None)
-    click.echo(f"backup written to {path} ({path.stat().st_size} bytes)")
-
-
-@backup_cli.command("restore")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--yes", is_flag=True, help="Do not ask: replace the database's content.")
-def restore_command(path: str, yes: bool) -> None:
-    """Replace the database's content with the backup at PATH, then rebuild the index."""
-    url = _url()
-    if not yes:
-        click.confirm(f"Replace everything in {url.render_as_string(hide_password=True)} "
-                      f"with {path}?", abort=True)
-    restore_backup(Path(path))
-    click.echo(f"database restored from {path}")
-    service = current_app.extensions.get("market.search")
-    if service is None:
-        click.echo("the search index must be rebuilt: flask search reindex")
-        return
-    count = service.reindex()
-    click.echo(f"search index rebuilt: {count} listings (run `flask search reindex` on every "
-               f"other server too)")
-
-
-# --- the work -------------------------------------------------------------------------
-
 def create_backup(output: Path | None = None) -> Path:
     """Back up the app's database to ``output`` (or a timestamped file); returns the path."""
-    url = _url()
+    url = database_url()
     kind = _kind(url)
     source = _sqlite_file(url) if kind == "sqlite" else None
     output = output or _default_path(".sqlite" if kind == "sqlite" else ".dump")
@@ -82,7 +47,7 @@ def create_backup(output: Path | None = None) -> Path:
 
 def restore_backup(path: Path) -> None:
     """Replace the database's content with the backup at ``path``. Raises BackupError."""
-    url = _url()
+    url = database_url()
     kind = _kind(url)
     with open(path, "rb") as fh:
         head = fh.read(len(SQLITE_MAGIC))
@@ -171,7 +136,7 @@ def _run(args: list[str], url: URL) -> None:
 
 # --- helpers --------------------------------------------------------------------------
 
-def _url() -> URL:
+def database_url() -> URL:
     return make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
 
 

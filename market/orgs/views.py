@@ -3,7 +3,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.forms import OrgProfileForm
 from ..extensions import db
 from ..forms_util import show_service_error
 from ..models import Organisation, User
@@ -18,7 +17,7 @@ from ..permissions import (
 from ..services import orgs as org_service
 from ..services.errors import ServiceError
 from ..unit_of_work import commit
-from .forms import InviteForm, MemberDecisionForm
+from .forms import InviteForm, MemberDecisionForm, OrgProfileForm
 
 bp = Blueprint("orgs", __name__, url_prefix="/org")
 

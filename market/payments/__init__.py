@@ -1,1 +1,1 @@
-"""Payment gateways (Stripe, offline bank transfer) and the payment pages."""
+"""The payment pages: schedule, checkout, offline confirmation, receipts, the Stripe webhook."""

@@ -4,8 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from ..auth.forms import strip
-from ..listings.forms import YuanField
+from ..forms_util import YuanField, strip
 
 
 class ConfirmReceiptForm(FlaskForm):

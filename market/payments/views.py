@@ -19,15 +19,14 @@ from flask_login import current_user
 from .. import labels
 from ..extensions import csrf, db
 from ..forms_util import show_service_error
+from ..gateways import InvalidWebhook, MalformedEvent, get_gateway
 from ..models import Deal, PaymentScheduleItem, ScheduleStatus
 from ..permissions import login_required, public
-from ..services import deals, payments
+from ..services import deals, payments, stripe_webhooks
 from ..services.errors import NotFound, PermissionDenied, ServiceError
 from ..unit_of_work import commit
 from ..urls import external_url_for
-from . import webhook
 from .forms import ActionForm, CancelForm, ConfirmReceiptForm
-from .gateway import InvalidWebhook, MalformedEvent, get_gateway
 
 bp = Blueprint("payments", __name__, url_prefix="/payments")
 log = logging.getLogger("market.payments")
@@ -211,19 +210,19 @@ def stripe_webhook():
     except MalformedEvent as exc:
         return _malformed(None, exc)
     try:
-        event_id = webhook.check_envelope(event)
+        event_id = stripe_webhooks.check_envelope(event)
     except MalformedEvent as exc:
         return _malformed(event, exc)
-    previous = webhook.stored_result(event_id)
+    previous = stripe_webhooks.stored_result(event_id)
     if previous == "malformed":
         return {"error": "malformed event"}, 400  # the same answer as the first time
     if previous is not None:
         return {"received": True, "result": "duplicate"}
     try:
-        stored = webhook.apply(event, gateway)
+        stored = stripe_webhooks.apply(event, gateway)
         result = stored.result
         commit()
-    except webhook.DuplicateEvent:
+    except stripe_webhooks.DuplicateEvent:
         db.session.rollback()
         return {"received": True, "result": "duplicate"}
     except MalformedEvent as exc:
@@ -234,9 +233,9 @@ def stripe_webhook():
         log.error("stripe event %s (%s) rejected: %s (%s)", event_id, event.get("type"),
                   exc.code, exc.message)
         try:
-            webhook.store(event, "rejected", exc.code or "rejected")
+            stripe_webhooks.store(event, "rejected", exc.code or "rejected")
             commit()
-        except webhook.DuplicateEvent:
+        except stripe_webhooks.DuplicateEvent:
             db.session.rollback()
             return {"received": True, "result": "duplicate"}
         result = "rejected"
@@ -248,14 +247,14 @@ def _malformed(event, exc: MalformedEvent):
     """A signed delivery that is not a well-formed event: 400 (a 500 would only make Stripe
     retry it for days). Recorded as ``malformed`` when it has a usable id, else logged."""
     try:
-        event_id = webhook.event_id_of(event)
+        event_id = stripe_webhooks.event_id_of(event)
     except MalformedEvent:
         event_id = None
     log.error("stripe event %s is malformed: %s", event_id or "without a usable id", exc)
     if event_id is not None:
         try:
-            webhook.store(event, "malformed", str(exc))
+            stripe_webhooks.store(event, "malformed", str(exc))
             commit()
-        except webhook.DuplicateEvent:
+        except stripe_webhooks.DuplicateEvent:
             db.session.rollback()
     return {"error": "malformed event", "detail": str(exc)}, 400

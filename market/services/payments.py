@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from ..extensions import db
+from ..gateways import CheckoutRequest, GatewayError, PaymentGateway
 from ..models import (
     Deal,
     DealState,
@@ -27,7 +28,6 @@ from ..models import (
     User,
 )
 from ..models.base import utcnow
-from ..payments.gateway import CheckoutRequest, GatewayError, PaymentGateway
 from ..permissions import member_org_id
 from . import audit, deals, ledger
 from .errors import NotFound, PermissionDenied, ServiceError

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from market.extensions import db
+from market.gateways import get_gateway
 from market.models import (
     DealEvent,
     DealState,
@@ -14,7 +15,6 @@ from market.models import (
     PaymentStatus,
     ScheduleStatus,
 )
-from market.payments.gateway import get_gateway
 
 from ..conftest import csrf_token
 from ..pdf_check import check_pdf

@@ -25,11 +25,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
+from ..gateways import MalformedEvent, PaymentGateway
 from ..models import PaymentScheduleItem, PaymentStatus, WebhookEvent
 from ..models.base import utcnow
-from ..services import payments
-from ..services.payments import PaymentRejected
-from .gateway import MalformedEvent, PaymentGateway
+from . import payments
+from .payments import PaymentRejected
 
 log = logging.getLogger("market.payments")
 

@@ -2,7 +2,7 @@
 row's unique reference; the licensor confirms receipt (``record_payment``)."""
 from __future__ import annotations
 
-from .gateway import CheckoutRequest, CheckoutSession, GatewayError, InvalidWebhook
+from .base import CheckoutRequest, CheckoutSession, GatewayError, InvalidWebhook
 
 
 class OfflineGateway:

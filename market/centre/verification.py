@@ -1,20 +1,18 @@
-"""The centre's pages: verification queue and audit log."""
-from flask import Blueprint, flash, redirect, render_template, url_for
+"""The centre's verification queue: new organisations, and changes of a verified name or
+credit code."""
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from ..extensions import db
 from ..forms_util import show_service_error
-from ..models import AuditEvent, Organisation, User
-from ..params import page_arg
+from ..models import Organisation
 from ..permissions import centre_required
 from ..services import orgs as org_service
 from ..services.errors import ServiceError
 from ..unit_of_work import commit
+from .blueprint import bp
 from .forms import ApproveForm, RejectForm
-
-bp = Blueprint("centre", __name__, url_prefix="/centre")
 
 
 @bp.route("/verification")
@@ -88,16 +86,3 @@ def refuse_change(org_id: int):
     else:
         flash(_("Give a reason the organisation can act on."), "error")
     return redirect(url_for("centre.verification_queue"))
-
-
-@bp.route("/audit")
-@centre_required
-def audit_log():
-    page = db.paginate(select(AuditEvent).order_by(AuditEvent.id.desc()),
-                       page=page_arg(), per_page=50, error_out=False)
-    actor_ids = {e.actor_user_id for e in page.items if e.actor_user_id}
-    actors = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(actor_ids)))}
-    return render_template("centre/audit.html", page=page, actors=actors)
-
-
-from . import indicators  # noqa: E402, F401  (the cockpit's views, on this blueprint)

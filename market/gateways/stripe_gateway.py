@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import stripe
 
-from .gateway import (
+from .base import (
     CheckoutRequest,
     CheckoutSession,
     GatewayError,

@@ -1,0 +1,55 @@
+"""The centre's moderation: hidden listings, hiding and showing one again."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..extensions import db
+from ..forms_util import show_service_error
+from ..models import Patent
+from ..permissions import centre_required
+from ..services import moderation as moderation_service
+from ..services.errors import ServiceError
+from ..unit_of_work import commit
+from .blueprint import bp
+from .forms import ActionForm, HideForm
+
+
+@bp.route("/listings/hidden")
+@centre_required
+def hidden_listings():
+    query = request.args.get("q", "").strip()
+    return render_template("centre/hidden.html", hidden=moderation_service.hidden_listings(),
+                           query=query, found=moderation_service.find_listings(query),
+                           action_form=ActionForm())
+
+
+@bp.route("/listings/<int:patent_id>/hide", methods=["GET", "POST"])
+@centre_required
+def hide_listing(patent_id: int):
+    patent = db.get_or_404(Patent, patent_id)
+    form = HideForm()
+    if form.validate_on_submit():
+        try:
+            moderation_service.hide(current_user, patent, form.reason.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            show_service_error(form, exc)
+        else:
+            commit()
+            flash(_("The listing is hidden; its owner has been told why."), "success")
+            return redirect(url_for("centre.hidden_listings"))
+    elif request.method == "GET" and patent.hidden:
+        form.reason.data = patent.hidden_reason
+    return render_template("centre/hide.html", patent=patent, form=form), \
+        422 if form.errors else 200
+
+
+@bp.route("/listings/<int:patent_id>/unhide", methods=["POST"])
+@centre_required
+def unhide_listing(patent_id: int):
+    patent = db.get_or_404(Patent, patent_id)
+    if ActionForm().validate_on_submit():
+        moderation_service.unhide(current_user, patent)
+        commit()
+        flash(_("The listing is shown again; its owner has been told."), "success")
+    return redirect(url_for("centre.hidden_listings"))

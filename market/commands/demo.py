@@ -1,0 +1,23 @@
+"""``flask demo load``: the demo organisations, users and listings."""
+import click
+from flask.cli import AppGroup
+
+from .. import demo
+from ..unit_of_work import commit
+
+demo_cli = AppGroup("demo", help="Demo data for development.")
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has data.")
+def load_demo(if_empty: bool) -> None:
+    """Load the demo organisations and users (README lists the log-ins)."""
+    if not demo.is_empty():
+        if if_empty:
+            click.echo("database not empty: demo data not loaded")
+            return
+        raise click.ClickException("the database already has organisations")
+    orgs = demo.load()
+    demo.load_listings(orgs)
+    commit()
+    click.echo(f"demo data loaded; every demo user's password is {demo.DEMO_PASSWORD}")
