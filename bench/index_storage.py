@@ -26,6 +26,7 @@ from whoosh import index as whoosh_index  # noqa: E402
 
 from market.search import index as engine  # noqa: E402
 from market.search.evaluate import load_patent_csv, load_queries_csv, percentile  # noqa: E402
+from market.search.index import reader, whoosh_patch  # noqa: E402
 from market.search.query import search  # noqa: E402
 from market.search.storage import open_generation  # noqa: E402
 
@@ -35,7 +36,7 @@ OPENERS = {"mmap": lambda gen: whoosh_index.open_dir(str(gen)), "pread": open_ge
 
 
 def run(index_dir: str, queries: list[str], mode: str) -> tuple[list[float], float]:
-    engine.open_generation = OPENERS[mode]  # what Snapshot opens the index with
+    reader.open_generation = OPENERS[mode]  # what Snapshot opens the index with
     engine.close_all()
     holder = engine.open_index(index_dir)
     t0 = time.perf_counter()
@@ -50,6 +51,7 @@ def run(index_dir: str, queries: list[str], mode: str) -> tuple[list[float], flo
 
 
 def main() -> None:
+    whoosh_patch.install()  # as the app's init_app does
     docs = list(load_patent_csv(DATA / "patents_dev.csv"))
     queries = [q["query"] for q in load_queries_csv(DATA / "queries_dev.csv")
                if q["query_type"] == "keyphrase"]

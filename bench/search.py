@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from market.search.analysis import ensure_jieba  # noqa: E402
+from market.search.demand import demand_match  # noqa: E402
 from market.search.evaluate import (  # noqa: E402
     _judgements,
     load_patent_csv,
@@ -38,8 +39,8 @@ from market.search.evaluate import (  # noqa: E402
     metrics_at_k,
     percentile,
 )
-from market.search.index import build_index, close_all, open_index  # noqa: E402
-from market.search.query import demand_match, search  # noqa: E402
+from market.search.index import build_index, close_all, open_index, whoosh_patch  # noqa: E402
+from market.search.query import search  # noqa: E402
 
 DATA = Path(os.environ.get("SHARED_DATA") or (ROOT.parent / "shared" / "data"))
 
@@ -167,6 +168,7 @@ def mean(v):
 def main():
     import shutil
 
+    whoosh_patch.install()  # as the app's init_app does
     docs = list(load_patent_csv(DATA / "patents_dev.csv"))
     queries = load_queries_csv(DATA / "queries_dev.csv")
     kq = [q for q in queries if q["query_type"] == "keyphrase"]

@@ -23,8 +23,8 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
     from . import web
     web.init_app(app)
-    from .search import service as search_service
-    search_service.init_app(app)
+    from . import search
+    search.init_app(app)
 
     from .api.patents import bp as api_patents_bp
     from .api.stats import bp as api_stats_bp

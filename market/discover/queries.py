@@ -143,7 +143,7 @@ def database_fallback(request: SearchRequest, error: str):
     facets). Filters on columns of the listing apply; the others (offer, fee, district, IPC)
     need the index and are left out. ``result.error`` stays set: the page says search is
     degraded and is not cached."""
-    from ..search.query import Hit, SearchResult  # the engine loads on first search
+    from ..search.results import Hit, SearchResult  # the engine loads on first search
     query = _fallback_query(request)
     page = db.paginate(query.order_by(Patent.published_at.desc(), Patent.id.desc()),
                        page=request.page, per_page=PER_PAGE, error_out=False)

@@ -50,7 +50,7 @@ def search():
         return redirect(url_for("listings.detail", patent_id=int(result.exact_match_id)))
     suggestions = []
     if not hits and (search_request.q or search_request.filters) and not result.error:
-        from ..search.query import suggest_wider
+        from ..search.suggestions import suggest_wider
         service = current_app.extensions["market.search"]
         suggestions = suggest_wider(service.holder, search_request.q, search_request.filters)
     save_form = None  # only SMEs save searches (and a form costs a CSRF token in the session)

@@ -29,7 +29,7 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.lang.porter import stem as _porter_stem
 
 __all__ = [
-    "normalize_text",
+    "normalise_text",
     "ensure_jieba",
     "add_domain_words",
     "added_domain_words",
@@ -51,7 +51,7 @@ _FULLWIDTH[0x3002] = 0x3002  # keep 。 as is (punctuation, dropped later)
 _NORM_TABLE = str.maketrans(_FULLWIDTH)
 
 
-def normalize_text(text: str) -> str:
+def normalise_text(text: str) -> str:
     """Fold full-width ASCII to half-width and lower-case.
 
     Character-for-character (len(result) == len(text)) so that offsets are
@@ -128,7 +128,7 @@ def ensure_jieba():
 
 
 def _add_word_locked(jieba, word: str) -> bool:
-    word = normalize_text(word).strip()
+    word = normalise_text(word).strip()
     if len(word) < 2 or word in _added_words or any(c.isspace() for c in word):
         return False
     with warnings.catch_warnings():
@@ -175,13 +175,13 @@ def _post(tok: str) -> str | None:
     return tok
 
 
-def segment(text: str, normalized: bool = False) -> list[str]:
+def segment(text: str, normalised: bool = False) -> list[str]:
     """Index/query terms of ``text`` (search-mode, in order, duplicates kept)."""
     if not text:
         return []
     jieba = ensure_jieba()
-    if not normalized:
-        text = normalize_text(text)
+    if not normalised:
+        text = normalise_text(text)
     out = []
     append = out.append
     cache = _post_cache
@@ -223,7 +223,7 @@ def segment_words(text: str) -> list[str]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import jieba.posseg as pseg
-    text = normalize_text(text)
+    text = normalise_text(text)
     out = []
     for pair in pseg.cut(text, HMM=False):
         tok, flag = pair.word, pair.flag
@@ -295,7 +295,7 @@ class ChineseTokenizer(Tokenizer):
 
     def _with_chars(self, t, value, positions, keeporiginal, start_pos, start_char):
         jieba = ensure_jieba()
-        norm = normalize_text(str(value))
+        norm = normalise_text(str(value))
         pos = start_pos
         for word, s, e in jieba.tokenize(norm, mode="search", HMM=False):
             text = _post(word)
@@ -331,7 +331,7 @@ IPC_SEARCH_RE = re.compile(
 
 
 def _id_norm(s: str) -> str:
-    return _ID_STRIP.sub("", normalize_text(s or "")).upper()
+    return _ID_STRIP.sub("", normalise_text(s or "")).upper()
 
 
 def number_keys(value: str) -> set[str]:
@@ -393,9 +393,9 @@ def query_number_keys(query: str) -> list[str]:
     return out
 
 
-def normalize_ipc(code: str) -> str | None:
+def normalise_ipc(code: str) -> str | None:
     """'G06F 17/30' -> 'G06F17/30', 'ｇ０６ｆ' -> 'G06F', 'GO6F' -> 'G06F'. None if not IPC."""
-    s = re.sub(r"\s+", "", normalize_text(code or "")).upper()
+    s = re.sub(r"\s+", "", normalise_text(code or "")).upper()
     m = IPC_RE.match(s)
     if not m:
         return None
@@ -410,7 +410,7 @@ def normalize_ipc(code: str) -> str | None:
 
 def ipc_keys(code: str) -> set[str]:
     """Index terms for one IPC symbol: the full symbol and its subclass."""
-    n = normalize_ipc(code)
+    n = normalise_ipc(code)
     if not n:
         return set()
     return {n, n[:4]}

@@ -19,8 +19,9 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from .demand import demand_match
 from .index import build_index, close_all, open_index
-from .query import demand_match, search
+from .query import search
 
 __all__ = ["load_patent_csv", "load_queries_csv", "evaluate", "metrics_at_k", "percentile"]
 

@@ -60,7 +60,7 @@ def build_schema() -> Schema:
     )
 
 
-# BM25F parameters (per field B); see query.py for the query-side knobs
+# BM25F parameters (per field B); see ranking.py for the query-side knobs
 BM25_K1 = 2.0
 BM25_B = {"title": 0.75, "content": 0.5}
 

@@ -33,7 +33,9 @@ from ..models import (
     SearchOutbox,
 )
 from . import index as engine
-from .query import SearchResult, demand_match, matching_ids, may_match_terms, search
+from .demand import demand_match
+from .query import matching_ids, may_match_terms, search
+from .results import SearchResult
 
 log = logging.getLogger("market.search")
 STATE_FILE = "outbox-state.json"

@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from market.search.index import build_index, close_all
+from market.search.index import build_index, close_all, whoosh_patch
 
 
 def doc(id, title, abstract="", **kw):
@@ -56,6 +56,12 @@ DOCS = [
         offer_kinds=["licence"], upfront_fee=800_000, district="铁西区", filing_year=2015,
         keywords="数控机床, 主轴冷却"),
 ]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def whoosh_patched():
+    """The engine tests run without the app: patch Whoosh as its init_app does."""
+    whoosh_patch.install()
 
 
 @pytest.fixture

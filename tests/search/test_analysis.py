@@ -1,6 +1,6 @@
 from market.search.analysis import (
-    normalize_ipc,
-    normalize_text,
+    normalise_ipc,
+    normalise_text,
     number_keys,
     query_number_keys,
     segment,
@@ -21,11 +21,11 @@ def test_mixed_chinese_english_and_stemming():
 
 
 def test_full_width_folded_and_lowercased():
-    assert normalize_text("ＧＯ６Ｆ　１２３") == "go6f 123"
+    assert normalise_text("ＧＯ６Ｆ　１２３") == "go6f 123"
     assert segment("ＡＢＣ石墨烯") == segment("abc石墨烯")
-    assert normalize_ipc("ＧＯ６Ｆ") == "G06F"
-    assert normalize_ipc("g06f 17/30") == "G06F17/30"
-    assert normalize_ipc("石墨烯") is None
+    assert normalise_ipc("ＧＯ６Ｆ") == "G06F"
+    assert normalise_ipc("g06f 17/30") == "G06F17/30"
+    assert normalise_ipc("石墨烯") is None
 
 
 def test_stopwords_and_punctuation_dropped():

@@ -1,5 +1,6 @@
 import threading
 
+from market.search.demand import demand_match
 from market.search.index import (
     SearchIndex,
     add_documents,
@@ -8,7 +9,8 @@ from market.search.index import (
     delete_document,
     update_document,
 )
-from market.search.query import demand_match, search, suggest_wider
+from market.search.query import search
+from market.search.suggestions import suggest_wider
 from tests.search.conftest import doc
 
 
@@ -209,7 +211,7 @@ def test_rebuild_and_swap_while_reading(index_dir, docs):
 
 
 def test_write_during_rebuild_is_not_lost(index_dir, docs, monkeypatch):
-    import market.search.index as ixmod
+    import market.search.index.writer as ixmod
 
     real_replay = ixmod._replay_journal
 

@@ -1,0 +1,113 @@
+"""Ranking: BM25F through Whoosh, re-ranked by coordination (the share of query terms a
+document matches) and a title-phrase bonus; and the same BM25F computed term at a time for
+long demand queries (Whoosh's OR slows more than linearly with the number of terms)."""
+
+from __future__ import annotations
+
+from whoosh import query as whoosh_query
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from .analysis import normalise_text
+from .index.reader import Snapshot
+from .index.whoosh_patch import cached_length_bytes
+from .schema import BM25_B, BM25_K1
+
+# ranking knobs (tuned on the dev set, kept deliberately simple)
+TITLE_BOOST = 1.25
+COORD_POWER = 2.0
+PHRASE_BONUS = 0.5  # whole query verbatim in the title
+RERANK_DEPTH = 50
+
+
+def text_query(terms: list[str], weights: dict[str, float] | None = None) -> whoosh_query.Query:
+    """OR of the terms over ``title`` (boosted) and ``content``."""
+    subqueries = []
+    for term in terms:
+        weight = weights.get(term, 1.0) if weights else 1.0
+        subqueries.append(whoosh_query.Term("title", term, boost=TITLE_BOOST * weight))
+        subqueries.append(whoosh_query.Term("content", term, boost=weight))
+    return whoosh_query.Or(subqueries)
+
+
+def rank(snap: Snapshot, text_q, final, terms, term_docs, phrase, want, weights=None):
+    """Top ``want`` (docnum, score) of the docnums ``final`` by BM25F + coordination +
+    title phrase; ``term_docs`` maps each term to the docnums containing it."""
+    depth = max(RERANK_DEPTH, want)
+    res = snap.searcher.search(text_q, limit=depth, filter=final)
+    candidates = [(h.docnum, h.score) for h in res]
+    if len(terms) > 1 or phrase:
+        candidates = _rerank(snap, candidates, terms, term_docs, phrase, weights or {})
+    if len(candidates) < want and len(final) > len(candidates):
+        # beyond the scored depth (only for deep pages): whoosh order
+        res = snap.searcher.search(text_q, limit=want, filter=final)
+        seen = {d for d, _ in candidates}
+        candidates += [(h.docnum, h.score) for h in res if h.docnum not in seen]
+    return candidates[:want]
+
+
+def _rerank(snap: Snapshot, candidates, terms, term_docs, phrase, weights):
+    total_weight = sum(weights.get(t, 1.0) for t in terms) or 1.0
+    ranked = []
+    for docnum, score in candidates:
+        if len(terms) > 1:
+            matched_weight = sum(weights.get(t, 1.0) for t in terms if docnum in term_docs[t])
+            score *= (matched_weight / total_weight) ** COORD_POWER
+        if phrase and len(terms) > 1:
+            title = normalise_text(snap.searcher.stored_fields(docnum).get("title", ""))
+            if phrase in title:
+                score *= 1.0 + PHRASE_BONUS
+        ranked.append((docnum, score))
+    ranked.sort(key=lambda x: -x[1])
+    return ranked
+
+
+def _length_normalisers(snap: Snapshot, leaf, fieldname: str, avgfl: float):
+    """Per-document BM25 length normalisers K1*((1-B)+B*len/avgfl) of one
+    segment, cached on the snapshot."""
+    key = (id(leaf), fieldname)
+    cache = snap.norms_cache
+    normalisers = cache.get(key)
+    if normalisers is None:
+        b = BM25_B.get(fieldname, 0.75)
+        by_byte = [BM25_K1 * ((1 - b) + b * byte_to_length(i) / avgfl) for i in range(256)]
+        n = leaf.doc_count_all()
+        leaf.doc_field_length(0, fieldname) if n else None  # primes the byte cache
+        raw = cached_length_bytes(leaf, fieldname)
+        if raw is None:  # the Whoosh patch is not installed
+            raw = bytes(length_to_byte(leaf.doc_field_length(i, fieldname)) for i in range(n))
+        normalisers = cache[key] = [by_byte[x] for x in raw] + [by_byte[0]] * max(0, n - len(raw))
+    return normalisers
+
+
+def term_at_a_time_scores(snap: Snapshot, terms: list[str], weights: dict[str, float]):
+    """BM25F scores of every matching document, term at a time (same formula
+    and statistics as Whoosh's BM25F), plus per-term docnum sets."""
+    searcher = snap.searcher
+    reader = searcher.reader()
+    scores: dict[int, float] = {}
+    term_docs: dict[str, set[int]] = {t: set() for t in terms}
+    k1_plus_one = BM25_K1 + 1.0
+    for fieldname, field_boost in (("title", TITLE_BOOST), ("content", 1.0)):
+        avgfl = searcher.avg_field_length(fieldname) or 1.0
+        for term in terms:
+            if not reader.doc_frequency(fieldname, term):
+                continue
+            mult = searcher.idf(fieldname, term) * field_boost * weights.get(term, 1.0) \
+                * k1_plus_one
+            docs = term_docs[term]
+            for leaf, offset in reader.leaf_readers():
+                try:
+                    matcher = leaf.postings(fieldname, term)
+                except TermNotFound:
+                    continue
+                normalisers = _length_normalisers(snap, leaf, fieldname, avgfl)
+                while matcher.is_active():
+                    docnum = matcher.id()
+                    weight = matcher.weight()
+                    global_docnum = docnum + offset
+                    scores[global_docnum] = scores.get(global_docnum, 0.0) \
+                        + mult * weight / (weight + normalisers[docnum])
+                    docs.add(global_docnum)
+                    matcher.next()
+    return scores, term_docs
