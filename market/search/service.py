@@ -234,7 +234,7 @@ class SearchService:
                 known = self._indexed_ids(ids)
                 ops = [("update", patent_document(p)) for p in public.values()]
                 ops += [("delete", str(i)) for i in ids - set(public)]
-                engine._write_ops(self.index_dir, ops)
+                engine.write_ops(self.index_dir, ops)
                 published += [i for i in public if str(i) not in known]
                 applied = rows[-1][0]
                 self._set_applied(applied)

@@ -21,10 +21,6 @@ from .writer import (
     write_ops,
 )
 
-# ``market.search.service`` calls it by its old private name; its body is left alone while
-# issue 13 moves the saved-search alerting out of it: rename the call then and drop this.
-_write_ops = write_ops
-
 __all__ = [
     "MAX_SEGMENTS",
     "IndexBroken",
