@@ -4,6 +4,7 @@ from datetime import date
 from flask import render_template, request
 from sqlalchemy import select
 
+from .. import labels
 from ..extensions import db
 from ..models import Organisation
 from ..params import int_arg
@@ -29,4 +30,4 @@ def monitor_page():
     orgs = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
     return render_template("centre/monitor.html", report=monitor_service.report(f), f=f,
                            orgs=orgs, days_since=monitor_service.days_since,
-                           limits=monitor_service)
+                           limits=monitor_service, labels=labels)

@@ -201,6 +201,7 @@ def test_monitor_lists_what_needs_attention(client, login_as, make_org, make_lis
     assert [d.id for d in recent["unanswered"]] == [old_request.id] and not recent["unrecorded"]
     html = client.get("/centre/monitor").get_data(as_text=True)
     assert f"#{old_request.id}" in html and "PAY-OVERDUE-1" in html and "¥1,234.00" in html
+    assert ">upfront " not in html and "首付" in html  # the schedule row's kind as a label
     html = client.get(f"/centre/monitor?org={other.id}&start=&end=").get_data(as_text=True)
     assert f"#{stuck.id}" in html and f"#{old_request.id}<" not in html
 
