@@ -2,6 +2,7 @@
 import click
 from flask.cli import AppGroup
 
+from ..domain.deadlines import EXPIRE_DAYS, STALE_DAYS
 from ..services import deals
 from ..unit_of_work import commit
 
@@ -9,10 +10,11 @@ deals_cli = AppGroup("deals", help="Deals: flag stale requests, expire old ones,
                                    "whose term is over.")
 
 
-@deals_cli.command("flag-stale")
+@deals_cli.command("flag-stale", help=(
+    f"Flag requests unanswered for {STALE_DAYS} days (both sides and the centre), expire "
+    f"those unanswered for {EXPIRE_DAYS}, end licences whose term is over, and report overdue "
+    "payments."))
 def flag_stale() -> None:
-    """Flag requests unanswered for 14 days (both sides and the centre), expire those
-    unanswered for 30, end licences whose term is over, and report overdue payments."""
     counts = deals.flag_stale()
     commit()
     click.echo("flagged {flagged}, expired {expired}, licences ended {ended}, "
