@@ -63,11 +63,11 @@ def on_starting(server):
 
 def worker_exit(server, worker):
     """A worker that stops (deploy, restart, max requests) writes the listing views it has
-    counted but not written yet (they are written in batches: market.services.listings)."""
+    counted but not written yet (they are written in batches: market.services.view_tally)."""
     app = getattr(worker, "wsgi", None)
     if app is None or not hasattr(app, "app_context"):
         return
-    from market.services.listings import flush_views
+    from market.services.view_tally import flush_views
     try:
         with app.app_context():
             flush_views()

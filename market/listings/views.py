@@ -27,7 +27,7 @@ from ..forms_util import show_service_error
 from ..models import Attachment, Deal, ListingChange, ListingStatus, Offer, OrgKind, Patent
 from ..params import page_arg
 from ..permissions import member_org_id, public, role_required
-from ..services import imports, listings
+from ..services import imports, listings, view_tally
 from ..services.errors import ServiceError
 from ..unit_of_work import commit
 from ..urls import safe_next
@@ -83,7 +83,7 @@ def browse():
 @public
 def detail(patent_id: int):
     patent = _visible_patent_or_404(patent_id)
-    if not _can_manage(patent) and listings.record_view(patent):
+    if not _can_manage(patent) and view_tally.record_view(patent):
         commit()
     return render_template("listings/detail.html", patent=patent, can_manage=_can_manage(patent),
                            summaries={o.id: listings.summaries(o) for o in patent.offers},

@@ -18,22 +18,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.patents import LegalStatus, PatentType
 from ..domain.terms import DEFAULT_TERRITORY, LicenceTerms
 from ..extensions import db
 from .base import UTCDateTime, created_at_column, enum_column, utcnow
-
-
-class PatentType(enum.StrEnum):
-    INVENTION = "invention"
-    UTILITY_MODEL = "utility_model"
-    DESIGN = "design"
-
-
-class LegalStatus(enum.StrEnum):
-    PENDING = "pending"        # published, under examination
-    GRANTED = "granted"        # granted and in force (有效)
-    TERMINATED = "terminated"  # fee unpaid, expired, abandoned, invalidated
-    WITHDRAWN = "withdrawn"    # withdrawn or rejected application
 
 
 class ListingStatus(enum.StrEnum):

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import io
 
+from ..domain.dates import local_date
 from ..domain.money import format_yuan_short
 from ..domain.terms import add_months, summary_en, summary_zh
 from ..models import Deal, OfferKind
 from . import pdf
-from .ledger import deal_value_fen, local_date
+from .ledger import deal_value_fen
 
 KIND_ZH = {"exclusive": "独占许可", "sole": "排他许可", "non_exclusive": "普通许可"}
 PATENT_TYPE_ZH = {"invention": "发明", "utility_model": "实用新型", "design": "外观设计"}

@@ -17,7 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import labels
+from ..domain.dates import local_date, local_today
 from ..domain.deadlines import EXPIRE_DAYS, STALE_DAYS
+from ..domain.patents import in_force, remaining_life_days
 from ..domain.terms import DEFAULT_TERRITORY, LicenceTerms, payment_schedule, validate_terms
 from ..extensions import db
 from ..models import (
@@ -25,7 +27,6 @@ from ..models import (
     DealEvent,
     DealMessage,
     DealState,
-    LegalStatus,
     LicenceKind,
     Offer,
     OfferKind,
@@ -216,7 +217,7 @@ def _enter(deal: Deal, before: DealState | None, action: str, actor) -> None:
         check_exclusivity(deal)
         deal.concluded_at = utcnow()
         deal.snapshot_parties()  # the contract keeps these names after any later rename
-        deal.contract_number = f"SYIP-{ledger.local_date(deal.concluded_at).year}-{deal.id:06d}"
+        deal.contract_number = f"SYIP-{local_date(deal.concluded_at).year}-{deal.id:06d}"
         _flush()
         ledger.record_conclusion(deal)
         if deal.kind == OfferKind.ASSIGNMENT:
@@ -244,7 +245,7 @@ def _close_after_assignment(sale: Deal) -> None:
 
 
 def _create_schedule(deal: Deal) -> None:
-    today = ledger.local_date(utcnow())
+    today = local_today()
     if deal.kind == OfferKind.ASSIGNMENT:
         rows = [("assignment_price", deal.price_fen or 0, today, None)] if deal.price_fen else []
     else:
@@ -299,7 +300,7 @@ def take_open(user: User, offer: Offer, details: dict) -> Deal:
         raise NotFound(_l("This offer is not an open licence."))
     _require_licensee(user, offer)
     patent = offer.patent
-    if patent.legal_status != LegalStatus.GRANTED or patent.expiry_date <= utcnow().date():
+    if not in_force(patent, local_today()):
         raise ServiceError(_l("Only a granted patent in force can be taken under an open licence."))
     if (details.get("credit_code") or "").strip().upper() != user.org.credit_code:
         raise ServiceError(_l("The credit code must be your organisation's verified code."),
@@ -346,7 +347,7 @@ def _apply_proposal(deal: Deal, proposal: dict) -> dict:
         field_of_use=(proposal.get("field_of_use") or "").strip())
     if kind == "open_licence" or kind not in {k.value for k in LicenceKind}:
         kind = "invalid"
-    remaining = (deal.patent.expiry_date - utcnow().date()).days
+    remaining = remaining_life_days(deal.patent, local_today())
     errors = validate_terms(terms, remaining_life_days=remaining, kind=kind)
     if errors:
         raise TermsRejected([ServiceError(e.message, field="licence_kind" if e.field == "kind"

@@ -21,14 +21,15 @@ from types import SimpleNamespace
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, insert, select
 
+from ..domain.dates import local_today
 from ..domain.money import InvalidAmount, parse_yuan
+from ..domain.patents import FieldError, clean_patent
 from ..extensions import db
 from ..models import ImportPreview, ListingStatus, Offer, OfferKind, Patent, User
 from ..models.base import utcnow
 from . import import_files, listings
 from .errors import ServiceError
 from .import_files import MAX_ROWS, ImportFileError, decode_csv  # noqa: F401 (the API)
-from .listings import FieldError
 
 # Control characters other than tab and line breaks: PostgreSQL refuses NUL in text, and
 # none of them belongs in a patent record.
@@ -226,7 +227,7 @@ def check_row(line: int, row: dict) -> RowResult:
             result.errors.append(FieldError(key, _l("Write the date as YYYY-MM-DD.")))
             value = None
         raw[key] = value
-    result.patent, errors = listings.clean_patent(raw)
+    result.patent, errors = clean_patent(raw, today=local_today())
     result.errors.extend(errors)
 
     offer_word = _text(row.get("offer"))

@@ -3,21 +3,13 @@ concluded deal gets one ``reversal`` row (sign -1, negated value). Rows are neve
 deleted: indicators are sums over them."""
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
 from sqlalchemy import func, select
 
+from ..domain.dates import local_date  # the booking date is Shenyang's calendar day
 from ..domain.terms import contract_value_fen
 from ..extensions import db
 from ..models import Deal, LedgerEntry, OfferKind, OrgKind
 from ..models.base import utcnow
-
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")  # the booking date is Shenyang's calendar day
-
-
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(LOCAL_ZONE).date()
 
 
 def deal_value_fen(deal: Deal) -> int:

@@ -6,24 +6,21 @@ when, before/after) and a SearchOutbox row in the same transaction.
 """
 from __future__ import annotations
 
-import threading
-import time
-from collections import Counter
-from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePath
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, insert, select, update
+from sqlalchemy import exists, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from ..domain.ipc import INDUSTRIES, InvalidIPC, industry_for_ipc, parse_ipc_list
-from ..domain.patent_numbers import (
-    InvalidPatentNumber,
-    normalise_application_number,
-    normalise_publication_number,
-    patent_type_of,
+from ..domain.dates import local_today
+from ..domain.patents import (
+    PATENT_FIELDS,
+    FieldError,
+    clean_patent,
+    in_force,
+    offerable,
+    remaining_life_days,
 )
 from ..domain.terms import LicenceTerms, summary_en, summary_zh, validate_terms
 from ..extensions import db
@@ -31,39 +28,22 @@ from ..models import (
     Attachment,
     Deal,
     DealState,
-    LegalStatus,
     LicenceKind,
     ListingChange,
     ListingStatus,
     Offer,
     OfferKind,
     Patent,
-    PatentType,
     SearchOutbox,
     User,
 )
 from ..models.base import utcnow
 from .errors import PermissionDenied, ServiceError
 
-TERM_YEARS = {PatentType.INVENTION: 20, PatentType.UTILITY_MODEL: 10, PatentType.DESIGN: 15}
-DESIGN_15_YEARS_FROM = date(2021, 6, 1)  # the 2021 Patent Law: designs filed since then
-PATENT_FIELDS = ("application_number", "publication_number", "grant_number", "title", "abstract",
-                 "claims", "ipc_codes", "patent_type", "legal_status", "filing_date",
-                 "grant_date", "expiry_date", "inventors", "industry", "industry_overridden",
-                 "trl", "keywords")
 OFFER_FIELDS = ("kind", "licence_kind", "upfront_fee_fen", "upfront_mode", "deferral_kind",
                 "deferral_months", "royalty_bp", "royalty_threshold_fen",
                 "min_annual_royalty_fen", "term_years", "territory", "field_of_use",
                 "asking_price_fen")
-
-
-@dataclass(frozen=True)
-class FieldError:
-    field: str
-    message: object
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 class RuleErrors(ServiceError):
@@ -72,132 +52,6 @@ class RuleErrors(ServiceError):
     def __init__(self, errors: list[FieldError]):
         super().__init__(errors[0].message, field=errors[0].field)
         self.errors = errors
-
-
-# --- patent records -----------------------------------------------------------------
-
-def expiry_date(patent_type: PatentType, filing_date: date) -> date:
-    """Last day of protection: 20 years (invention), 10 (utility model), 15 or 10 (design)."""
-    years = TERM_YEARS[patent_type]
-    if patent_type == PatentType.DESIGN and filing_date < DESIGN_15_YEARS_FROM:
-        years = 10
-    try:
-        return filing_date.replace(year=filing_date.year + years)
-    except ValueError:  # 29 February
-        return filing_date.replace(year=filing_date.year + years, day=28)
-
-
-def clean_patent(raw: dict, *, today: date | None = None) -> tuple[dict, list[FieldError]]:
-    """Check and normalise a patent record typed by a user or read from a file.
-
-    ``raw`` holds strings (or dates) keyed by PATENT_FIELDS names; ``ipc`` may be a string.
-    Returns (values ready for Patent(**values), errors). Does not touch the database.
-    """
-    today = today or date.today()
-    errors: list[FieldError] = []
-    values: dict = {}
-
-    def error(field, message):
-        errors.append(FieldError(field, message))
-
-    try:
-        number = normalise_application_number(raw.get("application_number") or "")
-        values["application_number"] = number
-        derived_type = PatentType(patent_type_of(number))
-    except InvalidPatentNumber as exc:
-        error("application_number", exc.message)
-        number, derived_type = None, None
-
-    given_type = raw.get("patent_type") or None
-    if given_type and given_type not in set(PatentType):
-        error("patent_type", _l("Choose the patent type."))
-    elif given_type and derived_type and given_type != derived_type:
-        error("patent_type", _l("The patent type does not agree with the application number "
-                                "(its fifth digit gives the type)."))
-    values["patent_type"] = derived_type or (PatentType(given_type) if given_type in
-                                             set(PatentType) else None)
-
-    for field in ("publication_number", "grant_number"):
-        text = (raw.get(field) or "").strip()
-        if text:
-            try:
-                values[field] = normalise_publication_number(text)
-            except InvalidPatentNumber as exc:
-                error(field, exc.message)
-        else:
-            values[field] = None
-
-    title = (raw.get("title") or "").strip()
-    if not title:
-        error("title", _l("Enter the patent's title."))
-    elif len(title) > 300:
-        error("title", _l("The title is longer than 300 characters."))
-    values["title"] = title
-    for field, limit in (("abstract", 20000), ("claims", 50000), ("inventors", 500),
-                         ("keywords", 500)):
-        text = (raw.get(field) or "").strip()
-        if len(text) > limit:
-            error(field, _l("This text is longer than %(n)d characters.", n=limit))
-        values[field] = text
-
-    ipc = raw.get("ipc_codes", raw.get("ipc", ""))
-    try:
-        values["ipc_codes"] = parse_ipc_list(ipc) if isinstance(ipc, str) else \
-            parse_ipc_list(";".join(ipc))
-    except InvalidIPC as exc:
-        error("ipc_codes", exc.message)
-        values["ipc_codes"] = []
-
-    status = raw.get("legal_status") or ""
-    if status not in set(LegalStatus):
-        error("legal_status", _l("Choose the legal status."))
-    else:
-        values["legal_status"] = LegalStatus(status)
-
-    filing, grant = raw.get("filing_date"), raw.get("grant_date") or None
-    if not isinstance(filing, date):
-        error("filing_date", _l("Enter the filing date."))
-    elif filing > today:
-        error("filing_date", _l("The filing date cannot be in the future."))
-    elif number and len(number) == 14 and number[4] in "123" and int(number[:4]) != filing.year:
-        error("filing_date", _l("The filing date's year does not match the application number "
-                                "(%(year)s).", year=number[:4]))
-    values["filing_date"] = filing if isinstance(filing, date) else None
-    if grant is not None and not isinstance(grant, date):
-        error("grant_date", _l("Enter a valid date."))
-        grant = None
-    if grant and isinstance(filing, date) and grant < filing:
-        error("grant_date", _l("The grant date cannot be before the filing date."))
-    if values.get("legal_status") == LegalStatus.GRANTED and not grant:
-        error("grant_date", _l("A granted patent needs its grant date."))
-    values["grant_date"] = grant
-
-    if values.get("patent_type") and values.get("filing_date"):
-        values["expiry_date"] = expiry_date(values["patent_type"], values["filing_date"])
-        if values["expiry_date"] <= today and values.get("legal_status") in (
-                LegalStatus.GRANTED, LegalStatus.PENDING):
-            error("legal_status", _l("This patent expired on %(date)s and cannot be offered.",
-                                     date=values["expiry_date"].isoformat()))
-    if values.get("legal_status") in (LegalStatus.TERMINATED, LegalStatus.WITHDRAWN):
-        error("legal_status", _l("A terminated or withdrawn patent cannot be offered."))
-
-    trl = raw.get("trl")
-    if trl in (None, ""):
-        values["trl"] = None
-    else:
-        try:
-            values["trl"] = int(trl)
-            if not 1 <= values["trl"] <= 9:
-                raise ValueError
-        except (TypeError, ValueError):
-            error("trl", _l("The technology readiness level is a whole number from 1 to 9."))
-
-    override = raw.get("industry") or ""
-    if override and override not in INDUSTRIES:
-        error("industry", _l("Choose an industry from the list."))
-    values["industry_overridden"] = bool(override)
-    values["industry"] = override or industry_for_ipc(values["ipc_codes"])
-    return values, errors
 
 
 def _require_owner(user: User, patent: Patent) -> None:
@@ -257,7 +111,7 @@ def create_patent(user: User, raw: dict) -> Patent:
     """Create a draft listing owned by the user's organisation. Raises RuleErrors (also when
     another request lists the same number at the same moment)."""
     require_licensor(user)
-    values, errors = clean_patent(raw)
+    values, errors = clean_patent(raw, today=local_today())
     if values.get("application_number"):
         duplicate = duplicate_number_error(values["application_number"], user.org_id)
         if duplicate:
@@ -295,7 +149,8 @@ def _is_number_taken(exc: IntegrityError) -> bool:
 def update_patent(user: User, patent: Patent, raw: dict) -> None:
     """Change a listing's patent record (the application number stays). Raises RuleErrors."""
     _require_owner(user, patent)
-    values, errors = clean_patent({**raw, "application_number": patent.application_number})
+    values, errors = clean_patent({**raw, "application_number": patent.application_number},
+                                  today=local_today())
     if errors:
         raise RuleErrors(errors)
     before = _snapshot(patent, PATENT_FIELDS)
@@ -307,10 +162,6 @@ def update_patent(user: User, patent: Patent, raw: dict) -> None:
 
 
 # --- offers ---------------------------------------------------------------------------
-
-def remaining_life_days(patent: Patent, today: date | None = None) -> int:
-    return (patent.expiry_date - (today or date.today())).days
-
 
 def _exclusive_in_force(patent: Patent) -> bool:
     return db.session.scalar(select(exists().where(
@@ -340,11 +191,11 @@ def offer_terms(values: dict) -> LicenceTerms:
 def check_offer(patent: Patent, values: dict, *, replacing: Offer | None = None,
                 today: date | None = None) -> list[FieldError]:
     """Every rule about what may be offered on this patent. Returns the problems found."""
+    today = today or local_today()
     errors: list[FieldError] = []
     kind = values.get("kind")
     licence_kind = values.get("licence_kind")
-    if patent.legal_status in (LegalStatus.TERMINATED, LegalStatus.WITHDRAWN) or \
-            remaining_life_days(patent, today) <= 0:
+    if not offerable(patent, today):
         return [FieldError("kind", _l("An expired, terminated or withdrawn patent cannot be "
                                       "offered."))]
     stored = patent.id is not None  # a new patent has no deals: skip the database rules
@@ -353,7 +204,7 @@ def check_offer(patent: Patent, values: dict, *, replacing: Offer | None = None,
                                       "licensed by you."))]
     others = [o for o in patent.offers if o.active and o is not replacing]
     if kind == OfferKind.OPEN_LICENCE:
-        if patent.legal_status != LegalStatus.GRANTED:
+        if not in_force(patent, today):
             errors.append(FieldError("kind", _l(
                 "An open licence needs a granted patent in force; this one is not granted.")))
         if stored and _exclusive_in_force(patent):
@@ -468,8 +319,7 @@ def publish(user: User, patent: Patent) -> None:
                               "you."), field="offers")
     if not patent.active_offers:
         raise ServiceError(_l("Add at least one offer before publishing."), field="offers")
-    if patent.legal_status in (LegalStatus.TERMINATED, LegalStatus.WITHDRAWN) or \
-            remaining_life_days(patent) <= 0:
+    if not offerable(patent, local_today()):
         raise ServiceError(_l("An expired, terminated or withdrawn patent cannot be offered."),
                            field="legal_status")
     before = patent.status.value
@@ -537,68 +387,6 @@ def log_bulk(user: User, patent_ids: list[int]) -> None:
          "at": now} for i in patent_ids])
     db.session.execute(insert(SearchOutbox), [{"patent_id": i, "created_at": now}
                                               for i in patent_ids])
-
-
-class ViewTally:
-    """Listing views counted in this process and written in batches: a popular listing must
-    not make every visitor wait for a write (SQLite has one writer at a time; on PostgreSQL
-    the visitors would queue on the listing's row). A batch is written after ``batch`` views
-    or ``max_delay`` seconds, whichever comes first. A worker that stops writes what it has
-    counted (:func:`flush_views`, from gunicorn.conf.py); a killed one loses that much."""
-
-    def __init__(self, batch: int, max_delay: float):
-        self.batch, self.max_delay = max(1, batch), max_delay
-        self._counts: Counter[int] = Counter()
-        self._lock = threading.Lock()
-        self._since = time.monotonic()
-
-    def add(self, patent_id: int) -> dict[int, int]:
-        """Count one view; returns the views to write now (empty until a batch is due)."""
-        with self._lock:
-            self._counts[patent_id] += 1
-            if self._counts.total() < self.batch and \
-                    time.monotonic() - self._since < self.max_delay:
-                return {}
-        return self.drain()
-
-    def drain(self) -> dict[int, int]:
-        """Take every view counted so far."""
-        with self._lock:
-            due, self._counts = dict(self._counts), Counter()
-            self._since = time.monotonic()
-            return due
-
-
-def _view_tally() -> ViewTally:
-    config = current_app.config
-    return current_app.extensions.setdefault("market.views", ViewTally(
-        config.get("VIEW_COUNT_BATCH", 50), config.get("VIEW_COUNT_MAX_DELAY", 10.0)))
-
-
-def _write_views(due: dict[int, int]) -> None:
-    for patent_id, views in due.items():  # updated_at stays the owner's last change
-        db.session.execute(update(Patent).where(Patent.id == patent_id)
-                           .values(view_count=Patent.view_count + views,
-                                   updated_at=Patent.updated_at)
-                           .execution_options(synchronize_session=False))
-
-
-def record_view(patent: Patent) -> bool:
-    """Count a visitor's view of ``patent``. True when a batch of views was written to the
-    session (the caller commits)."""
-    due = _view_tally().add(patent.id)
-    _write_views(due)
-    return bool(due)
-
-
-def flush_views() -> int:
-    """Write the views this process counted and has not written yet, in their own
-    transaction (a worker that exits calls it: gunicorn.conf.py). Returns how many."""
-    due = _view_tally().drain()
-    if due:
-        _write_views(due)
-        db.session.commit()
-    return sum(due.values())
 
 
 def summaries(offer: Offer) -> tuple[str, str]:

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
+from ..domain.dates import LOCAL_ZONE, local_today
 from ..extensions import db
 from ..gateways import CheckoutRequest, GatewayError, PaymentGateway
 from ..models import (
@@ -29,7 +30,7 @@ from ..models import (
 )
 from ..models.base import utcnow
 from ..permissions import member_org_id
-from . import audit, deals, ledger
+from . import audit, deals
 from .errors import NotFound, PermissionDenied, ServiceError
 
 log = logging.getLogger("market.payments")
@@ -119,7 +120,7 @@ def record_payment(row: PaymentScheduleItem, *, provider: str, provider_ref: str
 
 
 def local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=ledger.LOCAL_ZONE).astimezone(UTC)
+    return datetime.combine(day, time(0), tzinfo=LOCAL_ZONE).astimezone(UTC)
 
 
 def confirm_receipt(row: PaymentScheduleItem, user: User, *, amount_fen: int,
@@ -132,7 +133,7 @@ def confirm_receipt(row: PaymentScheduleItem, user: User, *, amount_fen: int,
         raise NotFound(_l("Payment not found."))
     if role != deals.LICENSOR or not user.can_act:
         raise PermissionDenied(_l("Only the licensor confirms that a transfer was received."))
-    today = ledger.local_date(utcnow())
+    today = local_today()
     if received_on > today:
         raise PaymentRejected(_l("The date cannot be in the future."), field="received_on",
                               code="future_date")
@@ -276,7 +277,7 @@ def refund_row(row: PaymentScheduleItem, gateway: PaymentGateway, *, actor: User
 
 def licence_started(deal: Deal) -> bool:
     """The licence runs from the start the licensee declared (not started when none is)."""
-    return deal.expected_start is not None and deal.expected_start <= ledger.local_date(utcnow())
+    return deal.expected_start is not None and deal.expected_start <= local_today()
 
 
 def cancel_with_refunds(deal: Deal, user: User, gateway: PaymentGateway,

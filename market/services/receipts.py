@@ -9,11 +9,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
+from ..domain.dates import local_date
 from ..domain.money import format_fen
 from ..models import Deal, Payment, PaymentScheduleItem
 from . import pdf
 from .contracts import SCHEDULE_KIND_ZH
-from .ledger import local_date
 
 PROVIDER_ZH = {"stripe": "银行卡或支付宝（Stripe）", "offline": "银行转账"}
 STATUS_ZH = {"succeeded": "已支付", "refunded": "已退款"}

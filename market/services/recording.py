@@ -9,12 +9,12 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
+from ..domain.dates import local_date, local_today
 from ..domain.deadlines import RECORDING_MONTHS
+from ..domain.patents import in_force
 from ..domain.terms import add_months
 from ..extensions import db
-from ..models import Deal, DealState, LegalStatus, OfferKind
-from ..models.base import utcnow
-from .ledger import local_date
+from ..models import Deal, DealState, OfferKind
 
 MANUAL_CHECKS = (
     _l("The annual fee of the patent is paid up."),
@@ -43,11 +43,11 @@ def checklist(deal: Deal, today: date | None = None) -> Checklist | None:
     if deal.state != DealState.CONCLUDED or deal.kind == OfferKind.ASSIGNMENT \
             or deal.concluded_at is None:
         return None
-    today = today or local_date(utcnow())
+    today = today or local_today()
     signed = local_date(deal.concluded_at)
     deadline = add_months(signed, RECORDING_MONTHS)
     patent, problems = deal.patent, []
-    if patent.legal_status != LegalStatus.GRANTED or patent.expiry_date <= today:
+    if not in_force(patent, today):
         problems.append(_l("The patent is no longer in force."))
     start = deal.expected_start or signed
     if add_months(start, 12 * deal.term_years) > patent.expiry_date:

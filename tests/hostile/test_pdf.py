@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from PIL import Image
 
+from market.domain.dates import local_date
 from market.models import LicenceKind, OfferKind, OrgKind
 from market.models.base import utcnow
 from market.services import deals, payments
-from market.services.ledger import local_date
 from market.unit_of_work import commit
 
 from ..conftest import log_in

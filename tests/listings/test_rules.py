@@ -4,6 +4,7 @@ from datetime import date
 import pytest
 from flask_babel import force_locale
 
+from market.domain import patents
 from market.extensions import db
 from market.models import (
     Deal,
@@ -218,9 +219,9 @@ def test_lifecycle_and_history(uni):
 
 def test_expiry_rules():
     from market.models import PatentType
-    assert listings.expiry_date(PatentType.UTILITY_MODEL, date(2020, 2, 29)) == date(2030, 2, 28)
-    assert listings.expiry_date(PatentType.DESIGN, date(2021, 6, 1)) == date(2036, 6, 1)
-    assert listings.expiry_date(PatentType.DESIGN, date(2021, 5, 31)) == date(2031, 5, 31)
+    assert patents.expiry_date(PatentType.UTILITY_MODEL, date(2020, 2, 29)) == date(2030, 2, 28)
+    assert patents.expiry_date(PatentType.DESIGN, date(2021, 6, 1)) == date(2036, 6, 1)
+    assert patents.expiry_date(PatentType.DESIGN, date(2021, 5, 31)) == date(2031, 5, 31)
 
 
 def test_withdrawn_listing_cannot_be_offered_when_terminated(uni, make_listing):
