@@ -23,13 +23,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db, limiter
-from ..forms_util import show_service_error
+from ..forms_util import refusal_on, show_service_error
 from ..models import Attachment, Deal, ListingChange, ListingStatus, Offer, OrgKind, Patent
 from ..params import page_arg
 from ..permissions import member_org_id, public, role_required
 from ..services import imports, listings
 from ..services.errors import ServiceError
-from ..unit_of_work import commit
+from ..unit_of_work import commit, committing, flash_refusal
 from ..urls import safe_next
 from .forms import (
     ActionForm,
@@ -42,11 +42,6 @@ from .forms import (
 
 bp = Blueprint("listings", __name__, url_prefix="/patents")
 licensor_required = role_required(OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
-
-
-def _show_errors(form, exc: ServiceError) -> None:
-    for error in getattr(exc, "errors", None) or [exc]:
-        show_service_error(form, ServiceError(error.message, field=error.field))
 
 
 def _can_manage(patent: Patent) -> bool:
@@ -114,16 +109,12 @@ def mine():
 def new():
     form = NewListingForm()
     if form.validate_on_submit():
-        try:
+        with committing(refusal_on(form, listed=True)) as outcome:
             patent = listings.create_patent(current_user, form.patent_fields())
             listings.add_offer(current_user, patent, form.offer_fields())
             if request.form.get("publish"):
                 listings.publish(current_user, patent)
-        except ServiceError as exc:
-            db.session.rollback()
-            _show_errors(form, exc)
-        else:
-            commit()
+        if outcome.committed:
             flash(_("The listing has been saved.") if patent.status == ListingStatus.DRAFT
                   else _("The listing is published."), "success")
             return redirect(url_for("listings.detail", patent_id=patent.id))
@@ -141,13 +132,9 @@ def edit(patent_id: int):
         form.industry.data = patent.industry if patent.industry_overridden else ""
         form.patent_type.data = ""
     if form.validate_on_submit():
-        try:
+        with committing(refusal_on(form, listed=True)) as outcome:
             listings.update_patent(current_user, patent, form.patent_fields())
-        except ServiceError as exc:
-            db.session.rollback()
-            _show_errors(form, exc)
-        else:
-            commit()
+        if outcome.committed:
             flash(_("The listing has been saved."), "success")
             return redirect(url_for("listings.detail", patent_id=patent.id))
     return render_template("listings/edit.html", form=form, patent=patent), \
@@ -160,13 +147,9 @@ def new_offer(patent_id: int):
     patent = _own_patent_or_404(patent_id)
     form = OfferForm()
     if form.validate_on_submit():
-        try:
+        with committing(refusal_on(form, listed=True)) as outcome:
             listings.add_offer(current_user, patent, form.offer_fields())
-        except ServiceError as exc:
-            db.session.rollback()
-            _show_errors(form, exc)
-        else:
-            commit()
+        if outcome.committed:
             flash(_("The offer has been added."), "success")
             return redirect(url_for("listings.detail", patent_id=patent.id))
     return render_template("listings/offer_form.html", form=form, patent=patent, offer=None), \
@@ -183,13 +166,9 @@ def edit_offer(offer_id: int):
         form.licence_kind.data = offer.licence_kind or ""
         form.deferral_kind.data = offer.deferral_kind or ""
     if form.validate_on_submit():
-        try:
+        with committing(refusal_on(form, listed=True)) as outcome:
             listings.update_offer(current_user, offer, form.offer_fields())
-        except ServiceError as exc:
-            db.session.rollback()
-            _show_errors(form, exc)
-        else:
-            commit()
+        if outcome.committed:
             flash(_("The terms have been changed. Deals already made keep their terms."),
                   "success")
             return redirect(url_for("listings.detail", patent_id=patent.id))
@@ -215,13 +194,9 @@ def change_status(patent_id: int, action: str):
     patent = _own_patent_or_404(patent_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
+    with committing(flash_refusal) as outcome:
         (listings.publish if action == "publish" else listings.withdraw)(current_user, patent)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-    else:
-        commit()
+    if outcome.committed:
         flash(_("The listing is published.") if action == "publish" else
               _("The listing has been withdrawn. Licences already taken stay in force."),
               "success")
@@ -261,13 +236,9 @@ def upload_attachment(patent_id: int):
     form = AttachmentForm()
     if form.validate_on_submit():
         data = form.file.data.read(listings.MAX_ATTACHMENT + 1)
-        try:
+        with committing(flash_refusal) as outcome:
             listings.add_attachment(current_user, patent, form.file.data.filename, data)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-        else:
-            commit()
+        if outcome.committed:
             flash(_("The file has been added."), "success")
     else:
         for errors in form.errors.values():
