@@ -44,11 +44,11 @@ class Outcome:
     """What became of a unit of work: committed, or refused by a rule (``refusal``)."""
 
     committed: bool = False
-    refusal: ServiceError | None = None
+    refusal: Exception | None = None
 
 
 @contextmanager
-def committing(on_refusal: Callable[[ServiceError], object] | None = None,
+def committing(on_refusal: Callable[[Exception], object] | None = None,
                refusals: tuple[type[Exception], ...] = (ServiceError,)) -> Iterator[Outcome]:
     """The service calls of a request, then its one commit.
 
