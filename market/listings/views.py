@@ -18,16 +18,14 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from ..extensions import db, limiter
 from ..forms_util import refusal_on, show_service_error
-from ..models import Attachment, Deal, ListingChange, ListingStatus, Offer, OrgKind, Patent
+from ..models import Attachment, ListingStatus, Offer, OrgKind, Patent
 from ..params import page_arg
 from ..permissions import member_org_id, public, role_required
-from ..services import imports, listings
+from ..services import imports, listing_queries, listings
 from ..services.errors import ServiceError
 from ..unit_of_work import commit, committing, flash_refusal
 from ..urls import safe_next
@@ -66,12 +64,7 @@ def _own_patent_or_404(patent_id: int) -> Patent:
 @bp.route("/")
 @public
 def browse():
-    page = db.paginate(
-        select(Patent).where(Patent.status == ListingStatus.PUBLISHED, Patent.hidden.is_(False))
-        .options(selectinload(Patent.offers), selectinload(Patent.owner))
-        .order_by(Patent.published_at.desc(), Patent.id.desc()),
-        page=page_arg(), per_page=20, error_out=False)
-    return render_template("listings/browse.html", page=page)
+    return render_template("listings/browse.html", page=listing_queries.published(page_arg()))
 
 
 @bp.route("/<int:patent_id>")
@@ -88,19 +81,11 @@ def detail(patent_id: int):
 @bp.route("/mine")
 @licensor_required
 def mine():
-    requests = dict(db.session.execute(
-        select(Deal.patent_id, func.count()).join(Patent, Patent.id == Deal.patent_id)
-        .where(Patent.owner_org_id == current_user.org_id).group_by(Deal.patent_id)).all())
-    status = request.args.get("status")
-    query = select(Patent).where(Patent.owner_org_id == current_user.org_id)
-    if status in set(ListingStatus):
-        query = query.where(Patent.status == status)
-    page = db.paginate(query.order_by(Patent.updated_at.desc(), Patent.id.desc()),
-                       page=page_arg(), per_page=30, error_out=False)
-    counts = dict(db.session.execute(
-        select(Patent.status, func.count()).where(Patent.owner_org_id == current_user.org_id)
-        .group_by(Patent.status)).all())
-    return render_template("listings/mine.html", page=page, requests=requests, counts=counts,
+    org_id, status = current_user.org_id, request.args.get("status")
+    return render_template("listings/mine.html",
+                           page=listing_queries.owned_by(org_id, status, page_arg()),
+                           requests=listing_queries.requests_per_patent(org_id),
+                           counts=listing_queries.status_counts(org_id),
                            status=status, action_form=ActionForm())
 
 
@@ -208,9 +193,8 @@ def change_status(patent_id: int, action: str):
 @licensor_required
 def history(patent_id: int):
     patent = _own_patent_or_404(patent_id)
-    changes = db.session.scalars(select(ListingChange).where(ListingChange.patent_id == patent.id)
-                                 .order_by(ListingChange.id.desc())).all()
-    return render_template("listings/history.html", patent=patent, changes=changes,
+    return render_template("listings/history.html", patent=patent,
+                           changes=listing_queries.changes(patent),
                            field_label=_history_field_label)
 
 
