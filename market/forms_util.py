@@ -129,3 +129,17 @@ def show_service_error(form, error: ServiceError) -> None:
             else [str(error.message)]
     else:
         form.form_errors.append(str(error.message))
+
+
+def show_service_errors(form, error: ServiceError) -> None:
+    """Like ``show_service_error``, for a refusal that may list several field errors
+    (``error.errors``, e.g. rejected terms): each goes next to its field."""
+    for each in getattr(error, "errors", None) or [error]:
+        show_service_error(form, each)
+
+
+def refusal_on(form, *, listed: bool = False):
+    """An ``on_refusal`` for ``unit_of_work.committing``: the refusal goes on ``form`` (each
+    of its listed field errors too when ``listed``), so the page answers 422."""
+    show = show_service_errors if listed else show_service_error
+    return lambda error: show(form, error)

@@ -12,12 +12,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from ..extensions import db, limiter
-from ..forms_util import show_service_error
+from ..extensions import limiter
+from ..forms_util import refusal_on, show_service_error
 from ..permissions import login_required, public
 from ..services import accounts
-from ..services.errors import LoginThrottled, ServiceError
-from ..unit_of_work import commit
+from ..services.errors import LoginThrottled
+from ..unit_of_work import commit, committing
 from ..urls import safe_next
 from .forms import ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 
@@ -48,14 +48,10 @@ def register():
         return redirect(url_for("orgs.mine"))
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
+        with committing(refusal_on(form)) as outcome:
             user = accounts.register(org_fields=form.org_fields(), email=form.email.data,
                                      name=form.user_name.data, password=form.password.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            show_service_error(form, exc)
-        else:
-            commit()
+        if outcome.committed:
             _start_session(user)
             if user.is_org_admin:
                 flash(_("Your organisation is registered. The IP service centre will verify it "
@@ -103,14 +99,10 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with committing(refusal_on(form)) as outcome:
             accounts.change_password(current_user, form.current_password.data, form.password.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            show_service_error(form, exc)
-        else:
             user = current_user._get_current_object()
-            commit()
+        if outcome.committed:
             _start_session(user)
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("orgs.mine"))
@@ -139,13 +131,9 @@ def reset_password(token: str):
         return redirect(url_for("auth.request_reset"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
+        with committing(refusal_on(form)) as outcome:
             accounts.reset_password(token, form.password.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            show_service_error(form, exc)
-        else:
-            commit()
+        if outcome.committed:
             flash(_("Your password has been set. Please log in."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form), 200 if not form.errors else 422

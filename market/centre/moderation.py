@@ -4,12 +4,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
-from ..forms_util import show_service_error
+from ..forms_util import refusal_on
 from ..models import Patent
 from ..permissions import centre_required
 from ..services import moderation as moderation_service
-from ..services.errors import ServiceError
-from ..unit_of_work import commit
+from ..unit_of_work import commit, committing
 from .blueprint import bp
 from .forms import ActionForm, HideForm
 
@@ -29,13 +28,9 @@ def hide_listing(patent_id: int):
     patent = db.get_or_404(Patent, patent_id)
     form = HideForm()
     if form.validate_on_submit():
-        try:
+        with committing(refusal_on(form)) as outcome:
             moderation_service.hide(current_user, patent, form.reason.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            show_service_error(form, exc)
-        else:
-            commit()
+        if outcome.committed:
             flash(_("The listing is hidden; its owner has been told why."), "success")
             return redirect(url_for("centre.hidden_listings"))
     elif request.method == "GET" and patent.hidden:

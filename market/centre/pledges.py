@@ -10,7 +10,7 @@ from ..forms_util import show_service_error
 from ..permissions import centre_required
 from ..services import pledges as pledge_service
 from ..services.errors import ServiceError
-from ..unit_of_work import commit
+from ..unit_of_work import committing
 from .blueprint import bp
 from .forms import PledgeForm, PledgeImportForm
 
@@ -28,26 +28,31 @@ def pledge_list():
     return _render_pledges(form=PledgeForm(formdata=None))
 
 
+def _refusal_on(form):
+    """A pledge's refusal on its field: the patent numbers, the amount, or the service's."""
+    def show(exc) -> None:
+        if isinstance(exc, InvalidPatentNumber):
+            form.patents.errors = [str(exc.message)]
+        elif isinstance(exc, InvalidAmount):
+            form.amount.errors = [str(exc.message)]
+        else:
+            show_service_error(form, exc)
+    return show
+
+
 @bp.route("/pledges", methods=["POST"])
 @centre_required
 def pledge_add():
     form = PledgeForm()
     if form.validate_on_submit():
-        try:
+        with committing(_refusal_on(form),
+                        refusals=(InvalidPatentNumber, InvalidAmount, ServiceError)) as outcome:
             numbers = pledge_service.parse_application_numbers(form.patents.data)
             amount = parse_yuan(form.amount.data)
             pledge_service.record(current_user, pledgor=form.pledgor.data,
                                   bank=form.bank.data, application_numbers=numbers,
                                   amount_fen=amount, pledged_on=form.pledged_on.data)
-        except InvalidPatentNumber as exc:
-            form.patents.errors = [str(exc.message)]
-        except InvalidAmount as exc:
-            form.amount.errors = [str(exc.message)]
-        except ServiceError as exc:
-            db.session.rollback()
-            show_service_error(form, exc)
-        else:
-            commit()
+        if outcome.committed:
             flash(_("The pledge deal is recorded."), "success")
             return redirect(url_for("centre.pledge_list"))
     db.session.rollback()
@@ -59,13 +64,12 @@ def pledge_add():
 def pledge_import():
     form = PledgeImportForm()
     if form.validate_on_submit():
-        try:
+        with committing(refusals=(pledge_service.ImportRejected,)) as outcome:
             created = pledge_service.import_csv(current_user, form.file.data.read())
-        except pledge_service.ImportRejected as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-            return _render_pledges(import_form=form, import_errors=exc.errors, status=422)
-        commit()
+        if outcome.refusal is not None:
+            flash(str(outcome.refusal.message), "error")
+            return _render_pledges(import_form=form, import_errors=outcome.refusal.errors,
+                                   status=422)
         flash(_("%(num)d pledge deals imported.", num=len(created)), "success")
         return redirect(url_for("centre.pledge_list"))
     return _render_pledges(import_form=form, status=422)

@@ -5,12 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
-from ..forms_util import show_service_error
+from ..forms_util import refusal_on
 from ..models import Organisation
 from ..permissions import centre_required
 from ..services import orgs as org_service
-from ..services.errors import ServiceError
-from ..unit_of_work import commit
+from ..unit_of_work import commit, committing, flash_refusal
 from .blueprint import bp
 from .forms import ApproveForm, RejectForm
 
@@ -41,13 +40,9 @@ def reject(org_id: int):
     org = db.get_or_404(Organisation, org_id)
     form = RejectForm()
     if form.validate_on_submit():
-        try:
+        with committing(refusal_on(form)) as outcome:
             org_service.reject(current_user, org, form.reason.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            show_service_error(form, exc)
-        else:
-            commit()
+        if outcome.committed:
             flash(_("%(org)s was refused; the organisation has been told why.", org=org.name),
                   "success")
             return redirect(url_for("centre.verification_queue"))
@@ -61,13 +56,9 @@ def approve_change(org_id: int):
     """A verified organisation's new name or credit code, checked: it takes effect."""
     org = db.get_or_404(Organisation, org_id)
     if ApproveForm().validate_on_submit():
-        try:
+        with committing(flash_refusal) as outcome:
             org_service.approve_change(current_user, org)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-        else:
-            commit()
+        if outcome.committed:
             flash(_("%(org)s: the change is verified.", org=org.name), "success")
     return redirect(url_for("centre.verification_queue"))
 

@@ -7,7 +7,7 @@ from sqlalchemy import false, or_, select
 from .. import labels
 from ..domain.deadlines import STALE_DAYS
 from ..extensions import db
-from ..forms_util import show_service_error
+from ..forms_util import refusal_on, show_service_errors
 from ..gateways import get_gateway
 from ..models import Deal, DealState, Offer, OfferKind, OrgKind
 from ..params import page_arg
@@ -15,7 +15,7 @@ from ..permissions import login_required, member_org_id, role_required
 from ..services import contracts, deals, notifications, recording
 from ..services.errors import NotFound, ServiceError
 from ..services.payments import cancel_with_refunds
-from ..unit_of_work import commit
+from ..unit_of_work import commit, committing
 from .forms import ActionForm, DeclineForm, MessageForm, RecordForm, TakeOpenForm, TermsForm
 
 bp = Blueprint("deals", __name__, url_prefix="/deals")
@@ -48,7 +48,7 @@ def _offer_or_404(offer_id: int, kinds) -> Offer:
 
 
 def _refused(exc: ServiceError, deal_id: int):
-    db.session.rollback()
+    """A refused action (already rolled back): 404 when the thing is not there, else said."""
     if isinstance(exc, NotFound):
         abort(404)
     flash(str(exc.message), "error")
@@ -94,13 +94,9 @@ def take_open(offer_id: int):
         form.legal_name.data, form.credit_code.data = org.name, org.credit_code
         form.address.data = org.address
     if form.validate_on_submit():
-        try:
+        with committing(refusal_on(form)) as outcome:
             deal = deals.take_open(current_user, offer, form.details())
-        except ServiceError as exc:
-            db.session.rollback()
-            show_service_error(form, exc)
-        else:
-            commit()
+        if outcome.committed:
             flash(_("Your written notice has been sent to the patentee. The licence is concluded.")
                   if deal.state == DealState.CONCLUDED else
                   _("Your written notice has been sent. The licence is concluded once the upfront "
@@ -130,14 +126,9 @@ def request_licence(offer_id: int):
     if request.method == "GET":
         form.fill(offer, offer.licence_kind)
     if form.validate_on_submit():
-        try:
+        with committing(refusal_on(form, listed=True)) as outcome:
             deal = deals.request_deal(current_user, offer, form.proposal(), form.message.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            for error in getattr(exc, "errors", None) or [exc]:
-                show_service_error(form, error)
-        else:
-            commit()
+        if outcome.committed:
             flash(_("Your request has been sent. The patentee has %(days)d days to answer.",
                     days=STALE_DAYS), "success")
             return redirect(url_for("deals.detail", deal_id=deal.id))
@@ -156,17 +147,13 @@ def counter(deal_id: int):
     if request.method == "GET":
         form.fill(deal, deal.licence_kind)
     if form.validate_on_submit():
-        try:
+        with committing() as outcome:
             deals.counter(deal, current_user, form.proposal(), form.message.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            if isinstance(exc, deals.TermsRejected):
-                for error in exc.errors:
-                    show_service_error(form, error)
-            else:
-                return _refused(exc, deal_id)
+        if isinstance(outcome.refusal, deals.TermsRejected):
+            show_service_errors(form, outcome.refusal)
+        elif outcome.refusal is not None:
+            return _refused(outcome.refusal, deal_id)
         else:
-            commit()
             flash(_("Your counter-offer has been sent."), "success")
             return redirect(url_for("deals.detail", deal_id=deal.id))
     return render_template("deals/counter.html", form=form, deal=deal, patent=deal.patent), \
@@ -177,11 +164,10 @@ def _act(deal_id: int, service, success: str, *args):
     deal = _deal_or_404(deal_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
+    with committing() as outcome:
         service(deal, current_user, *args)
-    except ServiceError as exc:
-        return _refused(exc, deal_id)
-    commit()
+    if outcome.refusal is not None:
+        return _refused(outcome.refusal, deal_id)
     flash(success, "success")
     return redirect(url_for("deals.detail", deal_id=deal_id))
 

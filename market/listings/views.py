@@ -18,18 +18,16 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from ..extensions import db, limiter
-from ..forms_util import show_service_error
-from ..models import Attachment, Deal, ListingChange, ListingStatus, Offer, OrgKind, Patent
+from ..forms_util import refusal_on, show_service_error
+from ..models import Attachment, ListingStatus, Offer, OrgKind, Patent
 from ..params import page_arg
 from ..permissions import member_org_id, public, role_required
-from ..services import imports, listings, view_tally
+from ..services import imports, listing_queries, listings, view_tally
 from ..services.errors import ServiceError
-from ..unit_of_work import commit
+from ..unit_of_work import commit, committing, flash_refusal
 from ..urls import safe_next
 from .forms import (
     ActionForm,
@@ -42,11 +40,6 @@ from .forms import (
 
 bp = Blueprint("listings", __name__, url_prefix="/patents")
 licensor_required = role_required(OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
-
-
-def _show_errors(form, exc: ServiceError) -> None:
-    for error in getattr(exc, "errors", None) or [exc]:
-        show_service_error(form, ServiceError(error.message, field=error.field))
 
 
 def _can_manage(patent: Patent) -> bool:
@@ -71,12 +64,7 @@ def _own_patent_or_404(patent_id: int) -> Patent:
 @bp.route("/")
 @public
 def browse():
-    page = db.paginate(
-        select(Patent).where(Patent.status == ListingStatus.PUBLISHED, Patent.hidden.is_(False))
-        .options(selectinload(Patent.offers), selectinload(Patent.owner))
-        .order_by(Patent.published_at.desc(), Patent.id.desc()),
-        page=page_arg(), per_page=20, error_out=False)
-    return render_template("listings/browse.html", page=page)
+    return render_template("listings/browse.html", page=listing_queries.published(page_arg()))
 
 
 @bp.route("/<int:patent_id>")
@@ -93,19 +81,11 @@ def detail(patent_id: int):
 @bp.route("/mine")
 @licensor_required
 def mine():
-    requests = dict(db.session.execute(
-        select(Deal.patent_id, func.count()).join(Patent, Patent.id == Deal.patent_id)
-        .where(Patent.owner_org_id == current_user.org_id).group_by(Deal.patent_id)).all())
-    status = request.args.get("status")
-    query = select(Patent).where(Patent.owner_org_id == current_user.org_id)
-    if status in set(ListingStatus):
-        query = query.where(Patent.status == status)
-    page = db.paginate(query.order_by(Patent.updated_at.desc(), Patent.id.desc()),
-                       page=page_arg(), per_page=30, error_out=False)
-    counts = dict(db.session.execute(
-        select(Patent.status, func.count()).where(Patent.owner_org_id == current_user.org_id)
-        .group_by(Patent.status)).all())
-    return render_template("listings/mine.html", page=page, requests=requests, counts=counts,
+    org_id, status = current_user.org_id, request.args.get("status")
+    return render_template("listings/mine.html",
+                           page=listing_queries.owned_by(org_id, status, page_arg()),
+                           requests=listing_queries.requests_per_patent(org_id),
+                           counts=listing_queries.status_counts(org_id),
                            status=status, action_form=ActionForm())
 
 
@@ -114,16 +94,12 @@ def mine():
 def new():
     form = NewListingForm()
     if form.validate_on_submit():
-        try:
+        with committing(refusal_on(form, listed=True)) as outcome:
             patent = listings.create_patent(current_user, form.patent_fields())
             listings.add_offer(current_user, patent, form.offer_fields())
             if request.form.get("publish"):
                 listings.publish(current_user, patent)
-        except ServiceError as exc:
-            db.session.rollback()
-            _show_errors(form, exc)
-        else:
-            commit()
+        if outcome.committed:
             flash(_("The listing has been saved.") if patent.status == ListingStatus.DRAFT
                   else _("The listing is published."), "success")
             return redirect(url_for("listings.detail", patent_id=patent.id))
@@ -141,13 +117,9 @@ def edit(patent_id: int):
         form.industry.data = patent.industry if patent.industry_overridden else ""
         form.patent_type.data = ""
     if form.validate_on_submit():
-        try:
+        with committing(refusal_on(form, listed=True)) as outcome:
             listings.update_patent(current_user, patent, form.patent_fields())
-        except ServiceError as exc:
-            db.session.rollback()
-            _show_errors(form, exc)
-        else:
-            commit()
+        if outcome.committed:
             flash(_("The listing has been saved."), "success")
             return redirect(url_for("listings.detail", patent_id=patent.id))
     return render_template("listings/edit.html", form=form, patent=patent), \
@@ -160,13 +132,9 @@ def new_offer(patent_id: int):
     patent = _own_patent_or_404(patent_id)
     form = OfferForm()
     if form.validate_on_submit():
-        try:
+        with committing(refusal_on(form, listed=True)) as outcome:
             listings.add_offer(current_user, patent, form.offer_fields())
-        except ServiceError as exc:
-            db.session.rollback()
-            _show_errors(form, exc)
-        else:
-            commit()
+        if outcome.committed:
             flash(_("The offer has been added."), "success")
             return redirect(url_for("listings.detail", patent_id=patent.id))
     return render_template("listings/offer_form.html", form=form, patent=patent, offer=None), \
@@ -183,13 +151,9 @@ def edit_offer(offer_id: int):
         form.licence_kind.data = offer.licence_kind or ""
         form.deferral_kind.data = offer.deferral_kind or ""
     if form.validate_on_submit():
-        try:
+        with committing(refusal_on(form, listed=True)) as outcome:
             listings.update_offer(current_user, offer, form.offer_fields())
-        except ServiceError as exc:
-            db.session.rollback()
-            _show_errors(form, exc)
-        else:
-            commit()
+        if outcome.committed:
             flash(_("The terms have been changed. Deals already made keep their terms."),
                   "success")
             return redirect(url_for("listings.detail", patent_id=patent.id))
@@ -215,13 +179,9 @@ def change_status(patent_id: int, action: str):
     patent = _own_patent_or_404(patent_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
+    with committing(flash_refusal) as outcome:
         (listings.publish if action == "publish" else listings.withdraw)(current_user, patent)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-    else:
-        commit()
+    if outcome.committed:
         flash(_("The listing is published.") if action == "publish" else
               _("The listing has been withdrawn. Licences already taken stay in force."),
               "success")
@@ -233,9 +193,8 @@ def change_status(patent_id: int, action: str):
 @licensor_required
 def history(patent_id: int):
     patent = _own_patent_or_404(patent_id)
-    changes = db.session.scalars(select(ListingChange).where(ListingChange.patent_id == patent.id)
-                                 .order_by(ListingChange.id.desc())).all()
-    return render_template("listings/history.html", patent=patent, changes=changes,
+    return render_template("listings/history.html", patent=patent,
+                           changes=listing_queries.changes(patent),
                            field_label=_history_field_label)
 
 
@@ -261,13 +220,9 @@ def upload_attachment(patent_id: int):
     form = AttachmentForm()
     if form.validate_on_submit():
         data = form.file.data.read(listings.MAX_ATTACHMENT + 1)
-        try:
+        with committing(flash_refusal) as outcome:
             listings.add_attachment(current_user, patent, form.file.data.filename, data)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-        else:
-            commit()
+        if outcome.committed:
             flash(_("The file has been added."), "success")
     else:
         for errors in form.errors.values():

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
-from ..forms_util import show_service_error
+from ..forms_util import refusal_on
 from ..models import Organisation, User
 from ..permissions import (
     can_edit_org,
@@ -15,8 +15,7 @@ from ..permissions import (
     public,
 )
 from ..services import orgs as org_service
-from ..services.errors import ServiceError
-from ..unit_of_work import commit
+from ..unit_of_work import committing, flash_refusal
 from .forms import InviteForm, MemberDecisionForm, OrgProfileForm
 
 bp = Blueprint("orgs", __name__, url_prefix="/org")
@@ -56,13 +55,9 @@ def edit(org_id: int):
         form.name.data = org.pending_name or org.name
         form.credit_code.data = org.pending_credit_code or org.credit_code
     if form.validate_on_submit():
-        try:
+        with committing(refusal_on(form)) as outcome:
             waits = org_service.update_profile(current_user, org, form.org_fields())
-        except ServiceError as exc:
-            db.session.rollback()
-            show_service_error(form, exc)
-        else:
-            commit()
+        if outcome.committed:
             flash(_("The profile has been saved. The new name or credit code takes effect "
                     "once the IP service centre has checked it.") if waits
                   else _("The profile has been saved."), "success")
@@ -80,13 +75,9 @@ def members(org_id: int):
     if form.validate_on_submit():
         if not can_manage_members(current_user, org):
             abort(403)
-        try:
+        with committing(refusal_on(form)) as outcome:
             org_service.invite_colleague(current_user, form.email.data, form.name.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            show_service_error(form, exc)
-        else:
-            commit()
+        if outcome.committed:
             flash(_("%(email)s has been added and emailed a link to set a password.",
                     email=form.email.data), "success")
             return redirect(url_for("orgs.members", org_id=org.id))
@@ -107,15 +98,11 @@ def decide_member(org_id: int, user_id: int):
     if not form.validate_on_submit():
         abort(400)
     decision = form.decision.data
-    try:
+    with committing(flash_refusal) as outcome:
         if decision in ("approve", "decline"):
             org_service.decide_membership(current_user, member, decision == "approve")
         else:
             org_service.set_admin(current_user, member, decision == "make_admin")
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-    else:
-        commit()
+    if outcome.committed:
         flash(_("Saved."), "success")
     return redirect(url_for("orgs.members", org_id=org.id))

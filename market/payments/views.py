@@ -18,13 +18,13 @@ from flask_login import current_user
 
 from .. import labels
 from ..extensions import csrf, db
-from ..forms_util import show_service_error
+from ..forms_util import refusal_on
 from ..gateways import InvalidWebhook, MalformedEvent, get_gateway
 from ..models import Deal, PaymentScheduleItem, ScheduleStatus
 from ..permissions import login_required, public
 from ..services import deals, payments, stripe_webhooks
 from ..services.errors import NotFound, PermissionDenied, ServiceError
-from ..unit_of_work import commit
+from ..unit_of_work import commit, committing, flash_refusal
 from ..urls import external_url_for
 from .forms import ActionForm, CancelForm, ConfirmReceiptForm
 
@@ -52,12 +52,16 @@ def _row_or_404(item_id: int) -> PaymentScheduleItem:
     return row
 
 
-def _refuse(exc: ServiceError):
-    db.session.rollback()
-    if isinstance(exc, NotFound):
-        abort(404)
-    if isinstance(exc, PermissionDenied):
-        abort(403)
+def _refused_on(show):
+    """A payment action's ``on_refusal``: 404 or 403 when the row is not the user's to act
+    on, else ``show(error)``."""
+    def on_refusal(exc: ServiceError) -> None:
+        if isinstance(exc, NotFound):
+            abort(404)
+        if isinstance(exc, PermissionDenied):
+            abort(403)
+        show(exc)
+    return on_refusal
 
 
 @bp.route("/")
@@ -86,16 +90,13 @@ def checkout(item_id: int):
     row = _row_or_404(item_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
+    with committing(_refused_on(flash_refusal)) as outcome:
         payments.start_checkout(
             row, current_user, get_gateway(),
             success_url=external_url_for("payments.checkout_return", item_id=row.id),
             cancel_url=external_url_for("payments.deal", deal_id=row.deal_id))
-    except ServiceError as exc:
-        _refuse(exc)
-        flash(str(exc.message), "error")
+    if not outcome.committed:
         return redirect(url_for("payments.deal", deal_id=row.deal_id))
-    commit()
     # Our own page sends the browser on: a form's redirect to another origin would be
     # blocked by the Content-Security-Policy (form-action 'self').
     return redirect(url_for("payments.to_checkout", item_id=row.id), code=303)
@@ -134,15 +135,11 @@ def confirm_receipt(item_id: int):
     if request.method == "GET":
         form.amount.data = row.amount_fen
     if form.validate_on_submit():
-        try:
+        with committing(_refused_on(refusal_on(form))) as outcome:
             payments.confirm_receipt(row, current_user, amount_fen=form.amount.data,
                                      received_on=form.received_on.data,
                                      bank_reference=form.bank_reference.data)
-        except ServiceError as exc:
-            _refuse(exc)
-            show_service_error(form, exc)
-        else:
-            commit()
+        if outcome.committed:
             flash(_("The payment has been recorded."), "success")
             return redirect(url_for("payments.deal", deal_id=row.deal_id))
     return (render_template("payments/confirm.html", form=form, row=row, deal=row.deal),
@@ -180,14 +177,10 @@ def cancel(deal_id: int):
     form = CancelForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with committing(_refused_on(flash_refusal)) as outcome:
         refunded = payments.cancel_with_refunds(deal, current_user, get_gateway(),
                                                 form.reason.data or "")
-    except ServiceError as exc:
-        _refuse(exc)
-        flash(str(exc.message), "error")
-    else:
-        commit()
+    if outcome.committed:
         flash(_("The deal has been cancelled; %(n)d payment(s) refunded.", n=len(refunded))
               if refunded else _("The deal has been cancelled."), "success")
     return redirect(url_for("payments.deal", deal_id=deal.id))
