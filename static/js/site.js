@@ -23,6 +23,14 @@
     if (!event.defaultPrevented) {
       if (form.dataset.sent) { event.preventDefault(); return; }
       form.dataset.sent = "1";
+      // Long work: <button data-busy="Working…" data-busy-note="id of a hidden note">.
+      if (button && button.dataset.busy) {
+        button.textContent = button.dataset.busy;
+        button.setAttribute("aria-disabled", "true");
+        form.setAttribute("aria-busy", "true");
+        var note = button.dataset.busyNote && document.getElementById(button.dataset.busyNote);
+        if (note) { note.hidden = false; }
+      }
     }
   });
 })();
