@@ -31,15 +31,17 @@ from .outbox import OutboxEmail
 from .payments import Payment, PaymentProvider, PaymentStatus, WebhookEvent
 from .pledges import ApiToken, PledgeDeal
 from .searches import SavedSearch, SavedSearchMatch
+from .signing import ContractDocument, ContractVersion, Signature
 
 __all__ = [
-    "ApiToken", "Attachment", "AuditEvent", "DISTRICTS", "Deal", "DealEvent", "DealMessage",
-    "DealState", "ImportPreview",
+    "ApiToken", "Attachment", "AuditEvent", "ContractDocument", "ContractVersion", "DISTRICTS",
+    "Deal", "DealEvent", "DealMessage", "DealState", "ImportPreview",
     "LedgerEntry", "LegalStatus", "LicenceKind", "ListingChange", "ListingStatus", "LoginThrottle",
     "Membership",
     "Notification", "Offer", "OfferKind", "Organisation", "OrgKind", "OrgStatus", "OutboxEmail",
     "PatentType", "Patent", "Payment", "PaymentProvider", "PaymentScheduleItem", "PaymentStatus",
     "PledgeDeal",
-    "SavedSearch", "SavedSearchMatch", "ScheduleStatus", "SearchOutbox", "SmeSize", "User",
+    "SavedSearch", "SavedSearchMatch", "ScheduleStatus", "SearchOutbox", "Signature", "SmeSize",
+    "User",
     "WebhookEvent",
 ]

@@ -119,3 +119,73 @@ def contract_pdf(deal: Deal) -> bytes:
                       leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
                       bottomMargin=18 * mm).build(story)
     return buffer.getvalue()
+
+
+# --- provisional: replaced by the deal-contract branch ---
+# Minimal versions of the contract interface the signing service calls (contract_data,
+# data_sha256, render_contract_pdf; templates/deals/_contract_text.html shows ``data``).
+
+
+def contract_data(deal: Deal) -> dict:
+    """The canonical, JSON-serialisable data of ``deal``'s whole contract as it stands now.
+    The caller fills ``"version"``."""
+    import dataclasses
+
+    patent = deal.patent
+
+    def party(org) -> dict:
+        return {"name": org.name, "credit_code": org.credit_code, "address": org.address,
+                "contact_name": org.contact_name, "contact_phone": org.contact_phone}
+
+    zh, en = summaries(deal)
+    return {
+        "version": None, "deal_id": deal.id, "kind": deal.kind.value,
+        "licence_kind": deal.licence_kind.value if deal.licence_kind else None,
+        "contract_kind_zh": contract_kind_zh(deal),
+        "licensor": party(deal.licensor), "licensee": party(deal.licensee),
+        "patent": {"title": patent.title, "patent_number": patent.patent_number,
+                   "patent_type": patent.patent_type.value,
+                   "filing_date": patent.filing_date.isoformat(),
+                   "grant_date": patent.grant_date.isoformat() if patent.grant_date else None,
+                   "expiry_date": patent.expiry_date.isoformat()},
+        "terms": None if deal.kind == OfferKind.ASSIGNMENT else dataclasses.asdict(deal.terms()),
+        "price_fen": deal.price_fen,
+        "expected_start": deal.expected_start.isoformat() if deal.expected_start else None,
+        "summary_zh": zh, "summary_en": en,
+    }
+
+
+def data_sha256(data: dict) -> str:
+    """SHA-256 (hex) of ``data`` in its canonical JSON form."""
+    import hashlib
+    import json
+    canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def render_contract_pdf(data: dict, signatures: list[dict], *, lang: str = "zh") -> bytes:
+    """The contract PDF of ``data`` with ``signatures`` applied; the same bytes every time."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer
+    body = pdf.base_style(fontSize=10.5, leading=16)
+    title = ParagraphStyle("title", parent=body, fontSize=17, leading=26, alignment=1)
+    is_assignment = data["kind"] == "assignment"
+    patent = data["patent"]
+    story = [pdf.para("专利权转让合同" if is_assignment else "专利实施许可合同", title),
+             pdf.para(f"第 {data['version']} 版", body), Spacer(1, 6),
+             pdf.para(f"许可方（转让方）：{data['licensor']['name']}"
+                      f"（{data['licensor']['credit_code']}）", body),
+             pdf.para(f"被许可方（受让方）：{data['licensee']['name']}"
+                      f"（{data['licensee']['credit_code']}）", body),
+             pdf.para(f"专利：{patent['title']}（{patent['patent_number']}）", body),
+             pdf.para(f"合同类型：{data['contract_kind_zh']}", body),
+             pdf.para(f"条款：{data['summary_zh']}", body), Spacer(1, 12)]
+    for sig in signatures:
+        story.append(pdf.para(f"{'许可方' if sig['role'] == 'licensor' else '被许可方'}签署："
+                              f"{sig['org_name']}　{sig['signer_name']}　{sig['signed_at']}"
+                              f"　SHA-256 {sig['sha256']}", body))
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=A4, invariant=1, title="contract",
+                      author="沈阳知识产权交易平台").build(story)
+    return buffer.getvalue()
