@@ -173,14 +173,19 @@ def render_contract_pdf(data: dict, signatures: list[dict], *, lang: str = "zh")
     is_assignment = data["kind"] == "assignment"
     patent = data["patent"]
     story = [pdf.para("专利权转让合同" if is_assignment else "专利实施许可合同", title),
-             pdf.para(f"第 {data['version']} 版", body), Spacer(1, 6),
+             pdf.para(f"合同编号：{data.get('contract_number') or '—'}　第 {data['version']} 版", body),
+             Spacer(1, 6),
              pdf.para(f"许可方（转让方）：{data['licensor']['name']}"
                       f"（{data['licensor']['credit_code']}）", body),
              pdf.para(f"被许可方（受让方）：{data['licensee']['name']}"
                       f"（{data['licensee']['credit_code']}）", body),
              pdf.para(f"专利：{patent['title']}（{patent['patent_number']}）", body),
+             pdf.para(f"申请日：{patent['filing_date']}　许可方住所：{data['licensor']['address']}",
+                      body),
              pdf.para(f"合同类型：{data['contract_kind_zh']}", body),
-             pdf.para(f"条款：{data['summary_zh']}", body), Spacer(1, 12)]
+             pdf.para(f"条款：{data['summary_zh']}", body),
+             pdf.para(f"许可期限：{(data['terms'] or {}).get('term_years', '—')} 年", body),
+             Spacer(1, 12)]
     for sig in signatures:
         story.append(pdf.para(f"{'许可方' if sig['role'] == 'licensor' else '被许可方'}签署："
                               f"{sig['org_name']}　{sig['signer_name']}　{sig['signed_at']}"

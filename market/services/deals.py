@@ -255,7 +255,9 @@ def _enter(deal: Deal, before: DealState | None, action: str, actor) -> None:
         if not deal.schedule:  # due dates count from the conclusion (legacy deals had one)
             _create_schedule(deal)
         deal.snapshot_parties()  # the contract keeps these names after any later rename
-        deal.contract_number = f"SYIP-{local_date(deal.concluded_at).year}-{deal.id:06d}"
+        version = signing.current_version(deal)  # the number in the text both sides signed
+        deal.contract_number = (version.data.get("contract_number") if version else None) or \
+            f"SYIP-{local_date(deal.concluded_at).year}-{deal.id:06d}"
         _flush()
         ledger.record_conclusion(deal)
         if deal.kind == OfferKind.ASSIGNMENT:

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from ..domain.dates import local_today
 from ..extensions import db
 from ..models import (
     ContractDocument,
@@ -45,11 +46,18 @@ def freeze(deal: Deal) -> ContractVersion:
         ContractVersion.deal_id == deal.id)) or 0) + 1
     data = contracts.contract_data(deal)
     data["version"] = number
+    if not data.get("contract_number"):  # the number both sides sign is the one it keeps
+        data["contract_number"] = contract_number(deal)
     version = ContractVersion(deal_id=deal.id, number=number, data=data,
                               data_sha256=contracts.data_sha256(data), created_at=utcnow())
     db.session.add(version)
     db.session.flush()
     return version
+
+
+def contract_number(deal: Deal) -> str:
+    """The contract's number: the platform's prefix, the year it was drawn up, the deal."""
+    return f"SYIP-{local_today().year}-{deal.id:06d}"
 
 
 def current_version(deal: Deal) -> ContractVersion | None:
@@ -163,7 +171,9 @@ def record_signature(deal: Deal, user: User, role: str, proof: Reauthenticated, 
                                   "takes it by its signature and written notice."))
     if not user.may_sign:
         raise PermissionDenied(_l("Only your organisation's admin or a member it named as "
-                                  "signatory can sign contracts."), code="not_signatory")
+                                  "signatory can sign contracts. Ask your admin to sign, or "
+                                  "to name you signatory on the members page."),
+                               code="not_signatory")
     version = current_version(deal)
     if version is None or version.data_sha256 != sha256:
         raise SignatureRefused(_l("The contract has changed since you opened it. Read the "
@@ -171,7 +181,7 @@ def record_signature(deal: Deal, user: User, role: str, proof: Reauthenticated, 
     if role in signed_roles(version):
         raise SignatureRefused(_l("Your side has already signed this contract."),
                                code="already_signed")
-    signature = Signature(version=version, deal_id=deal.id, role=role, org_id=user.org_id,
+    signature = Signature(contract_version_id=version.id, deal_id=deal.id, role=role, org_id=user.org_id,
                           user_id=user.id, signer_name=proof.signer_name,
                           org_name=user.org.name, sha256=version.data_sha256,
                           signed_at=utcnow(), ip=(ip or "")[:45],
@@ -182,6 +192,7 @@ def record_signature(deal: Deal, user: User, role: str, proof: Reauthenticated, 
     except IntegrityError as exc:  # a second submit that raced past the lock
         raise SignatureRefused(_l("Your side has already signed this contract."),
                                code="already_signed") from exc
+    db.session.expire(version, ["signatures"])
     return signature
 
 
@@ -190,7 +201,14 @@ def signature_rows(version: ContractVersion) -> list[dict]:
     order = {LICENSOR: 0, LICENSEE: 1}
     return [{"role": s.role, "org_name": s.org_name, "signer_name": s.signer_name,
              "signed_at": s.signed_at.isoformat(), "sha256": s.sha256}
-            for s in sorted(version.signatures, key=lambda s: order.get(s.role, 2))]
+            for s in sorted(signatures(version), key=lambda s: order.get(s.role, 2))]
+
+
+def signatures(version: ContractVersion | None) -> list[Signature]:
+    if version is None:
+        return []
+    return list(db.session.scalars(select(Signature).where(
+        Signature.contract_version_id == version.id).order_by(Signature.id)))
 
 
 # --- the concluded contract's PDF --------------------------------------------------------
@@ -215,7 +233,7 @@ def contract_document(deal: Deal) -> ContractDocument:
     if stored is not None:
         return stored
     body = contracts.render_contract_pdf(version.data, signature_rows(version))
-    document = ContractDocument(version=version, pdf=body,
+    document = ContractDocument(contract_version_id=version.id, pdf=body,
                                 pdf_sha256=hashlib.sha256(body).hexdigest(), created_at=utcnow())
     try:
         with db.session.begin_nested():
@@ -228,3 +246,45 @@ def contract_document(deal: Deal) -> ContractDocument:
 def _stored(version: ContractVersion) -> ContractDocument | None:
     return db.session.scalar(select(ContractDocument).where(
         ContractDocument.contract_version_id == version.id))
+
+
+# --- what the deal page shows ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Overview:
+    """The contract as the deal page shows it to one user."""
+
+    version: ContractVersion | None
+    signatures: list[Signature]
+    waiting: tuple[str, ...]  # sides whose signature is still needed
+    can_sign: bool
+    why_not: object | None  # why this user cannot sign now (None when it can, or no need)
+    earlier: int  # versions voided by new terms
+
+
+def why_not_sign(deal: Deal, user: User, role: str | None):
+    """Why ``user`` cannot sign ``deal`` now, or None when it can."""
+    if deal.state != DealState.ACCEPTED or role not in (LICENSOR, LICENSEE):
+        return _l("This contract is not waiting for a signature.")
+    if role not in required_roles(deal):
+        return _l("The patentee does not sign an open licence: the licensee takes it by its "
+                  "signature and written notice.")
+    if has_signed(deal, role):
+        return _l("Your side has signed this contract.")
+    if not user.may_sign:
+        return _l("Only your organisation's admin or a member it named as "
+                  "signatory can sign contracts. Ask your admin to sign, or "
+                  "to name you signatory on the members page.")
+    return None
+
+
+def overview(deal: Deal, user: User, role: str | None) -> Overview:
+    version = current_version(deal)
+    signed = signatures(version)
+    done = {s.role for s in signed}
+    waiting = tuple(r for r in required_roles(deal) if r not in done) \
+        if deal.state == DealState.ACCEPTED else ()
+    why = why_not_sign(deal, user, role) if role in waiting else None
+    earlier = db.session.scalar(select(func.count()).select_from(ContractVersion).where(
+        ContractVersion.deal_id == deal.id, ContractVersion.voided_at.is_not(None)))
+    return Overview(version, signed, waiting, role in waiting and why is None, why, earlier)
