@@ -472,7 +472,8 @@ def sign(deal: Deal, user: User, proof: signing.Reauthenticated, *, sha256: str,
     signing.SignatureRefused (another version, already signed)."""
     role = acting_role(deal, user)
     lock(deal)  # two signatures at once: the second sees the first and concludes
-    if (deal.state, "sign") not in TRANSITIONS:
+    rule = TRANSITIONS.get((deal.state, "sign"))
+    if rule is None or role not in rule.roles:
         raise TransitionNotAllowed(_refusal(deal, "sign"), code="not_allowed")
     signature = signing.record_signature(deal, user, role, proof, sha256=sha256, ip=ip,
                                          user_agent=user_agent)
