@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from market.extensions import db
 from market.gateways import get_gateway
 from market.models import (
+    AuditEvent,
     DealEvent,
     DealState,
     LedgerEntry,
@@ -98,7 +99,7 @@ def test_wrong_amount_is_refused_on_the_field(app, awaiting, logged_in, universi
     response = confirm(logged_in(app, university), deal.schedule[0], amount="9999.99")
     assert response.status_code == 422
     assert 'id="amount-error"' in response.get_data(as_text=True)
-    assert fresh(deal).state == DealState.AWAITING_PAYMENT and count(Payment) == 0
+    assert fresh(deal).state == DealState.CONCLUDED  # by its signature, before payment and count(Payment) == 0
 
 
 def test_future_date_is_refused(app, awaiting, logged_in, university):
@@ -121,7 +122,8 @@ def test_confirming_twice_books_once(app, awaiting, logged_in, university):
                             actor=university)
     db.session.commit()
     assert count(Payment) == 1 and count(LedgerEntry) == 1
-    assert count(DealEvent, DealEvent.action == "payment_confirmed") == 1
+    assert count(DealEvent, DealEvent.action == "payment_confirmed") == 0
+    assert count(AuditEvent, AuditEvent.action == "deal.payment") == 1
     # another reference for a row already paid is refused
     with pytest.raises(payments.PaymentRejected) as refused:
         payments.record_payment(fresh(row), provider="offline", provider_ref="OTHER-REF",
