@@ -174,10 +174,8 @@ def take_open(offer_id: int):
         with committing(refusal_on(form)) as outcome:
             deal = deals.take_open(current_user, offer, form.details())
         if outcome.committed:
-            flash(_("Your written notice has been sent to the patentee. The licence is concluded.")
-                  if deal.state == DealState.CONCLUDED else
-                  _("Your written notice has been sent. The licence is concluded once the upfront "
-                    "fee is paid."), "success")
+            flash(_("Your written notice has been sent to the patentee. Review the licence "
+                    "contract and sign it: your signature concludes the licence."), "success")
             return redirect(url_for("deals.detail", deal_id=deal.id))
     return render_template("deals/take_open.html", form=form, offer=offer, patent=offer.patent,
                            summaries=contracts.summaries(_OfferTerms(offer))), \
