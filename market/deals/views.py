@@ -121,8 +121,8 @@ def review(deal_id: int):
 @bp.post("/<int:deal_id>/sign")
 @party_required
 def sign(deal_id: int):
-    """Sign the version shown: the password and full name first (each wrong answer is
-    counted and committed, as a log-in's), then the signature in its own unit of work."""
+    """Sign the version shown: the password and full name first (a wrong answer is counted
+    and committed, as a log-in's), then the signature, committed with the reset count."""
     deal = _deal_or_404(deal_id)
     refusal = signing.why_not_sign(deal, current_user, deals.role_of(deal, current_user))
     if refusal is not None:  # asked before the password: nothing to re-authenticate for
@@ -132,7 +132,8 @@ def sign(deal_id: int):
     if form.validate_on_submit():
         proof, errors = signing.reauthenticate(current_user, form.password.data,
                                                form.full_name.data)
-        commit()  # the attempt's count and audit row stay, right or wrong
+        if errors:
+            commit()  # a wrong try stays counted (and audited) in the account's throttle
         for error in errors:
             show_service_error(form, error)
         if proof is not None:

@@ -9,7 +9,7 @@ from sqlalchemy import exists, select
 from ..domain.deadlines import RECORDING_MONTHS, STALE_DAYS
 from ..extensions import db
 from ..models import Deal, DealEvent, Notification, PaymentScheduleItem, ScheduleStatus
-from . import notifications, signing
+from . import notifications
 
 
 def link(deal: Deal) -> str:
@@ -66,7 +66,7 @@ def notify(deal: Deal, event: DealEvent) -> None:
                                     "page. It is concluded when both sides have signed."), href)
     elif action == "sign":
         other = licensee if event.actor_role == "licensor" else licensor
-        if not signing.all_signed(deal):  # the other side's signature is still needed
+        if not event.payload.get("last"):  # the other side's signature is still needed
             notifications.notify_org(
                 other, "deal_signed",
                 _l("%(org)s signed the contract for “%(title)s”: your signature is needed",

@@ -475,14 +475,14 @@ def sign(deal: Deal, user: User, proof: signing.Reauthenticated, *, sha256: str,
     rule = TRANSITIONS.get((deal.state, "sign"))
     if rule is None or role not in rule.roles:
         raise TransitionNotAllowed(_refusal(deal, "sign"), code="not_allowed")
-    signature = signing.record_signature(deal, user, role, proof, sha256=sha256, ip=ip,
-                                         user_agent=user_agent)
+    signature, version = signing.record_signature(deal, user, role, proof, sha256=sha256, ip=ip,
+                                                  user_agent=user_agent)
+    last = signing.all_signed(deal, version)
     event = transition(deal, "sign", actor=user, role=role,
-                       payload={"version": signature.version.number, "sha256": signature.sha256,
-                                "signer_name": signature.signer_name})
-    if signing.all_signed(deal):
-        transition(deal, "conclude", actor=None, role=SYSTEM,
-                   payload={"version": signature.version.number})
+                       payload={"version": version.number, "sha256": signature.sha256,
+                                "signer_name": signature.signer_name, "last": last})
+    if last:
+        transition(deal, "conclude", actor=None, role=SYSTEM, payload={"version": version.number})
     return event
 
 

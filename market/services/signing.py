@@ -101,8 +101,9 @@ def has_signed(deal: Deal, role: str) -> bool:
     return role in signed_roles(current_version(deal))
 
 
-def all_signed(deal: Deal) -> bool:
-    return set(required_roles(deal)) <= signed_roles(current_version(deal))
+def all_signed(deal: Deal, version: ContractVersion | None = None) -> bool:
+    """Whether every required side has signed ``version`` (default: the current one)."""
+    return set(required_roles(deal)) <= signed_roles(version or current_version(deal))
 
 
 def may_sign_now(deal: Deal, user: User, role: str | None) -> bool:
@@ -132,7 +133,7 @@ def reauthenticate(user: User, password: str, full_name: str
     """Check the signer's current password (counted in the log-in throttle of the account,
     so a signing form cannot be used to guess it) and its typed full name against the
     registered one. Returns the proof, or None and the errors (each naming its field).
-    The caller commits either way: a wrong password's count must stay."""
+    The caller commits at once when there are errors: a wrong password's count must stay."""
     errors: list[ServiceError] = []
     ok = verify_password(user.password_hash, password or "")
     retry_at = login_throttle.count_attempt(user.email)
@@ -159,9 +160,11 @@ def reauthenticate(user: User, password: str, full_name: str
 # --- the signature -----------------------------------------------------------------------
 
 def record_signature(deal: Deal, user: User, role: str, proof: Reauthenticated, *,
-                     sha256: str, ip: str = "", user_agent: str = "") -> Signature:
+                     sha256: str, ip: str = "", user_agent: str = ""
+                     ) -> tuple[Signature, ContractVersion]:
     """Write ``user``'s signature for ``role`` on the current version, whose hash must be
-    ``sha256`` (the one the signer was shown). Call under the deal's lock. Raises
+    ``sha256`` (the one the signer was shown); returns it and the version. Call under the
+    deal's lock. Raises
     PermissionDenied (no authority, no proof) or SignatureRefused (another version, or this
     side has signed already, also when a concurrent submit got there first)."""
     if proof is None or proof.user_id != user.id:
@@ -193,7 +196,7 @@ def record_signature(deal: Deal, user: User, role: str, proof: Reauthenticated, 
         raise SignatureRefused(_l("Your side has already signed this contract."),
                                code="already_signed") from exc
     db.session.expire(version, ["signatures"])
-    return signature
+    return signature, version
 
 
 def signature_rows(version: ContractVersion) -> list[dict]:
