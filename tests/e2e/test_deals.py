@@ -158,3 +158,45 @@ def test_exclusive_request_counter_accept(live_server, page, shot, world):
     page.goto(f"{base}/deals/")
     page.set_viewport_size({"width": 390, "height": 844})
     shot("08-my-deals-phone")
+
+
+def test_admin_names_a_signatory_who_signs(live_server, page, shot, world):
+    """A colleague without authority sees why it cannot sign; the admin names it signatory on
+    the members page; it signs the contract the SME has signed: the licence is concluded."""
+    from market.services import deals
+    from market.unit_of_work import commit
+
+    from ..factories import proposal_of, sign_contract
+    base = live_server.url
+    uni, sme = world["uni"], world["sme2"]
+    colleague = make_user(db.session, uni.org, email="liu@neu.example.cn", password=PASSWORD,
+                          user_name="刘老师", admin=False)
+    offer = world["excl"].offers[0]
+    deal = deals.request_deal(sme, offer, proposal_of(offer), "")
+    deals.accept(deal, uni)
+    sign_contract(deal, sme)
+    commit()
+    _log_in(page, base, "liu@neu.example.cn")
+    page.goto(f"{base}/deals/{deal.id}")
+    assert page.get_by_text("只有本单位管理员或其指定的签署人可以签署合同").is_visible()
+    _log_out(page)
+    _log_in(page, base, "tto@neu.example.cn")
+    page.goto(f"{base}/org/{uni.org_id}/members")
+    page.get_by_role("button", name="指定为签署人").click()
+    assert page.get_by_text("可签署合同").count() == 2  # the admin and the colleague
+    shot("09-members-signatory")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot("10-members-signatory-phone")
+    _log_out(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _log_in(page, base, "liu@neu.example.cn")
+    page.goto(f"{base}/deals/{deal.id}")
+    _sign(page, name="刘老师")
+    page.wait_for_url(f"**/deals/{deal.id}")
+    assert page.get_by_text("您已签署合同，合同已成立。").is_visible()
+    assert page.get_by_text("刘老师 于").first.is_visible()
+    shot("11-concluded-with-signatures")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot("12-concluded-with-signatures-phone")
+    db.session.expire_all()
+    assert deal.state.value == "concluded" and colleague.is_signatory
