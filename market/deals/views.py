@@ -251,7 +251,9 @@ def _act(deal_id: int, service, success: str, *args):
 @bp.post("/<int:deal_id>/accept")
 @party_required
 def accept(deal_id: int):
-    return _act(deal_id, deals.accept, _("You accepted the terms."))
+    return _act(deal_id, deals.accept, _("You accepted the terms. Review the contract and "
+                                         "sign it: the deal is concluded when both sides "
+                                         "have signed."))
 
 
 @bp.post("/<int:deal_id>/withdraw")

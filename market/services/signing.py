@@ -47,7 +47,7 @@ def freeze(deal: Deal) -> ContractVersion:
     data = contracts.contract_data(deal)
     data["version"] = number
     if not data.get("contract_number"):  # the number both sides sign is the one it keeps
-        data["contract_number"] = contract_number(deal)
+        data["contract_number"] = deal.contract_number or contract_number(deal)
     version = ContractVersion(deal_id=deal.id, number=number, data=data,
                               data_sha256=contracts.data_sha256(data), created_at=utcnow())
     db.session.add(version)
