@@ -5,6 +5,7 @@ Documented by the OpenAPI 3 document at /api/v1/openapi.json. Rate-limited per c
 from flask import Blueprint, abort, current_app, jsonify, request
 
 from ..discover import queries
+from ..domain.terms import terms_values
 from ..extensions import csrf, db, limiter
 from ..models import Patent
 from ..permissions import public
@@ -27,13 +28,7 @@ def offer_json(offer) -> dict:
     zh, en = summaries(offer)
     return {"id": offer.id, "kind": str(offer.kind),
             "licence_kind": str(offer.licence_kind) if offer.licence_kind else None,
-            "currency": offer.currency, "upfront_fee_fen": offer.upfront_fee_fen,
-            "upfront_mode": offer.upfront_mode, "deferral_kind": offer.deferral_kind,
-            "deferral_months": offer.deferral_months, "royalty_bp": offer.royalty_bp,
-            "royalty_threshold_fen": offer.royalty_threshold_fen,
-            "min_annual_royalty_fen": offer.min_annual_royalty_fen,
-            "term_years": offer.term_years, "territory": offer.territory,
-            "field_of_use": offer.field_of_use, "asking_price_fen": offer.asking_price_fen,
+            **terms_values(offer.terms()), "asking_price_fen": offer.asking_price_fen,
             "summary_zh": zh, "summary_en": en}
 
 

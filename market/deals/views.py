@@ -13,7 +13,7 @@ from ..models import Deal, DealState, Offer, OfferKind, OrgKind
 from ..params import page_arg
 from ..permissions import login_required, member_org_id, role_required
 from ..services import contracts, deals, notifications, recording
-from ..services.errors import NotFound, ServiceError
+from ..services.errors import FieldErrors, NotFound, ServiceError
 from ..services.payments import cancel_with_refunds
 from ..unit_of_work import commit, committing
 from .forms import ActionForm, DeclineForm, MessageForm, RecordForm, TakeOpenForm, TermsForm
@@ -149,7 +149,7 @@ def counter(deal_id: int):
     if form.validate_on_submit():
         with committing() as outcome:
             deals.counter(deal, current_user, form.proposal(), form.message.data)
-        if isinstance(outcome.refusal, deals.TermsRejected):
+        if isinstance(outcome.refusal, FieldErrors):
             show_service_errors(form, outcome.refusal)
         elif outcome.refusal is not None:
             return _refused(outcome.refusal, deal_id)

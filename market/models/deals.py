@@ -21,10 +21,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..domain.terms import DEFAULT_TERRITORY, LicenceTerms, add_months
+from ..domain.terms import add_months
 from ..extensions import db
 from .base import UTCDateTime, created_at_column, enum_column, utcnow
 from .listings import LicenceKind, OfferKind
+from .terms import LicenceTermsColumns
 
 
 class DealState(enum.StrEnum):
@@ -40,7 +41,10 @@ class DealState(enum.StrEnum):
     ENDED = "ended"  # a concluded licence whose term (or the patent) has run out
 
 
-class Deal(db.Model):
+class Deal(LicenceTermsColumns, db.Model):
+    """A deal; its terms columns (LicenceTermsColumns) hold the terms on the table: the
+    offer's, then each side's proposals."""
+
     __tablename__ = "deal"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,18 +56,6 @@ class Deal(db.Model):
     licensor_org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     licensee_org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     state: Mapped[DealState] = mapped_column(enum_column(DealState, "deal_state"), index=True)
-    # the terms on the table (the offer's, then each side's proposals)
-    currency: Mapped[str] = mapped_column(String(3), default="CNY")
-    upfront_fee_fen: Mapped[int] = mapped_column(BigInteger, default=0)
-    upfront_mode: Mapped[str] = mapped_column(String(20), default="due_at_signing")
-    deferral_kind: Mapped[str | None] = mapped_column(String(20), nullable=True)
-    deferral_months: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    royalty_bp: Mapped[int] = mapped_column(Integer, default=0)
-    royalty_threshold_fen: Mapped[int] = mapped_column(BigInteger, default=0)
-    min_annual_royalty_fen: Mapped[int] = mapped_column(BigInteger, default=0)
-    term_years: Mapped[int] = mapped_column(Integer, default=1)
-    territory: Mapped[str] = mapped_column(String(100), default=DEFAULT_TERRITORY)
-    field_of_use: Mapped[str] = mapped_column(String(200), default="")
     price_fen: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # assignment
     proposed_by: Mapped[str] = mapped_column(String(10), default="licensee")
     licensee_details: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -102,15 +94,6 @@ class Deal(db.Model):
               postgresql_where=text(
                   "state = 'concluded' AND licence_kind IN ('exclusive', 'sole')")),
     )
-
-    def terms(self) -> LicenceTerms:
-        return LicenceTerms(
-            upfront_fee_fen=self.upfront_fee_fen, currency=self.currency,
-            upfront_mode=self.upfront_mode, deferral_kind=self.deferral_kind,
-            deferral_months=self.deferral_months, royalty_bp=self.royalty_bp,
-            royalty_threshold_fen=self.royalty_threshold_fen,
-            min_annual_royalty_fen=self.min_annual_royalty_fen, term_years=self.term_years,
-            territory=self.territory, field_of_use=self.field_of_use)
 
     def snapshot_parties(self) -> None:
         """Keep the parties' verified names and credit codes as they are now (at conclusion)."""

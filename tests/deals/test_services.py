@@ -24,7 +24,7 @@ from market.models import (
 from market.models.base import utcnow
 from market.services import deals, ledger, listings, payments, recording
 from market.services.deal_rules import ExclusivityConflict
-from market.services.errors import NotFound, PermissionDenied, ServiceError
+from market.services.errors import FieldErrors, NotFound, PermissionDenied, ServiceError
 from market.unit_of_work import commit
 
 from ..factories import EXCLUSIVE, PAID_OPEN, details_of, proposal_of
@@ -127,7 +127,7 @@ def test_decline_needs_a_reason_and_withdraw(requested, university, sme):
 
 
 def test_terms_are_validated(requested):
-    with pytest.raises(deals.TermsRejected) as info:
+    with pytest.raises(FieldErrors) as info:
         requested(royalty_bp=5000, term_years=0)
     assert {e.field for e in info.value.errors} >= {"royalty_bp", "term_years"}
 
