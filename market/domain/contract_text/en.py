@@ -111,15 +111,15 @@ def _recitals(data: dict) -> Section:
 
 
 def _definitions(data: dict) -> list[str]:
-    lines = ["“The Patent” means the patent listed in this contract.",
-             "“Effective date” means the day this contract takes effect under its terms."]
+    lines = ['"The Patent" means the patent listed in this contract.',
+             '"Effective date" means the day this contract takes effect under its terms.']
     if not is_assignment(data):
         lines[1:1] = [
-            "“Contract products” means products Party B makes, sells, offers for sale or "
+            '"Contract products" means products Party B makes, sells, offers for sale or '
             "imports by working the Patent, and products obtained directly by its process.",
-            "“Net sales” means Party B's total revenue from contract products less VAT, returns "
+            '"Net sales" means Party B\'s total revenue from contract products less VAT, returns '
             "and allowances confirmed in writing.",
-            "“Licence year” means each period of twelve months from the first day of the term."]
+            '"Licence year" means each period of twelve months from the first day of the term.']
     return lines
 
 

@@ -401,7 +401,7 @@ def signature_lines(data: dict, role: str, signature: dict | None) -> list[tuple
     name = (signature or {}).get("org_name") or data["parties"][role]["name"]
     if not signature:
         return [(party_label(data, role), f"{name}（盖章）"),
-                ("法定代表人或授权代表（签字）", BLANK), ("日期", "　　　　年　　月　　日")]
+                ("法定代表人或授权代表（签字）", BLANK), ("日期", "＿＿＿＿年＿＿月＿＿日")]
     at = local_moment(signature["signed_at"])
     return [(party_label(data, role), f"{name}（电子签名）"),
             ("法定代表人或授权代表", signature["signer_name"]),
