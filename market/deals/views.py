@@ -19,6 +19,8 @@ from ..unit_of_work import commit, committing
 from .forms import ActionForm, DeclineForm, MessageForm, RecordForm, TakeOpenForm, TermsForm
 
 bp = Blueprint("deals", __name__, url_prefix="/deals")
+# templates/deals/_contract_text.html draws a contract's data with the PDF's words
+bp.add_app_template_global(contracts.contract_view, "contract_view")
 sme_required = role_required(OrgKind.SME)
 party_required = role_required(OrgKind.SME, OrgKind.UNIVERSITY, OrgKind.INSTITUTE, OrgKind.CENTRE)
 
@@ -79,6 +81,7 @@ def detail(deal_id: int):
     return render_template(
         "deals/detail.html", deal=deal, role=deals.role_of(deal, current_user),
         actions=deals.allowed_actions(deal, current_user), summaries=contracts.summaries(deal),
+        contract=contracts.contract_data(deal) if deal.contract_number else None,
         checklist=recording.checklist(deal), labels=labels, action_form=ActionForm(),
         decline_form=decline_form, message_form=MessageForm(), record_form=RecordForm(),
         counter_form=counter_form)

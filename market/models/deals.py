@@ -5,7 +5,7 @@ A deal's ``state`` is assigned only by ``market.services.deals.transition``.
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from types import SimpleNamespace
 
 from sqlalchemy import (
@@ -21,7 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..domain.terms import add_months
+from ..domain.dates import local_date
+from ..domain.licence_period import LicencePeriod, licence_period, term_start
 from ..extensions import db
 from .base import UTCDateTime, created_at_column, enum_column, utcnow
 from .listings import LicenceKind, OfferKind
@@ -112,21 +113,41 @@ class Deal(LicenceTermsColumns, db.Model):
             address=org.address, contact_name=org.contact_name, contact_phone=org.contact_phone)
 
     @property
-    def term_ends_on(self) -> date | None:
-        """The first day a concluded licence is no longer in force: its term counted from the
-        day it was concluded, or from the expected start of use if that is later; or the
-        patent's expiry if that comes first. None for an assignment and for a deal not
-        concluded yet."""
-        if self.kind == OfferKind.ASSIGNMENT or self.concluded_at is None:
+    def agreed_field_of_use(self) -> str:
+        """The field the licence covers as the contract states it: for an open licence the
+        field the licensee declared in its written notice (within any field the declaration
+        set, kept in ``field_of_use``), else the negotiated ``field_of_use`` ("" = any)."""
+        if self.kind == OfferKind.OPEN_LICENCE:
+            return (self.licensee_details or {}).get("field_of_use") or ""
+        return self.field_of_use or ""
+
+    def licence_period(self, agreed_on: date | None = None) -> LicencePeriod | None:
+        """The licence's period by the one rule the page and the contract share
+        (:mod:`market.domain.licence_period`): from the day the terms were agreed (default:
+        the Shenyang day the deal concluded) or the expected start of use if later, for
+        ``term_years``, cut short by the patent's expiry. None for an assignment, and for a
+        deal not concluded when no ``agreed_on`` is given."""
+        if self.kind == OfferKind.ASSIGNMENT:
             return None
-        start = max(self.concluded_at.date(), self.expected_start or date.min)
-        return min(add_months(start, 12 * self.term_years), self.patent.expiry_date)
+        if agreed_on is None:
+            if self.concluded_at is None:
+                return None
+            agreed_on = local_date(self.concluded_at)
+        return licence_period(term_start(agreed_on, self.expected_start), self.term_years,
+                              self.patent.expiry_date)
+
+    @property
+    def term_ends_on(self) -> date | None:
+        """The first day a concluded licence is no longer in force (None for an assignment
+        and for a deal not concluded yet)."""
+        period = self.licence_period()
+        return period.ends_on if period else None
 
     @property
     def in_force_until(self) -> date | None:
-        """The licence's last day in force (the day before ``term_ends_on``)."""
-        end = self.term_ends_on
-        return end - timedelta(days=1) if end else None
+        """The licence's last day in force: the date the page and the contract print."""
+        period = self.licence_period()
+        return period.last_day if period else None
 
 
 class DealEvent(db.Model):

@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from market.domain.dates import local_date
 from market.domain.terms import add_months
 from market.extensions import db
 from market.models import (
@@ -330,7 +331,8 @@ def test_licence_term_ends_and_frees_the_exclusivity(make_listing, make_user, un
         requested(offer, other)
     db.session.rollback()
     first = refetch(first)
-    assert first.in_force_until == add_months(first.concluded_at.date(), 12) - timedelta(days=1)
+    # a year from the Shenyang day it concluded, up to the day before the anniversary
+    assert first.in_force_until == add_months(local_date(first.concluded_at), 12) - timedelta(days=1)
     assert deals.flag_stale()["ended"] == 0  # in force today
 
     first.concluded_at -= timedelta(days=366)  # a year on
@@ -355,7 +357,7 @@ def test_licence_ends_with_the_patent_and_assignments_never_end(make_listing, un
                                                                  take, requested):
     patent = make_listing(university.org)
     licence = take(patent.offers[0])
-    start = licence.concluded_at.date()  # the expected start given (1 Jan 2026) is earlier
+    start = local_date(licence.concluded_at)  # the expected start given (1 Jan 2026) is earlier
     assert licence.expected_start < start
     assert licence.in_force_until == min(
         add_months(start, 12 * patent.offers[0].term_years), patent.expiry_date) \
