@@ -15,11 +15,11 @@ complete: a new route, or a new method on a route, without a row fails. Deny by 
 view that declares no access is refused (``test_undeclared_view_is_denied``).
 """
 import io
-from datetime import date
 from typing import NamedTuple
 
 import pytest
 
+from market.domain.dates import local_today
 from market.permissions import ACCESS_ATTR
 
 from .access_world import PAID_FEE_FEN, PNG, build_world, changed_tables
@@ -96,7 +96,7 @@ class Row(NamedTuple):
     refused: bool = False
 
 
-TODAY = date.today().isoformat()
+TODAY = local_today().isoformat()
 PROFILE = {"name": "甲大学（新名称）", "district": "浑南区", "address": "沈阳市浑南区创新路1号",
            "contact_name": "王老师", "contact_phone": "024-88888888",
            "contact_email": "tto@uni-a.example.cn"}
