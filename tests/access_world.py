@@ -7,8 +7,8 @@ on the B side SME B, University B and an institute own nothing of it. A pending 
 organisation and the centre complete the cast. Everything is built through the factories
 and the services, as the feature tests build it.
 """
-from datetime import date
 
+from market.domain.dates import local_today
 from market.extensions import db
 from market.models import (
     LicenceKind,
@@ -68,7 +68,7 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
                            details_of(sme_a))
     commit()
     payments.confirm_receipt(paid.schedule[0], uni_a, amount_fen=PAID_FEE_FEN,
-                             received_on=date.today(), bank_reference="BANK-MATRIX-0")
+                             received_on=local_today(), bank_reference="BANK-MATRIX-0")
     saved = SavedSearch(user_id=sme_a.id, name="石墨烯", query="石墨烯", filters={})
     db.session.add(saved)
     # SME A asked for a new name: the centre's refusal has something to refuse

@@ -11,13 +11,16 @@ destructive ones last) and reports every mismatch at once. ``test_strangers_chan
 posts every write that names an object by id as each stranger and checks that no row of any
 table changed; ``test_the_forms_of_the_table_work`` shows those same writes do change rows
 when the side they belong to posts them. ``test_every_route_has_a_row`` keeps the table
-complete: a new route, or a new method on a route, without a row fails.
+complete: a new route, or a new method on a route, without a row fails. Deny by default: a
+view that declares no access is refused (``test_undeclared_view_is_denied``).
 """
 import io
-from datetime import date
 from typing import NamedTuple
 
 import pytest
+
+from market.domain.dates import local_today
+from market.permissions import ACCESS_ATTR
 
 from .access_world import PAID_FEE_FEN, PNG, build_world, changed_tables
 from .conftest import dump_tables, log_in
@@ -93,7 +96,7 @@ class Row(NamedTuple):
     refused: bool = False
 
 
-TODAY = date.today().isoformat()
+TODAY = local_today().isoformat()
 PROFILE = {"name": "甲大学（新名称）", "district": "浑南区", "address": "沈阳市浑南区创新路1号",
            "contact_name": "王老师", "contact_phone": "024-88888888",
            "contact_email": "tto@uni-a.example.cn"}
@@ -384,6 +387,36 @@ def test_every_route_has_a_row(app):
 
 def test_every_row_names_every_role():
     assert [row for row in ROWS if set(row.expected) != set(ROLES)] == []
+
+
+# Each role's own organisation (the rows above name the A side's): its admin sees and edits
+# it, a pending one included; the applicant is no member of University A yet.
+OWN_ORG_PAGES = ("/org/{own}", "/org/{own}/edit", "/org/{own}/members")
+OWN_ORG_STATUSES = {role: (200, 200, 200) for role in ROLES if role not in (ANON, APPLICANT)}
+OWN_ORG_STATUSES[APPLICANT] = (200, 403, 403)
+
+
+@pytest.mark.parametrize("role", sorted(OWN_ORG_STATUSES))
+def test_own_organisation_pages(app, world, role):
+    users, _ = world
+    client = _client_of(app, role, users)
+    got = tuple(client.get(page.format(own=users[role].org_id)).status_code
+                for page in OWN_ORG_PAGES)
+    assert got == OWN_ORG_STATUSES[role], role
+
+
+def test_every_view_declares_its_access(app):
+    undeclared = [name for name, view in app.view_functions.items()
+                  if name != "static" and not hasattr(view, ACCESS_ATTR)]
+    assert not undeclared
+
+
+def test_undeclared_view_is_denied(app):
+    """Deny by default: a view that declares no access is refused to everyone."""
+    @app.get("/undeclared")
+    def undeclared():
+        return "secret"
+    assert app.test_client().get("/undeclared").status_code == 403
 
 
 @pytest.mark.parametrize("role", ROLES)

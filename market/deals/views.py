@@ -2,7 +2,6 @@
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import false, or_, select
 
 from .. import labels
 from ..domain.deadlines import STALE_DAYS
@@ -12,7 +11,7 @@ from ..gateways import get_gateway
 from ..models import Deal, DealState, Offer, OfferKind, OrgKind
 from ..params import page_arg
 from ..permissions import login_required, member_org_id, role_required
-from ..services import contracts, deals, notifications, recording
+from ..services import contracts, deal_queries, deals, notifications, recording
 from ..services.errors import FieldErrors, NotFound, ServiceError
 from ..services.payments import cancel_with_refunds
 from ..unit_of_work import commit, committing
@@ -61,13 +60,7 @@ def _refused(exc: ServiceError, deal_id: int):
 @login_required
 def mine():
     state = request.args.get("state", "")
-    org_id = member_org_id(current_user)  # None while a request to join waits
-    query = select(Deal).where(or_(Deal.licensee_org_id == org_id, Deal.licensor_org_id == org_id)
-                               if org_id is not None else false())
-    if state in set(DealState):
-        query = query.where(Deal.state == state)
-    page = db.paginate(query.order_by(Deal.state_changed_at.desc(), Deal.id.desc()),
-                       page=page_arg(), per_page=30, error_out=False)
+    page = deal_queries.of_org(member_org_id(current_user), state, page_arg())
     return render_template("deals/mine.html", page=page, state=state, states=list(DealState),
                            labels=labels)
 

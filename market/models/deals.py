@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..domain.dates import local_date
+from ..domain.dates import local_date, local_today
 from ..domain.licence_period import LicencePeriod, licence_period, term_start
 from ..extensions import db
 from .base import UTCDateTime, created_at_column, enum_column, utcnow
@@ -212,5 +212,5 @@ class PaymentScheduleItem(db.Model):
     @property
     def is_overdue(self) -> bool:
         return (self.status == ScheduleStatus.DUE and self.due_on is not None
-                and self.due_on < utcnow().date())
+                and self.due_on < local_today())
 

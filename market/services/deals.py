@@ -9,7 +9,7 @@ deal (:func:`lock`), so a double-submitted form sees the new state and is refuse
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select
@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import labels
-from ..domain.dates import local_date, local_today
+from ..domain.dates import local_date, local_day_start, local_today
 from ..domain.deadlines import EXPIRE_DAYS, STALE_DAYS
 from ..domain.patents import FieldError, in_force, remaining_life_days
 from ..domain.terms import (
@@ -500,8 +500,8 @@ def flag_stale(now: datetime | None = None) -> dict:
             transition(deal, "flag_stale", actor=None, role=SYSTEM,
                        payload={"days": (now - deal.state_changed_at).days})
             counts["flagged"] += 1
-    counts["ended"] = end_terms(now.date())
-    counts["overdue"] = deal_events.notify_overdue(now.date())
+    counts["ended"] = end_terms(local_date(now))
+    counts["overdue"] = deal_events.notify_overdue(local_date(now))
     return counts
 
 
@@ -509,12 +509,13 @@ def end_terms(today: date) -> int:
     """Move concluded licences whose term has run out (``Deal.term_ends_on``) to ENDED: they
     no longer block an exclusive licence or count as in force. The ledger keeps them: a
     concluded deal stays a concluded deal. Returns how many ended."""
-    year_ago = today - timedelta(days=365)  # the shortest term is one year from conclusion
+    # the shortest term is one year from the (Shenyang) day of conclusion
+    concluded_by = local_day_start(today - timedelta(days=365) + timedelta(days=1))
     candidates = db.session.scalars(
         select(Deal).join(Patent, Patent.id == Deal.patent_id).where(
             Deal.state == S.CONCLUDED, Deal.kind != OfferKind.ASSIGNMENT,
             or_(Patent.expiry_date <= today,
-                Deal.concluded_at < datetime.combine(year_ago, time(), UTC)))
+                Deal.concluded_at < concluded_by))
         .order_by(Deal.id)).all()
     ended = 0
     for deal in candidates:

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from market.domain.dates import local_date
+from market.domain.dates import local_date, local_today
 from market.domain.terms import add_months
 from market.extensions import db
 from market.models import (
@@ -264,7 +264,7 @@ def test_flag_stale_then_expire(requested, university, sme, centre):
 
 def test_overdue_payment_is_flagged_once(make_listing, university, take):
     deal = take(make_listing(university.org, offers=[PAID_OPEN]).offers[0])
-    deal.schedule[0].due_on = utcnow().date() - timedelta(days=3)
+    deal.schedule[0].due_on = local_today() - timedelta(days=3)
     commit()
     assert deal.schedule[0].is_overdue
     assert deals.flag_stale()["overdue"] == 1
@@ -370,12 +370,12 @@ def test_licence_ends_with_the_patent_and_assignments_never_end(make_listing, un
         {"kind": OfferKind.ASSIGNMENT, "asking_price_fen": 100_000_00}]).offers[0])
     deals.accept(sold, university)
     payments.confirm_receipt(sold.schedule[0], university, amount_fen=100_000_00,
-                             received_on=utcnow().date(), bank_reference="BANK-ASSIGN-1")
+                             received_on=local_today(), bank_reference="BANK-ASSIGN-1")
     commit()
     sold = refetch(sold)
     assert sold.state == DealState.CONCLUDED and sold.term_ends_on is None
     sold.concluded_at -= timedelta(days=3650)
-    patent.expiry_date = utcnow().date()  # the patent lapses today
+    patent.expiry_date = local_today()  # the patent lapses today
     commit()
     assert deals.flag_stale()["ended"] == 1
     commit()
@@ -393,7 +393,7 @@ def test_concluded_assignment_takes_the_listing_off_the_market(app, make_listing
     sold = requested(patent.offers[0])
     deals.accept(sold, university)
     payments.confirm_receipt(sold.schedule[0], university, amount_fen=100_000_00,
-                             received_on=utcnow().date(), bank_reference="BANK-ASSIGN-2")
+                             received_on=local_today(), bank_reference="BANK-ASSIGN-2")
     commit()
     patent = refetch(patent)
     assert patent.status == ListingStatus.WITHDRAWN and patent.active_offers == []
@@ -441,7 +441,7 @@ def test_assignment_closes_the_requests_still_waiting(make_listing, make_user, u
     sold = requested(patent.offers[0], make_user(kind=OrgKind.SME))
     deals.accept(sold, university)
     payments.confirm_receipt(sold.schedule[0], university, amount_fen=100_000_00,
-                             received_on=utcnow().date(), bank_reference="BANK-ASSIGN-3")
+                             received_on=local_today(), bank_reference="BANK-ASSIGN-3")
     commit()
     for deal in (waiting, countered):
         deal = refetch(deal)
