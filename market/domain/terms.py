@@ -152,7 +152,8 @@ def validate_terms(
         add(
             "upfront_fee_fen",
             "above_cap",
-            _l("The upfront fee cannot exceed CNY 20 million."),
+            _l("The upfront fee cannot exceed %(cap)s.",
+               cap=format_yuan_short(MAX_UPFRONT_FEE_FEN)),
         )
     if terms.royalty_bp > MAX_ROYALTY_BP:
         add(
