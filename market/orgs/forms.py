@@ -46,7 +46,8 @@ class BankAccountForm(FlaskForm):
     bank_name = StringField(_l("Bank and branch"), filters=[strip],
                             validators=[DataRequired(_l("Enter the bank and branch.")),
                                         Length(max=200)],
-                            description=_l("For example: 中国工商银行沈阳浑南支行"))
+                            description=_l("The bank's full name with the branch, as on the account's "
+                                           "opening papers."))
     account_number = StringField(_l("Account number"), filters=[strip],
                                  validators=[DataRequired(_l("Enter the account number.")),
                                              Length(max=60)],
