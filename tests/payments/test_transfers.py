@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from market.domain.bank_accounts import format_account_number
+from market.domain.dates import local_today
 from market.extensions import db
 from market.models import (
     AuditEvent,
@@ -351,7 +352,7 @@ def test_cancel_refunds_part_payments(app, awaiting, logged_in, sme, university,
 # --- the list -----------------------------------------------------------------------------
 
 def test_list_puts_overdue_first_then_today_then_later(app, awaiting, logged_in, sme):
-    today = date.today()
+    today = local_today()
     offsets = [30, 5, 0, -3, 60, -10, 1]
     rows = []
     for days in offsets:
