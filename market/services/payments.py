@@ -61,8 +61,9 @@ def _find_payment(provider: PaymentProvider, provider_ref: str) -> Payment | Non
 
 def paid_so_far(row: PaymentScheduleItem) -> int:
     """The fen received for ``row`` (booked payments; refunded ones no longer count)."""
-    return db.session.scalar(select(func.coalesce(func.sum(Payment.amount_fen), 0)).where(
-        Payment.schedule_item_id == row.id, Payment.status == PaymentStatus.SUCCEEDED)) or 0
+    total = db.session.scalar(select(func.coalesce(func.sum(Payment.amount_fen), 0)).where(
+        Payment.schedule_item_id == row.id, Payment.status == PaymentStatus.SUCCEEDED))
+    return int(total or 0)  # PostgreSQL sums a BIGINT as NUMERIC (a Decimal)
 
 
 def balance_of(row: PaymentScheduleItem) -> int:

@@ -123,3 +123,42 @@ def test_sme_reports_transfers_and_licensor_confirms(live_server, browser, page,
     concluded = db.session.get(Deal, deal.id)
     assert concluded.schedule[0].status == ScheduleStatus.PAID
     assert concluded.state == DealState.CONCLUDED
+
+
+def test_escrow_centre_confirms_and_pays_out(live_server, live_app, browser, page, shots,
+                                            parties):
+    """PAYMENT_RECEIVER=centre: the payer is told to pay the centre, the centre confirms
+    and records the pay-out to the licensor."""
+    from .test_onboarding import _centre_user
+    live_app.config["PAYMENT_RECEIVER"] = "centre"
+    _centre_user()
+    _university, _sme, made = parties
+    deal = made[1]
+    base = live_server.url
+    _log_in(page, base, "sme@example.cn")
+    page.goto(f"{base}/payments/deals/{deal.id}")
+    payee = page.locator("#payee").inner_text()
+    assert live_app.config["PAYMENT_BANK_ACCOUNT_NAME"] in payee and "托管" in payee
+    shots(page, "11-escrow-payment-page-payer")
+    _report(page, "20000")
+    page.wait_for_url(f"**/payments/deals/{deal.id}")
+
+    centre = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    other = centre.new_page()
+    _log_in(other, base, "centre@example.cn")
+    other.goto(f"{base}/payments/deals/{deal.id}")
+    other.get_by_role("link", name="核对并确认").click()
+    other.get_by_role("button", name="确认收款").click()
+    other.wait_for_url(f"**/payments/deals/{deal.id}")
+    shots(other, "12-escrow-centre-to-pay-out")
+    other.get_by_label("转付日期").fill(local_today().isoformat())
+    other.get_by_label("转付的银行流水号").fill("ICBC-PAYOUT-0001")
+    other.get_by_role("button", name="登记转付").click()
+    other.wait_for_url(f"**/payments/deals/{deal.id}")
+    assert "ICBC-PAYOUT-0001" in other.locator(".payout").inner_text()
+    shots(other, "13-escrow-paid-out")
+    centre.close()
+    page.goto(f"{base}/payments/deals/{deal.id}")
+    page.locator("a[href*='/receipt?payment=']").first.click()
+    assert live_app.config["PAYMENT_BANK_ACCOUNT_NAME"] in page.locator("#payee-name").inner_text()
+    shots(page, "14-escrow-receipt")
