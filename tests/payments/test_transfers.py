@@ -418,3 +418,14 @@ def test_card_payments_go_to_the_centre_and_say_so(awaiting, stripe_app, logged_
     assert payment.payee == Payee.CENTRE
     receipt = client.get(f"/payments/items/{row.id}/receipt.pdf")
     check_pdf(receipt.data, "收款方", centre_name, "银行卡支付由", "托管", sme.org.name)
+
+
+def test_an_unknown_receiver_setting_refuses_to_start(tmp_path):
+    from market import create_app
+    from market.config import TestConfig
+    with pytest.raises(RuntimeError, match="PAYMENT_RECEIVER"):
+        create_app(TestConfig, PAYMENT_RECEIVER="university",
+                   SEARCH_INDEX_DIR=str(tmp_path / "index"))
+    app = create_app(TestConfig, PAYMENT_RECEIVER=" Centre ",
+                     SEARCH_INDEX_DIR=str(tmp_path / "index"))
+    assert app.config["PAYMENT_RECEIVER"] == "centre"
