@@ -1,6 +1,9 @@
-"""Payments of schedule rows: booking a payment (Stripe webhook or the licensor's offline
-confirmation, through the same :func:`record_payment`), starting a Stripe checkout, refunds
-when a deal is cancelled before the licence starts, and the lists the payment pages show.
+"""Payments of schedule rows: booking a payment — the Stripe webhook, the receiver's record
+of a transfer (:func:`record_payment`) and its confirmation of the payer's report
+(``payment_reports``) all go through :func:`book`, which checks the balance (part payments
+are fine, more than the balance is refused) — starting a Stripe checkout, refunds when a
+deal is cancelled before the licence starts, and the lists the payment pages show. Who
+receives the money is ``payees.payee_of``'s to say.
 
 Services flush, never commit. Every function that changes a row first takes the deal's lock
 (:func:`market.services.deals.lock`), so concurrent deliveries of one payment queue up and
