@@ -24,7 +24,14 @@ from ..forms_util import refusal_on
 from ..gateways import InvalidWebhook, MalformedEvent, get_gateway
 from ..models import Deal, Payment, PaymentScheduleItem, ScheduleStatus
 from ..permissions import login_required, public
-from ..services import deals, payees, payment_reports, payments, stripe_webhooks
+from ..services import (
+    deals,
+    payees,
+    payment_queries,
+    payment_reports,
+    payments,
+    stripe_webhooks,
+)
 from ..services.errors import NotFound, PermissionDenied, ServiceError
 from ..unit_of_work import commit, committing, flash_refusal
 from ..urls import external_url_for
@@ -77,7 +84,7 @@ def _refused_on(show):
 @bp.route("/")
 @login_required
 def mine():
-    return render_template("payments/mine.html", rows=payments.rows_for(current_user),
+    return render_template("payments/mine.html", rows=payment_queries.rows_for(current_user),
                            gateway=get_gateway())
 
 
@@ -86,7 +93,7 @@ def mine():
 def deal(deal_id: int):
     deal = _deal_or_404(deal_id)
     role = deals.role_of(deal, current_user)
-    rows = payments.rows_of_deal(deal, current_user)
+    rows = payment_queries.rows_of_deal(deal, current_user)
     return render_template("payments/deal.html", deal=deal, role=role, rows=rows,
                            gateway=get_gateway(), payable=payments.accepts_payments(deal),
                            payee=payees.payee_of(rows[0].row) if rows else None,
@@ -165,7 +172,7 @@ def confirm_receipt(item_id: int):
         return render_template("payments/confirm.html", form=None, row=row, deal=row.deal,
                                payee=payee, blocked=exc.message, view=None)
     form = ConfirmReceiptForm()
-    view = payments.view_of(row, current_user)
+    view = payment_queries.view_of(row, current_user)
     if request.method == "GET":
         form.amount.data = view.balance_fen
     if form.validate_on_submit():
@@ -189,7 +196,7 @@ def report_transfer(item_id: int):
     if deals.role_of(row.deal, current_user) != deals.LICENSEE or not current_user.can_act:
         abort(403)
     form = ReportTransferForm()
-    view = payments.view_of(row, current_user)
+    view = payment_queries.view_of(row, current_user)
     if request.method == "GET":
         form.amount.data = view.balance_fen or None
     if form.validate_on_submit():
@@ -222,7 +229,7 @@ def _report_page(payment: Payment, confirm_form=None, dispute_form=None, status=
     confirm_form = confirm_form or ConfirmReportForm(formdata=None,
                                                      amount=payment.reported_amount_fen)
     return render_template("payments/report_detail.html", payment=payment, row=row,
-                           deal=row.deal, view=payments.view_of(row, current_user),
+                           deal=row.deal, view=payment_queries.view_of(row, current_user),
                            payee=payees.payee_of(row, payment),
                            may_decide=_confirms(row, payment),
                            confirm_form=confirm_form,
@@ -303,7 +310,7 @@ def payout(item_id: int):
 
 def _receipt_payment(row: PaymentScheduleItem):
     """The view of ``row`` and the receipt asked for (``?payment=``; default the latest)."""
-    view = payments.view_of(row, current_user)
+    view = payment_queries.view_of(row, current_user)
     wanted = request.args.get("payment", type=int)
     chosen = next((p for p in view.receipts if p.id == wanted), None) if wanted \
         else view.payment
