@@ -112,6 +112,11 @@ def test_sme_reports_transfers_and_licensor_confirms(live_server, browser, page,
     other.get_by_role("link", name="核对并确认").click()
     other.get_by_role("button", name="确认收款").click()
     other.wait_for_url(f"**/payments/deals/{deal.id}")
+    other.goto(f"{base}/org/{university.org_id}/bank-account")
+    other.get_by_label("账号").fill("6222 0210 ABCD")
+    other.get_by_role("button", name="保存").click()
+    assert other.locator("#account_number-error").is_visible()
+    shots(other, "09-bank-account-refused")
     licensor.close()
 
     page.goto(f"{base}/payments/deals/{deal.id}")

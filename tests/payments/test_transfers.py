@@ -103,6 +103,10 @@ def test_direct_mode_names_the_licensor_everywhere(app, awaiting, logged_in, sme
     assert app.config["PAYMENT_BANK_ACCOUNT_NAME"] not in page
     assert "质权银行" not in page  # the pledge form's word for a bank, not a payee's
     assert "开户银行" in page
+    # the deal page's schedule: the column of dates says so (it said 待支付)
+    deal_page = logged_in(app, sme).get(f"/deals/{deal.id}").get_data(as_text=True)
+    thead = deal_page.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    assert "应付日期" in thead and "待支付" not in thead
 
 
 def test_escrow_mode_names_the_centre_and_only_the_centre_confirms(
