@@ -71,6 +71,10 @@ def make_org(session, kind: OrgKind = OrgKind.SME, status: OrgStatus = OrgStatus
                   contact_phone="024-12345678", contact_email=f"org{n}@example.cn",
                   sme_size=SmeSize.SMALL if kind == OrgKind.SME else None, status=status,
                   verified_at=utcnow() if status == OrgStatus.VERIFIED else None)
+    if kind in (OrgKind.UNIVERSITY, OrgKind.INSTITUTE):
+        # a licensor is paid into its own account (PAYMENT_RECEIVER=licensor): give it one
+        values.update(bank_account_name=fields.get("name", values["name"]),
+                      bank_name="中国工商银行沈阳浑南支行", bank_account_number=f"62220210{n:010d}")
     org = Organisation(**{**values, **fields})
     session.add(org)
     session.flush()

@@ -111,6 +111,10 @@ COUNTER = {"licence_kind": "exclusive", "upfront_mode": "waived", "royalty_bp": 
            "term_years": "5", "territory": "中国大陆", "message": "提成 5%。"}
 RECEIPT = {"amount": str(PAID_FEE_FEN // 100), "received_on": TODAY,
            "bank_reference": "BANK-MATRIX-1"}
+TRANSFER = {"token": "matrix-transfer-token-0", "amount": "1000", "paid_on": TODAY,
+            "voucher": (PNG, "回单.png")}
+BANK_ACCOUNT = {"account_name": "甲大学", "bank_name": "中国银行沈阳分行",
+                "account_number": "6216 6100 0000 9999 001"}
 
 ROWS = [
     # --- public pages and accounts
@@ -137,6 +141,9 @@ ROWS = [
     Row("POST", "/org/{uni_a_org}/edit", "orgs.edit", org_admin(302), PROFILE),
     Row("GET", "/org/{sme_a_org}/edit", "orgs.edit#sme_a", statuses(403, sme_a=200)),
     Row("GET", "/org/{pending_org}/edit", "orgs.edit#pending", statuses(404, centre=403)),
+    Row("GET", "/org/{uni_a_org}/bank-account", "orgs.bank_account", org_admin(200)),
+    Row("POST", "/org/{uni_a_org}/bank-account", "orgs.bank_account", org_admin(302),
+        BANK_ACCOUNT),
     Row("GET", "/org/{uni_a_org}/members", "orgs.members", org_admin(200)),
     Row("POST", "/org/{uni_a_org}/members", "orgs.members", org_admin(302),
         {"name": "新同事", "email": "colleague@uni-a.example.cn"}),
@@ -244,8 +251,24 @@ ROWS = [
         deal_side(200)),
     Row("GET", "/payments/items/{due_row}/confirm", "payments.confirm_receipt",
         deal_side(200, sme_a=403, centre=403)),
+    # the payer reports a transfer with its voucher; the receiver (the licensor: the default
+    # PAYMENT_RECEIVER) confirms or disputes; the voucher is the parties' and the centre's
+    Row("GET", "/payments/items/{due_row}/report", "payments.report_transfer",
+        deal_side(200, uni_a=403, centre=403)),
+    Row("GET", "/payments/reports/{report}", "payments.report", deal_side(200)),
+    Row("GET", "/payments/reports/{report}/voucher", "payments.voucher", deal_side(200)),
     Row("POST", "/payments/items/{due_row}/checkout", "payments.checkout",
         deal_side(302, uni_a=403, centre=403), {}),
+    Row("POST", "/payments/items/{due_row}/report", "payments.report_transfer",
+        deal_side(302, uni_a=403, centre=403), TRANSFER),
+    Row("POST", "/payments/reports/{report}/confirm", "payments.confirm_report",
+        deal_side(302, sme_a=403, centre=403), {"amount": "1000"}),
+    Row("POST", "/payments/reports/{report_to_dispute}/dispute", "payments.dispute_report",
+        deal_side(302, sme_a=403, centre=403), {"reason": "未到账"}),
+    # escrow only: in the default mode the centre holds nothing to pay out
+    Row("POST", "/payments/items/{paid_row}/payout", "payments.payout",
+        deal_side(302, sme_a=403, uni_a=403), {"paid_out_on": TODAY,
+                                                "bank_reference": "PAYOUT-1"}, refused=True),
     Row("POST", "/payments/items/{due_row}/confirm", "payments.confirm_receipt#empty",
         deal_side(422, sme_a=403, centre=403), {}, refused=True),
     Row("POST", "/payments/items/{due_row}/confirm", "payments.confirm_receipt",
