@@ -28,6 +28,7 @@ from ..domain.licence_period import licence_period, term_start
 from ..domain.money import format_yuan_short
 from ..domain.terms import contract_value_fen, payment_schedule, summary_en, summary_zh
 from ..models import Deal, OfferKind
+from . import payees
 
 __all__ = ["SCHEDULE_KIND_ZH", "Section", "clauses", "contract_data", "contract_pdf",
            "contract_view", "data_sha256", "default_payee", "render_contract_pdf", "summaries", "terms_summary_zh"]
@@ -220,17 +221,18 @@ def _schedule(deal: Deal, on: date) -> list[dict]:
 
 
 def default_payee(deal: Deal) -> dict:
-    """Who receives the money by default: the licensor (assignor), into the bank account on
-    its organisation profile; without one, the contract says the payment page gives it."""
-    org = deal.licensor
-    bank = getattr(org, "bank_name", None) or None
-    account = getattr(org, "bank_account_number", None) or None
+    """Who receives the money, by the deployment's one payee rule
+    (:func:`market.services.payees.payee_of_deal`): the licensor into the bank account on its
+    profile, or the centre as escrow (always for card payments). Without complete bank
+    details the contract says the payment page gives them."""
+    payee = payees.payee_of_deal(deal)
     return {
-        "party": "licensor",
-        "account_name": getattr(org, "bank_account_name", None) or deal.licensor_name or org.name,
-        "bank": bank,
-        "account_number": account,
-        "on_payment_page": not (bank and account),
+        "party": "centre" if payee.is_escrow else "licensor",
+        "account_name": payee.name or deal.licensor_name or deal.licensor.name,
+        "bank": payee.bank_name or None,
+        "account_number": payee.account_number or None,
+        "by_card": payee.by_card,
+        "on_payment_page": not (payee.bank_name and payee.account_number),
     }
 
 

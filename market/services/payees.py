@@ -87,11 +87,19 @@ def payee_of(row: PaymentScheduleItem, payment: Payment | None = None) -> PayeeV
         by_card = payment.provider == PaymentProvider.STRIPE
         kind = Payee.CENTRE if by_card else (payment.payee or receiver_setting())
     else:
-        by_card = get_gateway().hosted_checkout
-        kind = Payee.CENTRE if by_card else receiver_setting()
+        return payee_of_deal(row.deal)
     if kind == Payee.CENTRE:
         return _centre(by_card)
     return _licensor(row.deal.licensor)
+
+
+def payee_of_deal(deal) -> PayeeView:
+    """Who takes a new payment on ``deal`` today (what its contract names): the centre for
+    card payments (Stripe configured) and in escrow mode, else the licensor."""
+    by_card = get_gateway().hosted_checkout
+    if by_card or receiver_setting() == Payee.CENTRE:
+        return _centre(by_card)
+    return _licensor(deal.licensor)
 
 
 def set_bank_account(user: User, org: Organisation, *, account_name: str | None,

@@ -222,3 +222,22 @@ def test_deal_page_dates_match_the_contract(client, agreed, sme):
     assert "不限" not in page.split('id="contract"')[0]  # the terms card: the declared field
     assert "合同全文" in page and "English reading copy" in page
     assert utcnow()  # the page is rendered from live data, the PDF from the same data
+
+
+@pytest.mark.parametrize("receiver", ["licensor", "centre"])
+def test_the_contract_names_the_payee_of_the_payment_rule(app, agreed, receiver):
+    """The contract, the payment page and the receipt read one payee rule: the licensor's
+    own account by default, the centre's in escrow mode."""
+    app.config["PAYMENT_RECEIVER"] = receiver
+    try:
+        data = contract_data(agreed("exclusive"))
+    finally:
+        app.config["PAYMENT_RECEIVER"] = "licensor"
+    payee = data["payment"]["payee"]
+    assert payee["party"] == receiver
+    if receiver == "centre":
+        assert payee["account_name"] == app.config["PAYMENT_BANK_ACCOUNT_NAME"]
+    else:
+        assert payee["account_name"] == data["parties"]["licensor"]["name"]
+        assert payee["bank"] and payee["account_number"]  # the factory's university has one
+    assert ("运营中心的账户" in _text(_partial(app, data))) is (receiver == "centre")

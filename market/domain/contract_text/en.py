@@ -217,6 +217,10 @@ def _payee_lines(data: dict) -> list[str]:
                "payment to the centre is payment to Party A.")
     else:
         who = f"Party B pays Party A directly (account name {payee['account_name']})."
+    if payee.get("by_card"):
+        return [f"Method: card payment on the platform. The {platform(data)} operations centre "
+                f"collects the money (account name {payee['account_name']}) and, once the payment "
+                "provider confirms it, pays Party A; payment to the centre is payment to Party A."]
     if payee.get("bank") and payee.get("account_number"):
         account = f"Account: {payee['bank']}, number {payee['account_number']}."
     else:

@@ -215,6 +215,9 @@ def _payee_lines(data: dict) -> list[str]:
                "由运营中心确认收款后转付甲方；运营中心的收款视为甲方收款。")
     else:
         who = f"乙方应将各项款项直接支付给甲方（户名：{payee['account_name']}）。"
+    if payee.get("by_card"):
+        return [f"支付方式：通过交易平台在线刷卡支付，款项由{platform(data)}运营中心代收（户名："
+                f"{payee['account_name']}），经支付机构确认到账后由运营中心转付甲方；运营中心的收款视为甲方收款。"]
     if payee.get("bank") and payee.get("account_number"):
         account = f"收款账户：开户银行{payee['bank']}，账号{payee['account_number']}。"
     else:
