@@ -2,7 +2,6 @@
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import false, or_, select
 
 from .. import labels
 from ..domain.deadlines import STALE_DAYS
@@ -12,8 +11,8 @@ from ..gateways import get_gateway
 from ..models import Deal, DealState, Offer, OfferKind, OrgKind
 from ..params import page_arg
 from ..permissions import login_required, member_org_id, role_required
-from ..services import contracts, deals, notifications, recording, signing
-from ..services.errors import NotFound, ServiceError
+from ..services import contracts, deal_queries, deals, notifications, recording, signing
+from ..services.errors import FieldErrors, NotFound, ServiceError
 from ..services.payments import cancel_with_refunds
 from ..unit_of_work import commit, committing
 from .forms import (
@@ -27,6 +26,8 @@ from .forms import (
 )
 
 bp = Blueprint("deals", __name__, url_prefix="/deals")
+# templates/deals/_contract_text.html draws a contract's data with the PDF's words
+bp.add_app_template_global(contracts.contract_view, "contract_view")
 sme_required = role_required(OrgKind.SME)
 party_required = role_required(OrgKind.SME, OrgKind.UNIVERSITY, OrgKind.INSTITUTE, OrgKind.CENTRE)
 
@@ -67,13 +68,7 @@ def _refused(exc: ServiceError, deal_id: int):
 @login_required
 def mine():
     state = request.args.get("state", "")
-    org_id = member_org_id(current_user)  # None while a request to join waits
-    query = select(Deal).where(or_(Deal.licensee_org_id == org_id, Deal.licensor_org_id == org_id)
-                               if org_id is not None else false())
-    if state in set(DealState):
-        query = query.where(Deal.state == state)
-    page = db.paginate(query.order_by(Deal.state_changed_at.desc(), Deal.id.desc()),
-                       page=page_arg(), per_page=30, error_out=False)
+    page = deal_queries.of_org(member_org_id(current_user), state, page_arg())
     return render_template("deals/mine.html", page=page, state=state, states=list(DealState),
                            labels=labels)
 
@@ -85,30 +80,42 @@ def detail(deal_id: int):
     decline_form, counter_form = DeclineForm(), TermsForm()
     counter_form.fill(deal, deal.licence_kind)
     role = deals.role_of(deal, current_user)
-    contract = signing.overview(deal, current_user, role)
+    signing_view = signing.overview(deal, current_user, role)
     return render_template(
         "deals/detail.html", deal=deal, role=role,
         actions=deals.allowed_actions(deal, current_user), summaries=contracts.summaries(deal),
+        signing_view=signing_view, **_contract_of(deal, signing_view),
         checklist=recording.checklist(deal), labels=labels, action_form=ActionForm(),
         decline_form=decline_form, message_form=MessageForm(), record_form=RecordForm(),
-        counter_form=counter_form, contract=contract, sign_form=_sign_form(contract))
+        counter_form=counter_form, sign_form=_sign_form(signing_view))
 
 
-def _sign_form(contract, form: SignForm | None = None) -> SignForm | None:
-    if not contract.can_sign:
+def _contract_of(deal: Deal, signing_view) -> dict:
+    """The frozen contract's data and its signatures, as _contract_text.html takes them (a
+    deal concluded before contracts were signed here: its data now, unsigned)."""
+    version = signing_view.version
+    if version is None:
+        return {"contract": contracts.contract_data(deal) if deal.contract_number else None,
+                "contract_signatures": []}
+    return {"contract": version.data, "contract_signatures": signing.signature_rows(version)}
+
+
+def _sign_form(signing_view, form: SignForm | None = None) -> SignForm | None:
+    if not signing_view.can_sign:
         return None
     form = form or SignForm(formdata=None)
-    form.sha256.data = form.sha256.data or contract.version.data_sha256
+    form.sha256.data = form.sha256.data or signing_view.version.data_sha256
     return form
 
 
 def _review_page(deal: Deal, form: SignForm | None = None, status: int = 200):
     role = deals.role_of(deal, current_user)
-    contract = signing.overview(deal, current_user, role)
-    if contract.version is None:
+    signing_view = signing.overview(deal, current_user, role)
+    if signing_view.version is None:
         abort(404)
-    return render_template("deals/review.html", deal=deal, role=role, contract=contract,
-                           sign_form=_sign_form(contract, form), labels=labels), status
+    return render_template("deals/review.html", deal=deal, role=role,
+                           signing_view=signing_view, **_contract_of(deal, signing_view),
+                           sign_form=_sign_form(signing_view, form), labels=labels), status
 
 
 @bp.route("/<int:deal_id>/review")
@@ -225,7 +232,7 @@ def counter(deal_id: int):
     if form.validate_on_submit():
         with committing() as outcome:
             deals.counter(deal, current_user, form.proposal(), form.message.data)
-        if isinstance(outcome.refusal, deals.TermsRejected):
+        if isinstance(outcome.refusal, FieldErrors):
             show_service_errors(form, outcome.refusal)
         elif outcome.refusal is not None:
             return _refused(outcome.refusal, deal_id)

@@ -1,7 +1,7 @@
 """contract versions, signatures, stored contract PDFs; signatory members
 
 Revision ID: f3c1a9b7d2e4
-Revises: e7a2c9d4f1b6
+Revises: f3a8d1c6b9e2
 Create Date: 2026-12-01 18:11:01
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'f3c1a9b7d2e4'
-down_revision = 'e7a2c9d4f1b6'
+down_revision = 'f3a8d1c6b9e2'
 branch_labels = None
 depends_on = None
 
