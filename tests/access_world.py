@@ -78,6 +78,7 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
     # SME A reported two transfers for a third deal: one to confirm, one to dispute
     reported = deals.take_open(sme_a, make_listing(uni_a.org, offers=[PAID_OPEN]).offers[0],
                                details_of(sme_a))
+    sign_contract(reported, sme_a)
     commit()
     report, report_to_dispute = (payment_reports.report_transfer(
         reported.schedule[0], sme_a, token=f"matrix-report-token-{n}", amount_fen=100_000,
