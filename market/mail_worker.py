@@ -1,9 +1,9 @@
 """The outbox's postman: delivers queued emails off the request, in batches.
 
 A commit that queued an email only wakes this worker (a thread of the process, started at
-the first wake, so after a server forks its workers). The worker waits ``MAIL_LINGER``
-seconds for the emails of further commits, then delivers everything pending in transactions
-of up to :data:`~market.services.mail.DELIVERY_BATCH` messages. A failed delivery is logged
+the process's first request or wake, so after a server forks its workers). The worker waits
+``MAIL_LINGER`` seconds for the emails of further commits, then delivers everything pending
+in transactions of up to :data:`~market.services.mail.DELIVERY_BATCH` messages. A failed delivery is logged
 and retried after ``MAIL_RETRY_SECONDS``; the worker also looks every ``MAIL_POLL_SECONDS``
 for messages another process left unsent (it stopped, or its delivery failed).
 
@@ -45,6 +45,11 @@ class MailWorker:
         with self._progress:
             self._wakes += 1
         self._woken.set()
+        self.ensure_started()
+
+    def ensure_started(self) -> None:
+        """Start the thread if it is not running (its first pass delivers what an earlier
+        process left unsent)."""
         with self._start_lock:
             if self._thread is None or not self._thread.is_alive():
                 self._stopping.clear()
@@ -65,7 +70,7 @@ class MailWorker:
             self._thread.join(timeout)
 
     def _run(self) -> None:
-        delay = self.poll
+        delay = 0.0  # the first pass at once: messages left by a stopped process
         while not self._stopping.is_set():
             self._woken.wait(delay)
             if self._stopping.wait(self.linger):  # let a burst of commits gather
@@ -98,8 +103,12 @@ def worker(app: Flask) -> MailWorker:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[_KEY] = MailWorker(app)
+    mail_worker = app.extensions[_KEY] = MailWorker(app)
     register_after_commit(app, _after_commit, tables=[OutboxEmail.__tablename__])
+    if app.config.get("MAIL_DELIVERY", "background") != "inline":
+        # At the first request of each process (after a server forks its workers), so
+        # messages left unsent by a stopped process go out without waiting for a new one.
+        app.before_request(mail_worker.ensure_started)
 
 
 def _after_commit() -> None:

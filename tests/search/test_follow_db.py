@@ -308,3 +308,48 @@ def test_a_bulk_change_is_indexed_after_the_request_by_a_background_thread(app, 
     db.session.rollback()
     assert service.lag()["lag"] == 0
     assert len(ids(app, "储能柜")) == 7
+
+
+def test_a_commit_without_listing_changes_leaves_the_index_alone(app, uni, make_user,
+                                                                  monkeypatch):
+    """A deal commits no search outbox row: no sync runs after it (nothing to apply)."""
+    from market.models import Offer
+    from market.services import deals
+
+    from ..factories import details_of
+    patent = publish(uni, "一种石墨烯导热薄膜的制备方法")
+    sme = make_user(kind=OrgKind.SME)
+    syncs = []
+    monkeypatch.setattr(SearchService, "sync", lambda self, **kw: syncs.append(kw) or 0)
+    offer = db.session.scalar(select(Offer).where(Offer.patent_id == patent.id))
+    deals.take_open(sme, offer, details_of(sme, field_of_use="电池"))
+    commit()
+    assert syncs == []
+
+
+def test_changes_left_by_many_commits_are_indexed_by_one_pass(app, uni, monkeypatch):
+    """50 listing commits while the index is busy (their own syncs give up at once) are
+    all applied by one catch-up pass: one index writer for the lot, not one per commit."""
+    import fcntl
+
+    from market.search import index as engine
+    monkeypatch.setattr("market.search.service.REQUEST_SYNC_WAIT", 0)
+    service = app.extensions["market.search"]
+    publish(uni, "一种数控机床主轴冷却系统", abstract="对主轴进行冷却。", ipc_codes="B23Q 11/12")
+    writes = []
+    real_write = engine.write_ops
+    monkeypatch.setattr(engine, "write_ops", lambda d, ops: writes.append(len(ops)) or
+                        real_write(d, ops))
+    with open(service.index_dir / "sync.lock", "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # another process rebuilding or merging
+        try:
+            patents = [publish(uni, f"一种储能柜热管理系统{i}") for i in range(50)]
+            assert writes == [] and ids(app, "储能柜") == []
+        finally:
+            fcntl.flock(held, fcntl.LOCK_UN)
+    _wait_for_catch_up()
+    db.session.rollback()
+    assert service.lag()["lag"] == 0
+    assert writes == [50]
+    assert sorted(int(hit.id) for hit in service.search("储能柜", per_page=100).hits) == sorted(
+        p.id for p in patents)
