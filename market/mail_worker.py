@@ -16,6 +16,7 @@ import logging
 import threading
 
 from flask import Flask, current_app
+from sqlalchemy.exc import OperationalError
 
 from .models import OutboxEmail
 from .ops.sqlite import immediate_transactions
@@ -78,24 +79,32 @@ class MailWorker:
             self._woken.clear()  # before reading the count: a later wake sets it again
             with self._progress:
                 covered = self._wakes  # their commits happened before the delivery below
-            if self.deliver_all():
+            delay = self.deliver_all()
+            if delay is None:
                 delay = self.poll
                 with self._progress:
                     self._wakes_done = covered
                     self._progress.notify_all()
-            else:
-                delay = self.retry
 
-    def deliver_all(self) -> bool:
-        """Deliver every pending message; False when a delivery failed (logged)."""
+    def deliver_all(self) -> float | None:
+        """Deliver every pending message. None when done, else the seconds to wait before
+        trying again (sooner when SQLite was only busy than after a failure)."""
         try:
             with self.app.app_context(), immediate_transactions():
                 while deliver_pending(DELIVERY_BATCH) == DELIVERY_BATCH:
                     pass
-            return True
+            return None
+        except OperationalError as exc:
+            if "locked" not in str(exc.orig):
+                log.exception("mail: delivery failed; retrying in %s s", self.retry)
+                return self.retry
+            # SQLite: writers kept the one write lock for the whole busy timeout (a stream of
+            # requests). Not a fault: the next wake (or the retry) tries again.
+            log.info("mail: database busy; delivery retried")
+            return min(self.retry, 1.0)
         except Exception:  # noqa: BLE001 - the messages stay in the outbox for the retry
             log.exception("mail: delivery failed; retrying in %s s", self.retry)
-            return False
+            return self.retry
 
 
 def worker(app: Flask) -> MailWorker:
