@@ -64,8 +64,7 @@ def main() -> None:
     n_smes = -(-args.deals // n_patents)
     with tempfile.TemporaryDirectory() as workdir:
         app = create_app(Config, SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(workdir) / 'bench.sqlite'}",
-                         SEARCH_INDEX_DIR=str(Path(workdir) / "index"), SECRET_KEY="bench",
-                         MAIL_DELIVERY="background")
+                         SEARCH_INDEX_DIR=str(Path(workdir) / "index"), SECRET_KEY="bench")
         timing = CommitTiming()
         with app.app_context():
             db.create_all()
