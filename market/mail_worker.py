@@ -12,6 +12,7 @@ where no thread may outlive a test).
 """
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 
@@ -53,10 +54,21 @@ class MailWorker:
         process left unsent)."""
         with self._start_lock:
             if self._thread is None or not self._thread.is_alive():
+                if self._thread is None:
+                    atexit.register(self.deliver_before_exit)
                 self._stopping.clear()
                 self._thread = threading.Thread(target=self._run, name="mail-outbox",
                                                 daemon=True)
                 self._thread.start()
+
+    def deliver_before_exit(self) -> None:
+        """At the process's exit (a CLI command, a server worker stopping): stop the thread
+        and deliver what the commits queued and it has not delivered yet."""
+        self.stop(timeout=5)
+        with self._progress:
+            behind = self._wakes_done < self._wakes
+        if behind:
+            self.deliver_all()
 
     def wait_idle(self, timeout: float) -> bool:
         """Wait until what the commits so far queued is delivered (bench, tests)."""
@@ -65,6 +77,8 @@ class MailWorker:
             return self._progress.wait_for(lambda: self._wakes_done >= wanted, timeout)
 
     def stop(self, timeout: float = 10) -> None:
+        """Stop the thread (what is still queued waits for another process, or a restart)."""
+        atexit.unregister(self.deliver_before_exit)
         self._stopping.set()
         self._woken.set()
         if self._thread is not None:

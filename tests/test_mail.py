@@ -97,3 +97,13 @@ def test_messages_left_by_a_stopped_process_go_out_at_the_first_request(backgrou
             break
         time.sleep(0.1)
     assert _sent() == ["left@example.cn"]
+
+
+@pytest.mark.parametrize("background", [30.0], indirect=True)  # the worker still lingering
+def test_what_is_queued_when_the_process_exits_is_delivered(background):
+    """A CLI command commits and exits before the worker's linger is over: the exit
+    handler delivers it."""
+    mail.queue_email("cli@example.cn", "subject", "body")
+    commit()
+    worker(background).deliver_before_exit()
+    assert _sent() == ["cli@example.cn"]
