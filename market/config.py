@@ -87,6 +87,13 @@ class Config:
                                                "沈阳市知识产权运营服务中心（演示账户）")
     PAYMENT_BANK_NAME = os.environ.get("PAYMENT_BANK_NAME", "中国工商银行沈阳浑南支行（演示）")
     PAYMENT_BANK_ACCOUNT = os.environ.get("PAYMENT_BANK_ACCOUNT", "6222 0000 0000 0000 000")
+    # Who receives bank transfers: "licensor" (into the licensor's own account, entered on
+    # its organisation profile; the licensor confirms) or "centre" (the account above holds
+    # the money as escrow; the centre confirms and records the pay-out). Card payments
+    # (Stripe) always go to the centre. See market/services/payees.py.
+    PAYMENT_RECEIVER = os.environ.get("PAYMENT_RECEIVER", "licensor").strip().lower()
+    # The largest bank voucher (image or PDF) a payer may upload with a reported transfer.
+    VOUCHER_MAX_BYTES = int(os.environ.get("VOUCHER_MAX_BYTES", str(5 * 1024 * 1024)))
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "noreply@ipmarket.shenyang.example")
     # Emails queued by a commit are delivered by a thread of the process ("background"), in
     # batches, or at once after the commit in the request ("inline"); see market/mail_worker.
@@ -122,6 +129,7 @@ class Config:
         hosts = _configured_hosts(config) or list(cls.DEV_HOSTS)
         config["TRUSTED_HOSTS"] = _with(hosts, public_host)
         _engine_options(config)
+        _check_payment_receiver(config)
 
 
 class TestConfig(Config):
@@ -153,6 +161,7 @@ class ProdConfig(Config):
                 "requests for any other host (see TRUSTED_HOSTS) are refused.")
         config["TRUSTED_HOSTS"] = _with(_configured_hosts(config), _public_host(config))
         _engine_options(config)
+        _check_payment_receiver(config)
 
 
 def _public_host(config: dict) -> str:
@@ -195,6 +204,14 @@ def _engine_options(config: dict) -> None:
         options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options["connect_args"] = {"connect_timeout": 5, **options.get("connect_args", {})}
         config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def _check_payment_receiver(config: dict) -> None:
+    """Refuse to start with a PAYMENT_RECEIVER nobody would know how to pay."""
+    value = str(config.get("PAYMENT_RECEIVER") or "").strip().lower()
+    if value not in ("licensor", "centre"):
+        raise RuntimeError(f"PAYMENT_RECEIVER must be licensor or centre (got {value!r}).")
+    config["PAYMENT_RECEIVER"] = value
 
 
 def config_from_env() -> type[Config]:

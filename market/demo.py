@@ -63,12 +63,20 @@ def load() -> dict[str, Organisation]:
     """Add the demo organisations and users (flushes; the caller commits)."""
     orgs = {}
     password_hash = hash_password(DEMO_PASSWORD)
+    # each organisation's contact is its first demo user (a person's name, never a placeholder)
+    contacts = {}
+    for _email, person, key, _admin in USERS:
+        contacts.setdefault(key, person)
     for seq, (key, kind, name, district, size, status) in enumerate(ORGS, start=1):
         org = Organisation(
             kind=kind, name=name, credit_code=credit_code(seq, kind), district=district,
-            address=f"沈阳市{district}示范路{seq * 11}号", contact_name="联系人",
+            address=f"沈阳市{district}示范路{seq * 11}号", contact_name=contacts.get(key, "王经理"),
             contact_phone=f"024-2{seq:03d}{seq:04d}", contact_email=f"{key}@demo.ipmarket.cn",
             sme_size=size, status=status, verified_at=utcnow() if status == OrgStatus.VERIFIED else None)
+        if kind in (OrgKind.UNIVERSITY, OrgKind.INSTITUTE):
+            # licensors are paid into their own account (PAYMENT_RECEIVER=licensor)
+            org.bank_account_name, org.bank_name = name, "中国工商银行沈阳浑南支行（演示）"
+            org.bank_account_number = f"6222021000{seq:08d}"
         db.session.add(org)
         orgs[key] = org
     for email, name, key, admin in USERS:

@@ -1,12 +1,14 @@
 """What every blueprint's forms share: input filters, choice lists, the money, royalty and
-credit-code fields, the organisation's fields (registration and profile), and putting a
-service's refusal on its field. Blueprints import these from here, never from each other."""
+credit-code fields, the organisation's fields (registration and profile), reading and filling
+the licence-terms fields, and putting a service's refusal on its field. Blueprints import
+these from here, never from each other."""
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, Field, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import TextInput
 
 from .domain.money import InvalidAmount, format_yuan_short, parse_yuan
+from .domain.terms import EDITABLE_TERM_FIELDS
 from .domain.uscc import InvalidCreditCode, normalise_uscc
 from .labels import LABELS
 from .models import DISTRICTS, SmeSize
@@ -118,6 +120,22 @@ class OrgFieldsMixin:
                 "contact_phone": self.contact_phone.data,
                 "contact_email": self.contact_email.data.lower(),
                 "sme_size": SmeSize(self.sme_size.data) if self.sme_size.data else None}
+
+
+class LicenceTermsFields:
+    """Reads and fills a form's licence-terms fields, one per name in EDITABLE_TERM_FIELDS.
+    Each form declares the fields itself, where they belong in its order (the error summary
+    lists errors in field order); their wording differs a little between the forms."""
+
+    def terms_data(self) -> dict:
+        values = {name: getattr(self, name).data for name in EDITABLE_TERM_FIELDS}
+        values["deferral_kind"] = values["deferral_kind"] or None
+        return values
+
+    def fill_terms(self, source) -> None:
+        """Start from the terms of an offer or a deal."""
+        for name in EDITABLE_TERM_FIELDS:
+            getattr(self, name).data = getattr(source, name)
 
 
 def show_service_error(form, error: ServiceError) -> None:

@@ -123,13 +123,16 @@ SCHEDULE_KIND_LABELS = {
     "assignment_price": _l("Assignment price"),
 }
 SCHEDULE_STATUS_LABELS = {
-    "due": _l("Due"), "paid": _l("Paid"), "overdue": _l("Overdue"),
+    "due": _l("Not yet paid"), "paid": _l("Paid"), "overdue": _l("Overdue"),
+    "part_paid": _l("Part paid"), "reported": _l("Paid, waiting for confirmation"),
+    "disputed": _l("Transfer not found"),
     "refunded": _l("Refunded"), "cancelled": _l("Cancelled"),
 }
 PAYMENT_STATUS_LABELS = {
-    "pending": _l("Waiting for the provider"), "succeeded": SCHEDULE_STATUS_LABELS["paid"],
+    "pending": _l("Waiting for the provider"), "succeeded": _l("Received"),
     "failed": _l("Failed"), "expired": DEAL_STATE_LABELS["expired"],
     "refunded": SCHEDULE_STATUS_LABELS["refunded"], "rejected": _l("Refused and refunded"),
+    "reported": _l("Reported by the payer"), "disputed": _l("Disputed by the receiver"),
 }
 PROVIDER_LABELS = {"stripe": _l("Card or Alipay (Stripe)"), "offline": _l("Bank transfer")}
 

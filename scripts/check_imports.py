@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The module dependency check for ``market/`` (stdlib only: it reads the source, imports nothing).
 
-Two rules, from the layering domain → models → services → blueprints:
+Three rules, from the layering domain → models → services → blueprints:
 
 1. No import cycle inside ``market/``. The graph holds the imports that run when a module is
    loaded: module level, including ``try``/``if`` blocks, but not ``if TYPE_CHECKING:``.
@@ -13,6 +13,7 @@ Two rules, from the layering domain → models → services → blueprints:
    blueprint package, at any level (a deferred import is still an upward dependency). A
    blueprint package is a top-level package of ``market/`` with a module that calls
    ``Blueprint(...)``; it is found from the source, not listed here.
+3. No blueprint package imports another one: what two of them share lives one floor down.
 
 Usage: ``python scripts/check_imports.py [ROOT]`` (ROOT defaults to the repository). It prints
 what it checked and every failure, and exits 1 when there is one.
@@ -207,6 +208,11 @@ def check(root: Path) -> list[str]:
         if in_lower and upward:
             failures.append(f"layer: {imp.source} imports blueprint package module "
                             f"{imp.target} (line {imp.line})")
+        source_bp = ".".join(imp.source.split(".")[:2])
+        target_bp = ".".join(imp.target.split(".")[:2])
+        if source_bp in blueprints and upward and target_bp != source_bp:
+            failures.append(f"sideways: blueprint {imp.source} imports another blueprint's "
+                            f"module {imp.target} (line {imp.line})")
     print(f"{len(modules)} modules, {len(loaded)} module-level and "
           f"{len(imports) - len(loaded)} deferred imports inside {PACKAGE}/")
     print("blueprint packages: " + ", ".join(sorted(b.split(".")[1] for b in blueprints)))
@@ -222,7 +228,7 @@ def main(argv: list[str]) -> int:
         print(f"module dependency check: {len(failures)} failure(s)")
         return 1
     print("module dependency check: no import cycles; domain, models and services import no "
-          "blueprint package")
+          "blueprint package; no blueprint package imports another")
     return 0
 
 

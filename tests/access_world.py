@@ -7,8 +7,8 @@ on the B side SME B, University B and an institute own nothing of it. A pending 
 organisation and the centre complete the cast. Everything is built through the factories
 and the services, as the feature tests build it.
 """
-from datetime import date
 
+from market.domain.dates import local_today
 from market.extensions import db
 from market.models import (
     LicenceKind,
@@ -19,7 +19,7 @@ from market.models import (
     OrgStatus,
     SavedSearch,
 )
-from market.services import deals, listings, orgs, payments
+from market.services import deals, listings, orgs, payment_reports, payments
 from market.unit_of_work import commit
 
 from .factories import EXCLUSIVE, PAID_OPEN, details_of, proposal_of
@@ -68,7 +68,15 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
                            details_of(sme_a))
     commit()
     payments.confirm_receipt(paid.schedule[0], uni_a, amount_fen=PAID_FEE_FEN,
-                             received_on=date.today(), bank_reference="BANK-MATRIX-0")
+                             received_on=local_today(), bank_reference="BANK-MATRIX-0")
+    # SME A reported two transfers for a third deal: one to confirm, one to dispute
+    reported = deals.take_open(sme_a, make_listing(uni_a.org, offers=[PAID_OPEN]).offers[0],
+                               details_of(sme_a))
+    commit()
+    report, report_to_dispute = (payment_reports.report_transfer(
+        reported.schedule[0], sme_a, token=f"matrix-report-token-{n}", amount_fen=100_000,
+        paid_on=local_today(), bank_reference=None, voucher_name="回单.png", voucher_data=PNG)
+        for n in (1, 2))
     saved = SavedSearch(user_id=sme_a.id, name="石墨烯", query="石墨烯", filters={})
     db.session.add(saved)
     # SME A asked for a new name: the centre's refusal has something to refuse
@@ -87,6 +95,7 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
         "request_to_withdraw": requests[2].id,
         "due_deal": due.id, "due_row": due.schedule[0].id,
         "paid_deal": paid.id, "paid_row": paid.schedule[0].id,
+        "report": report.id, "report_to_dispute": report_to_dispute.id,
         "saved": saved.id,
     }
     return users, ids

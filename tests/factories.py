@@ -67,10 +67,14 @@ def make_org(session, kind: OrgKind = OrgKind.SME, status: OrgStatus = OrgStatus
     override any column."""
     n = next_number() if number is None else number
     values = dict(kind=kind, name=f"测试机构{n}", credit_code=new_credit_code(kind, n),
-                  district="浑南区", address=f"沈阳市浑南区测试路{n}号", contact_name="联系人",
+                  district="浑南区", address=f"沈阳市浑南区测试路{n}号", contact_name="王经理",
                   contact_phone="024-12345678", contact_email=f"org{n}@example.cn",
                   sme_size=SmeSize.SMALL if kind == OrgKind.SME else None, status=status,
                   verified_at=utcnow() if status == OrgStatus.VERIFIED else None)
+    if kind in (OrgKind.UNIVERSITY, OrgKind.INSTITUTE):
+        # a licensor is paid into its own account (PAYMENT_RECEIVER=licensor): give it one
+        values.update(bank_account_name=fields.get("name", values["name"]),
+                      bank_name="中国工商银行沈阳浑南支行", bank_account_number=f"62220210{n:010d}")
     org = Organisation(**{**values, **fields})
     session.add(org)
     session.flush()

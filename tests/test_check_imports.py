@@ -55,3 +55,14 @@ def test_a_service_importing_a_blueprint_package_fails(tmp_path):
     assert check_imports.check(root) == [
         "layer: market.services.pay imports blueprint package module market.shop.gateway "
         "(line 2)"]
+
+
+def test_a_blueprint_importing_another_blueprint_fails(tmp_path):
+    blueprint = "from flask import Blueprint\nbp = Blueprint('{0}', __name__)\n"
+    root = _tree(tmp_path, {
+        "__init__.py": "", "shop/__init__.py": "", "shop/views.py": blueprint.format("shop"),
+        "shop/queries.py": "q = 1\n", "api/__init__.py": "",
+        "api/views.py": blueprint.format("api") + "from ..shop.queries import q\n"})
+    assert check_imports.check(root) == [
+        "sideways: blueprint market.api.views imports another blueprint's module "
+        "market.shop.queries (line 3)"]

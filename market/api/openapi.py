@@ -1,6 +1,6 @@
 """The OpenAPI 3 document of the public JSON API."""
-from ..discover.queries import FILTER_KEYS, SORTS
 from ..params import MAX_ID
+from ..services.search_queries import FILTER_KEYS, SORTS
 
 NO_NUL = "^[^\\x00]*$"  # NUL bytes are refused before the API sees the request (market/edge.py)
 

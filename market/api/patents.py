@@ -4,10 +4,11 @@ Documented by the OpenAPI 3 document at /api/v1/openapi.json. Rate-limited per c
 """
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from ..discover import queries
+from ..domain.terms import terms_values
 from ..extensions import csrf, db, limiter
 from ..models import Patent
 from ..permissions import public
+from ..services import search_queries
 from ..services.listings import summaries
 from ..urls import external_url_for, public_base_url
 from .openapi import openapi_document
@@ -27,13 +28,7 @@ def offer_json(offer) -> dict:
     zh, en = summaries(offer)
     return {"id": offer.id, "kind": str(offer.kind),
             "licence_kind": str(offer.licence_kind) if offer.licence_kind else None,
-            "currency": offer.currency, "upfront_fee_fen": offer.upfront_fee_fen,
-            "upfront_mode": offer.upfront_mode, "deferral_kind": offer.deferral_kind,
-            "deferral_months": offer.deferral_months, "royalty_bp": offer.royalty_bp,
-            "royalty_threshold_fen": offer.royalty_threshold_fen,
-            "min_annual_royalty_fen": offer.min_annual_royalty_fen,
-            "term_years": offer.term_years, "territory": offer.territory,
-            "field_of_use": offer.field_of_use, "asking_price_fen": offer.asking_price_fen,
+            **terms_values(offer.terms()), "asking_price_fen": offer.asking_price_fen,
             "summary_zh": zh, "summary_en": en}
 
 
@@ -63,14 +58,14 @@ def patent_json(patent: Patent, *, full: bool = False) -> dict:
 @public
 def search_patents():
     try:
-        search_request = queries.SearchRequest.from_args(request.args, strict=True)
+        search_request = search_queries.SearchRequest.from_args(request.args, strict=True)
     except ValueError as exc:
         return {"error": "bad request", "detail": str(exc)}, 400
-    result, hits = queries.run(search_request)
+    result, hits = search_queries.run(search_request)
     return jsonify({
         "query": search_request.q, "filters": search_request.filters,
         "sort": search_request.sort, "page": search_request.page,
-        "per_page": queries.PER_PAGE, "total": result.total, "pages": result.pages,
+        "per_page": search_queries.PER_PAGE, "total": result.total, "pages": result.pages,
         "exact_match_id": int(result.exact_match_id) if result.exact_match_id else None,
         "index_status": result.error or "ok",
         "results": [{**patent_json(patent), "score": hit.score, "highlight_title": hit.title,

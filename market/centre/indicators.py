@@ -1,9 +1,8 @@
 """The centre's cockpit: the plan's indicators (page, table exports, the PDF return)."""
-from datetime import date
-
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from ..domain.dates import local_today
 from ..permissions import centre_required
 from ..services import exports, indicator_tables, stats
 from ..services.periods import PeriodError, period_from_args
@@ -47,7 +46,7 @@ def indicators():
         "centre/indicators.html", payload=payload, period=period, tables=all_tables,
         tables_by_key={t.key: t for t in all_tables}, period_args=_period_args(period),
         charts=indicator_tables.chart_data(payload, all_tables),
-        years=stats.available_years(date.today().year))
+        years=stats.available_years(local_today().year))
 
 
 @bp.route("/indicators/export/<key>.<fmt>")

@@ -4,7 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ..forms_util import CHOOSE, PercentField, YuanField, choices, strip
+from ..domain.terms import MAX_DEFERRAL_MONTHS
+from ..forms_util import CHOOSE, LicenceTermsFields, PercentField, YuanField, choices, strip
 
 
 class TakeOpenForm(FlaskForm):
@@ -27,7 +28,7 @@ class TakeOpenForm(FlaskForm):
                 ("legal_name", "credit_code", "address", "field_of_use", "expected_start")}
 
 
-class TermsForm(FlaskForm):
+class TermsForm(LicenceTermsFields, FlaskForm):
     """Proposed terms (a request or a counter-offer) and a message."""
 
     licence_kind = SelectField(_l("Kind of licence"), validators=[Optional()], choices=[
@@ -38,7 +39,7 @@ class TermsForm(FlaskForm):
     deferral_kind = SelectField(_l("Deferred until"), validators=[Optional()], choices=[
         CHOOSE, *choices(["months", "first_sales"])])
     deferral_months = IntegerField(_l("Months after signing"), validators=[
-        Optional(), NumberRange(min=1, max=120)])
+        Optional(), NumberRange(min=1, max=MAX_DEFERRAL_MONTHS)])
     royalty_bp = PercentField(_l("Royalty (percent of net sales)"))
     royalty_threshold_fen = YuanField(_l("Royalty only on annual sales above (yuan)"))
     min_annual_royalty_fen = YuanField(_l("Minimum annual royalty (yuan)"))
@@ -48,22 +49,16 @@ class TermsForm(FlaskForm):
     price_fen = YuanField(_l("Price you propose (yuan)"), blank=None)
     message = TextAreaField(_l("Message"), filters=[strip], validators=[Length(max=5000)])
 
-    NAMES = ("licence_kind", "upfront_mode", "upfront_fee_fen", "deferral_kind",
-             "deferral_months", "royalty_bp", "royalty_threshold_fen", "min_annual_royalty_fen",
-             "term_years", "territory", "field_of_use", "price_fen")
-
     def fill(self, source, licence_kind) -> None:
         """Start from the terms of an offer or a deal."""
-        for name in self.NAMES[1:-1]:
-            getattr(self, name).data = getattr(source, name)
+        self.fill_terms(source)
         self.licence_kind.data = licence_kind.value if licence_kind else ""
         self.price_fen.data = getattr(source, "price_fen", None) or getattr(
             source, "asking_price_fen", None)
 
     def proposal(self) -> dict:
-        values = {name: getattr(self, name).data for name in self.NAMES}
-        values["deferral_kind"] = values["deferral_kind"] or None
-        return values
+        return {"licence_kind": self.licence_kind.data, **self.terms_data(),
+                "price_fen": self.price_fen.data}
 
 
 class DeclineForm(FlaskForm):

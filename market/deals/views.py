@@ -2,7 +2,6 @@
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import false, or_, select
 
 from .. import labels
 from ..domain.deadlines import STALE_DAYS
@@ -12,13 +11,15 @@ from ..gateways import get_gateway
 from ..models import Deal, DealState, Offer, OfferKind, OrgKind
 from ..params import page_arg
 from ..permissions import login_required, member_org_id, role_required
-from ..services import contracts, deals, notifications, recording
-from ..services.errors import NotFound, ServiceError
+from ..services import contracts, deal_queries, deals, notifications, recording
+from ..services.errors import FieldErrors, NotFound, ServiceError
 from ..services.payments import cancel_with_refunds
 from ..unit_of_work import commit, committing
 from .forms import ActionForm, DeclineForm, MessageForm, RecordForm, TakeOpenForm, TermsForm
 
 bp = Blueprint("deals", __name__, url_prefix="/deals")
+# templates/deals/_contract_text.html draws a contract's data with the PDF's words
+bp.add_app_template_global(contracts.contract_view, "contract_view")
 sme_required = role_required(OrgKind.SME)
 party_required = role_required(OrgKind.SME, OrgKind.UNIVERSITY, OrgKind.INSTITUTE, OrgKind.CENTRE)
 
@@ -59,13 +60,7 @@ def _refused(exc: ServiceError, deal_id: int):
 @login_required
 def mine():
     state = request.args.get("state", "")
-    org_id = member_org_id(current_user)  # None while a request to join waits
-    query = select(Deal).where(or_(Deal.licensee_org_id == org_id, Deal.licensor_org_id == org_id)
-                               if org_id is not None else false())
-    if state in set(DealState):
-        query = query.where(Deal.state == state)
-    page = db.paginate(query.order_by(Deal.state_changed_at.desc(), Deal.id.desc()),
-                       page=page_arg(), per_page=30, error_out=False)
+    page = deal_queries.of_org(member_org_id(current_user), state, page_arg())
     return render_template("deals/mine.html", page=page, state=state, states=list(DealState),
                            labels=labels)
 
@@ -79,6 +74,7 @@ def detail(deal_id: int):
     return render_template(
         "deals/detail.html", deal=deal, role=deals.role_of(deal, current_user),
         actions=deals.allowed_actions(deal, current_user), summaries=contracts.summaries(deal),
+        contract=contracts.contract_data(deal) if deal.contract_number else None,
         checklist=recording.checklist(deal), labels=labels, action_form=ActionForm(),
         decline_form=decline_form, message_form=MessageForm(), record_form=RecordForm(),
         counter_form=counter_form)
@@ -149,7 +145,7 @@ def counter(deal_id: int):
     if form.validate_on_submit():
         with committing() as outcome:
             deals.counter(deal, current_user, form.proposal(), form.message.data)
-        if isinstance(outcome.refusal, deals.TermsRejected):
+        if isinstance(outcome.refusal, FieldErrors):
             show_service_errors(form, outcome.refusal)
         elif outcome.refusal is not None:
             return _refused(outcome.refusal, deal_id)

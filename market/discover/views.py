@@ -4,7 +4,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -13,8 +12,8 @@ from ..labels import fee_bucket_label, label
 from ..models import OrgKind, SavedSearch
 from ..params import ParamError, as_id
 from ..permissions import public, role_required
+from ..services import saved_search_queries, search_queries
 from ..unit_of_work import commit
-from . import queries
 
 bp = Blueprint("search", __name__, url_prefix="/search")
 sme_required = role_required(OrgKind.SME, verified=False)
@@ -41,10 +40,10 @@ def search():
     if cache_key is not None and (page := _page_cache.get(cache_key)) is not None:
         return page
     try:
-        search_request = queries.SearchRequest.from_args(request.args)
+        search_request = search_queries.SearchRequest.from_args(request.args)
     except ParamError as exc:
         abort(exc.status)
-    result, hits = queries.run(search_request)
+    result, hits = search_queries.run(search_request)
     if result.exact_match_id and search_request.page == 1 and len(hits) == 1 \
             and not search_request.filters:
         return redirect(url_for("listings.detail", patent_id=int(result.exact_match_id)))
@@ -57,8 +56,8 @@ def search():
     if current_user.is_authenticated and current_user.org.kind == OrgKind.SME:
         save_form = SaveSearchForm(name=search_request.q or _("My search"),
                                    query_string=request.query_string.decode()[:1000])
-    groups = queries.facet_groups(search_request, result.facets, _facet_label,
-                                  url_for("search.search"))
+    groups = search_queries.facet_groups(search_request, result.facets, _facet_label,
+                                         url_for("search.search"))
     page = render_template("search/results.html", req=search_request, result=result, hits=hits,
                            suggestions=suggestions, save_form=save_form, facet_groups=groups)
     if cache_key is not None and not result.error:
@@ -119,7 +118,7 @@ def demand():
         service = current_app.extensions["market.search"]
         result, error = service.demand(form.need.data)
         if result is not None:
-            patents = queries.public_patents([hit.id for hit in result.hits])
+            patents = search_queries.public_patents([hit.id for hit in result.hits])
             hits = [(hit, patents[int(hit.id)]) for hit in result.hits if int(hit.id) in patents]
     return render_template("search/demand.html", form=form, result=result, error=error,
                            hits=hits), 200 if not form.errors else 422
@@ -128,9 +127,9 @@ def demand():
 @bp.route("/saved")
 @sme_required
 def saved():
-    searches = db.session.scalars(select(SavedSearch).where(
-        SavedSearch.user_id == current_user.id).order_by(SavedSearch.id.desc())).all()
-    return render_template("search/saved.html", searches=searches, form=FlaskForm())
+    return render_template("search/saved.html",
+                           searches=saved_search_queries.of_user(current_user.id),
+                           form=FlaskForm())
 
 
 @bp.route("/saved", methods=["POST"])
@@ -145,12 +144,10 @@ def save():
     from werkzeug.datastructures import MultiDict
     args = MultiDict(parse_qsl(form.query_string.data or ""))
     try:
-        search_request = queries.SearchRequest.from_args(args)
+        search_request = search_queries.SearchRequest.from_args(args)
     except ParamError:
         abort(400)
-    count = db.session.scalar(select(db.func.count()).select_from(SavedSearch).where(
-        SavedSearch.user_id == current_user.id))
-    if count >= MAX_SAVED:
+    if saved_search_queries.count_of_user(current_user.id) >= MAX_SAVED:
         flash(_("You can keep at most %(n)d saved searches; delete one first.", n=MAX_SAVED),
               "error")
         return redirect(url_for("search.saved"))
@@ -164,8 +161,8 @@ def save():
 @bp.route("/saved/<int:saved_id>/delete", methods=["POST"])
 @sme_required
 def delete_saved(saved_id: int):
-    saved = db.get_or_404(SavedSearch, saved_id)
-    if saved.user_id != current_user.id:
+    saved = saved_search_queries.owned(saved_id, current_user.id)
+    if saved is None:
         abort(404)
     if FlaskForm().validate_on_submit():
         db.session.delete(saved)

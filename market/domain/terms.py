@@ -8,7 +8,7 @@ up to CNY 20 million, royalty up to 20 % of net sales.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -22,6 +22,8 @@ __all__ = [
     "MAX_ROYALTY_BP",
     "MAX_UPFRONT_FEE_FEN",
     "LicenceTerms",
+    "EDITABLE_TERM_FIELDS",
+    "TERM_FIELDS",
     "ScheduleItem",
     "TermError",
     "add_months",
@@ -30,6 +32,7 @@ __all__ = [
     "payment_schedule",
     "summary_en",
     "summary_zh",
+    "terms_values",
     "validate_terms",
 ]
 
@@ -57,6 +60,18 @@ class LicenceTerms:
     term_years: int = 1
     territory: str = DEFAULT_TERRITORY
     field_of_use: str = ""
+
+
+# Every term, in declaration order: the one list that models, services, forms and the API
+# read (an offer's and a deal's columns carry these names).
+TERM_FIELDS = tuple(f.name for f in fields(LicenceTerms))
+# The terms a party sets: the currency is always CNY, the only one supported.
+EDITABLE_TERM_FIELDS = tuple(name for name in TERM_FIELDS if name != "currency")
+
+
+def terms_values(terms: LicenceTerms) -> dict:
+    """The terms as a dict keyed by field name (for columns, events and JSON)."""
+    return {name: getattr(terms, name) for name in TERM_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -137,13 +152,15 @@ def validate_terms(
         add(
             "upfront_fee_fen",
             "above_cap",
-            _l("The upfront fee cannot exceed CNY 20 million."),
+            _l("The upfront fee cannot exceed %(cap)s.",
+               cap=format_yuan_short(MAX_UPFRONT_FEE_FEN)),
         )
     if terms.royalty_bp > MAX_ROYALTY_BP:
         add(
             "royalty_bp",
             "above_cap",
-            _l("The royalty rate cannot exceed 20 percent of net sales."),
+            _l("The royalty rate cannot exceed %(percent)s percent of net sales.",
+               percent=MAX_ROYALTY_BP // 100),
         )
     if terms.royalty_bp <= 0:
         for name in ("royalty_threshold_fen", "min_annual_royalty_fen"):
@@ -178,7 +195,8 @@ def validate_terms(
                 add(
                     "deferral_months",
                     "out_of_range",
-                    _l("The deferral must be between 1 and 120 months."),
+                    _l("The deferral must be between 1 and %(months)s months.",
+                       months=MAX_DEFERRAL_MONTHS),
                 )
         elif terms.deferral_months is not None:
             add("deferral_months", "not_applicable", not_applicable)

@@ -1,9 +1,10 @@
 """Payment gateways, and the choice between Stripe and offline transfer.
 
-Stripe serves when both ``STRIPE_SECRET_KEY`` and ``STRIPE_WEBHOOK_SECRET`` are set; else the
-offline gateway (bank transfer, confirmed by the licensor) does. Either way a payment is
-booked by ``market.services.payments.record_payment``: the gateways only talk to the
-outside world. The interface is in ``base.py``; only ``stripe_gateway.py`` imports ``stripe``.
+Stripe serves when both ``STRIPE_SECRET_KEY`` and ``STRIPE_WEBHOOK_SECRET`` are set (card
+payments are collected by the centre: Connect is out of reach); else the offline gateway
+(bank transfer, confirmed by the payee ``market.services.payees.payee_of`` names) does.
+Either way a payment is booked by ``market.services.payments.book``: the gateways only talk
+to the outside world. The interface is in ``base.py``; only ``stripe_gateway.py`` imports ``stripe``.
 """
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""Offline payments: the licensee transfers the amount to the bank account shown with the
-row's unique reference; the licensor confirms receipt (``record_payment``)."""
+"""Offline payments: the licensee transfers the amount to the payee's bank account (the
+licensor's own, or the centre's in escrow mode: ``services.payees.payee_of``) with the row's
+unique reference and reports it with the voucher; the payee confirms receipt, which books
+it through ``services.payments.book``."""
 from __future__ import annotations
 
 from .base import CheckoutRequest, CheckoutSession, GatewayError, InvalidWebhook
@@ -14,7 +16,7 @@ class OfflineGateway:
 
     def refund(self, *, payment_intent_id: str | None, provider_ref: str, amount_fen: int,
                idempotency_key: str) -> str:
-        # The licensor transfers the money back; the platform records that it is owed.
+        # The payee transfers the money back; the platform records that it is owed.
         return f"offline-refund-{idempotency_key}"
 
     def verify_webhook(self, payload: bytes, signature: str | None) -> dict:

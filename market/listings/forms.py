@@ -7,7 +7,8 @@ from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringFi
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..domain.ipc import INDUSTRIES
-from ..forms_util import CHOOSE, PercentField, YuanField, choices, strip
+from ..domain.terms import DEFAULT_TERRITORY, MAX_DEFERRAL_MONTHS
+from ..forms_util import CHOOSE, LicenceTermsFields, PercentField, YuanField, choices, strip
 from ..labels import LABELS
 
 
@@ -51,7 +52,7 @@ class PatentFieldsMixin:
         return {name: getattr(self, name).data for name in names}
 
 
-class OfferFieldsMixin:
+class OfferFieldsMixin(LicenceTermsFields):
     kind = SelectField(_l("What you offer"), choices=[
         *choices(["open_licence", "licence", "assignment"])])
     licence_kind = SelectField(_l("Kind of licence"), validators=[Optional()], choices=[
@@ -64,7 +65,7 @@ class OfferFieldsMixin:
     deferral_kind = SelectField(_l("Deferred until"), validators=[Optional()], choices=[
         CHOOSE, *choices(["months", "first_sales"])])
     deferral_months = IntegerField(_l("Months after signing"), validators=[
-        Optional(), NumberRange(min=1, max=120)])
+        Optional(), NumberRange(min=1, max=MAX_DEFERRAL_MONTHS)])
     royalty_bp = PercentField(_l("Royalty (percent of net sales)"),
                               description=_l("0 for none; at most 20."))
     royalty_threshold_fen = YuanField(_l("Royalty only on annual sales above (yuan)"),
@@ -72,7 +73,7 @@ class OfferFieldsMixin:
     min_annual_royalty_fen = YuanField(_l("Minimum annual royalty (yuan)"))
     term_years = IntegerField(_l("Term (years)"), default=5,
                               validators=[Optional(), NumberRange(min=0, max=30)])
-    territory = StringField(_l("Territory"), default="中国大陆", filters=[strip],
+    territory = StringField(_l("Territory"), default=DEFAULT_TERRITORY, filters=[strip],
                             validators=[Length(max=100)])
     field_of_use = StringField(_l("Field of use"), filters=[strip], validators=[Length(max=200)],
                                description=_l("Optional: limit the licence to a field."))
@@ -80,14 +81,8 @@ class OfferFieldsMixin:
                                  description=_l("Leave empty for “price on request”."))
 
     def offer_fields(self) -> dict:
-        names = ("kind", "licence_kind", "upfront_mode", "upfront_fee_fen", "deferral_kind",
-                 "deferral_months", "royalty_bp", "royalty_threshold_fen",
-                 "min_annual_royalty_fen", "term_years", "territory", "field_of_use",
-                 "asking_price_fen")
-        values = {name: getattr(self, name).data for name in names}
-        values["licence_kind"] = values["licence_kind"] or None
-        values["deferral_kind"] = values["deferral_kind"] or None
-        return values
+        return {"kind": self.kind.data, "licence_kind": self.licence_kind.data or None,
+                **self.terms_data(), "asking_price_fen": self.asking_price_fen.data}
 
 
 class NewListingForm(PatentFieldsMixin, OfferFieldsMixin, FlaskForm):

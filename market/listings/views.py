@@ -289,24 +289,23 @@ def import_upload():
 def import_confirm(token: str):
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
+    # A number listed by someone else since the preview is refused too: the import inserts
+    # with Core statements, which run at once, so the IntegrityError is raised in the block.
+    with committing(refusals=(ServiceError, IntegrityError)) as outcome:
         kept = imports.take_preview(current_user, token)
-    except imports.PreviewGone as exc:
-        flash(str(exc.message), "error")
-        return redirect(url_for("listings.import_upload"), 303)
-    try:
         # Checked again: the database may have changed since the preview.
-        outcome = imports.import_file(current_user, kept.filename, kept.data)
+        imported = imports.import_file(current_user, kept.filename, kept.data)
         del kept  # the file (up to 20 MB) need not outlive the import
-        commit()
-    except (ServiceError, IntegrityError) as exc:
-        db.session.rollback()
-        flash(_("Nothing was imported: %(reason)s", reason=getattr(exc, "message", "") or
-                _("a patent in the file was listed by someone else meanwhile.")), "error")
-        return redirect(url_for("listings.import_upload"))
-    flash(_("%(n)d listings imported; %(bad)d rows with errors were left out.",
-            n=outcome.created, bad=outcome.left_out), "success")
-    return redirect(url_for("listings.mine"))
+    if outcome.committed:
+        flash(_("%(n)d listings imported; %(bad)d rows with errors were left out.",
+                n=imported.created, bad=imported.left_out), "success")
+        return redirect(url_for("listings.mine"))
+    if isinstance(outcome.refusal, imports.PreviewGone):
+        flash(str(outcome.refusal.message), "error")
+        return redirect(url_for("listings.import_upload"), 303)
+    flash(_("Nothing was imported: %(reason)s", reason=getattr(outcome.refusal, "message", "")
+            or _("a patent in the file was listed by someone else meanwhile.")), "error")
+    return redirect(url_for("listings.import_upload"))
 
 
 @bp.route("/import/template.<any(csv, xlsx):fmt>")

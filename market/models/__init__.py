@@ -28,7 +28,15 @@ from .orgs import (
     User,
 )
 from .outbox import OutboxEmail
-from .payments import Payment, PaymentProvider, PaymentStatus, WebhookEvent
+from .payments import (
+    Payee,
+    Payment,
+    PaymentProvider,
+    PaymentStatus,
+    PaymentVoucher,
+    Payout,
+    WebhookEvent,
+)
 from .pledges import ApiToken, PledgeDeal
 from .searches import SavedSearch, SavedSearchMatch
 
@@ -38,7 +46,8 @@ __all__ = [
     "LedgerEntry", "LegalStatus", "LicenceKind", "ListingChange", "ListingStatus", "LoginThrottle",
     "Membership",
     "Notification", "Offer", "OfferKind", "Organisation", "OrgKind", "OrgStatus", "OutboxEmail",
-    "PatentType", "Patent", "Payment", "PaymentProvider", "PaymentScheduleItem", "PaymentStatus",
+    "PatentType", "Patent", "Payee", "Payment", "PaymentProvider", "PaymentScheduleItem",
+    "PaymentStatus", "PaymentVoucher", "Payout",
     "PledgeDeal",
     "SavedSearch", "SavedSearchMatch", "ScheduleStatus", "SearchOutbox", "SmeSize", "User",
     "WebhookEvent",

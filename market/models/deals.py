@@ -5,7 +5,7 @@ A deal's ``state`` is assigned only by ``market.services.deals.transition``.
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from types import SimpleNamespace
 
 from sqlalchemy import (
@@ -21,10 +21,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..domain.terms import DEFAULT_TERRITORY, LicenceTerms, add_months
+from ..domain.dates import local_date, local_today
+from ..domain.licence_period import LicencePeriod, licence_period, term_start
 from ..extensions import db
 from .base import UTCDateTime, created_at_column, enum_column, utcnow
 from .listings import LicenceKind, OfferKind
+from .terms import LicenceTermsColumns
 
 
 class DealState(enum.StrEnum):
@@ -40,7 +42,10 @@ class DealState(enum.StrEnum):
     ENDED = "ended"  # a concluded licence whose term (or the patent) has run out
 
 
-class Deal(db.Model):
+class Deal(LicenceTermsColumns, db.Model):
+    """A deal; its terms columns (LicenceTermsColumns) hold the terms on the table: the
+    offer's, then each side's proposals."""
+
     __tablename__ = "deal"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,18 +57,6 @@ class Deal(db.Model):
     licensor_org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     licensee_org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     state: Mapped[DealState] = mapped_column(enum_column(DealState, "deal_state"), index=True)
-    # the terms on the table (the offer's, then each side's proposals)
-    currency: Mapped[str] = mapped_column(String(3), default="CNY")
-    upfront_fee_fen: Mapped[int] = mapped_column(BigInteger, default=0)
-    upfront_mode: Mapped[str] = mapped_column(String(20), default="due_at_signing")
-    deferral_kind: Mapped[str | None] = mapped_column(String(20), nullable=True)
-    deferral_months: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    royalty_bp: Mapped[int] = mapped_column(Integer, default=0)
-    royalty_threshold_fen: Mapped[int] = mapped_column(BigInteger, default=0)
-    min_annual_royalty_fen: Mapped[int] = mapped_column(BigInteger, default=0)
-    term_years: Mapped[int] = mapped_column(Integer, default=1)
-    territory: Mapped[str] = mapped_column(String(100), default=DEFAULT_TERRITORY)
-    field_of_use: Mapped[str] = mapped_column(String(200), default="")
     price_fen: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # assignment
     proposed_by: Mapped[str] = mapped_column(String(10), default="licensee")
     licensee_details: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -103,15 +96,6 @@ class Deal(db.Model):
                   "state = 'concluded' AND licence_kind IN ('exclusive', 'sole')")),
     )
 
-    def terms(self) -> LicenceTerms:
-        return LicenceTerms(
-            upfront_fee_fen=self.upfront_fee_fen, currency=self.currency,
-            upfront_mode=self.upfront_mode, deferral_kind=self.deferral_kind,
-            deferral_months=self.deferral_months, royalty_bp=self.royalty_bp,
-            royalty_threshold_fen=self.royalty_threshold_fen,
-            min_annual_royalty_fen=self.min_annual_royalty_fen, term_years=self.term_years,
-            territory=self.territory, field_of_use=self.field_of_use)
-
     def snapshot_parties(self) -> None:
         """Keep the parties' verified names and credit codes as they are now (at conclusion)."""
         for role in ("licensor", "licensee"):
@@ -129,21 +113,41 @@ class Deal(db.Model):
             address=org.address, contact_name=org.contact_name, contact_phone=org.contact_phone)
 
     @property
-    def term_ends_on(self) -> date | None:
-        """The first day a concluded licence is no longer in force: its term counted from the
-        day it was concluded, or from the expected start of use if that is later; or the
-        patent's expiry if that comes first. None for an assignment and for a deal not
-        concluded yet."""
-        if self.kind == OfferKind.ASSIGNMENT or self.concluded_at is None:
+    def agreed_field_of_use(self) -> str:
+        """The field the licence covers as the contract states it: for an open licence the
+        field the licensee declared in its written notice (within any field the declaration
+        set, kept in ``field_of_use``), else the negotiated ``field_of_use`` ("" = any)."""
+        if self.kind == OfferKind.OPEN_LICENCE:
+            return (self.licensee_details or {}).get("field_of_use") or ""
+        return self.field_of_use or ""
+
+    def licence_period(self, agreed_on: date | None = None) -> LicencePeriod | None:
+        """The licence's period by the one rule the page and the contract share
+        (:mod:`market.domain.licence_period`): from the day the terms were agreed (default:
+        the Shenyang day the deal concluded) or the expected start of use if later, for
+        ``term_years``, cut short by the patent's expiry. None for an assignment, and for a
+        deal not concluded when no ``agreed_on`` is given."""
+        if self.kind == OfferKind.ASSIGNMENT:
             return None
-        start = max(self.concluded_at.date(), self.expected_start or date.min)
-        return min(add_months(start, 12 * self.term_years), self.patent.expiry_date)
+        if agreed_on is None:
+            if self.concluded_at is None:
+                return None
+            agreed_on = local_date(self.concluded_at)
+        return licence_period(term_start(agreed_on, self.expected_start), self.term_years,
+                              self.patent.expiry_date)
+
+    @property
+    def term_ends_on(self) -> date | None:
+        """The first day a concluded licence is no longer in force (None for an assignment
+        and for a deal not concluded yet)."""
+        period = self.licence_period()
+        return period.ends_on if period else None
 
     @property
     def in_force_until(self) -> date | None:
-        """The licence's last day in force (the day before ``term_ends_on``)."""
-        end = self.term_ends_on
-        return end - timedelta(days=1) if end else None
+        """The licence's last day in force: the date the page and the contract print."""
+        period = self.licence_period()
+        return period.last_day if period else None
 
 
 class DealEvent(db.Model):
@@ -208,5 +212,5 @@ class PaymentScheduleItem(db.Model):
     @property
     def is_overdue(self) -> bool:
         return (self.status == ScheduleStatus.DUE and self.due_on is not None
-                and self.due_on < utcnow().date())
+                and self.due_on < local_today())
 

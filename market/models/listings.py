@@ -19,9 +19,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.patents import LegalStatus, PatentType
-from ..domain.terms import DEFAULT_TERRITORY, LicenceTerms
 from ..extensions import db
 from .base import UTCDateTime, created_at_column, enum_column, utcnow
+from .terms import LicenceTermsColumns
 
 
 class ListingStatus(enum.StrEnum):
@@ -100,7 +100,7 @@ class Patent(db.Model):
         return [offer for offer in self.offers if offer.active]
 
 
-class Offer(db.Model):
+class Offer(LicenceTermsColumns, db.Model):
     """One way to take the patent: an open licence, a licence on request or an assignment."""
 
     __tablename__ = "offer"
@@ -111,17 +111,9 @@ class Offer(db.Model):
     licence_kind: Mapped[LicenceKind | None] = mapped_column(
         enum_column(LicenceKind, "licence_kind"), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    # the other terms come from LicenceTermsColumns; the offer's fee column has always been
+    # a 32-bit integer (the deal's is 64-bit), kept so the schema does not change
     upfront_fee_fen: Mapped[int] = mapped_column(Integer, default=0)
-    upfront_mode: Mapped[str] = mapped_column(String(20), default="due_at_signing")
-    deferral_kind: Mapped[str | None] = mapped_column(String(20), nullable=True)
-    deferral_months: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    royalty_bp: Mapped[int] = mapped_column(Integer, default=0)
-    royalty_threshold_fen: Mapped[int] = mapped_column(db.BigInteger, default=0)
-    min_annual_royalty_fen: Mapped[int] = mapped_column(db.BigInteger, default=0)
-    term_years: Mapped[int] = mapped_column(Integer, default=1)
-    territory: Mapped[str] = mapped_column(String(100), default=DEFAULT_TERRITORY)
-    field_of_use: Mapped[str] = mapped_column(String(200), default="")
     # assignment only: None means "price on request"
     asking_price_fen: Mapped[int | None] = mapped_column(db.BigInteger, nullable=True)
     created_at: Mapped[datetime] = created_at_column()
@@ -133,15 +125,6 @@ class Offer(db.Model):
         CheckConstraint("upfront_fee_fen >= 0 AND royalty_bp >= 0 AND royalty_bp <= 2000",
                         name="money_bounds"),
     )
-
-    def terms(self) -> LicenceTerms:
-        return LicenceTerms(
-            upfront_fee_fen=self.upfront_fee_fen, currency=self.currency,
-            upfront_mode=self.upfront_mode, deferral_kind=self.deferral_kind,
-            deferral_months=self.deferral_months, royalty_bp=self.royalty_bp,
-            royalty_threshold_fen=self.royalty_threshold_fen,
-            min_annual_royalty_fen=self.min_annual_royalty_fen, term_years=self.term_years,
-            territory=self.territory, field_of_use=self.field_of_use)
 
     @property
     def is_fast_licence(self) -> bool:

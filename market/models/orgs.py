@@ -64,6 +64,13 @@ class Organisation(db.Model):
     pending_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     pending_credit_code: Mapped[str | None] = mapped_column(String(18), nullable=True)
     change_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # The account a licensor is paid into (when PAYMENT_RECEIVER is "licensor"); checked by
+    # market.domain.bank_accounts. The account number is kept as digits only.
+    bank_account_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    bank_name: Mapped[str | None] = mapped_column(String(200), nullable=True)  # 开户银行 (branch)
+    bank_account_number: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    # why the account's name differs from the organisation's legal name (blank when equal)
+    bank_name_note: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = created_at_column()
 
     users: Mapped[list[User]] = relationship(back_populates="org", order_by="User.id")
@@ -75,6 +82,10 @@ class Organisation(db.Model):
     @property
     def has_pending_change(self) -> bool:
         return self.change_requested_at is not None
+
+    @property
+    def has_bank_account(self) -> bool:
+        return bool(self.bank_account_name and self.bank_name and self.bank_account_number)
 
     @property
     def is_licensor_kind(self) -> bool:

@@ -3,6 +3,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..domain.bank_accounts import format_account_number
 from ..extensions import db
 from ..forms_util import refusal_on
 from ..models import Organisation, User
@@ -15,8 +16,9 @@ from ..permissions import (
     public,
 )
 from ..services import orgs as org_service
+from ..services import payees
 from ..unit_of_work import committing, flash_refusal
-from .forms import InviteForm, MemberDecisionForm, OrgProfileForm
+from .forms import BankAccountForm, InviteForm, MemberDecisionForm, OrgProfileForm
 
 bp = Blueprint("orgs", __name__, url_prefix="/org")
 
@@ -63,6 +65,34 @@ def edit(org_id: int):
                   else _("The profile has been saved."), "success")
             return redirect(url_for("orgs.profile", org_id=org.id))
     return render_template("orgs/edit.html", form=form, org=org), 200 if not form.errors else 422
+
+
+@bp.route("/<int:org_id>/bank-account", methods=["GET", "POST"])
+@login_required
+def bank_account(org_id: int):
+    """The account payers transfer into (licensor paid directly: PAYMENT_RECEIVER=licensor).
+    Members see it; the admin changes it."""
+    org = _org_or_404(org_id)
+    if member_org_id(current_user) != org.id:
+        abort(403)
+    may_edit = current_user.is_org_admin and current_user.can_act
+    form = BankAccountForm(data={
+        "account_name": org.bank_account_name or org.name, "bank_name": org.bank_name,
+        "account_number": format_account_number(org.bank_account_number),
+        "name_note": org.bank_name_note})
+    if form.is_submitted() and not may_edit:
+        abort(403)
+    if form.validate_on_submit():
+        with committing(refusal_on(form)) as outcome:
+            payees.set_bank_account(current_user, org, account_name=form.account_name.data,
+                                    bank_name=form.bank_name.data,
+                                    account_number=form.account_number.data,
+                                    name_note=form.name_note.data)
+        if outcome.committed:
+            flash(_("The bank account has been saved."), "success")
+            return redirect(url_for("orgs.profile", org_id=org.id))
+    return (render_template("orgs/bank_account.html", form=form, org=org, may_edit=may_edit),
+            200 if not form.errors else 422)
 
 
 @bp.route("/<int:org_id>/members", methods=["GET", "POST"])

@@ -1,6 +1,8 @@
-"""Payment pages: what is due and paid, Stripe checkout and its return page, the licensor's
-confirmation of a bank transfer, receipts, and the Stripe webhook."""
+"""Payment pages: what is due and paid and to whom, Stripe checkout and its return page, the
+payer's report of a bank transfer with its voucher, the receiver's confirmation or dispute,
+the centre's pay-out (escrow), receipts, and the Stripe webhook."""
 import logging
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -20,13 +22,28 @@ from .. import labels
 from ..extensions import csrf, db
 from ..forms_util import refusal_on
 from ..gateways import InvalidWebhook, MalformedEvent, get_gateway
-from ..models import Deal, PaymentScheduleItem, ScheduleStatus
+from ..models import Deal, Payment, PaymentScheduleItem, ScheduleStatus
 from ..permissions import login_required, public
-from ..services import deals, payments, stripe_webhooks
+from ..services import (
+    deals,
+    payees,
+    payment_queries,
+    payment_reports,
+    payments,
+    stripe_webhooks,
+)
 from ..services.errors import NotFound, PermissionDenied, ServiceError
 from ..unit_of_work import commit, committing, flash_refusal
 from ..urls import external_url_for
-from .forms import ActionForm, CancelForm, ConfirmReceiptForm
+from .forms import (
+    ActionForm,
+    CancelForm,
+    ConfirmReceiptForm,
+    ConfirmReportForm,
+    DisputeForm,
+    PayoutForm,
+    ReportTransferForm,
+)
 
 bp = Blueprint("payments", __name__, url_prefix="/payments")
 log = logging.getLogger("market.payments")
@@ -36,7 +53,7 @@ log = logging.getLogger("market.payments")
 def _labels():
     return {"row_kind": labels.schedule_label, "row_state": labels.schedule_status_label,
             "payment_state": labels.payment_status_label, "provider_label": labels.provider_label,
-            "deal_state": labels.state_label}
+            "deal_state": labels.state_label, "payee_of": payees.payee_of}
 
 
 def _deal_or_404(deal_id: int) -> Deal:
@@ -67,7 +84,7 @@ def _refused_on(show):
 @bp.route("/")
 @login_required
 def mine():
-    return render_template("payments/mine.html", rows=payments.rows_for(current_user),
+    return render_template("payments/mine.html", rows=payment_queries.rows_for(current_user),
                            gateway=get_gateway())
 
 
@@ -76,12 +93,28 @@ def mine():
 def deal(deal_id: int):
     deal = _deal_or_404(deal_id)
     role = deals.role_of(deal, current_user)
-    return render_template("payments/deal.html", deal=deal, role=role,
-                           rows=payments.rows_of_deal(deal, current_user), gateway=get_gateway(),
-                           payable=payments.accepts_payments(deal),
+    rows = payment_queries.rows_of_deal(deal, current_user)
+    return render_template("payments/deal.html", deal=deal, role=role, rows=rows,
+                           gateway=get_gateway(), payable=payments.accepts_payments(deal),
+                           payee=payees.payee_of(rows[0].row) if rows else None,
+                           confirms=_confirms(rows[0].row) if rows else False,
+                           payouts={v.row.id: payment_reports.payout_of(v.row) for v in rows},
+                           held={v.row.id: payment_reports.held_by_centre(v.row) for v in rows},
                            action_form=ActionForm(), cancel_form=CancelForm(),
+                           payout_form=PayoutForm(),
                            can_cancel="cancel" in deals.allowed_actions(deal, current_user),
                            started=payments.licence_started(deal))
+
+
+def _confirms(row: PaymentScheduleItem, payment: Payment | None = None) -> bool:
+    """Whether the current user confirms receipt of ``row``'s payments (bank details aside)."""
+    try:
+        payments.require_receiver(row, current_user, payees.payee_of(row, payment))
+    except (NotFound, PermissionDenied):
+        return False
+    except ServiceError:
+        return True  # the receiver, who still has to add its bank account
+    return True
 
 
 @bp.post("/items/<int:item_id>/checkout")
@@ -128,12 +161,20 @@ def checkout_return(item_id: int):
 @bp.route("/items/<int:item_id>/confirm", methods=["GET", "POST"])
 @login_required
 def confirm_receipt(item_id: int):
+    """The receiver records a transfer it found on its statement (no report needed)."""
     row = _row_or_404(item_id)
-    if deals.role_of(row.deal, current_user) != deals.LICENSOR or not current_user.can_act:
+    payee = payees.payee_of(row)
+    try:
+        payments.require_receiver(row, current_user, payee)
+    except (NotFound, PermissionDenied):
         abort(403)
+    except ServiceError as exc:  # the licensor has no bank account yet: say so, no form
+        return render_template("payments/confirm.html", form=None, row=row, deal=row.deal,
+                               payee=payee, blocked=exc.message, view=None)
     form = ConfirmReceiptForm()
+    view = payment_queries.view_of(row, current_user)
     if request.method == "GET":
-        form.amount.data = row.amount_fen
+        form.amount.data = view.balance_fen
     if form.validate_on_submit():
         with committing(_refused_on(refusal_on(form))) as outcome:
             payments.confirm_receipt(row, current_user, amount_fen=form.amount.data,
@@ -142,31 +183,160 @@ def confirm_receipt(item_id: int):
         if outcome.committed:
             flash(_("The payment has been recorded."), "success")
             return redirect(url_for("payments.deal", deal_id=row.deal_id))
-    return (render_template("payments/confirm.html", form=form, row=row, deal=row.deal),
+    return (render_template("payments/confirm.html", form=form, row=row, deal=row.deal,
+                            payee=payee, blocked=None, view=view),
             200 if not form.errors else 422)
+
+
+@bp.route("/items/<int:item_id>/report", methods=["GET", "POST"])
+@login_required
+def report_transfer(item_id: int):
+    """The payer reports a bank transfer it made, with the bank's voucher."""
+    row = _row_or_404(item_id)
+    if deals.role_of(row.deal, current_user) != deals.LICENSEE or not current_user.can_act:
+        abort(403)
+    form = ReportTransferForm()
+    view = payment_queries.view_of(row, current_user)
+    if request.method == "GET":
+        form.amount.data = view.balance_fen or None
+    if form.validate_on_submit():
+        upload = form.voucher.data
+        data = upload.read(payment_reports.voucher_max_bytes() + 1)
+        with committing(_refused_on(refusal_on(form))) as outcome:
+            payment_reports.report_transfer(
+                row, current_user, token=form.token.data, amount_fen=form.amount.data,
+                paid_on=form.paid_on.data, bank_reference=form.bank_reference.data,
+                voucher_name=upload.filename, voucher_data=data)
+        if outcome.committed:
+            flash(_("Thank you. The receiver has been asked to confirm the payment."),
+                  "success")
+            return redirect(url_for("payments.deal", deal_id=row.deal_id))
+    return (render_template("payments/report.html", form=form, row=row, deal=row.deal,
+                            view=view, payee=payees.payee_of(row)),
+            200 if not form.errors else 422)
+
+
+def _report_or_404(payment_id: int) -> Payment:
+    payment = db.get_or_404(Payment, payment_id)
+    _deal_or_404(payment.deal_id)
+    if payment.reported_by_user_id is None:
+        abort(404)  # not a payer's report (a card payment or the receiver's own record)
+    return payment
+
+
+def _report_page(payment: Payment, confirm_form=None, dispute_form=None, status=200):
+    row = payment.schedule_item
+    confirm_form = confirm_form or ConfirmReportForm(formdata=None,
+                                                     amount=payment.reported_amount_fen)
+    return render_template("payments/report_detail.html", payment=payment, row=row,
+                           deal=row.deal, view=payment_queries.view_of(row, current_user),
+                           payee=payees.payee_of(row, payment),
+                           may_decide=_confirms(row, payment),
+                           confirm_form=confirm_form,
+                           dispute_form=dispute_form or DisputeForm(formdata=None)), status
+
+
+@bp.route("/reports/<int:payment_id>")
+@login_required
+def report(payment_id: int):
+    return _report_page(_report_or_404(payment_id))
+
+
+@bp.post("/reports/<int:payment_id>/confirm")
+@login_required
+def confirm_report(payment_id: int):
+    payment = _report_or_404(payment_id)
+    if not _confirms(payment.schedule_item, payment):
+        abort(403)
+    form = ConfirmReportForm()
+    if form.validate_on_submit():
+        with committing(_refused_on(refusal_on(form))) as outcome:
+            payment_reports.confirm_report(payment, current_user, amount_fen=form.amount.data)
+        if outcome.committed:
+            flash(_("The payment has been recorded."), "success")
+            return redirect(url_for("payments.deal", deal_id=payment.deal_id))
+    return _report_page(payment, confirm_form=form, status=422)
+
+
+@bp.post("/reports/<int:payment_id>/dispute")
+@login_required
+def dispute_report(payment_id: int):
+    payment = _report_or_404(payment_id)
+    if not _confirms(payment.schedule_item, payment):
+        abort(403)
+    form = DisputeForm()
+    if form.validate_on_submit():
+        with committing(_refused_on(refusal_on(form))) as outcome:
+            payment_reports.dispute_report(payment, current_user, reason=form.reason.data)
+        if outcome.committed:
+            flash(_("The payer has been told that the payment was not found."), "success")
+            return redirect(url_for("payments.deal", deal_id=payment.deal_id))
+    return _report_page(payment, dispute_form=form, status=422)
+
+
+@bp.route("/reports/<int:payment_id>/voucher")
+@login_required
+def voucher(payment_id: int):
+    """The voucher, to the deal's parties and the centre only (404 to anyone else)."""
+    try:
+        item = payment_reports.voucher_of(payment_id, current_user)
+    except NotFound:
+        abort(404)
+    disposition = "inline" if item.content_type.startswith("image/") else "attachment"
+    return Response(item.data, mimetype=item.content_type, headers={
+        "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(item.filename, safe='')}",
+        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+
+
+@bp.post("/items/<int:item_id>/payout")
+@login_required
+def payout(item_id: int):
+    """The centre records that it paid the money it held on to the licensor."""
+    row = _row_or_404(item_id)
+    if not current_user.is_centre:
+        abort(403)
+    form = PayoutForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash(" ".join(map(str, errors)), "error")
+        return redirect(url_for("payments.deal", deal_id=row.deal_id))
+    with committing(_refused_on(flash_refusal)) as outcome:
+        payment_reports.record_payout(row, current_user, paid_out_on=form.paid_out_on.data,
+                                      bank_reference=form.bank_reference.data)
+    if outcome.committed:
+        flash(_("The pay-out has been recorded."), "success")
+    return redirect(url_for("payments.deal", deal_id=row.deal_id))
+
+
+def _receipt_payment(row: PaymentScheduleItem):
+    """The view of ``row`` and the receipt asked for (``?payment=``; default the latest)."""
+    view = payment_queries.view_of(row, current_user)
+    wanted = request.args.get("payment", type=int)
+    chosen = next((p for p in view.receipts if p.id == wanted), None) if wanted \
+        else view.payment
+    if chosen is None:
+        abort(404)
+    return view, chosen
 
 
 @bp.route("/items/<int:item_id>/receipt")
 @login_required
 def receipt(item_id: int):
     row = _row_or_404(item_id)
-    view = next(v for v in payments.rows_of_deal(row.deal, current_user) if v.row.id == row.id)
-    if view.payment is None:
-        abort(404)
-    return render_template("payments/receipt.html", view=view, row=row, deal=row.deal)
+    view, payment = _receipt_payment(row)
+    return render_template("payments/receipt.html", view=view, payment=payment, row=row,
+                           deal=row.deal, payee=payees.payee_of(row, payment))
 
 
 @bp.route("/items/<int:item_id>/receipt.pdf")
 @login_required
 def receipt_pdf(item_id: int):
     row = _row_or_404(item_id)
-    view = next(v for v in payments.rows_of_deal(row.deal, current_user) if v.row.id == row.id)
-    if view.payment is None:
-        abort(404)
+    _view, payment = _receipt_payment(row)
     from ..services import receipts  # reportlab: loaded by the first PDF, not every worker
-    return Response(receipts.receipt_pdf(view.payment, row, row.deal), mimetype="application/pdf",
+    return Response(receipts.receipt_pdf(payment, row, row.deal), mimetype="application/pdf",
                     headers={"Content-Disposition":
-                             f'attachment; filename="{view.payment.receipt_number}.pdf"',
+                             f'attachment; filename="{payment.receipt_number}.pdf"',
                              "Cache-Control": "private, no-store"})
 
 

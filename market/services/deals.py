@@ -9,7 +9,7 @@ deal (:func:`lock`), so a double-submitted form sees the new state and is refuse
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select
@@ -17,10 +17,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import labels
-from ..domain.dates import local_date, local_today
+from ..domain.dates import local_date, local_day_start, local_today
 from ..domain.deadlines import EXPIRE_DAYS, STALE_DAYS
-from ..domain.patents import in_force, remaining_life_days
-from ..domain.terms import DEFAULT_TERRITORY, LicenceTerms, payment_schedule, validate_terms
+from ..domain.patents import FieldError, in_force, remaining_life_days
+from ..domain.terms import (
+    DEFAULT_TERRITORY,
+    LicenceTerms,
+    payment_schedule,
+    terms_values,
+    validate_terms,
+)
 from ..extensions import db
 from ..models import (
     Deal,
@@ -40,9 +46,9 @@ from ..models.base import utcnow
 from ..permissions import member_org_id
 from . import audit, deal_events, ledger, listings
 from .deal_rules import ExclusivityConflict, check_exclusivity, lock_patent
-from .errors import NotFound, PermissionDenied, ServiceError
+from .errors import FieldErrors, NotFound, PermissionDenied, ServiceError
 
-__all__ = ["ExclusivityConflict", "TransitionNotAllowed", "TermsRejected", "TRANSITIONS",
+__all__ = ["ExclusivityConflict", "TransitionNotAllowed", "TRANSITIONS",
            "accept", "allowed_actions", "cancel", "confirm_payment", "counter", "decline",
            "end_terms", "flag_stale", "lock", "post_message", "request_deal", "role_of", "take_open",
            "transition", "withdraw"]
@@ -97,14 +103,6 @@ USER_ACTIONS = ("accept", "counter", "decline", "withdraw", "cancel")
 
 class TransitionNotAllowed(ServiceError):
     """The action is not allowed to this role in the deal's current state."""
-
-
-class TermsRejected(ServiceError):
-    """Proposed terms broke rules; ``errors`` lists them (each with field and message)."""
-
-    def __init__(self, errors):
-        super().__init__(errors[0].message, field=errors[0].field, code="terms")
-        self.errors = errors
 
 
 # --- who is who --------------------------------------------------------------------------
@@ -271,16 +269,10 @@ def _require_licensee(user: User, offer: Offer) -> None:
 
 
 def _new_deal(user: User, offer: Offer, **fields) -> Deal:
-    terms = offer.terms()
     values = dict(patent_id=offer.patent_id, offer_id=offer.id, kind=offer.kind,
                   licence_kind=offer.licence_kind, licensor_org_id=offer.patent.owner_org_id,
-                  licensee_org_id=user.org_id, currency=terms.currency,
-                  upfront_fee_fen=terms.upfront_fee_fen, upfront_mode=terms.upfront_mode,
-                  deferral_kind=terms.deferral_kind, deferral_months=terms.deferral_months,
-                  royalty_bp=terms.royalty_bp, royalty_threshold_fen=terms.royalty_threshold_fen,
-                  min_annual_royalty_fen=terms.min_annual_royalty_fen,
-                  term_years=terms.term_years, territory=terms.territory,
-                  field_of_use=terms.field_of_use, price_fen=offer.asking_price_fen)
+                  licensee_org_id=user.org_id, **terms_values(offer.terms()),
+                  price_fen=offer.asking_price_fen)
     values.update(fields)
     deal = Deal(**values)
     deal.patent, deal.offer, deal.licensee = offer.patent, offer, user.org
@@ -325,12 +317,12 @@ def take_open(user: User, offer: Offer, details: dict) -> Deal:
 
 def _apply_proposal(deal: Deal, proposal: dict) -> dict:
     """Validate ``proposal`` (term fields) against the patent and put it on the deal.
-    Returns the proposal as stored in the event. Raises TermsRejected."""
+    Returns the proposal as stored in the event. Raises FieldErrors."""
     if deal.kind == OfferKind.ASSIGNMENT:
         price = proposal.get("price_fen")
         if not isinstance(price, int) or isinstance(price, bool) or price <= 0:
-            raise TermsRejected([ServiceError(_l("Enter the price you propose."),
-                                              field="price_fen")])
+            raise FieldErrors([FieldError("price_fen", _l("Enter the price you propose."))],
+                              code="terms")
         deal.price_fen = price
         return {"price_fen": price}
     kind = proposal.get("licence_kind") or (deal.licence_kind.value if deal.licence_kind else "")
@@ -350,19 +342,17 @@ def _apply_proposal(deal: Deal, proposal: dict) -> dict:
     remaining = remaining_life_days(deal.patent, local_today())
     errors = validate_terms(terms, remaining_life_days=remaining, kind=kind)
     if errors:
-        raise TermsRejected([ServiceError(e.message, field="licence_kind" if e.field == "kind"
-                                          else e.field) for e in errors])
+        raise FieldErrors([FieldError("licence_kind" if e.field == "kind" else e.field,
+                                      e.message) for e in errors], code="terms")
     deal.licence_kind = LicenceKind(kind)
-    stored = {"licence_kind": kind, **terms.__dict__}
-    for name, value in terms.__dict__.items():
-        setattr(deal, name, value)
-    return stored
+    deal.set_terms(terms)
+    return {"licence_kind": kind, **terms_values(terms)}
 
 
 def request_deal(user: User, offer: Offer, proposal: dict, message: str = "") -> Deal:
     """An SME proposes terms for ``offer`` (a licence on request or an assignment).
 
-    Raises PermissionDenied, NotFound, TermsRejected, ServiceError (open request exists)
+    Raises PermissionDenied, NotFound, FieldErrors, ServiceError (open request exists)
     or ExclusivityConflict (the patent cannot be licensed that way any more).
     """
     if offer.kind == OfferKind.OPEN_LICENCE:
@@ -394,7 +384,7 @@ def _add_message(deal: Deal, user: User, body: str) -> DealMessage | None:
 
 def counter(deal: Deal, user: User, proposal: dict, message: str | None = "") -> DealEvent:
     """Propose other terms (the side whose turn it is); the message is optional. Raises
-    TransitionNotAllowed, TermsRejected."""
+    TransitionNotAllowed, FieldErrors."""
     message = message or ""  # a form posted without the field gives None
     role = acting_role(deal, user)
     lock(deal)
@@ -510,8 +500,8 @@ def flag_stale(now: datetime | None = None) -> dict:
             transition(deal, "flag_stale", actor=None, role=SYSTEM,
                        payload={"days": (now - deal.state_changed_at).days})
             counts["flagged"] += 1
-    counts["ended"] = end_terms(now.date())
-    counts["overdue"] = deal_events.notify_overdue(now.date())
+    counts["ended"] = end_terms(local_date(now))
+    counts["overdue"] = deal_events.notify_overdue(local_date(now))
     return counts
 
 
@@ -519,12 +509,13 @@ def end_terms(today: date) -> int:
     """Move concluded licences whose term has run out (``Deal.term_ends_on``) to ENDED: they
     no longer block an exclusive licence or count as in force. The ledger keeps them: a
     concluded deal stays a concluded deal. Returns how many ended."""
-    year_ago = today - timedelta(days=365)  # the shortest term is one year from conclusion
+    # the shortest term is one year from the (Shenyang) day of conclusion
+    concluded_by = local_day_start(today - timedelta(days=365) + timedelta(days=1))
     candidates = db.session.scalars(
         select(Deal).join(Patent, Patent.id == Deal.patent_id).where(
             Deal.state == S.CONCLUDED, Deal.kind != OfferKind.ASSIGNMENT,
             or_(Patent.expiry_date <= today,
-                Deal.concluded_at < datetime.combine(year_ago, time(), UTC)))
+                Deal.concluded_at < concluded_by))
         .order_by(Deal.id)).all()
     ended = 0
     for deal in candidates:

@@ -11,6 +11,15 @@ class ServiceError(Exception):
         self.code = code
 
 
+class FieldErrors(ServiceError):
+    """Several fields refused at once (a listing's rules, proposed terms). ``errors`` lists
+    them, each with ``field`` and ``message``; the first is also the error's own."""
+
+    def __init__(self, errors, code: str | None = None):
+        super().__init__(errors[0].message, field=errors[0].field, code=code)
+        self.errors = errors
+
+
 class PermissionDenied(ServiceError):
     """The acting user may not do this."""
 

@@ -22,7 +22,13 @@ from ..domain.patents import (
     offerable,
     remaining_life_days,
 )
-from ..domain.terms import LicenceTerms, summary_en, summary_zh, validate_terms
+from ..domain.terms import (
+    EDITABLE_TERM_FIELDS,
+    LicenceTerms,
+    summary_en,
+    summary_zh,
+    validate_terms,
+)
 from ..extensions import db
 from ..models import (
     Attachment,
@@ -38,20 +44,9 @@ from ..models import (
     User,
 )
 from ..models.base import utcnow
-from .errors import PermissionDenied, ServiceError
+from .errors import FieldErrors, PermissionDenied, ServiceError
 
-OFFER_FIELDS = ("kind", "licence_kind", "upfront_fee_fen", "upfront_mode", "deferral_kind",
-                "deferral_months", "royalty_bp", "royalty_threshold_fen",
-                "min_annual_royalty_fen", "term_years", "territory", "field_of_use",
-                "asking_price_fen")
-
-
-class RuleErrors(ServiceError):
-    """Several fields refused at once; ``errors`` lists them (the first is ``field``)."""
-
-    def __init__(self, errors: list[FieldError]):
-        super().__init__(errors[0].message, field=errors[0].field)
-        self.errors = errors
+OFFER_FIELDS = ("kind", "licence_kind", *EDITABLE_TERM_FIELDS, "asking_price_fen")
 
 
 def _require_owner(user: User, patent: Patent) -> None:
@@ -108,7 +103,7 @@ def touch_search(patent: Patent) -> None:
 
 
 def create_patent(user: User, raw: dict) -> Patent:
-    """Create a draft listing owned by the user's organisation. Raises RuleErrors (also when
+    """Create a draft listing owned by the user's organisation. Raises FieldErrors (also when
     another request lists the same number at the same moment)."""
     require_licensor(user)
     values, errors = clean_patent(raw, today=local_today())
@@ -117,7 +112,7 @@ def create_patent(user: User, raw: dict) -> Patent:
         if duplicate:
             errors.insert(0, duplicate)
     if errors:
-        raise RuleErrors(errors)
+        raise FieldErrors(errors)
     patent = Patent(owner_org_id=user.org_id, status=ListingStatus.DRAFT, **values)
     _insert_patent(patent, user)
     _log(patent, user, "created", {}, _snapshot(patent, PATENT_FIELDS))
@@ -137,7 +132,7 @@ def _insert_patent(patent: Patent, user: User) -> None:
         if not _is_number_taken(exc):
             raise
         number = patent.application_number
-        raise RuleErrors([duplicate_number_error(number, user.org_id)
+        raise FieldErrors([duplicate_number_error(number, user.org_id)
                           or duplicate_number_error_for(None, user.org_id)]) from exc
 
 
@@ -147,12 +142,12 @@ def _is_number_taken(exc: IntegrityError) -> bool:
 
 
 def update_patent(user: User, patent: Patent, raw: dict) -> None:
-    """Change a listing's patent record (the application number stays). Raises RuleErrors."""
+    """Change a listing's patent record (the application number stays). Raises FieldErrors."""
     _require_owner(user, patent)
     values, errors = clean_patent({**raw, "application_number": patent.application_number},
                                   today=local_today())
     if errors:
-        raise RuleErrors(errors)
+        raise FieldErrors(errors)
     before = _snapshot(patent, PATENT_FIELDS)
     for name, value in values.items():
         setattr(patent, name, value)
@@ -182,10 +177,7 @@ def _assigned(patent: Patent) -> bool:
 
 
 def offer_terms(values: dict) -> LicenceTerms:
-    return LicenceTerms(**{k: values[k] for k in (
-        "upfront_fee_fen", "upfront_mode", "deferral_kind", "deferral_months", "royalty_bp",
-        "royalty_threshold_fen", "min_annual_royalty_fen", "term_years", "territory",
-        "field_of_use")})
+    return LicenceTerms(**{name: values[name] for name in EDITABLE_TERM_FIELDS})
 
 
 def check_offer(patent: Patent, values: dict, *, replacing: Offer | None = None,
@@ -267,12 +259,12 @@ def offer_values(raw: dict) -> dict:
 
 
 def add_offer(user: User, patent: Patent, raw: dict) -> Offer:
-    """Add an offer to the user's listing. Raises RuleErrors naming the fields."""
+    """Add an offer to the user's listing. Raises FieldErrors naming the fields."""
     _require_owner(user, patent)
     values = offer_values(raw)
     errors = check_offer(patent, values)
     if errors:
-        raise RuleErrors(errors)
+        raise FieldErrors(errors)
     offer = Offer(patent=patent, active=True, **values)
     db.session.add(offer)
     db.session.flush()
@@ -282,13 +274,13 @@ def add_offer(user: User, patent: Patent, raw: dict) -> Offer:
 
 
 def update_offer(user: User, offer: Offer, raw: dict) -> None:
-    """Change an offer's terms (deals already made keep theirs). Raises RuleErrors."""
+    """Change an offer's terms (deals already made keep theirs). Raises FieldErrors."""
     patent = offer.patent
     _require_owner(user, patent)
     values = offer_values({**raw, "kind": offer.kind})
     errors = check_offer(patent, values, replacing=offer)
     if errors:
-        raise RuleErrors(errors)
+        raise FieldErrors(errors)
     before = _snapshot(offer, OFFER_FIELDS)
     for name, value in values.items():
         setattr(offer, name, value)

@@ -3,11 +3,12 @@ overdue payments and concluded licences not recorded with CNIPA in time."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from ..domain.dates import LOCAL_ZONE, local_date, local_day_start, local_today
 from ..domain.deadlines import RECORDING_MONTHS, STALE_DAYS
 from ..domain.terms import add_months
 from ..extensions import db
@@ -23,7 +24,7 @@ LIMIT = 200
 @dataclass(frozen=True)
 class MonitorFilter:
     org_id: int | None = None
-    start: date | None = None  # deals created on or after
+    start: date | None = None  # deals created on or after (Shenyang days)
     end: date | None = None    # deals created on or before
 
 
@@ -32,10 +33,9 @@ def _filtered(query, f: MonitorFilter):
         query = query.where(or_(Deal.licensor_org_id == f.org_id,
                                 Deal.licensee_org_id == f.org_id))
     if f.start:
-        query = query.where(Deal.created_at >= datetime.combine(f.start, time(), UTC))
+        query = query.where(Deal.created_at >= local_day_start(f.start))
     if f.end:
-        query = query.where(Deal.created_at < datetime.combine(f.end + timedelta(days=1),
-                                                               time(), UTC))
+        query = query.where(Deal.created_at < local_day_start(f.end + timedelta(days=1)))
     return query
 
 
@@ -61,7 +61,7 @@ def stuck_deals(f: MonitorFilter, now: datetime | None = None) -> list[Deal]:
 
 
 def overdue_payments(f: MonitorFilter, today: date | None = None) -> list[PaymentScheduleItem]:
-    today = today or utcnow().date()
+    today = today or local_today()
     query = _filtered(select(PaymentScheduleItem).join(Deal).where(
         PaymentScheduleItem.status == ScheduleStatus.DUE, PaymentScheduleItem.due_on < today), f)
     items = list(db.session.scalars(query.order_by(PaymentScheduleItem.due_on).limit(LIMIT)
@@ -72,10 +72,11 @@ def overdue_payments(f: MonitorFilter, today: date | None = None) -> list[Paymen
 
 def unrecorded_contracts(f: MonitorFilter, now: datetime | None = None) -> list[Deal]:
     """Concluded licences (assignments register differently) not recorded with CNIPA
-    within RECORDING_MONTHS of conclusion."""
+    within RECORDING_MONTHS of conclusion (months of the Shenyang calendar, as the deal's
+    recording checklist counts them)."""
     now = now or utcnow()
-    cutoff_day = add_months(now.date(), -RECORDING_MONTHS)
-    cutoff = datetime.combine(cutoff_day, now.time(), UTC)
+    cutoff = datetime.combine(add_months(local_date(now), -RECORDING_MONTHS),
+                              now.astimezone(LOCAL_ZONE).timetz())
     return _deals(_filtered(select(Deal).where(
         Deal.state == DealState.CONCLUDED, Deal.kind != OfferKind.ASSIGNMENT,
         Deal.recorded_at.is_(None), Deal.concluded_at.is_not(None), Deal.concluded_at < cutoff),
@@ -93,7 +94,7 @@ def report(f: MonitorFilter) -> dict:
     return {
         "unanswered": unanswered_requests(f, now),
         "stuck": stuck_deals(f, now),
-        "overdue": overdue_payments(f, now.date()),
+        "overdue": overdue_payments(f, local_date(now)),
         "unrecorded": unrecorded_contracts(f, now),
         "now": now,
     }

@@ -1,6 +1,9 @@
-"""Payments of schedule rows: booking a payment (Stripe webhook or the licensor's offline
-confirmation, through the same :func:`record_payment`), starting a Stripe checkout, refunds
-when a deal is cancelled before the licence starts, and the lists the payment pages show.
+"""Payments of schedule rows: booking a payment — the Stripe webhook, the receiver's record
+of a transfer (:func:`record_payment`) and its confirmation of the payer's report
+(``payment_reports``) all go through :func:`book`, which checks the balance (part payments
+are fine, more than the balance is refused) — starting a Stripe checkout, refunds when a
+deal is cancelled before the licence starts, and the lists the payment pages show. Who
+receives the money is ``payees.payee_of``'s to say.
 
 Services flush, never commit. Every function that changes a row first takes the deal's lock
 (:func:`market.services.deals.lock`), so concurrent deliveries of one payment queue up and
@@ -9,18 +12,19 @@ the later ones see the earlier ones' rows.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from ..domain.dates import LOCAL_ZONE, local_today
+from ..domain.money import format_fen
 from ..extensions import db
 from ..gateways import CheckoutRequest, GatewayError, PaymentGateway
 from ..models import (
     Deal,
     DealState,
+    Payee,
     Payment,
     PaymentProvider,
     PaymentScheduleItem,
@@ -29,8 +33,7 @@ from ..models import (
     User,
 )
 from ..models.base import utcnow
-from ..permissions import member_org_id
-from . import audit, deals
+from . import audit, deals, payees
 from .errors import NotFound, PermissionDenied, ServiceError
 
 log = logging.getLogger("market.payments")
@@ -57,10 +60,89 @@ def _find_payment(provider: PaymentProvider, provider_ref: str) -> Payment | Non
         .execution_options(populate_existing=True))
 
 
-def receipt_number(row: PaymentScheduleItem) -> str:
+def paid_so_far(row: PaymentScheduleItem) -> int:
+    """The fen received for ``row`` (booked payments; refunded ones no longer count)."""
+    total = db.session.scalar(select(func.coalesce(func.sum(Payment.amount_fen), 0)).where(
+        Payment.schedule_item_id == row.id, Payment.status == PaymentStatus.SUCCEEDED))
+    return int(total or 0)  # PostgreSQL sums a BIGINT as NUMERIC (a Decimal)
+
+
+def balance_of(row: PaymentScheduleItem) -> int:
+    """What is still to be paid on ``row`` (0 once paid in full)."""
+    if row.status != ScheduleStatus.DUE:
+        return 0
+    return max(row.amount_fen - paid_so_far(row), 0)
+
+
+def receipt_number(row: PaymentScheduleItem, nth: int = 1) -> str:
+    """The receipt of the ``nth`` payment booked on ``row`` (the first has no suffix)."""
     prefix = "SYIP-P-"
     suffix = row.reference[len(prefix):] if row.reference.startswith(prefix) else row.reference
-    return f"SYIP-R-{suffix}"
+    return f"SYIP-R-{suffix}" + (f"-{nth}" if nth > 1 else "")
+
+
+def _receipts_issued(row: PaymentScheduleItem) -> int:
+    return db.session.scalar(select(func.count()).select_from(Payment).where(
+        Payment.schedule_item_id == row.id, Payment.receipt_number.is_not(None))) or 0
+
+
+def overpaid(balance: int, amount_fen: int, currency: str) -> PaymentRejected:
+    return PaymentRejected(_l("%(amount)s is more than the balance still due (%(balance)s). "
+                              "Record at most the balance; the rest is not owed under this "
+                              "item.", amount=format_fen(amount_fen, currency),
+                              balance=format_fen(balance, currency)),
+                           field="amount", code="overpaid")
+
+
+def check_amount(row: PaymentScheduleItem, amount_fen: int, currency: str) -> int:
+    """Check a payment of ``amount_fen`` against ``row``'s balance; returns the balance.
+    A part payment is fine; more than the balance is refused (no credit is kept: the
+    schedule knows nothing the payer could use it for). Raises PaymentRejected."""
+    if isinstance(amount_fen, bool) or not isinstance(amount_fen, int):
+        raise PaymentRejected(_l("The amount must be a whole number of fen."),
+                              field="amount", code="amount_mismatch")
+    if (currency or "").upper() != row.currency:
+        raise PaymentRejected(_l("The currency paid does not match the currency due."),
+                              field="amount", code="currency_mismatch")
+    if row.status == ScheduleStatus.PAID:
+        raise PaymentRejected(_l("This payment has already been received."), code="already_paid")
+    if row.status != ScheduleStatus.DUE or not accepts_payments(row.deal):
+        raise PaymentRejected(_l("This payment is no longer due."), code="not_due")
+    if amount_fen <= 0:
+        raise PaymentRejected(_l("Enter an amount above zero."), field="amount",
+                              code="amount_mismatch")
+    balance = balance_of(row)
+    if amount_fen > balance:
+        raise overpaid(balance, amount_fen, row.currency)
+    return balance
+
+
+def book(row: PaymentScheduleItem, payment: Payment, *, amount_fen: int, paid_at: datetime,
+         actor: User | None, reference: str) -> Payment:
+    """Mark ``payment`` received for ``amount_fen`` (checked by :func:`check_amount`),
+    with its receipt number and payee; when it settles the row's balance, the deals
+    service marks the row paid (and concludes a deal that was waiting for it)."""
+    balance = check_amount(row, amount_fen, row.currency)
+    payment.amount_fen, payment.currency = amount_fen, row.currency
+    payment.status, payment.paid_at = PaymentStatus.SUCCEEDED, paid_at
+    payment.payee = payees.payee_of(row, payment).kind
+    payment.receipt_number = receipt_number(row, _receipts_issued(row) + 1)
+    payment.recorded_by_user_id = getattr(actor, "id", None)
+    payment.decided_at = utcnow()
+    db.session.flush()
+    if amount_fen == balance:
+        deals.confirm_payment(row, actor=actor, amount_fen=row.amount_fen,
+                              currency=row.currency, paid_at=paid_at, reference=reference)
+    audit.record("payment.recorded", actor=actor, target=row.deal, item=row.reference,
+                 provider=payment.provider.value, provider_ref=payment.provider_ref,
+                 amount_fen=amount_fen, balance_fen=balance - amount_fen,
+                 payee=payment.payee.value)
+    return payment
+
+
+def _mismatch() -> PaymentRejected:
+    return PaymentRejected(_l("The amount paid does not match the amount due."),
+                           field="amount", code="amount_mismatch")
 
 
 def record_payment(row: PaymentScheduleItem, *, provider: str, provider_ref: str,
@@ -69,15 +151,13 @@ def record_payment(row: PaymentScheduleItem, *, provider: str, provider_ref: str
     """Book ``amount_fen`` ``currency`` paid for ``row`` through ``provider``.
 
     Idempotent on ``(provider, provider_ref)``: a replay returns the payment already booked
-    and changes nothing. Otherwise checks the amount and currency against the row, marks the
-    row paid and lets the deals service conclude the deal (``confirm_payment`` →
-    ``payment_confirmed``) in the same transaction. Raises PaymentRejected (codes
-    ``amount_mismatch``, ``currency_mismatch``, ``reference_reused``, ``already_paid``,
-    ``not_due``); then nothing is booked.
+    and changes nothing. A bank transfer may pay part of the balance (the row stays due
+    for the rest); a card payment must pay the balance its checkout charged. When the
+    balance reaches 0 the deals service marks the row paid (``confirm_payment``) in the
+    same transaction. Raises PaymentRejected (codes ``amount_mismatch``, ``overpaid``,
+    ``currency_mismatch``, ``reference_reused``, ``already_paid``, ``not_due``); then
+    nothing is booked.
     """
-    if isinstance(amount_fen, bool) or not isinstance(amount_fen, int):
-        raise PaymentRejected(_l("The amount must be a whole number of fen."),
-                              field="amount", code="amount_mismatch")
     provider = PaymentProvider(provider)
     provider_ref = (provider_ref or "").strip()
     if not provider_ref:
@@ -92,49 +172,64 @@ def record_payment(row: PaymentScheduleItem, *, provider: str, provider_ref: str
                                   field="bank_reference", code="reference_reused")
         if payment.status in CLOSED_PAYMENT:
             return payment  # a replay: booked once already
-    if (currency or "").upper() != row.currency:
-        raise PaymentRejected(_l("The currency paid does not match the currency due."),
-                              field="amount", code="currency_mismatch")
-    if amount_fen != row.amount_fen:
-        raise PaymentRejected(_l("The amount paid does not match the amount due."),
-                              field="amount", code="amount_mismatch")
-    if row.status == ScheduleStatus.PAID:
-        raise PaymentRejected(_l("This payment has already been received."), code="already_paid")
-    if row.status != ScheduleStatus.DUE or not accepts_payments(deal):
-        raise PaymentRejected(_l("This payment is no longer due."), code="not_due")
-    deals.confirm_payment(row, actor=actor, amount_fen=amount_fen, currency=row.currency,
-                          paid_at=paid_at, reference=provider_ref)
+    try:
+        balance = check_amount(row, amount_fen, currency)
+    except PaymentRejected as exc:
+        if provider == PaymentProvider.STRIPE and exc.code == "overpaid":
+            raise _mismatch() from exc
+        raise
+    if provider == PaymentProvider.STRIPE and amount_fen != balance:
+        raise _mismatch()  # a checkout charges the whole balance
     if payment is None:
         payment = Payment(schedule_item_id=row.id, deal_id=deal.id, provider=provider,
-                          provider_ref=provider_ref, attempt=1)
+                          provider_ref=provider_ref, attempt=1, amount_fen=amount_fen,
+                          currency=row.currency)
         db.session.add(payment)
-    payment.amount_fen, payment.currency = amount_fen, row.currency
-    payment.status, payment.paid_at = PaymentStatus.SUCCEEDED, paid_at
     payment.payment_intent_id = payment_intent_id or payment.payment_intent_id
-    payment.receipt_number = receipt_number(row)
-    payment.recorded_by_user_id = getattr(actor, "id", None)
-    db.session.flush()
-    audit.record("payment.recorded", actor=actor, target=deal, item=row.reference,
-                 provider=provider.value, provider_ref=provider_ref, amount_fen=amount_fen)
-    return payment
+    if provider == PaymentProvider.OFFLINE:
+        payment.bank_reference = provider_ref
+    return book(row, payment, amount_fen=amount_fen, paid_at=paid_at, actor=actor,
+                reference=provider_ref)
 
 
 def local_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=LOCAL_ZONE).astimezone(UTC)
 
 
-def confirm_receipt(row: PaymentScheduleItem, user: User, *, amount_fen: int,
-                    received_on: date, bank_reference: str) -> Payment:
-    """The licensor confirms a bank transfer for ``row`` (offline mode). Raises NotFound for
-    strangers, PermissionDenied for anyone but a verified member of the licensor, and
-    PaymentRejected as :func:`record_payment` does."""
+def require_receiver(row: PaymentScheduleItem, user: User,
+                     payee: payees.PayeeView | None = None) -> payees.PayeeView:
+    """Check that ``user`` confirms receipt for ``row``'s payee: a verified member of the
+    licensor when it is paid directly (and only once its bank account is on its profile),
+    the centre in escrow mode. Returns the payee. Raises NotFound for strangers,
+    PermissionDenied for anyone else, ServiceError when the licensor has no bank account."""
     role = deals.role_of(row.deal, user)
     if role is None:
         raise NotFound(_l("Payment not found."))
-    if role != deals.LICENSOR or not user.can_act:
-        raise PermissionDenied(_l("Only the licensor confirms that a transfer was received."))
-    today = local_today()
-    if received_on > today:
+    payee = payee or payees.payee_of(row)
+    if payee.confirmer == payees.CONFIRMED_BY_CENTRE:
+        if not user.is_centre:
+            raise PermissionDenied(_l("The IP service centre holds this payment in escrow: "
+                                      "only the centre confirms it was received."))
+    elif payee.confirmer == payees.CONFIRMED_BY_LICENSOR:
+        if role != deals.LICENSOR or not user.can_act:
+            raise PermissionDenied(_l("Only the licensor confirms that a transfer was "
+                                      "received."))
+        if not payee.ready:
+            raise ServiceError(_l("Add your organisation's bank account to its profile "
+                                  "first: payers are told to pay into it."),
+                               code="no_bank_account")
+    else:
+        raise PermissionDenied(_l("Card payments are confirmed by the payment provider."))
+    return payee
+
+
+def confirm_receipt(row: PaymentScheduleItem, user: User, *, amount_fen: int,
+                    received_on: date, bank_reference: str) -> Payment:
+    """The receiver (see :func:`require_receiver`) records a bank transfer it found on its
+    statement for ``row``, in full or in part. Raises what :func:`require_receiver` and
+    :func:`record_payment` raise."""
+    require_receiver(row, user)
+    if received_on > local_today():
         raise PaymentRejected(_l("The date cannot be in the future."), field="received_on",
                               code="future_date")
     return record_payment(row, provider=PaymentProvider.OFFLINE, provider_ref=bank_reference,
@@ -158,7 +253,8 @@ def start_checkout(row: PaymentScheduleItem, user: User, gateway: PaymentGateway
         raise ServiceError(_l("Pay by bank transfer with the reference shown."))
     deal = deals.lock(row.deal)
     db.session.refresh(row)
-    if row.status != ScheduleStatus.DUE or not accepts_payments(deal):
+    balance = balance_of(row)
+    if row.status != ScheduleStatus.DUE or not accepts_payments(deal) or balance <= 0:
         raise ServiceError(_l("This payment is no longer due."), code="not_due")
     open_url = open_checkout_url(row)
     if open_url:  # a second click reuses the open session: one row, one charge
@@ -168,7 +264,7 @@ def start_checkout(row: PaymentScheduleItem, user: User, gateway: PaymentGateway
     try:
         session = gateway.create_checkout(CheckoutRequest(
             schedule_item_id=row.id, deal_id=deal.id, reference=row.reference,
-            amount_fen=row.amount_fen, currency=row.currency,
+            amount_fen=balance, currency=row.currency,
             description=f"{deal.patent.title} · {row.reference}", attempt=attempt,
             success_url=success_url, cancel_url=cancel_url, customer_email=user.email))
     except GatewayError as exc:
@@ -178,8 +274,8 @@ def start_checkout(row: PaymentScheduleItem, user: User, gateway: PaymentGateway
     db.session.add(Payment(schedule_item_id=row.id, deal_id=deal.id,
                            provider=PaymentProvider.STRIPE, provider_ref=session.id,
                            attempt=attempt, checkout_url=session.url, expires_at=session.expires_at,
-                           amount_fen=row.amount_fen, currency=row.currency,
-                           status=PaymentStatus.PENDING))
+                           amount_fen=balance, currency=row.currency,
+                           status=PaymentStatus.PENDING, payee=Payee.CENTRE))
     db.session.flush()
     return session.url
 
@@ -242,13 +338,24 @@ def refund_unexpected(row: PaymentScheduleItem, gateway: PaymentGateway, *, prov
 # --- refunds ------------------------------------------------------------------------------
 
 def refund_row(row: PaymentScheduleItem, gateway: PaymentGateway, *, actor: User | None,
-               refund_ref: str | None = None) -> Payment | None:
-    """Refund the payment of a paid ``row`` in full and mark both refunded. With
-    ``refund_ref`` (Stripe reported the refund) the provider is not called again."""
-    payment = db.session.scalar(select(Payment).where(
-        Payment.schedule_item_id == row.id, Payment.status == PaymentStatus.SUCCEEDED))
-    if payment is None:
-        return None
+               refund_ref: str | None = None, payment: Payment | None = None) -> list[Payment]:
+    """Refund in full every booked payment of ``row`` (or only ``payment``) and mark the
+    row refunded once nothing booked is left on it. With ``refund_ref`` (Stripe reported
+    the refund) the provider is not called again. Returns the payments refunded."""
+    booked = [payment] if payment is not None else list(db.session.scalars(select(Payment).where(
+        Payment.schedule_item_id == row.id, Payment.status == PaymentStatus.SUCCEEDED)
+        .order_by(Payment.id)))
+    refunded = [p for p in booked if p.status == PaymentStatus.SUCCEEDED]
+    for item in refunded:
+        _refund_one(row, item, gateway, actor=actor, refund_ref=refund_ref)
+    if refunded and row.status == ScheduleStatus.PAID and paid_so_far(row) == 0:
+        row.status = ScheduleStatus.REFUNDED
+    db.session.flush()
+    return refunded
+
+
+def _refund_one(row: PaymentScheduleItem, payment: Payment, gateway: PaymentGateway, *,
+                actor: User | None, refund_ref: str | None) -> None:
     if refund_ref is None:
         if payment.provider == PaymentProvider.OFFLINE:
             refund_ref = f"offline-refund-{payment.id}"
@@ -267,12 +374,9 @@ def refund_row(row: PaymentScheduleItem, gateway: PaymentGateway, *, actor: User
                                       "again in a moment.")) from exc
     payment.status, payment.refunded_at, payment.refund_ref = (
         PaymentStatus.REFUNDED, utcnow(), refund_ref)
-    if row.status == ScheduleStatus.PAID:
-        row.status = ScheduleStatus.REFUNDED
     db.session.flush()
     audit.record("payment.refunded", actor=actor, target=row.deal, item=row.reference,
                  refund_ref=refund_ref, amount_fen=payment.amount_fen)
-    return payment
 
 
 def licence_started(deal: Deal) -> bool:
@@ -290,49 +394,8 @@ def cancel_with_refunds(deal: Deal, user: User, gateway: PaymentGateway,
     deals.cancel(deal, user, reason)
     if started:
         return []
-    return [payment for row in deal.schedule if row.status == ScheduleStatus.PAID
-            if (payment := refund_row(row, gateway, actor=user)) is not None]
-
-
-# --- what the pages show --------------------------------------------------------------------
-
-@dataclass
-class RowView:
-    row: PaymentScheduleItem
-    deal: Deal
-    side: str  # licensee | licensor | centre
-    payment: Payment | None  # the one that paid (or was refunded)
-
-    @property
-    def state(self) -> str:
-        if self.row.is_overdue:
-            return "overdue"
-        return self.row.status.value
-
-
-def _row_views(rows, user: User) -> list[RowView]:
-    ids = [row.id for row in rows]
-    paid = {} if not ids else {p.schedule_item_id: p for p in db.session.scalars(select(Payment).where(
-        Payment.schedule_item_id.in_(ids),
-        Payment.status.in_((PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED))))}
-    return [RowView(row, row.deal, deals.role_of(row.deal, user) or "centre", paid.get(row.id))
-            for row in rows]
-
-
-def rows_for(user: User) -> list[RowView]:
-    """The schedule rows of the user's deals (every deal's for the centre), newest first."""
-    query = select(PaymentScheduleItem).join(Deal).order_by(Deal.id.desc(),
-                                                            PaymentScheduleItem.id)
-    if not user.is_centre:
-        org_id = member_org_id(user)  # a request to join is not membership yet
-        if org_id is None:
-            return []
-        query = query.where(or_(Deal.licensee_org_id == org_id, Deal.licensor_org_id == org_id))
-    return _row_views(db.session.scalars(query.limit(500)).all(), user)
-
-
-def rows_of_deal(deal: Deal, user: User) -> list[RowView]:
-    return _row_views(list(deal.schedule), user)
+    # every payment booked, also on rows paid only in part (cancelled with the deal)
+    return [payment for row in deal.schedule for payment in refund_row(row, gateway, actor=user)]
 
 
 def attempts_of(row: PaymentScheduleItem) -> list[Payment]:

@@ -1,6 +1,7 @@
 """Reading the period of the indicators from query arguments (page and API alike)."""
 from datetime import date
 
+from ..domain.dates import local_today
 from ..params import ParamError, parse_int
 from .stats import Period
 
@@ -14,7 +15,7 @@ class PeriodError(ValueError):
 def period_from_args(args, today: date | None = None) -> Period:
     """``?year=YYYY`` or ``?start=YYYY-MM-DD&end=YYYY-MM-DD``; the current year by default.
     Raises PeriodError for a bad year, a bad date or an end before the start."""
-    today = today or date.today()
+    today = today or local_today()
     start, end = args.get("start", "").strip(), args.get("end", "").strip()
     if start or end:
         try:

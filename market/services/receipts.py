@@ -12,21 +12,33 @@ from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 from ..domain.dates import local_date
 from ..domain.money import format_fen
 from ..models import Deal, Payment, PaymentScheduleItem
-from . import pdf
+from . import payees, pdf
 from .contracts import SCHEDULE_KIND_ZH
 
 PROVIDER_ZH = {"stripe": "银行卡或支付宝（Stripe）", "offline": "银行转账"}
 STATUS_ZH = {"succeeded": "已支付", "refunded": "已退款"}
 
 
+def payee_note(payee: payees.PayeeView) -> str:
+    """Who took the money, in the words the receipt prints (the HTML receipt says the same)."""
+    if payee.by_card:
+        return "银行卡支付由沈阳市知识产权运营服务中心代收（托管），再转付许可方"
+    if payee.is_escrow:
+        return "由沈阳市知识产权运营服务中心代收（托管），再转付许可方"
+    return "许可方直接收款"
+
+
 def receipt_pdf(payment: Payment, row: PaymentScheduleItem, deal: Deal) -> bytes:
-    """The receipt of ``payment`` (succeeded or refunded) for ``row`` of ``deal``."""
+    """The receipt of ``payment`` (succeeded or refunded) for ``row`` of ``deal``: it names
+    the payer and the payee that actually took the money (``payees.payee_of``)."""
+    payee = payees.payee_of(row, payment)
     body = pdf.base_style(fontSize=9.5, leading=14)
     title = ParagraphStyle("title", parent=body, fontSize=16, leading=22, alignment=1)
     rows = [
         ["收据编号", payment.receipt_number or ""],
         ["状态", STATUS_ZH.get(payment.status.value, payment.status.value)],
-        ["金额", format_fen(payment.amount_fen, payment.currency)],
+        ["本次收款金额", format_fen(payment.amount_fen, payment.currency)],
+        ["本项应付金额", format_fen(row.amount_fen, row.currency)],
         ["付款日期", local_date(payment.paid_at).isoformat() if payment.paid_at else ""],
         ["付款方式", PROVIDER_ZH.get(payment.provider.value, payment.provider.value)],
         ["付款参考号", row.reference],
@@ -34,8 +46,11 @@ def receipt_pdf(payment: Payment, row: PaymentScheduleItem, deal: Deal) -> bytes
                  f"（{deal.patent.patent_number}）"],
         ["合同编号", deal.contract_number or "—"],
         ["付款方", deal.licensee.name],
-        ["收款方", deal.licensor.name],
+        ["收款方", payee.name],
+        ["收款说明", payee_note(payee)],
     ]
+    if payee.account_number and not payee.by_card:
+        rows.append(["收款账户", f"{payee.bank_name or ''} {payee.account_display}"])
     if payment.refunded_at:
         rows.append(["退款日期", local_date(payment.refunded_at).isoformat()])
     table = Table([[pdf.para(a, body), pdf.para(b, body)] for a, b in rows],

@@ -49,8 +49,7 @@ def checklist(deal: Deal, today: date | None = None) -> Checklist | None:
     patent, problems = deal.patent, []
     if not in_force(patent, today):
         problems.append(_l("The patent is no longer in force."))
-    start = deal.expected_start or signed
-    if add_months(start, 12 * deal.term_years) > patent.expiry_date:
+    if deal.licence_period().capped_by_patent:
         problems.append(_l("The licence term runs past the end of the patent."))
     if patent.owner_org_id != deal.licensor_org_id:
         problems.append(_l("The licensor is not the patent's owner."))

@@ -18,6 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
+from ..domain.dates import local_today
 from . import indicator_tables, pdf
 from .indicator_tables import COUNT, DAYS, MONEY, PERCENT, STATUS, TEXT
 
@@ -95,7 +96,7 @@ def _page_number(canvas, doc):
 
 def yearly_report(payload: dict, *, today: date | None = None) -> bytes:
     """The PDF return for the payload's period (normally a calendar year)."""
-    today = today or date.today()
+    today = today or local_today()
     styles = _styles()
     period = payload["period"]
     with force_locale("zh"):

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from flask import current_app
 from sqlalchemy import Date, case, func, literal_column, or_, select
 
+from ..domain.dates import local_today
 from ..extensions import db
 from ..models import Deal, LedgerEntry, Organisation, OrgKind, OrgStatus, Patent, PledgeDeal
 
@@ -333,6 +334,6 @@ def available_years(default: int) -> list[int]:
     first_pledge = db.session.execute(select(func.min(PledgeDeal.pledged_on))).scalar()
     starts = [d.year for d in (first, first_pledge) if d is not None]
     low = min([*starts, default])
-    return list(range(max(default, date.today().year), low - 1, -1))
+    return list(range(max(default, local_today().year), low - 1, -1))
 
 

@@ -212,7 +212,8 @@ def _charge_refunded(charge: dict, at: datetime, gateway: PaymentGateway) -> str
     if not isinstance(refunds, list) or not isinstance(refunds[0], dict):
         raise MalformedEvent("refunds.data is not a list of objects")
     refund_ref = _optional_text(refunds[0], "id") or _text(charge, "id")
-    payments.refund_row(payment.schedule_item, gateway, actor=None, refund_ref=refund_ref)
+    payments.refund_row(payment.schedule_item, gateway, actor=None, refund_ref=refund_ref,
+                        payment=payment)
     log.warning("payment %s refunded at Stripe; the deal's state is the centre's to decide",
                 payment.provider_ref)
     return "refund recorded"

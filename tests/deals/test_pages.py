@@ -37,8 +37,9 @@ def test_take_open_licence_and_download_contract(client, make_listing, universit
     pdf = client.get(f"/deals/{deal.id}/contract.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     check_pdf(pdf.data, sme.org.name, university.org.name, sme.org.credit_code,
-              patent.patent_number, patent.title, deal.contract_number, "普通许可", "许可期限",
-              "首付0元", patent.filing_date.isoformat(), university.org.address)
+              patent.patent_number, patent.title, deal.contract_number, "普通实施许可",
+              "许可期限", "甲方同意免收入门费", "锂电池负极", university.org.address,
+              f"{patent.filing_date.year}年{patent.filing_date.month}月{patent.filing_date.day}日")
 
 
 def test_take_open_refuses_a_wrong_credit_code(client, make_listing, university, sme):

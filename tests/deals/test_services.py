@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from market.domain.dates import local_date, local_today
 from market.domain.terms import add_months
 from market.extensions import db
 from market.models import (
@@ -24,7 +25,7 @@ from market.models import (
 from market.models.base import utcnow
 from market.services import deals, ledger, listings, payments, recording
 from market.services.deal_rules import ExclusivityConflict
-from market.services.errors import NotFound, PermissionDenied, ServiceError
+from market.services.errors import FieldErrors, NotFound, PermissionDenied, ServiceError
 from market.unit_of_work import commit
 
 from ..factories import EXCLUSIVE, PAID_OPEN, details_of, proposal_of
@@ -127,7 +128,7 @@ def test_decline_needs_a_reason_and_withdraw(requested, university, sme):
 
 
 def test_terms_are_validated(requested):
-    with pytest.raises(deals.TermsRejected) as info:
+    with pytest.raises(FieldErrors) as info:
         requested(royalty_bp=5000, term_years=0)
     assert {e.field for e in info.value.errors} >= {"royalty_bp", "term_years"}
 
@@ -263,7 +264,7 @@ def test_flag_stale_then_expire(requested, university, sme, centre):
 
 def test_overdue_payment_is_flagged_once(make_listing, university, take):
     deal = take(make_listing(university.org, offers=[PAID_OPEN]).offers[0])
-    deal.schedule[0].due_on = utcnow().date() - timedelta(days=3)
+    deal.schedule[0].due_on = local_today() - timedelta(days=3)
     commit()
     assert deal.schedule[0].is_overdue
     assert deals.flag_stale()["overdue"] == 1
@@ -330,7 +331,8 @@ def test_licence_term_ends_and_frees_the_exclusivity(make_listing, make_user, un
         requested(offer, other)
     db.session.rollback()
     first = refetch(first)
-    assert first.in_force_until == add_months(first.concluded_at.date(), 12) - timedelta(days=1)
+    # a year from the Shenyang day it concluded, up to the day before the anniversary
+    assert first.in_force_until == add_months(local_date(first.concluded_at), 12) - timedelta(days=1)
     assert deals.flag_stale()["ended"] == 0  # in force today
 
     first.concluded_at -= timedelta(days=366)  # a year on
@@ -355,7 +357,7 @@ def test_licence_ends_with_the_patent_and_assignments_never_end(make_listing, un
                                                                  take, requested):
     patent = make_listing(university.org)
     licence = take(patent.offers[0])
-    start = licence.concluded_at.date()  # the expected start given (1 Jan 2026) is earlier
+    start = local_date(licence.concluded_at)  # the expected start given (1 Jan 2026) is earlier
     assert licence.expected_start < start
     assert licence.in_force_until == min(
         add_months(start, 12 * patent.offers[0].term_years), patent.expiry_date) \
@@ -368,12 +370,12 @@ def test_licence_ends_with_the_patent_and_assignments_never_end(make_listing, un
         {"kind": OfferKind.ASSIGNMENT, "asking_price_fen": 100_000_00}]).offers[0])
     deals.accept(sold, university)
     payments.confirm_receipt(sold.schedule[0], university, amount_fen=100_000_00,
-                             received_on=utcnow().date(), bank_reference="BANK-ASSIGN-1")
+                             received_on=local_today(), bank_reference="BANK-ASSIGN-1")
     commit()
     sold = refetch(sold)
     assert sold.state == DealState.CONCLUDED and sold.term_ends_on is None
     sold.concluded_at -= timedelta(days=3650)
-    patent.expiry_date = utcnow().date()  # the patent lapses today
+    patent.expiry_date = local_today()  # the patent lapses today
     commit()
     assert deals.flag_stale()["ended"] == 1
     commit()
@@ -391,7 +393,7 @@ def test_concluded_assignment_takes_the_listing_off_the_market(app, make_listing
     sold = requested(patent.offers[0])
     deals.accept(sold, university)
     payments.confirm_receipt(sold.schedule[0], university, amount_fen=100_000_00,
-                             received_on=utcnow().date(), bank_reference="BANK-ASSIGN-2")
+                             received_on=local_today(), bank_reference="BANK-ASSIGN-2")
     commit()
     patent = refetch(patent)
     assert patent.status == ListingStatus.WITHDRAWN and patent.active_offers == []
@@ -439,7 +441,7 @@ def test_assignment_closes_the_requests_still_waiting(make_listing, make_user, u
     sold = requested(patent.offers[0], make_user(kind=OrgKind.SME))
     deals.accept(sold, university)
     payments.confirm_receipt(sold.schedule[0], university, amount_fen=100_000_00,
-                             received_on=utcnow().date(), bank_reference="BANK-ASSIGN-3")
+                             received_on=local_today(), bank_reference="BANK-ASSIGN-3")
     commit()
     for deal in (waiting, countered):
         deal = refetch(deal)

@@ -99,7 +99,7 @@ def test_sme_pays_upfront_fee_through_stripe_checkout(stripe_live, page, shot, d
     assert page.locator(".state-large").inner_text() == "已成交"
     shot("06-deal-concluded")
     page.goto(f"{base}/payments/deals/{deal.id}")
-    page.locator("a[href$='/receipt']").click()
+    page.locator("a[href*='/receipt?payment=']").first.click()
     assert page.get_by_text("SYIP-R-").first.is_visible()
     shot("07-receipt")
     db.session.expire_all()

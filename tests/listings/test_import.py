@@ -7,9 +7,10 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from market.extensions import db
-from market.models import ListingStatus, OrgKind, Patent
+from market.models import ImportPreview, ListingStatus, Organisation, OrgKind, Patent
 from market.services import imports
 
+from .. import factories
 from ..conftest import log_in, post_form
 from ..factories import new_application_number
 
@@ -110,6 +111,33 @@ def test_upload_preview_confirm_through_the_pages(client, uni):
     again = post_form(client, f"/patents/import/{token}", {}, token_from="/patents/mine")
     assert again.status_code == 303 and again.location.endswith("/patents/import")
     assert db.session.scalar(select(func.count()).select_from(Patent)) == 1
+
+
+def test_a_number_listed_meanwhile_imports_nothing(client, uni, make_org, monkeypatch):
+    """Someone else lists a number of the file between the check at confirmation and the
+    insert (a race the check cannot see): the insert fails on the unique number, nothing is
+    imported, the reason is said, and the preview is still there (all rolled back)."""
+    log_in(client, uni)
+    other_id, taken = make_org(kind=OrgKind.UNIVERSITY).id, new_application_number(2019)
+    response = post_form(client, "/patents/import",
+                         {"file": (io.BytesIO(csv_bytes([row(), row(taken)])), "two.csv")},
+                         content_type="multipart/form-data")
+    token = response.get_data(as_text=True).split("/patents/import/")[1].split('"')[0]
+    insert_rows = imports.import_rows
+
+    def listed_meanwhile(user, rows):
+        other = db.session.get(Organisation, other_id)  # in the request's transaction
+        factories.make_listing(db.session, other, application_number=taken)
+        return insert_rows(user, rows)
+
+    monkeypatch.setattr(imports, "import_rows", listed_meanwhile)
+    response = post_form(client, f"/patents/import/{token}", {}, token_from="/patents/mine")
+    assert response.status_code == 302 and response.location.endswith("/patents/import")
+    with client.session_transaction() as session:
+        assert session["_flashes"] == [
+            ("error", "未导入任何数据：文件中的某件专利在此期间已被其他机构挂牌。")]
+    assert db.session.scalar(select(func.count()).select_from(Patent)) == 0
+    assert db.session.scalar(select(func.count()).select_from(ImportPreview)) == 1
 
 
 def test_template_downloads(client, uni):

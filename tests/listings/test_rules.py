@@ -18,8 +18,7 @@ from market.models import (
     SearchOutbox,
 )
 from market.services import listings
-from market.services.errors import PermissionDenied, ServiceError
-from market.services.listings import RuleErrors
+from market.services.errors import FieldErrors, PermissionDenied, ServiceError
 
 from ..factories import new_application_number
 
@@ -53,7 +52,7 @@ def en(message) -> str:
         return str(message)
 
 
-def fields_of(exc: RuleErrors) -> set[str]:
+def fields_of(exc: FieldErrors) -> set[str]:
     return {e.field for e in exc.errors}
 
 
@@ -86,14 +85,14 @@ def test_industry_override(uni):
     ({"title": ""}, "title"),
 ])
 def test_create_refused_naming_the_field(uni, overrides, field):
-    with pytest.raises(RuleErrors) as caught:
+    with pytest.raises(FieldErrors) as caught:
         listings.create_patent(uni, patent_fields(**overrides))
     assert field in fields_of(caught.value)
 
 
 def test_expired_patent_refused(uni):
     number = new_application_number(2001 + 3, 2)  # utility model filed 2004: expired 2014
-    with pytest.raises(RuleErrors) as caught:
+    with pytest.raises(FieldErrors) as caught:
         listings.create_patent(uni, patent_fields(application_number=number,
                                                   filing_date=date(2004, 1, 5)))
     assert "legal_status" in fields_of(caught.value)
@@ -109,7 +108,7 @@ def test_one_org_cannot_list_a_patent_another_listed(uni, make_user):
     listings.create_patent(uni, patent_fields())
     db.session.commit()
     other = make_user(kind=OrgKind.INSTITUTE)
-    with pytest.raises(RuleErrors) as caught:
+    with pytest.raises(FieldErrors) as caught:
         listings.create_patent(other, patent_fields(application_number="201710601862.3"))
     assert caught.value.errors[0].field == "application_number"
     assert "Another organisation" in en(caught.value.errors[0].message)
@@ -126,7 +125,7 @@ def test_open_licence_accepted_on_granted_patent(uni):
 
 def test_open_licence_refused_on_pending_patent(uni):
     patent = listings.create_patent(uni, patent_fields(legal_status="pending", grant_date=None))
-    with pytest.raises(RuleErrors) as caught:
+    with pytest.raises(FieldErrors) as caught:
         listings.add_offer(uni, patent, open_licence())
     assert caught.value.errors[0].field == "kind"
     assert "granted" in en(caught.value.errors[0].message)
@@ -134,7 +133,7 @@ def test_open_licence_refused_on_pending_patent(uni):
 
 def test_term_beyond_expiry_refused(uni, make_listing):
     patent = make_listing(uni.org, offers=[], filing_date=date(2010, 1, 4))  # expires 2030
-    with pytest.raises(RuleErrors) as caught:
+    with pytest.raises(FieldErrors) as caught:
         listings.add_offer(uni, patent, open_licence(term_years=10))
     assert "term_years" in fields_of(caught.value)
     listings.add_offer(uni, patent, open_licence(term_years=2))
@@ -142,7 +141,7 @@ def test_term_beyond_expiry_refused(uni, make_listing):
 
 def test_open_licence_term_at_least_one_year(uni, make_listing):
     patent = make_listing(uni.org, offers=[])
-    with pytest.raises(RuleErrors) as caught:
+    with pytest.raises(FieldErrors) as caught:
         listings.add_offer(uni, patent, open_licence(term_years=0))
     assert "term_years" in fields_of(caught.value)
 
@@ -157,14 +156,14 @@ def test_cnipa_caps(uni, make_listing, field, value, ok):
     if ok:
         listings.add_offer(uni, patent, terms)
     else:
-        with pytest.raises(RuleErrors) as caught:
+        with pytest.raises(FieldErrors) as caught:
             listings.add_offer(uni, patent, terms)
         assert field in fields_of(caught.value)
 
 
 def test_no_exclusive_offer_while_open_licence_declared(uni, make_listing):
     patent = make_listing(uni.org)
-    with pytest.raises(RuleErrors) as caught:
+    with pytest.raises(FieldErrors) as caught:
         listings.add_offer(uni, patent, {"kind": OfferKind.LICENCE,
                                          "licence_kind": LicenceKind.EXCLUSIVE, "term_years": 3})
     assert caught.value.errors[0].field == "licence_kind"
@@ -183,7 +182,7 @@ def test_no_open_licence_while_exclusive_in_force(uni, make_listing, make_org):
                         state=DealState.CONCLUDED, term_years=3))
     listings.withdraw_offer(uni, patent.offers[0])
     db.session.commit()
-    with pytest.raises(RuleErrors) as caught:
+    with pytest.raises(FieldErrors) as caught:
         listings.add_offer(uni, patent, open_licence())
     assert "exclusive or sole licence is in force" in en(caught.value.errors[0].message)
 
@@ -226,5 +225,5 @@ def test_expiry_rules():
 
 def test_withdrawn_listing_cannot_be_offered_when_terminated(uni, make_listing):
     patent = make_listing(uni.org, offers=[], legal_status=LegalStatus.TERMINATED)
-    with pytest.raises(RuleErrors):
+    with pytest.raises(FieldErrors):
         listings.add_offer(uni, patent, open_licence())

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from market.domain.bank_accounts import format_account_number
 from market.extensions import db
 from market.gateways import get_gateway
 from market.models import (
@@ -46,10 +47,14 @@ def test_offline_is_the_default(app):
 
 
 def test_licensee_sees_bank_instructions_with_the_reference(app, awaiting, logged_in, sme):
+    """By default the licensor is paid directly: its own account, not the centre's."""
     deal = awaiting()
     page = logged_in(app, sme).get(f"/payments/deals/{deal.id}").get_data(as_text=True)
+    licensor = deal.licensor
     assert deal.schedule[0].reference in page
-    assert app.config["PAYMENT_BANK_ACCOUNT"] in page
+    assert format_account_number(licensor.bank_account_number) in page
+    assert licensor.bank_name in page
+    assert app.config["PAYMENT_BANK_ACCOUNT"] not in page
     assert "/checkout" not in page
 
 
@@ -93,11 +98,12 @@ def test_only_the_licensor_confirms(app, awaiting, logged_in, make_user, sme, ce
     assert fresh(row).status == ScheduleStatus.DUE and count(Payment) == 0
 
 
-def test_wrong_amount_is_refused_on_the_field(app, awaiting, logged_in, university):
+def test_overpayment_is_refused_on_the_field(app, awaiting, logged_in, university):
     deal = awaiting()
-    response = confirm(logged_in(app, university), deal.schedule[0], amount="9999.99")
+    response = confirm(logged_in(app, university), deal.schedule[0], amount="10000.01")
     assert response.status_code == 422
-    assert 'id="amount-error"' in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert 'id="amount-error"' in page and "¥10,000.00" in page
     assert fresh(deal).state == DealState.AWAITING_PAYMENT and count(Payment) == 0
 
 

@@ -1,10 +1,11 @@
 """Pledge records and CSV import, moderation, the deal monitor, the API and its tokens."""
 import io
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from market.domain.dates import local_today
 from market.extensions import db
 from market.models import (
     ApiToken,
@@ -182,10 +183,10 @@ def test_monitor_lists_what_needs_attention(client, login_as, make_org, make_lis
           concluded_at=utcnow() - timedelta(days=100), recorded_at=utcnow())
     paying = _deal(patent, sme, DealState.AWAITING_PAYMENT, age_days=5)
     db.session.add(PaymentScheduleItem(deal_id=paying.id, kind="upfront", amount_fen=123_400,
-                                       due_on=date.today() - timedelta(days=2),
+                                       due_on=local_today() - timedelta(days=2),
                                        reference="PAY-OVERDUE-1"))
     db.session.add(PaymentScheduleItem(deal_id=paying.id, kind="royalty", amount_fen=1,
-                                       due_on=date.today() + timedelta(days=2),
+                                       due_on=local_today() + timedelta(days=2),
                                        reference="PAY-LATER-1"))
     db.session.commit()
     login_as("centre")
@@ -197,7 +198,7 @@ def test_monitor_lists_what_needs_attention(client, login_as, make_org, make_lis
     assert [d.id for d in report["unrecorded"]] == [unrecorded.id]
     only_other = monitor.report(monitor.MonitorFilter(org_id=other.id))
     assert [d.id for d in only_other["stuck"]] == [stuck.id] and not only_other["unanswered"]
-    recent = monitor.report(monitor.MonitorFilter(start=date.today() - timedelta(days=30)))
+    recent = monitor.report(monitor.MonitorFilter(start=local_today() - timedelta(days=30)))
     assert [d.id for d in recent["unanswered"]] == [old_request.id] and not recent["unrecorded"]
     html = client.get("/centre/monitor").get_data(as_text=True)
     assert f"#{old_request.id}" in html and "PAY-OVERDUE-1" in html and "¥1,234.00" in html

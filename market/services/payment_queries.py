@@ -1,0 +1,113 @@
+"""What the payment pages show: each schedule row with its payments, what has been paid and
+what is left, and the lists — open rows first by due date (overdue, today, later)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import case, or_, select
+
+from ..domain.dates import local_today
+from ..extensions import db
+from ..models import Deal, Payment, PaymentScheduleItem, PaymentStatus, ScheduleStatus, User
+from ..permissions import member_org_id
+from . import deals
+
+SHOWN = (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED, PaymentStatus.REPORTED,
+         PaymentStatus.DISPUTED)
+
+
+@dataclass
+class RowView:
+    row: PaymentScheduleItem
+    deal: Deal
+    side: str  # licensee | licensor | centre
+    payments: list[Payment] = field(default_factory=list)  # booked, refunded, reported, disputed
+
+    @property
+    def receipts(self) -> list[Payment]:
+        return [p for p in self.payments if p.receipt_number]
+
+    @property
+    def payment(self) -> Payment | None:
+        """The latest payment with a receipt (None before any money was booked)."""
+        return self.receipts[-1] if self.receipts else None
+
+    @property
+    def paid_fen(self) -> int:
+        return sum(p.amount_fen for p in self.payments if p.status == PaymentStatus.SUCCEEDED)
+
+    @property
+    def balance_fen(self) -> int:
+        if self.row.status != ScheduleStatus.DUE:
+            return 0
+        return max(self.row.amount_fen - self.paid_fen, 0)
+
+    @property
+    def reported(self) -> list[Payment]:
+        """Transfers the payer reported that the receiver has not yet confirmed."""
+        return [p for p in self.payments if p.status == PaymentStatus.REPORTED]
+
+    @property
+    def disputed(self) -> list[Payment]:
+        return [p for p in self.payments if p.status == PaymentStatus.DISPUTED]
+
+    @property
+    def open(self) -> bool:
+        return self.row.status == ScheduleStatus.DUE and self.balance_fen > 0
+
+    @property
+    def due_when(self) -> str:
+        """overdue | today | later | unscheduled (a row triggered by an event)."""
+        if self.row.due_on is None:
+            return "unscheduled"
+        today = local_today()
+        return ("overdue" if self.row.due_on < today else
+                "today" if self.row.due_on == today else "later")
+
+    @property
+    def state(self) -> str:
+        if not self.open:
+            return self.row.status.value
+        if self.reported:
+            return "reported"
+        if self.due_when == "overdue":
+            return "overdue"
+        if self.disputed and not self.paid_fen:
+            return "disputed"
+        return "part_paid" if self.paid_fen else "due"
+
+
+def _row_views(rows, user: User) -> list[RowView]:
+    ids = [row.id for row in rows]
+    by_row: dict[int, list[Payment]] = {}
+    if ids:
+        for p in db.session.scalars(select(Payment).where(
+                Payment.schedule_item_id.in_(ids), Payment.status.in_(SHOWN))
+                .order_by(Payment.id)):
+            by_row.setdefault(p.schedule_item_id, []).append(p)
+    return [RowView(row, row.deal, deals.role_of(row.deal, user) or "centre",
+                    by_row.get(row.id, [])) for row in rows]
+
+
+def rows_for(user: User) -> list[RowView]:
+    """The schedule rows of the user's deals (every deal's for the centre): open rows first,
+    by due date (overdue, then due today, then later; rows waiting for an event after
+    them), then settled rows."""
+    settled = case((PaymentScheduleItem.status == ScheduleStatus.DUE, 0), else_=1)
+    query = select(PaymentScheduleItem).join(Deal).order_by(
+        settled, PaymentScheduleItem.due_on.is_(None), PaymentScheduleItem.due_on,
+        Deal.id.desc(), PaymentScheduleItem.id)
+    if not user.is_centre:
+        org_id = member_org_id(user)  # a request to join is not membership yet
+        if org_id is None:
+            return []
+        query = query.where(or_(Deal.licensee_org_id == org_id, Deal.licensor_org_id == org_id))
+    return _row_views(db.session.scalars(query.limit(500)).all(), user)
+
+
+def rows_of_deal(deal: Deal, user: User) -> list[RowView]:
+    return _row_views(list(deal.schedule), user)
+
+
+def view_of(row: PaymentScheduleItem, user: User) -> RowView:
+    return _row_views([row], user)[0]
