@@ -63,7 +63,8 @@ def on_starting(server):
 
 def worker_exit(server, worker):
     """A worker that stops (deploy, restart, max requests) writes the listing views it has
-    counted but not written yet (they are written in batches: market.services.view_tally)."""
+    counted but not written yet (they are written in batches: market.services.view_tally)
+    and delivers the emails its mail worker has not sent yet."""
     app = getattr(worker, "wsgi", None)
     if app is None or not hasattr(app, "app_context"):
         return
@@ -73,3 +74,5 @@ def worker_exit(server, worker):
             flush_views()
     except Exception:  # noqa: BLE001 - a failed flush must not stop the shutdown
         server.log.exception("could not write the pending listing views")
+    from market.mail_worker import worker as mail_worker
+    mail_worker(app).deliver_before_exit()  # the emails its commits queued (market.mail_worker)

@@ -1,11 +1,12 @@
 """Saved-search alerts when listings are published: the real patents of
-../shared/data/patents_dev.csv imported into a fresh SQLite database and index (as
+$SHARED_DATA/patents_dev.csv (default ../shared/data) imported into a fresh SQLite database and index (as
 bench/import.py does), SAVED saved searches of one SME (distinct jieba terms from the
 imported titles), then the alert run for the NEW newest listings, as the sync after a
 publishing request runs it. Prints one JSON line: the alert run, and for comparison every
 saved search run as a ranked search page (how alerts were decided before).
 
     .venv/bin/python bench/alerts.py [--saved 2000] [--new 3] [--limit N]
+    SHARED_DATA=/path/to/data .venv/bin/python bench/alerts.py   # from a worktree
 """
 import argparse
 import json
@@ -44,8 +45,8 @@ def main() -> None:
         SavedSearchMatch,
     )
     from market.search.analysis import segment
-    from market.search.service import notify_saved_searches
     from market.services import imports
+    from market.services.saved_searches import alert_and_commit
     from market.unit_of_work import commit
     from tests.factories import make_user
     logging.disable(logging.INFO)
@@ -75,7 +76,7 @@ def main() -> None:
                                  .limit(args.new)).all()
 
         start = time.perf_counter()
-        alerts = notify_saved_searches(service, new)
+        alerts = alert_and_commit(service, new)
         alert_s = time.perf_counter() - start
         db.session.execute(delete(Notification))
         db.session.execute(delete(SavedSearchMatch))

@@ -7,11 +7,21 @@ The accounts' password hashes use a cheap scrypt (``scrypt:1024:8:1``, as the te
 figure is the platform's, not the key-derivation function's (production's default scrypt adds
 its own cost to each signature, as it does to each log-in).
 
+The after-commit work runs as in a server: emails are delivered by the outbox worker thread
+(timed apart: ``outbox_drain_s`` is how long it took, after the last deal, to send what was
+still queued; ``emails_sent`` must equal ``emails_queued``). On a shared machine wall time
+varies with the other load: ``deals_per_cpu_s`` counts this process's CPU time (the deals
+and the delivery of their emails) and varies less. ``commit_ms_p50`` /
+``after_commit_ms_p50`` are per commit (the database commit, then its hooks), whatever the
+number of commits per deal. Contract PDFs are not rendered on the deal's path: a sample of
+``--pdf-sample`` concluded contracts is rendered after the run (``contract_pdf_ms_p50``).
+
 The database is a fresh SQLite file in a temporary folder (tables via db.create_all). Run:
-    .venv/bin/python bench/deals.py [--deals 10000]
+    .venv/bin/python bench/deals.py [--deals 10000] [--pdf-sample 20]
 """
 import argparse
 import json
+import statistics
 import sys
 import tempfile
 import time
@@ -47,6 +57,7 @@ def seed(db, n_patents: int, n_smes: int):
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--deals", type=int, default=10_000)
+    parser.add_argument("--pdf-sample", type=int, default=20)
     args = parser.parse_args()
     import logging
 
@@ -55,7 +66,8 @@ def main() -> None:
     from market import create_app
     from market.config import Config
     from market.extensions import db
-    from market.models import Deal, DealState, LedgerEntry, Offer, Signature, User
+    from market.mail_worker import worker
+    from market.models import Deal, DealState, LedgerEntry, Offer, OutboxEmail, Signature, User
     from market.services import deals, signing
     from market.unit_of_work import commit
     from tests.factories import details_of
@@ -67,31 +79,100 @@ def main() -> None:
         app = create_app(Config, SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(workdir) / 'bench.sqlite'}",
                          SEARCH_INDEX_DIR=str(Path(workdir) / "index"), SECRET_KEY="bench",
                          PASSWORD_HASH_METHOD="scrypt:1024:8:1")
+        timing = CommitTiming()
         with app.app_context():
             db.create_all()
             offer_ids, user_ids = seed(db, n_patents, n_smes)
+            commit()  # the seed's listings indexed, as their publishing requests did
             jobs = [(offer_ids[i % n_patents], user_ids[i // n_patents]) for i in range(args.deals)]
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             for offer_id, user_id in jobs:
                 user, offer = db.session.get(User, user_id), db.session.get(Offer, offer_id)
                 deal = deals.take_open(user, offer, details_of(user, field_of_use="电池"))
-                commit()
+                timing.commit()
                 proof, errors = signing.reauthenticate(user, PASSWORD, SIGNER)
                 assert not errors, errors
                 deals.sign(deal, user, proof, sha256=signing.current_version(deal).data_sha256,
                            ip="127.0.0.1", user_agent="bench")
-                commit()
+                timing.commit()
                 db.session.expunge_all()  # like separate requests: no identity map growth
             elapsed = time.perf_counter() - start
+            drain_start = time.perf_counter()
+            worker(app).wait_idle(120)
+            drain = time.perf_counter() - drain_start
+            cpu = time.process_time() - cpu_start  # the deals and their emails' delivery
+            worker(app).stop()
             concluded = db.session.scalar(select(func.count()).select_from(Deal).where(
                 Deal.state == DealState.CONCLUDED))
             rows = db.session.scalar(select(func.count()).select_from(LedgerEntry))
             signatures = db.session.scalar(select(func.count()).select_from(Signature))
+            queued = db.session.scalar(select(func.count()).select_from(OutboxEmail))
+            sent = db.session.scalar(select(func.count()).select_from(OutboxEmail)
+                                     .where(OutboxEmail.sent_at.is_not(None)))
+            pdf_ms = contract_pdf_ms(db, Deal, args.pdf_sample)
             db.session.remove()
             db.engine.dispose()
     print(json.dumps({"deals": args.deals, "concluded": concluded, "ledger_rows": rows,
                       "signatures": signatures, "seconds": round(elapsed, 2),
-                      "deals_per_s": round(args.deals / elapsed, 1)}))
+                      "deals_per_s": round(args.deals / elapsed, 1),
+                      "cpu_s": round(cpu, 2), "deals_per_cpu_s": round(args.deals / cpu, 1),
+                      "commits": timing.commits,
+                      "commit_ms_p50": timing.p50(timing.commit_s),
+                      "after_commit_ms_p50": timing.p50(timing.hooks_s),
+                      "emails_queued": queued, "emails_sent": sent,
+                      "outbox_drain_s": round(drain, 2), "contract_pdf_ms_p50": pdf_ms}))
+
+
+class CommitTiming:
+    """Times each unit-of-work commit: the database commit (with its flush), then its hooks."""
+
+    def __init__(self):
+        self.commit_s, self.hooks_s, self._committed = [], [], []
+
+    @property
+    def commits(self) -> int:
+        return len(self.commit_s)
+
+    def commit(self) -> None:
+        from sqlalchemy import event
+        from sqlalchemy.orm import Session
+
+        from market.unit_of_work import commit
+        self._committed.clear()
+        mark = lambda session: self._committed.append(time.perf_counter())  # noqa: E731
+        event.listen(Session, "after_commit", mark)
+        try:
+            start = time.perf_counter()
+            commit()
+            done = time.perf_counter()
+        finally:
+            event.remove(Session, "after_commit", mark)
+        self.commit_s.append(self._committed[0] - start)
+        self.hooks_s.append(done - self._committed[0])
+
+    @staticmethod
+    def p50(values: list[float]) -> float:
+        return round(statistics.median(values) * 1000, 2) if values else 0.0
+
+
+def contract_pdf_ms(db, deal_model, sample: int) -> float | None:
+    """Median milliseconds to render and store one concluded contract, as its first download
+    does (apart from the deal path)."""
+    from sqlalchemy import select
+
+    from market.services.signing import contract_document
+
+    def contract_pdf(deal):
+        return contract_document(deal).pdf
+    ids = db.session.scalars(select(deal_model.id).order_by(deal_model.id).limit(sample)).all()
+    if ids:
+        contract_pdf(db.session.get(deal_model, ids[0]))  # warm-up: loads and subsets the font
+    times = []
+    for deal_id in ids:
+        start = time.perf_counter()
+        contract_pdf(db.session.get(deal_model, deal_id))
+        times.append(time.perf_counter() - start)
+    return round(statistics.median(times) * 1000, 1) if times else None
 
 
 if __name__ == "__main__":

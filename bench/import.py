@@ -18,7 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DATA = Path(os.environ.get("SHARED_DATA", ROOT.parent / "shared" / "data"))
+DATA = Path(os.environ.get("SHARED_DATA") or (ROOT.parent / "shared" / "data"))
 
 
 def build_csv(limit: int | None) -> tuple[bytes, int]:
@@ -80,8 +80,7 @@ def main() -> None:
     from tests.factories import make_user
     logging.disable(logging.INFO)
     app = create_app(Config, SQLALCHEMY_DATABASE_URI=f"sqlite:///{workdir / 'bench.sqlite'}",
-                     SEARCH_INDEX_DIR=str(workdir / "index"), SECRET_KEY="bench",
-                     PASSWORD_HASH_METHOD="scrypt:1024:8:1")
+                     SEARCH_INDEX_DIR=str(workdir / "index"), SECRET_KEY="bench")
     with app.app_context():
         db.create_all()
         user = make_user(db.session, kind=OrgKind.UNIVERSITY, name="基准测试大学",

@@ -95,6 +95,12 @@ class Config:
     # The largest bank voucher (image or PDF) a payer may upload with a reported transfer.
     VOUCHER_MAX_BYTES = int(os.environ.get("VOUCHER_MAX_BYTES", str(5 * 1024 * 1024)))
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "noreply@ipmarket.shenyang.example")
+    # Emails queued by a commit are delivered by a thread of the process ("background"), in
+    # batches, or at once after the commit in the request ("inline"); see market/mail_worker.
+    MAIL_DELIVERY = os.environ.get("MAIL_DELIVERY", "background")
+    MAIL_LINGER = 0.2  # seconds the worker waits for further commits' emails before a batch
+    MAIL_RETRY_SECONDS = 30  # after a failed delivery
+    MAIL_POLL_SECONDS = 60  # the worker also looks for messages other processes left unsent
     # The address users reach the site at; every absolute link (emails, Stripe's return
     # addresses, the API) is built on it. Required in production. Unset in development: the
     # request's host (one of TRUSTED_HOSTS), or http://127.0.0.1:5000 from a command.
@@ -134,6 +140,7 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = False
     VIEW_COUNT_BATCH = 1  # write every listing view at once (tests read the count back)
     HEADLINE_CACHE_SECONDS = 0  # the home page's figures fresh on every request
+    MAIL_DELIVERY = "inline"  # no delivery thread outlives a test
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 (cheap hashes keep the suite fast)
     WTF_CSRF_ENABLED = True
 

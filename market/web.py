@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
-from . import edge, errors, i18n, permissions
+from . import edge, errors, i18n, mail_worker, permissions
 from .domain.money import format_fen
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .labels import label
@@ -18,8 +18,6 @@ from .models import User
 from .nav import nav_items
 from .ops import sqlite as sqlite_transactions
 from .params import MAX_ID
-from .services.mail import deliver_pending
-from .unit_of_work import register_after_commit
 
 
 @event.listens_for(Engine, "connect")
@@ -55,7 +53,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.session_protection = "strong"
     login_manager.user_loader(_load_user)
-    register_after_commit(app, deliver_pending)
+    mail_worker.init_app(app)  # emails queued by a commit are delivered off the request
 
     app.before_request(permissions.enforce_declared_access)
     app.after_request(i18n.remember_language)

@@ -38,3 +38,29 @@ def test_other_errors_pass_through(app):
         raise KeyError("not a refusal")
     with pytest.raises(ServiceError), committing(refusals=(ValueError,)):
         raise ServiceError("not listed")
+
+
+def test_a_hook_with_tables_runs_only_after_a_commit_that_inserted_into_them(app):
+    """A deal or a log-in commits no listing change: the search sync is not run for it;
+    a bulk insert (an import) counts as well as an added object; a rolled-back insert
+    does not count for the next commit."""
+    from sqlalchemy import insert
+
+    from market.models import OutboxEmail, SearchOutbox
+    from market.unit_of_work import commit
+    ran = []
+    register_after_commit(app, lambda: ran.append("search"), tables=["search_outbox"])
+    factories.make_org(db.session)
+    commit()
+    assert ran == []
+    db.session.add(SearchOutbox(patent_id=1))
+    db.session.flush()
+    db.session.rollback()
+    db.session.add(OutboxEmail(to_address="a@example.cn", subject="s", body="b"))
+    commit()
+    assert ran == []
+    db.session.add(SearchOutbox(patent_id=1))
+    commit()  # added, flushed by the commit
+    db.session.execute(insert(SearchOutbox), [{"patent_id": 2}, {"patent_id": 3}])
+    commit()
+    assert ran == ["search", "search"]

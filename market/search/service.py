@@ -1,7 +1,8 @@
 """The search index kept in step with the database.
 
-Listing changes write a ``SearchOutbox`` row in their own transaction. After every commit,
-and from ``flask search sync`` (on a timer, on every server), :meth:`SearchService.sync`
+Listing changes write a ``SearchOutbox`` row in their own transaction. After every commit
+that wrote one, and from ``flask search sync`` (on a timer, on every server; it also applies
+the other servers' changes), :meth:`SearchService.sync`
 applies the rows this server's index has not seen yet: each index directory keeps the id
 of the last outbox row it applied, so several servers with their own indexes all follow
 the one database. One writer at a time (a file lock); readers are never blocked.
@@ -15,26 +16,18 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import Flask, current_app
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import (
-    ListingStatus,
-    Notification,
-    OfferKind,
-    Patent,
-    SavedSearch,
-    SavedSearchMatch,
-    SearchOutbox,
-)
+from ..models import ListingStatus, OfferKind, Patent, SearchOutbox
 from . import index as engine
 from .demand import demand_match
-from .query import matching_ids, may_match_terms, search
+from .query import matching_ids, search
 from .results import SearchResult
 
 log = logging.getLogger("market.search")
@@ -44,7 +37,6 @@ REQUEST_SYNC_WAIT = 2.0  # seconds a request's after-commit sync waits for a bus
 # Seconds of indexing a request does after its commit; a bulk import's further batches are
 # applied by a background thread of the same process (and by the `flask search sync` timer).
 REQUEST_SYNC_BUDGET = 2.0
-ALERT_PREFILTER_MAX = 200  # new listings up to which saved searches are first checked by terms
 
 
 def patent_document(patent: Patent) -> dict:
@@ -73,17 +65,24 @@ def patent_document(patent: Patent) -> dict:
     }
 
 
-def _public_patents():
+def public_patents():
+    """The listings the index holds (published, not hidden), with what their documents need."""
     return (select(Patent).where(Patent.status == ListingStatus.PUBLISHED,
                                  Patent.hidden.is_(False))
             .options(selectinload(Patent.offers), selectinload(Patent.owner)))
 
 
 class SearchService:
-    """One per app: the index directory of this server and the outbox cursor."""
+    """One per app: the index directory of this server and the outbox cursor.
 
-    def __init__(self, index_dir: str | Path):
+    ``on_published(ids)`` is called after a sync that indexed listings this index did not
+    hold before (newly published): the app passes the saved-search alerts
+    (:func:`market.services.saved_searches.alert_and_commit`)."""
+
+    def __init__(self, index_dir: str | Path,
+                 on_published: Callable[[SearchService, list[int]], object] | None = None):
         self.index_dir = Path(index_dir)
+        self.on_published = on_published
 
     # --- reading ------------------------------------------------------------------
     @property
@@ -188,7 +187,7 @@ class SearchService:
         """Rebuild the whole index from the database into a new generation, swap it in."""
         with self._sync_lock():
             high = db.session.scalar(select(func.max(SearchOutbox.id))) or 0
-            docs = [patent_document(p) for p in db.session.scalars(_public_patents())]
+            docs = [patent_document(p) for p in db.session.scalars(public_patents())]
             engine.build_index(self.index_dir, docs)
             self._set_applied(high)
             db.session.rollback()  # end the read transaction
@@ -230,7 +229,7 @@ class SearchService:
                     break
                 ids = {patent_id for _, patent_id in rows}
                 public = {p.id: p for p in db.session.scalars(
-                    _public_patents().where(Patent.id.in_(ids)))}
+                    public_patents().where(Patent.id.in_(ids)))}
                 known = self._indexed_ids(ids)
                 ops = [("update", patent_document(p)) for p in public.values()]
                 ops += [("delete", str(i)) for i in ids - set(public)]
@@ -242,8 +241,8 @@ class SearchService:
                 if budget is not None and time.monotonic() - started > budget:
                     break
             db.session.rollback()
-        if alerts and published:
-            notify_saved_searches(self, published)
+        if alerts and published and self.on_published is not None:
+            self.on_published(self, published)
         return count
 
     def compact(self, max_segments: int = engine.MAX_SEGMENTS) -> tuple[int, int]:
@@ -331,76 +330,29 @@ class SearchService:
         return {"ok": True, "documents": docs, **lag}
 
 
-def notify_saved_searches(service: SearchService, patent_ids: list[int]) -> int:
-    """Tell SMEs whose saved searches match newly published listings: an inbox entry and
-    an email, once per search and listing (a unique row makes other servers skip it)."""
-    from flask_babel import force_locale
-    from flask_babel import gettext as _
-
-    from ..models import User
-    from ..services.mail import queue_email
-    from ..urls import absolute_url
-    ids = [str(i) for i in patent_ids]
-    may_match = _alert_prefilter(patent_ids)
-    sent = 0
-    for saved in db.session.scalars(select(SavedSearch)).all():
-        if not may_match(saved.query):
-            continue
-        found = service.matching_ids(saved.query, {**(saved.filters or {}), "ids": ids})
-        for patent_id in sorted(int(i) for i in found):
-            try:
-                with db.session.begin_nested():
-                    db.session.add(SavedSearchMatch(saved_search_id=saved.id,
-                                                    patent_id=patent_id))
-            except IntegrityError:
-                continue  # reported already (by this server or another)
-            patent = db.session.get(Patent, patent_id)
-            user = db.session.get(User, saved.user_id)
-            with force_locale(user.locale or "zh"):
-                title = _("New listing for “%(name)s”: %(title)s", name=saved.name,
-                          title=patent.title)
-                subject = _("Shenyang IP Market: a new listing matches “%(name)s”",
-                            name=saved.name)
-            link = f"/patents/{patent.id}"
-            db.session.add(Notification(user_id=user.id, kind="saved_search", title=title[:200],
-                                        body=patent.patent_number, link=link))
-            queue_email(user.email, subject,
-                        f"{patent.title}\n{patent.patent_number}\n{absolute_url(link)}")
-            sent += 1
-    db.session.commit()
-    return sent
-
-
-def _alert_prefilter(patent_ids: list[int]):
-    """A cheap test that rules out most saved searches before the real search: the words of
-    a saved query must occur in the new listings' text (analysed as the index does). Used for
-    a few new listings at a time; a bulk import runs every saved search."""
-    if len(patent_ids) > ALERT_PREFILTER_MAX:
-        return lambda query: True
-    doc_terms: set[str] = set()
-    for patent in db.session.scalars(_public_patents().where(Patent.id.in_(patent_ids))):
-        fields = engine.prepare_document(patent_document(patent))
-        doc_terms.update(fields["title_tokens"], fields["content_tokens"])
-    return lambda query: may_match_terms(query, doc_terms)
-
-
 def init_app(app: Flask) -> None:
-    """Create the app's search service and sync it after every commit."""
+    """Create the app's search service; sync it after every commit that changed a listing
+    (wrote a search outbox row) and alert saved searches to what it newly indexed."""
+    # deferred: the cycle with market.services.saved_searches (its alerts search this index)
+    from ..services.saved_searches import alert_and_commit
     from ..unit_of_work import register_after_commit
-    service = SearchService(app.config["SEARCH_INDEX_DIR"])
+    service = SearchService(app.config["SEARCH_INDEX_DIR"], on_published=alert_and_commit)
     app.extensions["market.search"] = service
     if app.config.get("SEARCH_SYNC_AFTER_COMMIT", True):
-        register_after_commit(app, _sync_after_commit, first=True)  # before email delivery
+        register_after_commit(app, _sync_after_commit, first=True,  # before email delivery
+                              tables=[SearchOutbox.__tablename__])
 
 
 def _sync_after_commit() -> None:
+    """The request's listing changes are searchable when it answers: applied here, within
+    ``REQUEST_SYNC_BUDGET``. What is left (a bulk import past the budget, or an index busy
+    with a rebuild or merge) is applied by a background thread of this process."""
     service = current_app.extensions["market.search"]
-    applied = service.sync(wait=REQUEST_SYNC_WAIT, budget=REQUEST_SYNC_BUDGET)
-    if applied >= SYNC_BATCH:  # the budget may have run out: a bulk import
-        behind = service.behind()
-        db.session.rollback()  # end the read transaction (the request has committed)
-        if behind:
-            _catch_up_in_background(current_app._get_current_object(), service)
+    service.sync(wait=REQUEST_SYNC_WAIT, budget=REQUEST_SYNC_BUDGET)
+    behind = service.behind()
+    db.session.rollback()  # end the read transaction (the request has committed)
+    if behind:
+        _catch_up_in_background(current_app._get_current_object(), service)
 
 
 _catching_up = threading.Lock()

@@ -9,6 +9,7 @@ from market.extensions import db
 from market.models import Notification, OrgKind, SavedSearch, SavedSearchMatch
 from market.search.service import SearchService, patent_document
 from market.services import listings
+from market.services.saved_searches import alert_and_commit
 from market.unit_of_work import commit
 
 from ..conftest import log_in, post_form
@@ -158,6 +159,7 @@ def test_missing_or_corrupted_index_is_reported_not_raised(app, uni, client):
 
 
 def test_saved_search_alert_once_across_servers(app, uni, make_user, tmp_path, client):
+    app.extensions["market.search"].sync()  # built before: a build alerts nobody
     sme = make_user(kind=OrgKind.SME)
     log_in(client, sme)
     response = post_form(client, "/search/saved", {"name": "石墨烯", "query_string": "q=石墨烯"},
@@ -166,8 +168,8 @@ def test_saved_search_alert_once_across_servers(app, uni, make_user, tmp_path, c
     assert db.session.scalar(select(SavedSearch.query)) == "石墨烯"
     publish(uni, "一种石墨烯导热薄膜的制备方法")
     publish(uni, "一种数控机床主轴冷却系统", abstract="对主轴进行冷却。", ipc_codes="B23Q 11/12")
-    SearchService(tmp_path / "server-2").sync()  # builds: no alerts for a rebuild
-    other = SearchService(tmp_path / "server-3")
+    SearchService(tmp_path / "server-2", alert_and_commit).sync()  # builds: no alerts for a rebuild
+    other = SearchService(tmp_path / "server-3", alert_and_commit)
     other.reindex()
     publish(uni, "石墨烯散热片")
     other.sync()
@@ -219,8 +221,8 @@ def test_alerts_find_the_same_listings_as_the_search_page(app, uni, make_user):
     number = SavedSearch(user_id=sme.id, name="number", query=new.patent_number, filters={})
     db.session.add(number)
     commit()
-    from market.search.service import notify_saved_searches
-    notify_saved_searches(app.extensions["market.search"], [new.id])  # the number search
+    from market.services.saved_searches import alert_and_commit
+    alert_and_commit(app.extensions["market.search"], [new.id])  # the number search
     told = set(db.session.scalars(select(SavedSearch.name).join(
         SavedSearchMatch, SavedSearchMatch.saved_search_id == SavedSearch.id)))
     assert told == {"title", "abstract", "ipc", "filters", "number"}
@@ -232,7 +234,7 @@ def test_alerts_find_the_same_listings_as_the_search_page(app, uni, make_user):
 def test_a_busy_index_does_not_hold_up_the_request(app, uni):
     """While another process rebuilds or merges this index (it holds the sync lock for as
     long as that takes), a request that publishes a listing commits and answers at once;
-    the change waits in the outbox for the next sync."""
+    a background thread of the process applies the change once the index is free."""
     import fcntl
     service = app.extensions["market.search"]
     publish(uni, "一种石墨烯导热薄膜的制备方法")  # builds the index
@@ -254,8 +256,17 @@ def test_a_busy_index_does_not_hold_up_the_request(app, uni):
     finally:
         release.set()
         thread.join()
-    assert service.sync() >= 1
+    _wait_for_catch_up()
+    db.session.rollback()
+    assert service.lag()["lag"] == 0
     assert ids(app, "碳纳米管") == [patent.id]
+
+
+def _wait_for_catch_up() -> None:
+    for _ in range(300):
+        if not any(t.name == "search-catch-up" for t in threading.enumerate()):
+            return
+        threading.Event().wait(0.1)
 
 
 def _list_without_commit(user, n: int) -> None:
@@ -293,10 +304,52 @@ def test_a_bulk_change_is_indexed_after_the_request_by_a_background_thread(app, 
     service = app.extensions["market.search"]
     _list_without_commit(uni, 7)
     commit()  # the after-commit sync: one batch of 2, then the thread
-    for _ in range(300):
-        if not any(t.name == "search-catch-up" for t in threading.enumerate()):
-            break
-        threading.Event().wait(0.1)
+    _wait_for_catch_up()
     db.session.rollback()
     assert service.lag()["lag"] == 0
     assert len(ids(app, "储能柜")) == 7
+
+
+def test_a_commit_without_listing_changes_leaves_the_index_alone(app, uni, make_user,
+                                                                  monkeypatch):
+    """A deal commits no search outbox row: no sync runs after it (nothing to apply)."""
+    from market.models import Offer
+    from market.services import deals
+
+    from ..factories import details_of
+    patent = publish(uni, "一种石墨烯导热薄膜的制备方法")
+    sme = make_user(kind=OrgKind.SME)
+    syncs = []
+    monkeypatch.setattr(SearchService, "sync", lambda self, **kw: syncs.append(kw) or 0)
+    offer = db.session.scalar(select(Offer).where(Offer.patent_id == patent.id))
+    deals.take_open(sme, offer, details_of(sme, field_of_use="电池"))
+    commit()
+    assert syncs == []
+
+
+def test_changes_left_by_many_commits_are_indexed_by_one_pass(app, uni, monkeypatch):
+    """50 listing commits while the index is busy (their own syncs give up at once) are
+    all applied by one catch-up pass: one index writer for the lot, not one per commit."""
+    import fcntl
+
+    from market.search import index as engine
+    monkeypatch.setattr("market.search.service.REQUEST_SYNC_WAIT", 0)
+    service = app.extensions["market.search"]
+    publish(uni, "一种数控机床主轴冷却系统", abstract="对主轴进行冷却。", ipc_codes="B23Q 11/12")
+    writes = []
+    real_write = engine.write_ops
+    monkeypatch.setattr(engine, "write_ops", lambda d, ops: writes.append(len(ops)) or
+                        real_write(d, ops))
+    with open(service.index_dir / "sync.lock", "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # another process rebuilding or merging
+        try:
+            patents = [publish(uni, f"一种储能柜热管理系统{i}") for i in range(50)]
+            assert writes == [] and ids(app, "储能柜") == []
+        finally:
+            fcntl.flock(held, fcntl.LOCK_UN)
+    _wait_for_catch_up()
+    db.session.rollback()
+    assert service.lag()["lag"] == 0
+    assert writes == [50]
+    assert sorted(int(hit.id) for hit in service.search("储能柜", per_page=100).hits) == sorted(
+        p.id for p in patents)
