@@ -1,5 +1,11 @@
-"""Conclude open-licence deals through the service layer, one unit of work (commit) per deal,
-as the take-open page does, and print one JSON line: deals per second and ledger rows.
+"""Conclude open-licence deals through the service layer as the pages do: the take-open page
+(one unit of work), then the licensee's signature on the review page (re-authentication with
+the password and full name, the signature, the conclusion: one unit of work). Print one JSON
+line: deals per second, ledger rows and signatures.
+
+The accounts' password hashes use a cheap scrypt (``scrypt:1024:8:1``, as the tests do): the
+figure is the platform's, not the key-derivation function's (production's default scrypt adds
+its own cost to each signature, as it does to each log-in).
 
 The after-commit work runs as in a server: emails are delivered by the outbox worker thread
 (timed apart: ``outbox_drain_s`` is how long it took, after the last deal, to send what was
@@ -25,8 +31,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+SIGNER, PASSWORD = "测试用户", "correct horse battery staple"
+
+
 def seed(db, n_patents: int, n_smes: int):
     from market.models import LicenceKind, OfferKind, OrgKind
+    from market.services.passwords import hash_password
     from tests.factories import make_listing, make_org, make_user
 
     uni = make_org(db.session, OrgKind.UNIVERSITY, name="东北测试大学")
@@ -37,6 +47,9 @@ def seed(db, n_patents: int, n_smes: int):
         "kind": OfferKind.OPEN_LICENCE, "licence_kind": LicenceKind.NON_EXCLUSIVE,
         "upfront_mode": "waived", "royalty_bp": 300, "term_years": 3}]).offers[0]
         for i in range(n_patents)]
+    password_hash = hash_password(PASSWORD)  # one hash for all: the seed stays quick
+    for user in smes:
+        user.password_hash, user.name = password_hash, SIGNER
     db.session.commit()
     return [o.id for o in offers], [u.id for u in smes]
 
@@ -54,8 +67,8 @@ def main() -> None:
     from market.config import Config
     from market.extensions import db
     from market.mail_worker import worker
-    from market.models import Deal, DealState, LedgerEntry, Offer, OutboxEmail, User
-    from market.services import deals
+    from market.models import Deal, DealState, LedgerEntry, Offer, OutboxEmail, Signature, User
+    from market.services import deals, signing
     from market.unit_of_work import commit
     from tests.factories import details_of
 
@@ -64,7 +77,8 @@ def main() -> None:
     n_smes = -(-args.deals // n_patents)
     with tempfile.TemporaryDirectory() as workdir:
         app = create_app(Config, SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(workdir) / 'bench.sqlite'}",
-                         SEARCH_INDEX_DIR=str(Path(workdir) / "index"), SECRET_KEY="bench")
+                         SEARCH_INDEX_DIR=str(Path(workdir) / "index"), SECRET_KEY="bench",
+                         PASSWORD_HASH_METHOD="scrypt:1024:8:1")
         timing = CommitTiming()
         with app.app_context():
             db.create_all()
@@ -74,7 +88,12 @@ def main() -> None:
             start, cpu_start = time.perf_counter(), time.process_time()
             for offer_id, user_id in jobs:
                 user, offer = db.session.get(User, user_id), db.session.get(Offer, offer_id)
-                deals.take_open(user, offer, details_of(user, field_of_use="电池"))
+                deal = deals.take_open(user, offer, details_of(user, field_of_use="电池"))
+                timing.commit()
+                proof, errors = signing.reauthenticate(user, PASSWORD, SIGNER)
+                assert not errors, errors
+                deals.sign(deal, user, proof, sha256=signing.current_version(deal).data_sha256,
+                           ip="127.0.0.1", user_agent="bench")
                 timing.commit()
                 db.session.expunge_all()  # like separate requests: no identity map growth
             elapsed = time.perf_counter() - start
@@ -86,6 +105,7 @@ def main() -> None:
             concluded = db.session.scalar(select(func.count()).select_from(Deal).where(
                 Deal.state == DealState.CONCLUDED))
             rows = db.session.scalar(select(func.count()).select_from(LedgerEntry))
+            signatures = db.session.scalar(select(func.count()).select_from(Signature))
             queued = db.session.scalar(select(func.count()).select_from(OutboxEmail))
             sent = db.session.scalar(select(func.count()).select_from(OutboxEmail)
                                      .where(OutboxEmail.sent_at.is_not(None)))
@@ -93,7 +113,8 @@ def main() -> None:
             db.session.remove()
             db.engine.dispose()
     print(json.dumps({"deals": args.deals, "concluded": concluded, "ledger_rows": rows,
-                      "seconds": round(elapsed, 2), "deals_per_s": round(args.deals / elapsed, 1),
+                      "signatures": signatures, "seconds": round(elapsed, 2),
+                      "deals_per_s": round(args.deals / elapsed, 1),
                       "cpu_s": round(cpu, 2), "deals_per_cpu_s": round(args.deals / cpu, 1),
                       "commits": timing.commits,
                       "commit_ms_p50": timing.p50(timing.commit_s),
@@ -135,10 +156,14 @@ class CommitTiming:
 
 
 def contract_pdf_ms(db, deal_model, sample: int) -> float | None:
-    """Median milliseconds to render one concluded contract (apart from the deal path)."""
+    """Median milliseconds to render and store one concluded contract, as its first download
+    does (apart from the deal path)."""
     from sqlalchemy import select
 
-    from market.services.contracts import contract_pdf
+    from market.services.signing import contract_document
+
+    def contract_pdf(deal):
+        return contract_document(deal).pdf
     ids = db.session.scalars(select(deal_model.id).order_by(deal_model.id).limit(sample)).all()
     if ids:
         contract_pdf(db.session.get(deal_model, ids[0]))  # warm-up: loads and subsets the font

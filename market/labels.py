@@ -83,7 +83,7 @@ ORG_KIND_CHOICE_LABELS = {
 DEAL_STATE_LABELS = {
     "requested": _l("Requested"),
     "countered": _l("Counter-offer"),
-    "accepted": _l("Accepted"),
+    "accepted": _l("Terms agreed — awaiting signatures"),
     "awaiting_payment": _l("Awaiting payment"),
     "concluded": _l("Concluded"),
     "declined": _l("Declined"),
@@ -96,6 +96,7 @@ DEAL_ACTION_LABELS = {
     "request": _l("Request sent"),
     "take_open": _l("Written notice of taking the open licence"),
     "accept": _l("Accept"),
+    "sign": _l("Signed the contract"),
     "counter": _l("Counter-offer"),
     "decline": _l("Decline"),
     "withdraw": _l("Withdraw"),

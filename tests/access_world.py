@@ -19,10 +19,10 @@ from market.models import (
     OrgStatus,
     SavedSearch,
 )
-from market.services import deals, listings, orgs, payment_reports, payments
+from market.services import deals, listings, orgs, payment_reports, payments, signing
 from market.unit_of_work import commit
 
-from .factories import EXCLUSIVE, PAID_OPEN, details_of, proposal_of
+from .factories import EXCLUSIVE, PAID_OPEN, details_of, proposal_of, sign_contract
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 PAID_FEE_FEN = PAID_OPEN["upfront_fee_fen"]
@@ -66,12 +66,19 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
                           details_of(sme_a))
     paid = deals.take_open(sme_a, make_listing(uni_a.org, offers=[PAID_OPEN]).offers[0],
                            details_of(sme_a))
+    for taken in (concluded, due, paid):  # the licensee's signature concludes each
+        sign_contract(taken, sme_a)
+    # terms agreed, the contract frozen: waiting for both signatures
+    offer = make_listing(uni_a.org, offers=[NON_EXCLUSIVE]).offers[0]
+    to_sign = deals.request_deal(sme_a, offer, proposal_of(offer), "")
+    deals.accept(to_sign, uni_a)
     commit()
     payments.confirm_receipt(paid.schedule[0], uni_a, amount_fen=PAID_FEE_FEN,
                              received_on=local_today(), bank_reference="BANK-MATRIX-0")
     # SME A reported two transfers for a third deal: one to confirm, one to dispute
     reported = deals.take_open(sme_a, make_listing(uni_a.org, offers=[PAID_OPEN]).offers[0],
                                details_of(sme_a))
+    sign_contract(reported, sme_a)
     commit()
     report, report_to_dispute = (payment_reports.report_transfer(
         reported.schedule[0], sme_a, token=f"matrix-report-token-{n}", amount_fen=100_000,
@@ -97,6 +104,7 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
         "paid_deal": paid.id, "paid_row": paid.schedule[0].id,
         "report": report.id, "report_to_dispute": report_to_dispute.id,
         "saved": saved.id,
+        "to_sign": to_sign.id, "to_sign_sha": signing.current_version(to_sign).data_sha256,
     }
     return users, ids
 

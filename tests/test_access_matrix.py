@@ -24,6 +24,7 @@ from market.permissions import ACCESS_ATTR
 
 from .access_world import PAID_FEE_FEN, PNG, build_world, changed_tables
 from .conftest import dump_tables, log_in
+from .factories import PASSWORD
 
 pytestmark = pytest.mark.db
 
@@ -109,6 +110,9 @@ OPEN_OFFER = {"kind": "open_licence", "upfront_mode": "waived", "term_years": "5
               "territory": "中国大陆"}
 COUNTER = {"licence_kind": "exclusive", "upfront_mode": "waived", "royalty_bp": "5",
            "term_years": "5", "territory": "中国大陆", "message": "提成 5%。"}
+# every user of the world is called 测试用户 (the factories' default) with the same password
+SIGN = {"sha256": "{to_sign_sha}", "full_name": "测试用户", "password": PASSWORD,
+        "consent": "y"}
 RECEIPT = {"amount": str(PAID_FEE_FEN // 100), "received_on": TODAY,
            "bank_reference": "BANK-MATRIX-1"}
 TRANSFER = {"token": "matrix-transfer-token-0", "amount": "1000", "paid_on": TODAY,
@@ -205,6 +209,14 @@ ROWS = [
     Row("GET", "/deals/{deal}/contract.pdf", "deals.contract_pdf", deal_side(200)),
     # no contract before the deal is concluded, not even for its parties
     Row("GET", "/deals/{request}/contract.pdf", "deals.contract_pdf#request", users(404)),
+    Row("GET", "/deals/{to_sign}/contract.pdf", "deals.contract_pdf#to_sign", users(404)),
+    # the frozen contract waiting for signatures: review and draft; none before terms agree
+    Row("GET", "/deals/{to_sign}/review", "deals.review", deal_side(200)),
+    Row("GET", "/deals/{deal}/review", "deals.review#concluded", deal_side(200)),
+    Row("GET", "/deals/{request}/review", "deals.review#request", users(404)),
+    Row("GET", "/deals/{to_sign}/contract-draft.pdf", "deals.contract_draft", deal_side(200)),
+    Row("GET", "/deals/{deal}/contract-draft.pdf", "deals.contract_draft#concluded",
+        users(404)),
     # any verified SME may take or request A's offers (OPEN_TO_EVERY_SME): empty forms here
     Row("GET", "/deals/take/{open_offer}", "deals.take_open", smes()),
     # the wrong page for the kind of offer: an SME learns nothing (404), others by kind (403)
@@ -228,7 +240,11 @@ ROWS = [
         deal_side(302, unverified=403), {}, refused=True),
     Row("POST", "/deals/{deal}/decline", "deals.decline#concluded",
         deal_side(302, unverified=403), {"reason": "测试"}, refused=True),
+    Row("POST", "/deals/{deal}/sign", "deals.sign#concluded", deal_side(302, unverified=403),
+        SIGN, refused=True),
     Row("POST", "/deals/{request}/accept", "deals.accept", deal_side(302, unverified=403), {}),
+    # the centre is sent back to the deal (it does not sign for a party)
+    Row("POST", "/deals/{to_sign}/sign", "deals.sign", deal_side(302, unverified=403), SIGN),
     Row("POST", "/deals/{request_to_decline}/decline", "deals.decline",
         deal_side(302, unverified=403), {"reason": "条件不合适"}),
     Row("POST", "/deals/{request_to_withdraw}/withdraw", "deals.withdraw",
@@ -346,8 +362,9 @@ def _client_of(app, role, users):
 def _send(client, row: Row, ids: dict):
     data = None
     if row.data is not None:  # a file is a fresh stream on every request
-        data = {key: (io.BytesIO(value[0]), value[1]) if isinstance(value, tuple) else value
-                for key, value in row.data.items()}
+        data = {key: (io.BytesIO(value[0]), value[1]) if isinstance(value, tuple)
+                else value.format(**ids) if isinstance(value, str) and value.startswith("{")
+                else value for key, value in row.data.items()}
     return client.open(row.path.format(**ids), method=row.method, data=data)
 
 

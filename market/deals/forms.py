@@ -1,7 +1,16 @@
 """Forms of the deal pages. Field names match the services', so a refusal lands on its field."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..domain.terms import MAX_DEFERRAL_MONTHS
@@ -74,6 +83,22 @@ class MessageForm(FlaskForm):
 class RecordForm(FlaskForm):
     record_number = StringField(_l("CNIPA record number"), filters=[strip],
                                 validators=[InputRequired(), Length(max=60)])
+
+
+class SignForm(FlaskForm):
+    """The electronic signature: consent to the version shown (its hash), the signer's
+    password (re-authentication) and full name as registered."""
+
+    sha256 = HiddenField(validators=[InputRequired(), Length(min=64, max=64)])
+    full_name = StringField(_l("Your full name"), filters=[strip],
+                            validators=[InputRequired(), Length(max=100)],
+                            description=_l("As registered on your account."))
+    password = PasswordField(_l("Your password"), validators=[InputRequired(), Length(max=200)],
+                             description=_l("Enter your password again to confirm it is you."))
+    consent = BooleanField(
+        _l("I have read this contract and sign it on behalf of my organisation, with my "
+           "authority to do so. My electronic signature binds it as a handwritten one."),
+        validators=[InputRequired(_l("Tick the box to confirm that you sign."))])
 
 
 class ActionForm(FlaskForm):

@@ -6,16 +6,24 @@ from flask_login import current_user
 from .. import labels
 from ..domain.deadlines import STALE_DAYS
 from ..extensions import db
-from ..forms_util import refusal_on, show_service_errors
+from ..forms_util import refusal_on, show_service_error, show_service_errors
 from ..gateways import get_gateway
 from ..models import Deal, DealState, Offer, OfferKind, OrgKind
 from ..params import page_arg
 from ..permissions import login_required, member_org_id, role_required
-from ..services import contracts, deal_queries, deals, notifications, recording
+from ..services import contracts, deal_queries, deals, notifications, recording, signing
 from ..services.errors import FieldErrors, NotFound, ServiceError
 from ..services.payments import cancel_with_refunds
 from ..unit_of_work import commit, committing
-from .forms import ActionForm, DeclineForm, MessageForm, RecordForm, TakeOpenForm, TermsForm
+from .forms import (
+    ActionForm,
+    DeclineForm,
+    MessageForm,
+    RecordForm,
+    SignForm,
+    TakeOpenForm,
+    TermsForm,
+)
 
 bp = Blueprint("deals", __name__, url_prefix="/deals")
 # templates/deals/_contract_text.html draws a contract's data with the PDF's words
@@ -71,13 +79,94 @@ def detail(deal_id: int):
     deal = _deal_or_404(deal_id)
     decline_form, counter_form = DeclineForm(), TermsForm()
     counter_form.fill(deal, deal.licence_kind)
+    role = deals.role_of(deal, current_user)
+    signing_view = signing.overview(deal, current_user, role)
     return render_template(
-        "deals/detail.html", deal=deal, role=deals.role_of(deal, current_user),
+        "deals/detail.html", deal=deal, role=role,
         actions=deals.allowed_actions(deal, current_user), summaries=contracts.summaries(deal),
-        contract=contracts.contract_data(deal) if deal.contract_number else None,
+        signing_view=signing_view, **_contract_of(deal, signing_view),
         checklist=recording.checklist(deal), labels=labels, action_form=ActionForm(),
         decline_form=decline_form, message_form=MessageForm(), record_form=RecordForm(),
-        counter_form=counter_form)
+        counter_form=counter_form, sign_form=_sign_form(signing_view))
+
+
+def _contract_of(deal: Deal, signing_view) -> dict:
+    """The frozen contract's data and its signatures, as _contract_text.html takes them (a
+    deal concluded before contracts were signed here: its data now, unsigned)."""
+    version = signing_view.version
+    if version is None:
+        return {"contract": contracts.contract_data(deal) if deal.contract_number else None,
+                "contract_signatures": []}
+    return {"contract": version.data, "contract_signatures": signing.signature_rows(version)}
+
+
+def _sign_form(signing_view, form: SignForm | None = None) -> SignForm | None:
+    if not signing_view.can_sign:
+        return None
+    form = form or SignForm(formdata=None)
+    form.sha256.data = form.sha256.data or signing_view.version.data_sha256
+    return form
+
+
+def _review_page(deal: Deal, form: SignForm | None = None, status: int = 200):
+    role = deals.role_of(deal, current_user)
+    signing_view = signing.overview(deal, current_user, role)
+    if signing_view.version is None:
+        abort(404)
+    return render_template("deals/review.html", deal=deal, role=role,
+                           signing_view=signing_view, **_contract_of(deal, signing_view),
+                           sign_form=_sign_form(signing_view, form), labels=labels), status
+
+
+@bp.route("/<int:deal_id>/review")
+@login_required
+def review(deal_id: int):
+    """The frozen contract in full, its hash and signatures, and the sign form."""
+    return _review_page(_deal_or_404(deal_id))
+
+
+@bp.post("/<int:deal_id>/sign")
+@party_required
+def sign(deal_id: int):
+    """Sign the version shown: the password and full name first (a wrong answer is counted
+    and committed, as a log-in's), then the signature, committed with the reset count."""
+    deal = _deal_or_404(deal_id)
+    refusal = signing.why_not_sign(deal, current_user, deals.role_of(deal, current_user))
+    if refusal is not None:  # asked before the password: nothing to re-authenticate for
+        flash(str(refusal), "error")
+        return redirect(url_for("deals.detail", deal_id=deal_id))
+    form = SignForm()
+    if form.validate_on_submit():
+        proof, errors = signing.reauthenticate(current_user, form.password.data,
+                                               form.full_name.data)
+        if errors:
+            commit()  # a wrong try stays counted (and audited) in the account's throttle
+        for error in errors:
+            show_service_error(form, error)
+        if proof is not None:
+            with committing(refusal_on(form)) as outcome:
+                deals.sign(deal, current_user, proof, sha256=form.sha256.data,
+                           ip=request.remote_addr or "",
+                           user_agent=request.user_agent.string or "")
+            if outcome.committed:
+                flash(_("You signed the contract. It is concluded.")
+                      if deal.state == DealState.CONCLUDED else
+                      _("You signed the contract. It is concluded when the other side has "
+                        "signed too."), "success")
+                return redirect(url_for("deals.detail", deal_id=deal_id))
+    return _review_page(db.get_or_404(Deal, deal_id), form, 422)
+
+
+@bp.route("/<int:deal_id>/contract-draft.pdf")
+@login_required
+def contract_draft(deal_id: int):
+    """The contract awaiting signatures as a PDF to read (not stored: not the contract)."""
+    deal = _deal_or_404(deal_id)
+    if deal.state != DealState.ACCEPTED or signing.current_version(deal) is None:
+        abort(404)
+    return Response(signing.draft_pdf(deal), mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="draft-{deal.id}.pdf"',
+        "Cache-Control": "private, no-store"})
 
 
 @bp.route("/take/<int:offer_id>", methods=["GET", "POST"])
@@ -93,10 +182,8 @@ def take_open(offer_id: int):
         with committing(refusal_on(form)) as outcome:
             deal = deals.take_open(current_user, offer, form.details())
         if outcome.committed:
-            flash(_("Your written notice has been sent to the patentee. The licence is concluded.")
-                  if deal.state == DealState.CONCLUDED else
-                  _("Your written notice has been sent. The licence is concluded once the upfront "
-                    "fee is paid."), "success")
+            flash(_("Your written notice has been sent to the patentee. Review the licence "
+                    "contract and sign it: your signature concludes the licence."), "success")
             return redirect(url_for("deals.detail", deal_id=deal.id))
     return render_template("deals/take_open.html", form=form, offer=offer, patent=offer.patent,
                            summaries=contracts.summaries(_OfferTerms(offer))), \
@@ -171,7 +258,9 @@ def _act(deal_id: int, service, success: str, *args):
 @bp.post("/<int:deal_id>/accept")
 @party_required
 def accept(deal_id: int):
-    return _act(deal_id, deals.accept, _("You accepted the terms."))
+    return _act(deal_id, deals.accept, _("You accepted the terms. Review the contract and "
+                                         "sign it: the deal is concluded when both sides "
+                                         "have signed."))
 
 
 @bp.post("/<int:deal_id>/withdraw")
@@ -227,12 +316,18 @@ def record(deal_id: int):
 @bp.route("/<int:deal_id>/contract.pdf")
 @login_required
 def contract_pdf(deal_id: int):
+    """The concluded contract: the PDF stored at its first download, the same bytes ever
+    after (its SHA-256 in a header, to compare with the one kept)."""
     deal = _deal_or_404(deal_id)
     if deal.contract_number is None:
         abort(404)
-    return Response(contracts.contract_pdf(deal), mimetype="application/pdf", headers={
+    with committing() as outcome:
+        document = signing.contract_document(deal)
+    if not outcome.committed:
+        abort(404)
+    return Response(document.pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{deal.contract_number}.pdf"',
-        "Cache-Control": "private, no-store"})
+        "Cache-Control": "private, no-store", "X-Content-SHA256": document.pdf_sha256})
 
 
 @bp.route("/inbox")

@@ -39,16 +39,18 @@ from .payments import (
 )
 from .pledges import ApiToken, PledgeDeal
 from .searches import SavedSearch, SavedSearchMatch
+from .signing import ContractDocument, ContractVersion, Signature
 
 __all__ = [
-    "ApiToken", "Attachment", "AuditEvent", "DISTRICTS", "Deal", "DealEvent", "DealMessage",
-    "DealState", "ImportPreview",
+    "ApiToken", "Attachment", "AuditEvent", "ContractDocument", "ContractVersion", "DISTRICTS",
+    "Deal", "DealEvent", "DealMessage", "DealState", "ImportPreview",
     "LedgerEntry", "LegalStatus", "LicenceKind", "ListingChange", "ListingStatus", "LoginThrottle",
     "Membership",
     "Notification", "Offer", "OfferKind", "Organisation", "OrgKind", "OrgStatus", "OutboxEmail",
     "PatentType", "Patent", "Payee", "Payment", "PaymentProvider", "PaymentScheduleItem",
     "PaymentStatus", "PaymentVoucher", "Payout",
     "PledgeDeal",
-    "SavedSearch", "SavedSearchMatch", "ScheduleStatus", "SearchOutbox", "SmeSize", "User",
+    "SavedSearch", "SavedSearchMatch", "ScheduleStatus", "SearchOutbox", "Signature", "SmeSize",
+    "User",
     "WebhookEvent",
 ]

@@ -107,6 +107,8 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     is_org_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # named by the organisation's admin: may sign contracts for the organisation
+    is_signatory: Mapped[bool] = mapped_column(Boolean, default=False)
     membership: Mapped[Membership] = mapped_column(
         enum_column(Membership, "membership"), default=Membership.ACTIVE)
     locale: Mapped[str | None] = mapped_column(String(5), nullable=True)
@@ -130,6 +132,12 @@ class User(UserMixin, db.Model):
     def can_act(self) -> bool:
         """May publish or request: a verified organisation and an accepted member."""
         return self.org.is_verified and self.membership == Membership.ACTIVE
+
+    @property
+    def may_sign(self) -> bool:
+        """May sign contracts for its organisation: an active member of a verified
+        organisation who is its admin or was named signatory by the admin."""
+        return self.can_act and (self.is_org_admin or self.is_signatory)
 
     def __repr__(self) -> str:
         return f"<User {self.id} org={self.org_id}>"

@@ -16,7 +16,8 @@ class InviteForm(FlaskForm):
 
 class MemberDecisionForm(FlaskForm):
     decision = HiddenField(validators=[AnyOf(["approve", "decline", "make_admin",
-                                              "remove_admin"])])
+                                              "remove_admin", "make_signatory",
+                                              "remove_signatory"])])
 
 
 class OrgProfileForm(OrgFieldsMixin, FlaskForm):

@@ -131,6 +131,8 @@ def decide_member(org_id: int, user_id: int):
     with committing(flash_refusal) as outcome:
         if decision in ("approve", "decline"):
             org_service.decide_membership(current_user, member, decision == "approve")
+        elif decision in ("make_signatory", "remove_signatory"):
+            org_service.set_signatory(current_user, member, decision == "make_signatory")
         else:
             org_service.set_admin(current_user, member, decision == "make_admin")
     if outcome.committed:

@@ -61,7 +61,17 @@ def notify(deal: Deal, event: DealEvent) -> None:
     elif action == "accept":
         other = licensee if event.actor_role == "licensor" else licensor
         notifications.notify_org(other, "deal_accepted",
-                                 _l("Terms accepted for “%(title)s”", title=title), "", href)
+                                 _l("Terms accepted for “%(title)s”", title=title),
+                                 _l("The contract is ready: review it and sign it on the deal "
+                                    "page. It is concluded when both sides have signed."), href)
+    elif action == "sign":
+        other = licensee if event.actor_role == "licensor" else licensor
+        if not event.payload.get("last"):  # the other side's signature is still needed
+            notifications.notify_org(
+                other, "deal_signed",
+                _l("%(org)s signed the contract for “%(title)s”: your signature is needed",
+                   org=(licensor if other is licensee else licensee).name, title=title),
+                "", href)
     elif action in ("decline", "withdraw", "expire", "cancel"):
         kinds = {"decline": _l("Declined: “%(title)s”", title=title),
                  "withdraw": _l("Withdrawn: “%(title)s”", title=title),

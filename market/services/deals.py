@@ -44,14 +44,14 @@ from ..models import (
 )
 from ..models.base import utcnow
 from ..permissions import member_org_id
-from . import audit, deal_events, ledger, listings
+from . import audit, deal_events, ledger, listings, signing
 from .deal_rules import ExclusivityConflict, check_exclusivity, lock_patent
 from .errors import FieldErrors, NotFound, PermissionDenied, ServiceError
 
 __all__ = ["ExclusivityConflict", "TransitionNotAllowed", "TRANSITIONS",
            "accept", "allowed_actions", "cancel", "confirm_payment", "counter", "decline",
-           "end_terms", "flag_stale", "lock", "post_message", "request_deal", "role_of", "take_open",
-           "transition", "withdraw"]
+           "end_terms", "flag_stale", "lock", "post_message", "request_deal", "role_of", "sign",
+           "take_open", "transition", "withdraw"]
 
 LICENSEE, LICENSOR, CENTRE, SYSTEM = "licensee", "licensor", "centre", "system"
 ROLES = (LICENSEE, LICENSOR, CENTRE, SYSTEM)
@@ -63,6 +63,10 @@ S = DealState
 class Rule:
     target: DealState
     roles: frozenset[str]
+    by_role: tuple[tuple[str, DealState], ...] = ()  # a target that depends on who acts
+
+    def target_for(self, role: str) -> DealState:
+        return dict(self.by_role).get(role, self.target)
 
 
 def _rule(target: DealState, *roles: str) -> Rule:
@@ -71,6 +75,10 @@ def _rule(target: DealState, *roles: str) -> Rule:
 
 # (state before, action) -> (state after, roles allowed). REQUESTED means the licensor
 # must answer, COUNTERED the licensee; a licensee's counter-offer is a new request.
+# ACCEPTED: terms agreed, the contract version frozen, waiting for the signatures; the
+# last required one concludes (services/signing.py says whose are required). New terms
+# from ACCEPTED void the version and reopen the negotiation. AWAITING_PAYMENT is no longer
+# entered: its rows serve the deals that entered it before contracts were signed here.
 TRANSITIONS: dict[tuple[DealState | None, str], Rule] = {
     (None, "request"): _rule(S.REQUESTED, LICENSEE),
     (None, "take_open"): _rule(S.ACCEPTED, LICENSEE),
@@ -90,14 +98,19 @@ TRANSITIONS: dict[tuple[DealState | None, str], Rule] = {
     (S.COUNTERED, "expire"): _rule(S.EXPIRED, SYSTEM),
     (S.COUNTERED, "cancel"): _rule(S.CANCELLED, CENTRE),
     (S.COUNTERED, "close"): _rule(S.DECLINED, SYSTEM),
+    (S.ACCEPTED, "sign"): _rule(S.ACCEPTED, LICENSOR, LICENSEE),
     (S.ACCEPTED, "conclude"): _rule(S.CONCLUDED, SYSTEM),
-    (S.ACCEPTED, "await_payment"): _rule(S.AWAITING_PAYMENT, SYSTEM),
+    (S.ACCEPTED, "counter"): Rule(S.REQUESTED, frozenset((LICENSOR, LICENSEE)),
+                                  by_role=((LICENSOR, S.COUNTERED),)),
+    (S.ACCEPTED, "withdraw"): _rule(S.WITHDRAWN, LICENSOR, LICENSEE),
+    (S.ACCEPTED, "cancel"): _rule(S.CANCELLED, CENTRE),
     (S.AWAITING_PAYMENT, "payment_confirmed"): _rule(S.CONCLUDED, SYSTEM, CENTRE),
     (S.AWAITING_PAYMENT, "cancel"): _rule(S.CANCELLED, LICENSEE, CENTRE),
     (S.CONCLUDED, "cancel"): _rule(S.CANCELLED, CENTRE),
     (S.CONCLUDED, "end_term"): _rule(S.ENDED, SYSTEM),
 }
-# Actions a person starts from the deal page (the others belong to the system).
+# Actions a person starts from the deal page (the others belong to the system; signing
+# has its own form, see signing.may_sign_now).
 USER_ACTIONS = ("accept", "counter", "decline", "withdraw", "cancel")
 
 
@@ -137,7 +150,25 @@ def allowed_actions(deal: Deal, user) -> list[str]:
     if role is None or not user.can_act:
         return []
     return [action for action in USER_ACTIONS
-            if role in getattr(TRANSITIONS.get((deal.state, action)), "roles", ())]
+            if role in getattr(TRANSITIONS.get((deal.state, action)), "roles", ())
+            and _refused_by_deal(deal, action, role) is None]
+
+
+def _refused_by_deal(deal: Deal, action: str, role: str):
+    """Why this deal refuses an action its state's table row allows (None when it does
+    not): a side that has signed cannot withdraw, and an open licence's terms and its
+    patentee's consent are given by the published declaration."""
+    if deal.state != S.ACCEPTED or role not in (LICENSOR, LICENSEE):
+        return None
+    if deal.kind == OfferKind.OPEN_LICENCE and role == LICENSOR:
+        return _l("The patentee of an open licence cannot refuse or change it: the licensee "
+                  "takes it by its signature and written notice.")
+    if deal.kind == OfferKind.OPEN_LICENCE and action == "counter":
+        return _l("An open licence is taken on its published terms.")
+    if action == "withdraw" and signing.has_signed(deal, role):
+        return _l("Your side has signed this contract: it can no longer withdraw. Propose new "
+                  "terms instead, or ask the centre.")
+    return None
 
 
 # --- the one door --------------------------------------------------------------------------
@@ -162,14 +193,17 @@ def transition(deal: Deal, action: str, *, actor: User | None, role: str,
     rule = TRANSITIONS.get((before, action))
     if rule is None or role not in rule.roles:
         raise TransitionNotAllowed(_refusal(deal, action), code="not_allowed")
-    deal.state = rule.target
+    reason = _refused_by_deal(deal, action, role)
+    if reason is not None:
+        raise TransitionNotAllowed(reason, code="not_allowed")
+    deal.state = rule.target_for(role)
     now = utcnow()
-    if rule.target != before:  # a flag leaves the clock of the state running
+    if deal.state != before:  # a flag or a signature leaves the clock of the state running
         deal.state_changed_at = now
     with db.session.no_autoflush:  # the flush below reports a stale version
         event = DealEvent(deal=deal, actor_user_id=getattr(actor, "id", None), actor_role=role,
                           action=action, from_state=before.value if before else None,
-                          to_state=rule.target.value, payload=payload or {}, at=now)
+                          to_state=deal.state.value, payload=payload or {}, at=now)
         if before is None:
             db.session.add(deal)
         db.session.add(event)
@@ -206,16 +240,22 @@ def _flush() -> None:
 
 def _enter(deal: Deal, before: DealState | None, action: str, actor) -> None:
     """The consequences of entering ``deal.state``."""
-    if deal.state == S.ACCEPTED:
+    if deal.state == S.ACCEPTED and before != S.ACCEPTED:
+        # terms agreed: the contract is frozen as they stand, and waits for signatures
         check_exclusivity(deal)
-        _create_schedule(deal)
-        due = any(item.kind in UPFRONT_KINDS for item in deal.schedule)
-        transition(deal, "await_payment" if due else "conclude", actor=None, role=SYSTEM)
+        signing.freeze(deal)
+    elif before == S.ACCEPTED and action == "counter":
+        signing.void_current(deal)  # new terms: a new version that both sides sign
+        _flush()
     elif deal.state == S.CONCLUDED:
         check_exclusivity(deal)
         deal.concluded_at = utcnow()
+        if not deal.schedule:  # due dates count from the conclusion (legacy deals had one)
+            _create_schedule(deal)
         deal.snapshot_parties()  # the contract keeps these names after any later rename
-        deal.contract_number = f"SYIP-{local_date(deal.concluded_at).year}-{deal.id:06d}"
+        version = signing.current_version(deal)  # the number in the text both sides signed
+        deal.contract_number = (version.data.get("contract_number") if version else None) or \
+            f"SYIP-{local_date(deal.concluded_at).year}-{deal.id:06d}"
         _flush()
         ledger.record_conclusion(deal)
         if deal.kind == OfferKind.ASSIGNMENT:
@@ -284,9 +324,10 @@ def take_open(user: User, offer: Offer, details: dict) -> Deal:
     """Take ``offer`` (an open licence) on its published terms.
 
     ``details``: legal_name, credit_code, address, field_of_use, expected_start (a date).
-    Writes the written notice to the patentee as the first event and concludes at once when
-    nothing is due upfront, else leaves the deal awaiting payment. Raises PermissionDenied,
-    NotFound, ServiceError (details, patent status) or ExclusivityConflict.
+    Writes the written notice to the patentee as the first event (the patentee is told at
+    once) and freezes the contract: the licence is concluded when the licensee signs it.
+    Raises PermissionDenied, NotFound, ServiceError (details, patent status) or
+    ExclusivityConflict.
     """
     if offer.kind != OfferKind.OPEN_LICENCE:
         raise NotFound(_l("This offer is not an open licence."))
@@ -300,7 +341,7 @@ def take_open(user: User, offer: Offer, details: dict) -> Deal:
     lock_patent(patent.id)
     if db.session.scalar(select(exists().where(
             Deal.offer_id == offer.id, Deal.licensee_org_id == user.org_id,
-            Deal.state.in_((S.AWAITING_PAYMENT, S.CONCLUDED))))):
+            Deal.state.in_((S.ACCEPTED, S.AWAITING_PAYMENT, S.CONCLUDED))))):
         raise ServiceError(_l("Your organisation already holds this open licence."),
                            code="duplicate")
     clean = {key: str(details.get(key) or "").strip()
@@ -383,14 +424,18 @@ def _add_message(deal: Deal, user: User, body: str) -> DealMessage | None:
 
 
 def counter(deal: Deal, user: User, proposal: dict, message: str | None = "") -> DealEvent:
-    """Propose other terms (the side whose turn it is); the message is optional. Raises
-    TransitionNotAllowed, FieldErrors."""
+    """Propose other terms (the side whose turn it is, or either side while the frozen
+    contract waits for signatures: that version is voided); the message is optional.
+    Raises TransitionNotAllowed, FieldErrors."""
     message = message or ""  # a form posted without the field gives None
     role = acting_role(deal, user)
     lock(deal)
     if (deal.state, "counter") not in TRANSITIONS or role not in TRANSITIONS[
             (deal.state, "counter")].roles:
         raise TransitionNotAllowed(_refusal(deal, "counter"), code="not_allowed")
+    reason = _refused_by_deal(deal, "counter", role)
+    if reason is not None:
+        raise TransitionNotAllowed(reason, code="not_allowed")
     stored = _apply_proposal(deal, proposal)
     deal.proposed_by = role
     event = transition(deal, "counter", actor=user, role=role,
@@ -400,11 +445,35 @@ def counter(deal: Deal, user: User, proposal: dict, message: str | None = "") ->
 
 
 def accept(deal: Deal, user: User) -> DealEvent:
-    """Accept the terms on the table. Raises TransitionNotAllowed (also for a second,
-    double-submitted accept) or ExclusivityConflict."""
+    """Accept the terms on the table: the contract is frozen and waits for both signatures.
+    Raises TransitionNotAllowed (also for a second, double-submitted accept) or
+    ExclusivityConflict."""
     role = acting_role(deal, user)
     lock(deal)
     return transition(deal, "accept", actor=user, role=role)
+
+
+def sign(deal: Deal, user: User, proof: signing.Reauthenticated, *, sha256: str,
+         ip: str = "", user_agent: str = "") -> DealEvent:
+    """Sign the deal's current contract version for the user's side (after
+    :func:`signing.reauthenticate`); the last required signature concludes the deal.
+    ``sha256`` is the hash of the version the signer was shown. Raises
+    TransitionNotAllowed (not awaiting signatures), PermissionDenied (no authority) or
+    signing.SignatureRefused (another version, already signed)."""
+    role = acting_role(deal, user)
+    lock(deal)  # two signatures at once: the second sees the first and concludes
+    rule = TRANSITIONS.get((deal.state, "sign"))
+    if rule is None or role not in rule.roles:
+        raise TransitionNotAllowed(_refusal(deal, "sign"), code="not_allowed")
+    signature, version = signing.record_signature(deal, user, role, proof, sha256=sha256, ip=ip,
+                                                  user_agent=user_agent)
+    last = signing.all_signed(deal, version)
+    event = transition(deal, "sign", actor=user, role=role,
+                       payload={"version": version.number, "sha256": signature.sha256,
+                                "signer_name": signature.signer_name, "last": last})
+    if last:
+        transition(deal, "conclude", actor=None, role=SYSTEM, payload={"version": version.number})
+    return event
 
 
 def decline(deal: Deal, user: User, reason: str) -> DealEvent:
@@ -448,8 +517,9 @@ def post_message(deal: Deal, user: User, body: str) -> DealMessage:
 
 def confirm_payment(schedule_item: PaymentScheduleItem, *, actor: User | None = None,
                     amount_fen: int, currency: str, paid_at: datetime, reference: str) -> bool:
-    """Mark ``schedule_item`` paid; when every upfront item of a deal awaiting payment is
-    paid, conclude it. Returns False when the item was already paid (a replay). Raises
+    """Mark ``schedule_item`` paid; when every upfront item of a (legacy) deal awaiting
+    payment is paid, conclude it (a deal is otherwise concluded by its signatures, before
+    anything is due). Returns False when the item was already paid (a replay). Raises
     ServiceError for a wrong amount or currency, TransitionNotAllowed for a closed deal."""
     if isinstance(amount_fen, bool) or not isinstance(amount_fen, int):
         raise TypeError("amount_fen must be an int number of fen")

@@ -199,6 +199,18 @@ def decide_membership(admin: User, member: User, approve: bool) -> None:
         db.session.delete(member)
 
 
+def set_signatory(admin: User, member: User, is_signatory: bool) -> None:
+    """Name ``member`` a signatory of the organisation (may sign contracts for it) or take
+    that away (audited). An admin signs by being admin; only an active member is named."""
+    if not admin.is_org_admin or member.org_id != admin.org_id:
+        raise PermissionDenied(_l("Only your organisation's admin can name signatories."))
+    if is_signatory and member.membership != Membership.ACTIVE:
+        raise ServiceError(_l("Only an active member can be named signatory."))
+    if member.is_signatory != is_signatory:
+        member.is_signatory = is_signatory
+        audit.record("role.signatory", actor=admin, target=member, is_signatory=is_signatory)
+
+
 def set_admin(admin: User, member: User, is_admin: bool) -> None:
     """Grant or remove the admin role (a role change, audited). The last admin stays."""
     if not admin.is_org_admin or member.org_id != admin.org_id:

@@ -6,15 +6,30 @@ from market.extensions import db
 from market.services import deals
 from market.unit_of_work import commit
 
-from ..factories import EXCLUSIVE, details_of, proposal_of
+from ..factories import EXCLUSIVE, details_of, proposal_of, sign_contract
 
 
 @pytest.fixture()
 def take(sme):
-    """Take an open licence as ``user`` (default: the SME) and commit."""
-    def run(offer, user=None, **details):
+    """Take an open licence as ``user`` (default: the SME), sign it (which concludes it)
+    unless ``sign=False``, and commit."""
+    def run(offer, user=None, sign=True, **details):
         user = user or sme
         deal = deals.take_open(user, offer, details_of(user, **details))
+        if sign:
+            sign_contract(deal, user)
+        commit()
+        return deal
+    return run
+
+
+@pytest.fixture()
+def agree(university, sme):
+    """Accept ``deal``'s terms as ``accepter`` and have both sides sign (the university and
+    the SME unless given): the deal concludes. Commits."""
+    def run(deal, accepter, licensor=None, licensee=None):
+        deals.accept(deal, accepter)
+        sign_contract(deal, licensor or deal.licensor.users[0], licensee or deal.licensee.users[0])
         commit()
         return deal
     return run

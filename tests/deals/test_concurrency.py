@@ -10,13 +10,19 @@ from market.services import deals
 from market.services.errors import ServiceError
 from market.unit_of_work import commit
 
-from ..factories import EXCLUSIVE
+from ..factories import EXCLUSIVE, sign_contract
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 
 
-def _race(app, jobs):
-    """Run ``(deal_id, user_id)`` accepts at once, each in its own app context."""
+def _accept_and_sign(deal, user):
+    deals.accept(deal, user)
+    sign_contract(deal, deal.licensor.users[0], user)
+
+
+def _race(app, jobs, action=_accept_and_sign):
+    """Run ``action(deal, user)`` for ``(deal_id, user_id)`` jobs at once (default: accept
+    and both signatures, which conclude), each in its own app context and unit of work."""
     barrier = threading.Barrier(len(jobs), timeout=30)
     results = []
 
@@ -25,7 +31,7 @@ def _race(app, jobs):
             try:
                 barrier.wait(30)  # load after the start: 20 threads, a smaller pool
                 deal, user = db.session.get(Deal, deal_id), db.session.get(User, user_id)
-                deals.accept(deal, user)
+                action(deal, user)
                 commit()
                 results.append("ok")
             except ServiceError as exc:

@@ -7,7 +7,7 @@ from market.services import deals
 from market.unit_of_work import commit
 
 from ..conftest import csrf_token, log_in, post_form
-from ..factories import EXCLUSIVE
+from ..factories import EXCLUSIVE, PASSWORD
 from ..pdf_check import check_pdf
 from .conftest import refetch
 
@@ -30,6 +30,11 @@ def test_take_open_licence_and_download_contract(client, make_listing, universit
         "confirm": "y"})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     deal = _only_deal()
+    assert deal.state == DealState.ACCEPTED  # the written notice is sent; the licensee signs
+    assert client.get(f"/deals/{deal.id}/contract.pdf").status_code == 404
+    assert client.get(f"/deals/{deal.id}/contract-draft.pdf").mimetype == "application/pdf"
+    assert sign_through_page(client, deal, sme).status_code == 302
+    deal = refetch(deal)
     assert deal.state == DealState.CONCLUDED
     page = client.get(f"/deals/{deal.id}").get_data(as_text=True)
     assert deal.contract_number in page and "已成交" in page and "书面通知" in page
@@ -54,6 +59,15 @@ def test_take_open_refuses_a_wrong_credit_code(client, make_listing, university,
     assert _only_deal() is None
 
 
+def sign_through_page(client, deal, user, **changes):
+    """Post the sign form of ``deal`` as the logged-in ``user`` would fill it."""
+    from market.services import signing
+    version = signing.current_version(refetch(deal))
+    return post_form(client, f"/deals/{deal.id}/sign", {
+        "sha256": version.data_sha256, "full_name": user.name, "password": PASSWORD,
+        "consent": "y", **changes}, token_from=f"/deals/{deal.id}/review")
+
+
 def test_request_counter_accept_through_pages(app, make_listing, university, sme):
     patent = make_listing(university.org, offers=[EXCLUSIVE])
     smes, unis = app.test_client(), app.test_client()
@@ -76,10 +90,15 @@ def test_request_counter_accept_through_pages(app, make_listing, university, sme
     second = smes.post(f"{detail}/accept", data={"csrf_token": token})  # the double click
     assert first.status_code == second.status_code == 302
     deal = refetch(deal)
-    assert deal.state == DealState.CONCLUDED
+    assert deal.state == DealState.ACCEPTED
     assert [e.action for e in deal.events].count("accept") == 1
     page = smes.get(detail).get_data(as_text=True)
     assert "不再" in page  # the second click was told why it did nothing
+    assert "待签署" in page and 'name="password"' in page  # the admin may sign now
+    assert sign_through_page(unis, deal, university).status_code == 302
+    assert refetch(deal).state == DealState.ACCEPTED  # one signature of two
+    assert sign_through_page(smes, deal, sme).status_code == 302
+    assert refetch(deal).state == DealState.CONCLUDED
 
 
 def test_decline_and_messages(app, make_listing, university, sme, requested):

@@ -28,7 +28,7 @@ from market.services.deal_rules import ExclusivityConflict
 from market.services.errors import FieldErrors, NotFound, PermissionDenied, ServiceError
 from market.unit_of_work import commit
 
-from ..factories import EXCLUSIVE, PAID_OPEN, details_of, proposal_of
+from ..factories import EXCLUSIVE, PAID_OPEN, details_of, proposal_of, sign_contract
 from .conftest import refetch
 
 pytestmark = pytest.mark.db
@@ -44,7 +44,7 @@ def test_free_open_licence_concludes_at_once(make_listing, university, take, sme
     deal = refetch(take(patent.offers[0]))
     assert deal.state == DealState.CONCLUDED
     assert deal.contract_number.startswith("SYIP-") and deal.contract_number.endswith(f"{deal.id:06d}")
-    assert [e.action for e in deal.events] == ["take_open", "accept"][:1] + ["conclude"]
+    assert [e.action for e in deal.events] == ["take_open", "sign", "conclude"]
     notice = deal.events[0].payload["notice"]
     assert sme.org.name in notice and patent.patent_number in notice and "第五十一条" in notice
     [row] = ledger_rows(deal)
@@ -61,14 +61,21 @@ def test_free_open_licence_concludes_at_once(make_listing, university, take, sme
         OutboxEmail.to_address == university.email)) >= 1
 
 
-def test_paid_open_licence_waits_for_payment(make_listing, university, take):
+def test_paid_open_licence_is_concluded_by_the_signature_then_paid(make_listing, university,
+                                                                   take):
     patent = make_listing(university.org, offers=[PAID_OPEN])
+    unsigned = refetch(take(patent.offers[0], sign=False))
+    assert unsigned.state == DealState.ACCEPTED and unsigned.contract_number is None
+    assert unsigned.schedule == [] and ledger_rows(unsigned) == []  # nothing due before signing
+    deals.withdraw(unsigned, unsigned.licensee.users[0])
+    commit()
     deal = refetch(take(patent.offers[0]))
-    assert deal.state == DealState.AWAITING_PAYMENT and deal.contract_number is None
+    assert deal.state == DealState.CONCLUDED and deal.contract_number
     [item] = deal.schedule
     assert (item.kind, item.amount_fen, item.status) == ("upfront", 1_000_000, ScheduleStatus.DUE)
     assert item.reference.startswith("SYIP-P-")
-    assert ledger_rows(deal) == []
+    assert item.due_on == local_date(deal.concluded_at)  # counted from the conclusion
+    assert len(ledger_rows(deal)) == 1 and ledger_rows(deal)[0].contract_value_fen == 1_000_000
     with pytest.raises(ServiceError):
         deals.confirm_payment(item, amount_fen=999, currency="CNY", paid_at=utcnow(),
                               reference="bank-1")
@@ -78,8 +85,8 @@ def test_paid_open_licence_waits_for_payment(make_listing, university, take):
                                  reference="bank-1")
     commit()
     deal = refetch(deal)
-    assert deal.state == DealState.CONCLUDED and deal.events[-1].action == "payment_confirmed"
-    assert len(ledger_rows(deal)) == 1 and ledger_rows(deal)[0].contract_value_fen == 1_000_000
+    assert deal.state == DealState.CONCLUDED and deal.events[-1].action == "conclude"
+    assert deal.schedule[0].status == ScheduleStatus.PAID and len(ledger_rows(deal)) == 1
     # a replayed confirmation changes nothing
     assert not deals.confirm_payment(deal.schedule[0], amount_fen=1_000_000, currency="CNY",
                                      paid_at=utcnow(), reference="bank-1")
@@ -87,7 +94,7 @@ def test_paid_open_licence_waits_for_payment(make_listing, university, take):
     assert len(ledger_rows(deal)) == 1
 
 
-def test_request_counter_accept(requested, university, sme):
+def test_request_counter_accept(requested, university, sme, agree):
     deal = requested()
     assert deal.state == DealState.REQUESTED and deal.messages[0].body == "我们希望获得许可。"
     deals.counter(deal, university, proposal_of(deal.offer, royalty_bp=500), "提成 5%。")
@@ -100,13 +107,12 @@ def test_request_counter_accept(requested, university, sme):
     assert deal.state == DealState.REQUESTED
     deals.counter(deal, university, proposal_of(deal.offer, royalty_bp=450))
     commit()
-    deals.accept(deal, sme)
-    commit()
+    agree(deal, sme)
     deal = refetch(deal)
     assert deal.state == DealState.CONCLUDED and deal.royalty_bp == 450
     assert deal.licence_kind == LicenceKind.EXCLUSIVE
     assert [e.action for e in deal.events] == ["request", "counter", "counter", "counter",
-                                               "accept", "conclude"]
+                                               "accept", "sign", "sign", "conclude"]
     assert len(ledger_rows(deal)) == 1
 
 
@@ -152,10 +158,11 @@ def test_credit_code_must_match(make_listing, university, sme):
     assert info.value.field == "credit_code"
 
 
-def test_double_accept_creates_one_event(countered, sme):
+def test_double_accept_creates_one_event(countered, sme, university):
     deal = countered()
     stale = refetch(deal)  # the second tab, loaded before the first click
     deals.accept(deal, sme)
+    sign_contract(deal, university, sme)
     commit()
     with pytest.raises(deals.TransitionNotAllowed) as info:
         deals.accept(stale, sme)
@@ -178,6 +185,7 @@ def test_stale_version_is_refused(countered, sme):
 
 def test_cancelled_concluded_deal_is_reversed(make_listing, university, take, centre, sme):
     patent = make_listing(university.org, offers=[{**PAID_OPEN, "upfront_fee_fen": 500_000}])
+    # concluded by the signature (ledger row), then paid
     free = take(make_listing(university.org).offers[0])
     deal = take(patent.offers[0])
     deals.confirm_payment(deal.schedule[0], actor=centre, amount_fen=500_000, currency="CNY",
@@ -222,7 +230,7 @@ def test_exclusive_in_force_blocks_other_licences(make_listing, university, sme,
     commit()
 
 
-def test_assignment_ends_licensing(make_listing, university, sme, make_user, take):
+def test_assignment_ends_licensing(make_listing, university, sme, make_user, take, agree):
     patent = make_listing(university.org, offers=[
         {"kind": OfferKind.ASSIGNMENT, "asking_price_fen": 0},
         {"kind": OfferKind.OPEN_LICENCE}])
@@ -231,7 +239,10 @@ def test_assignment_ends_licensing(make_listing, university, sme, make_user, tak
     commit()
     deals.accept(deal, university)
     commit()
-    assert deal.state == DealState.AWAITING_PAYMENT
+    assert deal.state == DealState.ACCEPTED and deal.schedule == []
+    sign_contract(deal, buyer, university)
+    commit()
+    assert deal.state == DealState.CONCLUDED
     [item] = deal.schedule
     assert item.kind == "assignment_price"
     deals.confirm_payment(item, amount_fen=100_000_00, currency="CNY", paid_at=utcnow(),
@@ -264,6 +275,7 @@ def test_flag_stale_then_expire(requested, university, sme, centre):
 
 def test_overdue_payment_is_flagged_once(make_listing, university, take):
     deal = take(make_listing(university.org, offers=[PAID_OPEN]).offers[0])
+    deal = refetch(deal)
     deal.schedule[0].due_on = local_today() - timedelta(days=3)
     commit()
     assert deal.schedule[0].is_overdue
@@ -318,14 +330,13 @@ def test_emails_carry_full_links_on_the_public_address(app, make_listing, univer
 
 
 def test_licence_term_ends_and_frees_the_exclusivity(make_listing, make_user, university,
-                                                      sme, requested):
+                                                      sme, requested, agree):
     """An exclusive licence for one year: while in force a second one is refused; once its
     term is over the daily clock ends it (event, both sides told, ledger kept) and the
     patent can be licensed exclusively again."""
     offer = make_listing(university.org, offers=[{**EXCLUSIVE, "term_years": 1}]).offers[0]
     first = requested(offer)
-    deals.accept(first, university)
-    commit()
+    agree(first, university)
     other = make_user(kind=OrgKind.SME)
     with pytest.raises(ExclusivityConflict):
         requested(offer, other)
@@ -348,13 +359,12 @@ def test_licence_term_ends_and_frees_the_exclusivity(make_listing, make_user, un
     assert len(ledger_rows(first)) == 1  # a concluded deal stays counted
     assert deals.flag_stale()["ended"] == 0  # once
     second = requested(offer, other)
-    deals.accept(second, university)
-    commit()
+    agree(second, university)
     assert refetch(second).state == DealState.CONCLUDED
 
 
 def test_licence_ends_with_the_patent_and_assignments_never_end(make_listing, university,
-                                                                 take, requested):
+                                                                 take, requested, agree):
     patent = make_listing(university.org)
     licence = take(patent.offers[0])
     start = local_date(licence.concluded_at)  # the expected start given (1 Jan 2026) is earlier
@@ -368,7 +378,7 @@ def test_licence_ends_with_the_patent_and_assignments_never_end(make_listing, un
                                        later.patent.expiry_date) - timedelta(days=1)
     sold = requested(make_listing(university.org, offers=[
         {"kind": OfferKind.ASSIGNMENT, "asking_price_fen": 100_000_00}]).offers[0])
-    deals.accept(sold, university)
+    agree(sold, university)
     payments.confirm_receipt(sold.schedule[0], university, amount_fen=100_000_00,
                              received_on=local_today(), bank_reference="BANK-ASSIGN-1")
     commit()
@@ -383,7 +393,7 @@ def test_licence_ends_with_the_patent_and_assignments_never_end(make_listing, un
 
 
 def test_concluded_assignment_takes_the_listing_off_the_market(app, make_listing, university,
-                                                               requested):
+                                                               requested, agree):
     """Once the patent is sold its owner has nothing left to offer: every offer is withdrawn,
     the listing leaves the market and the search index, and it cannot be published again."""
     patent = make_listing(university.org, offers=[
@@ -391,7 +401,7 @@ def test_concluded_assignment_takes_the_listing_off_the_market(app, make_listing
     app.extensions["market.search"].sync()
     assert app.extensions["market.search"].search(patent.title).total == 1
     sold = requested(patent.offers[0])
-    deals.accept(sold, university)
+    agree(sold, university)
     payments.confirm_receipt(sold.schedule[0], university, amount_fen=100_000_00,
                              received_on=local_today(), bank_reference="BANK-ASSIGN-2")
     commit()
@@ -406,11 +416,11 @@ def test_concluded_assignment_takes_the_listing_off_the_market(app, make_listing
 
 
 def test_every_deal_event_has_its_audit_row(make_listing, university, sme, take, countered,
-                                            requested, centre):
+                                            requested, centre, agree):
     """The audit log covers every deal action, the platform's too: one row per event."""
     from market.models import AuditEvent
     deal = countered()
-    deals.accept(deal, sme)
+    agree(deal, sme)
     take(make_listing(university.org).offers[0])
     declined = requested()
     deals.decline(declined, university, "已另行授权")
@@ -423,14 +433,15 @@ def test_every_deal_event_has_its_audit_row(make_listing, university, sme, take,
     events = db.session.execute(select(DealEvent.deal_id, DealEvent.action)).all()
     audited = db.session.execute(select(AuditEvent.target_id, AuditEvent.action).where(
         AuditEvent.target_type == "Deal", AuditEvent.action.like("deal.%"))).all()
-    assert {"counter", "accept", "conclude", "take_open", "decline", "expire", "cancel"} <= {
+    assert {"counter", "accept", "sign", "conclude", "take_open", "decline", "expire",
+            "cancel"} <= {
         action for _, action in events}
     assert sorted((d, f"deal.{a}") for d, a in events) == sorted(
         (d, a) for d, a in audited if a not in ("deal.payment", "deal.recorded"))
 
 
 def test_assignment_closes_the_requests_still_waiting(make_listing, make_user, university,
-                                                      requested):
+                                                      requested, agree):
     """A licence request (and a counter-offer) still open when the patent is sold are closed
     with the sale, and both sides are told why; nothing else on the patent changes."""
     patent = make_listing(university.org, offers=[
@@ -439,7 +450,7 @@ def test_assignment_closes_the_requests_still_waiting(make_listing, make_user, u
     countered = requested(patent.offers[1], make_user(kind=OrgKind.SME))
     deals.counter(countered, university, proposal_of(countered.offer), "提成 5%。")
     sold = requested(patent.offers[0], make_user(kind=OrgKind.SME))
-    deals.accept(sold, university)
+    agree(sold, university)
     payments.confirm_receipt(sold.schedule[0], university, amount_fen=100_000_00,
                              received_on=local_today(), bank_reference="BANK-ASSIGN-3")
     commit()

@@ -13,7 +13,7 @@ from market.extensions import db
 from market.models import DealState, LicenceKind, OfferKind, OrgKind, ScheduleStatus
 from market.unit_of_work import commit
 
-from ..factories import details_of, make_listing, make_user
+from ..factories import details_of, make_listing, make_user, sign_contract
 from .conftest import CHROMIUM  # noqa: F401  (the browser fixture needs it)
 from .test_onboarding import PASSWORD, _log_in
 
@@ -41,6 +41,7 @@ def parties(live_server):
                                title=f"一种数控机床主轴热误差补偿方法（{n + 1}）")
         deal = deals.take_open(sme, listing.offers[0],
                                details_of(sme, field_of_use="数控机床", expected_start=None))
+        sign_contract(deal, sme)  # the licensee's signature concludes: the fee is due
         deal.schedule[0].due_on = local_today() + timedelta(days=days)
         made.append(deal)
     commit()

@@ -1,5 +1,5 @@
-"""An SME takes a free open licence and downloads the contract; another requests an
-exclusive licence, the university counters, the SME accepts."""
+"""An SME takes a free open licence, signs it and downloads the contract; another requests an
+exclusive licence, the university counters, the SME accepts, both sign."""
 from datetime import date
 from pathlib import Path
 
@@ -63,6 +63,14 @@ def _log_out(page):
     page.get_by_role("button", name="退出").click()
 
 
+def _sign(page, name="王经理", password=PASSWORD):
+    """Fill and send the sign form of the page (full name, password, consent)."""
+    page.get_by_label("您的姓名（全名）").fill(name)
+    page.get_by_label("您的登录密码").fill(password)
+    page.get_by_label("我已阅读本合同，并经授权代表本单位签署。", exact=False).check()
+    page.get_by_role("button", name="签署合同").click()
+
+
 def test_sme_takes_free_open_licence_and_downloads_contract(live_server, page, shot, world):
     base = live_server.url
     _log_in(page, base, "li@sme1.example.cn")
@@ -76,7 +84,15 @@ def test_sme_takes_free_open_licence_and_downloads_contract(live_server, page, s
     shot("01-take-open-form")
     page.get_by_role("button", name="发送书面通知并取得许可").click()
     page.wait_for_url("**/deals/*")
-    assert page.get_by_text("书面通知已发送给专利权人，许可已成交。").is_visible()
+    assert page.get_by_text("书面通知已发送给专利权人。请审阅许可合同并签署").is_visible()
+    assert page.get_by_text("条款已达成 — 待签署").first.is_visible()
+    shot("02a-open-licence-to-sign")
+    _sign(page, password="not the password")
+    assert page.get_by_text("密码不正确。").first.is_visible()  # inline, the form kept
+    shot("02b-wrong-password")
+    _sign(page)
+    page.wait_for_url("**/deals/*")
+    assert page.get_by_text("您已签署合同，合同已成立。").is_visible()
     assert page.get_by_text("已成交").first.is_visible()
     shot("02-deal-concluded")
     with page.expect_download() as download:
@@ -121,8 +137,66 @@ def test_exclusive_request_counter_accept(live_server, page, shot, world):
     assert page.get_by_text("按净销售额的 4% 提成").first.is_visible()
     page.get_by_role("button", name="接受这些条款").click()
     assert page.get_by_text("您已接受条款。").is_visible()
+    assert page.get_by_text("条款已达成 — 待签署").first.is_visible()
+    page.get_by_role("link", name="审阅合同全文").click()
+    page.wait_for_url("**/review")
+    shot("07a-review-contract")
+    _sign(page)
+    page.wait_for_url(deal_url)
+    assert page.get_by_text("您已签署合同。对方签署后合同即成立。").is_visible()
+    shot("07b-licensee-signed")
+    _log_out(page)
+    _log_in(page, base, "tto@neu.example.cn")
+    page.goto(deal_url)
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot("07c-licensor-to-sign-phone")
+    _sign(page)
+    page.wait_for_url(deal_url)
     assert page.get_by_text("已成交").first.is_visible()
+    page.set_viewport_size({"width": 1280, "height": 900})
     shot("07-exclusive-concluded")
     page.goto(f"{base}/deals/")
     page.set_viewport_size({"width": 390, "height": 844})
     shot("08-my-deals-phone")
+
+
+def test_admin_names_a_signatory_who_signs(live_server, page, shot, world):
+    """A colleague without authority sees why it cannot sign; the admin names it signatory on
+    the members page; it signs the contract the SME has signed: the licence is concluded."""
+    from market.services import deals
+    from market.unit_of_work import commit
+
+    from ..factories import proposal_of, sign_contract
+    base = live_server.url
+    uni, sme = world["uni"], world["sme2"]
+    colleague = make_user(db.session, uni.org, email="liu@neu.example.cn", password=PASSWORD,
+                          user_name="刘老师", admin=False)
+    offer = world["excl"].offers[0]
+    deal = deals.request_deal(sme, offer, proposal_of(offer), "")
+    deals.accept(deal, uni)
+    sign_contract(deal, sme)
+    commit()
+    _log_in(page, base, "liu@neu.example.cn")
+    page.goto(f"{base}/deals/{deal.id}")
+    assert page.get_by_text("只有本单位管理员或其指定的签署人可以签署合同").is_visible()
+    _log_out(page)
+    _log_in(page, base, "tto@neu.example.cn")
+    page.goto(f"{base}/org/{uni.org_id}/members")
+    page.get_by_role("button", name="指定为签署人").click()
+    assert page.get_by_text("可签署合同").count() == 2  # the admin and the colleague
+    shot("09-members-signatory")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot("10-members-signatory-phone")
+    _log_out(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _log_in(page, base, "liu@neu.example.cn")
+    page.goto(f"{base}/deals/{deal.id}")
+    _sign(page, name="刘老师")
+    page.wait_for_url(f"**/deals/{deal.id}")
+    assert page.get_by_text("您已签署合同，合同已成立。").is_visible()
+    assert page.get_by_text("刘老师 于").first.is_visible()
+    shot("11-concluded-with-signatures")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot("12-concluded-with-signatures-phone")
+    db.session.expire_all()
+    assert deal.state.value == "concluded" and colleague.is_signatory

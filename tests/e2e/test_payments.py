@@ -1,5 +1,5 @@
-"""An SME pays the upfront fee of an open licence through (fake) Stripe Checkout; the deal is
-concluded only when the signed webhook arrives."""
+"""An SME pays the upfront fee of an open licence it has signed (which concluded it) through
+(fake) Stripe Checkout; the fee is booked only when the signed webhook arrives."""
 
 import pytest
 
@@ -10,7 +10,7 @@ from market.models import DealState, LicenceKind, OfferKind, OrgKind
 from market.models.base import utcnow
 from market.services import deals
 
-from ..factories import details_of, make_user, new_application_number
+from ..factories import details_of, make_user, new_application_number, sign_contract
 from ..payments.fake_stripe import WEBHOOK_SECRET, FakeStripe
 from .conftest import LiveServer
 from .test_onboarding import PASSWORD, _log_in
@@ -70,6 +70,7 @@ def deal(stripe_live):
     db.session.commit()
     made = deals.take_open(sme, patent.offers[0],
                            details_of(sme, field_of_use="数控机床", expected_start=None))
+    sign_contract(made, sme)  # the licensee's signature concludes; the fee is then due
     commit()
     return made
 
@@ -78,10 +79,10 @@ def test_sme_pays_upfront_fee_through_stripe_checkout(stripe_live, page, shot, d
     base = stripe_live.url
     _log_in(page, base, "sme@example.cn")
     page.goto(f"{base}/deals/{deal.id}")
-    shot("01-deal-awaiting-payment")
+    shot("01-deal-payment-due")
     page.locator("#payments-link").click()
     page.wait_for_url(f"**/payments/deals/{deal.id}")
-    assert page.locator("#deal-state").inner_text() == "待付款"
+    assert page.locator("#deal-state").inner_text() == "已成交"
     shot("02-payments-page")
     page.locator("form[action$='/checkout'] button").click()
     page.wait_for_url(f"{fake_stripe.url}/checkout/*")
@@ -90,9 +91,9 @@ def test_sme_pays_upfront_fee_through_stripe_checkout(stripe_live, page, shot, d
     page.locator("#pay").click()
     page.wait_for_url("**/payments/items/*/return")
     # the browser is back before Stripe's webhook: the page only waits
-    assert page.locator("#deal-state").inner_text() == "待付款"
+    assert page.locator("h1").inner_text() == "等待确认"
     shot("04-waiting-for-confirmation")
-    page.locator("#deal-state", has_text="已成交").wait_for(timeout=15000)  # the page refreshes itself
+    page.locator("h1", has_text="已收到付款").wait_for(timeout=15000)  # the page refreshes itself
     shot("05-payment-confirmed")
     assert [status for status, _ in fake_stripe.deliveries] == [200]
     page.goto(f"{base}/deals/{deal.id}")

@@ -13,7 +13,14 @@ from market.extensions import db
 from market.models import Offer, OrgKind, User
 from market.services import deals
 from market.unit_of_work import commit
-from tests.factories import details_of, make_listing, make_org, make_user, new_application_number
+from tests.factories import (
+    details_of,
+    make_listing,
+    make_org,
+    make_user,
+    new_application_number,
+    sign_contract,
+)
 
 
 def main(tag: int, count: int) -> None:
@@ -35,6 +42,7 @@ def main(tag: int, count: int) -> None:
             print(f"begin {n}", flush=True)
             user, offer = db.session.get(User, user_id), db.session.get(Offer, offer_id)
             deal = deals.take_open(user, offer, details_of(user))
+            sign_contract(deal, user)  # the licensee's signature concludes, in the same commit
             commit()
             print(f"committed {deal.id}", flush=True)
             db.session.expire_all()

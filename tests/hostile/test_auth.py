@@ -25,7 +25,7 @@ from market.services.passwords import password_problems
 from market.unit_of_work import commit
 
 from ..conftest import log_in, post_form
-from ..factories import PASSWORD, details_of, new_credit_code
+from ..factories import PASSWORD, details_of, new_credit_code, sign_contract
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -317,6 +317,7 @@ def test_a_verified_rename_waits_for_the_centre(app, client, make_user, make_lis
     sme = make_user(kind=OrgKind.SME, name="沈阳老名字科技有限公司")
     uni = make_user(kind=OrgKind.UNIVERSITY, name="沈阳测试大学")
     deal = deals.take_open(sme, make_listing(uni.org).offers[0], details_of(sme))
+    sign_contract(deal, sme)
     commit()
     old_code, new_code = sme.org.credit_code, new_credit_code()
     log_in(client, sme)

@@ -14,6 +14,7 @@ from market.services import deals, payments
 from market.unit_of_work import commit
 
 from ..conftest import log_in
+from ..factories import sign_contract
 from ..pdf_check import check_pdf
 
 pytestmark = pytest.mark.db
@@ -49,6 +50,7 @@ def hostile(request, server_image, make_user, make_listing):
     deal = deals.take_open(licensee, patent.offers[0], {
         "legal_name": licensee.org.name, "credit_code": licensee.org.credit_code,
         "address": payload, "field_of_use": payload, "expected_start": None})
+    sign_contract(deal, licensee)
     payments.confirm_receipt(deal.schedule[0], licensor, amount_fen=1_000_000,
                              received_on=local_date(utcnow()) - timedelta(days=1),
                              bank_reference="BANK-1")

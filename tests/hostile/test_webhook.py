@@ -58,7 +58,7 @@ def test_malformed_signed_event_is_refused_and_recorded(awaiting, deliver, make,
     assert response.json == {"error": "malformed event", "detail": detail}
     stored = db.session.scalar(select(WebhookEvent))
     assert (stored.event_id, stored.result, stored.detail) == (evt["id"], "malformed", detail)
-    assert count(Payment) == 0 and count(LedgerEntry) == 0
+    assert count(Payment) == 0 and count(LedgerEntry) == 1  # the conclusion (signed) only
     assert upfront(deal).status == ScheduleStatus.DUE
     assert any("malformed" in r.getMessage() and r.levelname == "ERROR" for r in caplog.records)
     again = deliver(evt)  # Stripe's retry: the same answer, nothing stored twice

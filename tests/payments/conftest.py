@@ -1,4 +1,4 @@
-"""Fixtures of the payment tests: a deal awaiting its upfront fee, the fake Stripe server, an
+"""Fixtures of the payment tests: a concluded deal whose upfront fee is due, the fake Stripe server, an
 app configured for Stripe, and ``deliver`` — every webhook delivery a test sends is recorded
 and, when the test ends, replayed: the replay must change no row of any table."""
 import json
@@ -9,7 +9,7 @@ from market.services import deals
 from market.unit_of_work import commit
 
 from ..conftest import dump_tables, log_in
-from ..factories import PAID_OPEN, details_of
+from ..factories import PAID_OPEN, details_of, sign_contract
 from .fake_stripe import WEBHOOK_SECRET, FakeStripe, sign
 
 WEBHOOK = "/payments/stripe/webhook"
@@ -17,10 +17,12 @@ WEBHOOK = "/payments/stripe/webhook"
 
 @pytest.fixture()
 def awaiting(sme, university, make_listing):
-    """A committed open licence with a ¥10,000 upfront fee, awaiting payment."""
+    """A committed open licence with a ¥10,000 upfront fee, concluded by the licensee's
+    signature: the fee is due."""
     def make(**offer):
         listing = make_listing(university.org, offers=[{**PAID_OPEN, **offer}])
         deal = deals.take_open(sme, listing.offers[0], details_of(sme, expected_start=None))
+        sign_contract(deal, sme)
         commit()
         return deal
     return make

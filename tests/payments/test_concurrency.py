@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from market.extensions import db
-from market.models import DealEvent, DealState, LedgerEntry, Payment, WebhookEvent
+from market.models import AuditEvent, DealEvent, DealState, LedgerEntry, Payment, WebhookEvent
 
 from .fake_stripe import WEBHOOK_SECRET, event, session_object, sign
 
@@ -56,7 +56,9 @@ def test_concurrent_deliveries_book_once(awaiting, make_app, fake_stripe):
         return db.session.scalar(select(func.count()).select_from(model).where(*where))
     assert count(WebhookEvent) == 1
     assert count(Payment) == 1
-    assert count(DealEvent, DealEvent.deal_id == deal.id, DealEvent.action == "payment_confirmed") == 1
+    assert count(DealEvent, DealEvent.deal_id == deal.id,
+                 DealEvent.action == "payment_confirmed") == 0  # concluded when signed
+    assert count(AuditEvent, AuditEvent.action == "deal.payment") == 1
     assert count(LedgerEntry) == 1
     assert db.session.get(type(deal), deal.id).state == DealState.CONCLUDED
 
@@ -125,6 +127,7 @@ def test_a_report_clicked_many_times_at_once_is_one_report_and_one_booking(
         f"/payments/reports/{payment.id}/confirm", data={"amount": "10000"}))
     assert set(statuses) <= {302, 422}, statuses
     db.session.expire_all()
-    assert count(LedgerEntry) == 1
-    assert count(DealEvent, DealEvent.action == "payment_confirmed") == 1
+    assert count(LedgerEntry) == 1  # the conclusion's, written when the licensee signed
+    assert count(DealEvent, DealEvent.action == "payment_confirmed") == 0
+    assert count(AuditEvent, AuditEvent.action == "deal.payment") == 1
     assert db.session.get(type(row), row.id).status == ScheduleStatus.PAID

@@ -9,6 +9,7 @@ from market.domain.bank_accounts import format_account_number
 from market.extensions import db
 from market.gateways import get_gateway
 from market.models import (
+    AuditEvent,
     DealEvent,
     DealState,
     LedgerEntry,
@@ -104,7 +105,7 @@ def test_overpayment_is_refused_on_the_field(app, awaiting, logged_in, universit
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'id="amount-error"' in page and "¥10,000.00" in page
-    assert fresh(deal).state == DealState.AWAITING_PAYMENT and count(Payment) == 0
+    assert fresh(deal).state == DealState.CONCLUDED and count(Payment) == 0  # by its signature
 
 
 def test_future_date_is_refused(app, awaiting, logged_in, university):
@@ -127,7 +128,8 @@ def test_confirming_twice_books_once(app, awaiting, logged_in, university):
                             actor=university)
     db.session.commit()
     assert count(Payment) == 1 and count(LedgerEntry) == 1
-    assert count(DealEvent, DealEvent.action == "payment_confirmed") == 1
+    assert count(DealEvent, DealEvent.action == "payment_confirmed") == 0
+    assert count(AuditEvent, AuditEvent.action == "deal.payment") == 1
     # another reference for a row already paid is refused
     with pytest.raises(payments.PaymentRejected) as refused:
         payments.record_payment(fresh(row), provider="offline", provider_ref="OTHER-REF",

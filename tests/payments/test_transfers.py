@@ -28,7 +28,7 @@ from market.services import payments
 from market.unit_of_work import commit
 
 from ..conftest import csrf_token
-from ..factories import PAID_OPEN, details_of
+from ..factories import PAID_OPEN, details_of, sign_contract
 from ..pdf_check import check_pdf
 
 pytestmark = pytest.mark.db
@@ -158,6 +158,7 @@ def test_licensor_without_bank_account_blocks_paying_and_confirming(
     listing = make_listing(licensor.org, offers=[PAID_OPEN])
     from market.services import deals
     deal = deals.take_open(sme, listing.offers[0], details_of(sme, expected_start=None))
+    sign_contract(deal, sme)  # concluded: the fee is due
     commit()
     row = deal.schedule[0]
     payer = logged_in(app, sme)
@@ -313,7 +314,7 @@ def test_part_payments_are_recorded_with_the_balance(app, awaiting, logged_in, s
     # the receiver enters what actually arrived (less than reported)
     assert decide(receiver, first, "confirm", amount="3500").status_code == 302
     assert fresh(row).status == ScheduleStatus.DUE
-    assert fresh(deal).state == DealState.AWAITING_PAYMENT
+    assert fresh(deal).state == DealState.CONCLUDED  # by the signature, before any payment
     assert payments.balance_of(fresh(row)) == 650_000
     page = payer.get(f"/payments/deals/{deal.id}").get_data(as_text=True)
     assert "¥3,500.00" in page and "¥6,500.00" in page

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from market.extensions import db
 from market.models import (
+    AuditEvent,
     DealEvent,
     DealState,
     LedgerEntry,
@@ -40,7 +41,8 @@ def assert_paid_once(deal):
     assert deal.state == DealState.CONCLUDED
     assert deal.schedule[0].status == ScheduleStatus.PAID
     assert count(Payment, Payment.status == PaymentStatus.SUCCEEDED) == 1
-    assert count(DealEvent, DealEvent.action == "payment_confirmed") == 1
+    assert count(DealEvent, DealEvent.action == "payment_confirmed") == 0
+    assert count(AuditEvent, AuditEvent.action == "deal.payment") == 1
     assert count(LedgerEntry) == 1
 
 
@@ -94,7 +96,7 @@ def test_async_success_after_expiry_still_books_the_payment(awaiting, deliver):
     session = session_object(row=upfront(deal), payment_status="unpaid")
     assert deliver(event("checkout.session.completed", session)).json["result"] == "processed"
     assert db.session.scalar(select(Payment)).status == PaymentStatus.PENDING
-    assert fresh(deal).state == DealState.AWAITING_PAYMENT
+    assert fresh(deal).state == DealState.CONCLUDED  # by its signature, before payment
     deliver(event("checkout.session.expired", session))
     assert fresh(db.session.scalar(select(Payment))).status == PaymentStatus.EXPIRED
     deliver(event("checkout.session.async_payment_succeeded", {**session, "payment_status": "paid"}))
@@ -120,7 +122,7 @@ def test_async_failure_leaves_the_row_due(awaiting, deliver):
     deliver(event("checkout.session.async_payment_failed", session))
     assert db.session.scalar(select(Payment)).status == PaymentStatus.FAILED
     assert upfront(deal).status == ScheduleStatus.DUE
-    assert fresh(deal).state == DealState.AWAITING_PAYMENT
+    assert fresh(deal).state == DealState.CONCLUDED  # by its signature, before payment
 
 
 @pytest.mark.parametrize(("change", "detail"), [
@@ -144,9 +146,9 @@ def test_mismatch_is_recorded_as_rejected(awaiting, deliver, change, detail, cap
     assert response.status_code == 200 and response.json["result"] == "rejected"
     stored = db.session.scalar(select(WebhookEvent))
     assert (stored.result, stored.detail) == ("rejected", detail)
-    assert count(Payment) == 0 and count(LedgerEntry) == 0
+    assert count(Payment) == 0 and count(LedgerEntry) == 1  # the conclusion only
     assert upfront(deal).status == ScheduleStatus.DUE
-    assert fresh(deal).state == DealState.AWAITING_PAYMENT
+    assert fresh(deal).state == DealState.CONCLUDED  # by its signature, before payment
     assert any("rejected" in r.getMessage() and r.levelname == "ERROR" for r in caplog.records)
 
 
