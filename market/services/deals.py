@@ -250,10 +250,10 @@ def _enter(deal: Deal, before: DealState | None, action: str, actor) -> None:
     elif deal.state == S.CONCLUDED:
         check_exclusivity(deal)
         deal.concluded_at = utcnow()
-        if not deal.schedule:  # due dates count from the conclusion (legacy deals had one)
-            _create_schedule(deal)
+        version = signing.current_version(deal)  # the text both sides signed
+        if not deal.schedule:  # legacy deals (paid before concluding) already have one
+            _create_schedule(deal, version.data if version else None)
         deal.snapshot_parties()  # the contract keeps these names after any later rename
-        version = signing.current_version(deal)  # the number in the text both sides signed
         deal.contract_number = (version.data.get("contract_number") if version else None) or \
             f"SYIP-{local_date(deal.concluded_at).year}-{deal.id:06d}"
         _flush()
@@ -282,9 +282,17 @@ def _close_after_assignment(sale: Deal) -> None:
                    payload={"assignment": sale.contract_number})
 
 
-def _create_schedule(deal: Deal) -> None:
+def _create_schedule(deal: Deal, signed: dict | None = None) -> None:
+    """The deal's payment rows: those of the contract both sides signed (``signed``, its frozen
+    data), so the payments list says what the contract says; a due date the signatures
+    overtook falls on the day the contract took effect, as the contract's text provides.
+    Without a signed text (legacy deals), computed from the terms as of today."""
     today = local_today()
-    if deal.kind == OfferKind.ASSIGNMENT:
+    if signed is not None and signed.get("schedule") is not None:
+        rows = [(i["kind"], i["amount_fen"],
+                 max(date.fromisoformat(i["due_on"]), today) if i["due_on"] else None,
+                 i["trigger"]) for i in signed["schedule"]]
+    elif deal.kind == OfferKind.ASSIGNMENT:
         rows = [("assignment_price", deal.price_fen or 0, today, None)] if deal.price_fen else []
     else:
         rows = [(i.kind, i.amount_fen, i.due_on, i.trigger)

@@ -21,7 +21,7 @@ from market.services.contracts import (
 )
 from market.unit_of_work import commit
 
-from ..factories import details_of, proposal_of
+from ..factories import details_of, proposal_of, sign_contract
 from ..pdf_check import check_pdf, pdftotext
 
 pytestmark = pytest.mark.db
@@ -154,7 +154,9 @@ def test_stored_data_renders_the_same_after_a_rename_and_a_listing_change(agreed
 
 
 def test_footer_carries_the_number_and_hash_on_every_page(agreed):
-    deal = agreed("open_licence")  # nothing due upfront: concluded, numbered
+    deal = agreed("open_licence")
+    sign_contract(deal, deal.licensee.users[0])  # the licensee's signature concludes it
+    commit()
     data = contract_data(deal)
     assert data["contract_number"] is not None
     text = pdftotext(render_contract_pdf(data, []))
@@ -210,7 +212,9 @@ def test_a_placeholder_contact_is_never_printed_as_a_name(make_user, make_listin
 def test_deal_page_dates_match_the_contract(client, agreed, sme):
     """The deal page's "in force until" comes from the same rule as the contract's end."""
     from ..conftest import log_in
-    deal = agreed("open_licence")  # free upfront: concluded at once
+    deal = agreed("open_licence")
+    sign_contract(deal, sme)  # the licensee's signature concludes it
+    commit()
     db.session.refresh(deal)
     assert deal.contract_number
     data = contract_data(deal)

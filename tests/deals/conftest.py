@@ -1,7 +1,11 @@
 """Fixtures of the deal tests: deals in any state (the parties and the centre are the
 ``university``, ``sme`` and ``centre`` of tests/conftest.py)."""
+from datetime import datetime
+
 import pytest
 
+import market.domain.dates
+import market.models.base
 from market.extensions import db
 from market.services import deals
 from market.unit_of_work import commit
@@ -61,3 +65,18 @@ def countered(requested, university):
 def refetch(deal):
     db.session.expire_all()
     return db.session.get(type(deal), deal.id)
+
+
+@pytest.fixture()
+def pin_clock(monkeypatch):
+    """``pin_clock(moment)``: from now on the application's clocks (``utcnow`` and
+    ``local_today``) read ``moment``."""
+    def pin(moment: datetime):
+        class PinnedClock(datetime):
+            @classmethod
+            def now(cls, tz=None):
+                return moment.astimezone(tz) if tz else moment.replace(tzinfo=None)
+
+        for module in (market.domain.dates, market.models.base):
+            monkeypatch.setattr(module, "datetime", PinnedClock)
+    return pin

@@ -27,21 +27,6 @@ NEW_YEARS_EVE_UTC = datetime(2026, 12, 31, 17, 30, tzinfo=UTC)  # 01:30 on 1 Jan
 ONE_YEAR_OPEN = {"kind": OfferKind.OPEN_LICENCE, "term_years": 1}
 
 
-@pytest.fixture()
-def pin_clock(monkeypatch):
-    """``pin_clock(moment)``: from now on the application's clocks (``utcnow`` and
-    ``local_today``) read ``moment``."""
-    def pin(moment: datetime):
-        class PinnedClock(datetime):
-            @classmethod
-            def now(cls, tz=None):
-                return moment.astimezone(tz) if tz else moment.replace(tzinfo=None)
-
-        for module in (market.domain.dates, market.models.base):
-            monkeypatch.setattr(module, "datetime", PinnedClock)
-    return pin
-
-
 def test_the_deal_clock_and_the_monitor_keep_shenyang_days(pin_clock, make_listing, take,
                                                            university):
     pin_clock(JUNE_30_UTC)

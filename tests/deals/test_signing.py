@@ -7,6 +7,7 @@ resets, the re-authentication (password through the log-in throttle, the registe
 name), a double submit, and the stored contract PDF that never changes."""
 import hashlib
 import threading
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -440,3 +441,24 @@ def test_open_licence_page_journey(app, make_listing, university, sme):
     assert refetch(deal).state == DealState.CONCLUDED
     page = client.get(f"/deals/{deal.id}").get_data(as_text=True)
     assert "已成交" in page and sme.name in page
+
+
+def test_the_payment_rows_are_those_of_the_signed_text(pin_clock, make_listing, university,
+                                                       sme, take):
+    """Frozen on one day, signed three days later: the rows come from the signed data (same
+    kinds, amounts, anniversaries); the upfront fee the signatures overtook falls due on the
+    day the contract took effect, as the text says."""
+    offer = {**PAID_OPEN, "min_annual_royalty_fen": 200_000}
+    pin_clock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))  # 10:00 on 2 March in Shenyang
+    deal = take(make_listing(university.org, offers=[offer]).offers[0], sign=False)
+    frozen = signing.current_version(deal).data["schedule"]
+    assert [row["due_on"] for row in frozen][:2] == ["2026-03-02", "2027-03-02"]
+    pin_clock(datetime(2026, 3, 5, 2, 0, tzinfo=UTC))
+    sign_contract(deal, sme)
+    commit()
+    rows = refetch(deal).schedule
+    assert deal.state == DealState.CONCLUDED
+    assert [(r.kind, r.amount_fen, r.trigger) for r in rows] == [
+        (row["kind"], row["amount_fen"], row["trigger"]) for row in frozen]
+    assert rows[0].kind == "upfront" and rows[0].due_on == date(2026, 3, 5)
+    assert [r.due_on.isoformat() for r in rows[1:]] == [row["due_on"] for row in frozen[1:]]

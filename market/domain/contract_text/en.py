@@ -201,7 +201,8 @@ def _schedule_lines(data: dict) -> list[str]:
         return ["Payment schedule: no fixed payments."]
     lines = ["Payment schedule:"]
     for n, item in enumerate(data["schedule"], start=1):
-        when = (f"due {day(item['due_on'])}" if item["due_on"]
+        when = (f"due {day(item['due_on'])} (or the day this contract takes effect, if later)"
+                if item["due_on"]
                 else "due within 30 days after the first sale")
         ref = f", payment reference {item['reference']}" if item.get("reference") else ""
         lines.append(f"({n}) {SCHEDULE_KIND.get(item['kind'], item['kind'])}: "

@@ -200,7 +200,7 @@ def _schedule_lines(data: dict) -> list[str]:
         return ["付款计划：本合同无固定付款项目。"]
     lines = ["付款计划："]
     for n, item in enumerate(data["schedule"], start=1):
-        when = (f"到期日{day(item['due_on'])}" if item["due_on"]
+        when = (f"到期日{day(item['due_on'])}（本合同于该日之后生效的，为生效之日）" if item["due_on"]
                 else "乙方首次销售合同产品后30日内")
         ref = f"，付款参考号{item['reference']}" if item.get("reference") else ""
         lines.append(f"（{n}）{SCHEDULE_KIND.get(item['kind'], item['kind'])}："
