@@ -104,11 +104,16 @@ TRANSITIONS: dict[tuple[DealState | None, str], Rule] = {
                                   by_role=((LICENSOR, S.COUNTERED),)),
     (S.ACCEPTED, "withdraw"): _rule(S.WITHDRAWN, LICENSOR, LICENSEE),
     (S.ACCEPTED, "cancel"): _rule(S.CANCELLED, CENTRE),
+    (S.ACCEPTED, "flag_stale"): _rule(S.ACCEPTED, SYSTEM),  # a contract left unsigned
+    (S.ACCEPTED, "expire"): _rule(S.EXPIRED, SYSTEM),
     (S.AWAITING_PAYMENT, "payment_confirmed"): _rule(S.CONCLUDED, SYSTEM, CENTRE),
     (S.AWAITING_PAYMENT, "cancel"): _rule(S.CANCELLED, LICENSEE, CENTRE),
     (S.CONCLUDED, "cancel"): _rule(S.CANCELLED, CENTRE),
     (S.CONCLUDED, "end_term"): _rule(S.ENDED, SYSTEM),
 }
+# States in which a deal waits for a party (an answer, or a signature): the daily clock
+# flags them after STALE_DAYS and expires them after EXPIRE_DAYS.
+WAITING_STATES = (S.REQUESTED, S.COUNTERED, S.ACCEPTED)
 # Actions a person starts from the deal page (the others belong to the system; signing
 # has its own form, see signing.may_sign_now).
 USER_ACTIONS = ("accept", "counter", "decline", "withdraw", "cancel")
@@ -557,18 +562,18 @@ def confirm_payment(schedule_item: PaymentScheduleItem, *, actor: User | None = 
 
 
 def flag_stale(now: datetime | None = None) -> dict:
-    """The daily clock of the deals: flag requests and counter-offers unanswered for
-    STALE_DAYS to both sides and the centre (once per state), expire those unanswered for
-    EXPIRE_DAYS, end the licences whose term is over, and tell the parties about overdue
+    """The daily clock of the deals: flag requests, counter-offers and contracts unanswered
+    or unsigned for STALE_DAYS to both sides and the centre (once per state), expire those
+    left for EXPIRE_DAYS, end the licences whose term is over, and tell the parties about overdue
     payments (once per item). Returns the counts."""
     now = now or utcnow()
     counts = {"flagged": 0, "expired": 0, "ended": 0, "overdue": 0}
     waiting = db.session.scalars(select(Deal).where(
-        Deal.state.in_((S.REQUESTED, S.COUNTERED)),
+        Deal.state.in_(WAITING_STATES),
         Deal.state_changed_at < now - timedelta(days=STALE_DAYS)).order_by(Deal.id)).all()
     for deal in waiting:
         lock(deal)
-        if deal.state not in (S.REQUESTED, S.COUNTERED):
+        if deal.state not in WAITING_STATES:
             continue
         if deal.state_changed_at < now - timedelta(days=EXPIRE_DAYS):
             transition(deal, "expire", actor=None, role=SYSTEM)

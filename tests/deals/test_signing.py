@@ -7,7 +7,7 @@ resets, the re-authentication (password through the log-in throttle, the registe
 name), a double submit, and the stored contract PDF that never changes."""
 import hashlib
 import threading
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -462,3 +462,20 @@ def test_the_payment_rows_are_those_of_the_signed_text(pin_clock, make_listing, 
         (row["kind"], row["amount_fen"], row["trigger"]) for row in frozen]
     assert rows[0].kind == "upfront" and rows[0].due_on == date(2026, 3, 5)
     assert [r.due_on.isoformat() for r in rows[1:]] == [row["due_on"] for row in frozen[1:]]
+
+
+def test_a_contract_left_unsigned_is_flagged_then_expires(accepted, university, sme):
+    deal = accepted()
+    sign(deal, university)  # one side signed; the other never does
+    deal.state_changed_at = utcnow() - timedelta(days=15)
+    commit()
+    assert deals.flag_stale()["flagged"] == 1
+    commit()
+    assert refetch(deal).state == DealState.ACCEPTED and deal.events[-1].action == "flag_stale"
+    deal.state_changed_at = utcnow() - timedelta(days=31)
+    commit()
+    assert deals.flag_stale()["expired"] == 1
+    commit()
+    deal = refetch(deal)
+    assert deal.state == DealState.EXPIRED and deal.contract_number is None
+    assert count(LedgerEntry) == 0 and count(Signature) == 1  # the signature stays recorded
