@@ -1,7 +1,7 @@
 """Shared column helpers for the models."""
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Enum
+from sqlalchemy import DateTime, Enum, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -43,3 +43,14 @@ def enum_column(cls, name: str) -> Enum:
     """A string enum stored as its values in a VARCHAR (portable; no native enum type)."""
     return Enum(cls, name=name, native_enum=False, length=20,
                 values_callable=lambda e: [m.value for m in e])
+
+
+class StoredFileColumns:
+    """A small uploaded file kept in the database (backed up with it): a listing's
+    attachment, a payer's bank voucher. Its type was checked from its content on upload."""
+
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(60))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = created_at_column()

@@ -12,7 +12,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     String,
     Text,
 )
@@ -20,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.patents import LegalStatus, PatentType
 from ..extensions import db
-from .base import UTCDateTime, created_at_column, enum_column, utcnow
+from .base import StoredFileColumns, UTCDateTime, created_at_column, enum_column, utcnow
 from .terms import LicenceTermsColumns
 
 
@@ -148,18 +147,13 @@ class ListingChange(db.Model):
     user = relationship("User")
 
 
-class Attachment(db.Model):
+class Attachment(StoredFileColumns, db.Model):
     """An image or PDF about the patent, stored in the database (backed up with it)."""
 
     __tablename__ = "attachment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patent_id: Mapped[int] = mapped_column(ForeignKey("patent.id"), index=True)
-    filename: Mapped[str] = mapped_column(String(200))
-    content_type: Mapped[str] = mapped_column(String(60))
-    size: Mapped[int] = mapped_column(Integer)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = created_at_column()
 
     patent: Mapped[Patent] = relationship(back_populates="attachments")
 

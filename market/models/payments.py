@@ -16,7 +16,6 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Integer,
-    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -24,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, created_at_column, enum_column
+from .base import StoredFileColumns, UTCDateTime, created_at_column, enum_column
 
 
 class PaymentProvider(enum.StrEnum):
@@ -99,7 +98,7 @@ class Payment(db.Model):
                                        name="uq_payment_provider_provider_ref"),)
 
 
-class PaymentVoucher(db.Model):
+class PaymentVoucher(StoredFileColumns, db.Model):
     """The bank voucher (image or PDF) the payer uploaded with its report, kept in the
     database like listing attachments (backed up with it). Only the deal's parties and the
     centre may read it."""
@@ -108,11 +107,6 @@ class PaymentVoucher(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id"), unique=True)
-    filename: Mapped[str] = mapped_column(String(200))
-    content_type: Mapped[str] = mapped_column(String(60))
-    size: Mapped[int] = mapped_column(Integer)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = created_at_column()
 
     payment = relationship("Payment", back_populates="voucher")
 

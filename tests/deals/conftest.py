@@ -1,5 +1,6 @@
 """Fixtures of the deal tests: deals in any state (the parties and the centre are the
 ``university``, ``sme`` and ``centre`` of tests/conftest.py)."""
+import threading
 from datetime import datetime
 
 import pytest
@@ -7,7 +8,9 @@ import pytest
 import market.domain.dates
 import market.models.base
 from market.extensions import db
+from market.models import Deal, User
 from market.services import deals
+from market.services.errors import ServiceError
 from market.unit_of_work import commit
 
 from ..factories import EXCLUSIVE, details_of, proposal_of, sign_contract
@@ -80,3 +83,31 @@ def pin_clock(monkeypatch):
         for module in (market.domain.dates, market.models.base):
             monkeypatch.setattr(module, "datetime", PinnedClock)
     return pin
+
+
+def race(app, jobs, action):
+    """Run ``action(deal, user)`` for ``(deal_id, user_id)`` jobs at once, each in its own
+    thread, app context and unit of work; the results are "ok" or the refusal's message."""
+    barrier = threading.Barrier(len(jobs), timeout=30)
+    results = []
+
+    def run(deal_id, user_id):
+        with app.app_context():
+            try:
+                barrier.wait(30)  # load after the start: 20 threads, a smaller pool
+                deal, user = db.session.get(Deal, deal_id), db.session.get(User, user_id)
+                action(deal, user)
+                commit()
+                results.append("ok")
+            except ServiceError as exc:
+                db.session.rollback()
+                results.append(str(exc.message))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=job) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results

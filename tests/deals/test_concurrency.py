@@ -1,16 +1,13 @@
 """Races on a real database file (or PostgreSQL): real threads, one session each."""
-import threading
-
 import pytest
 from sqlalchemy import func, select
 
 from market.extensions import db
-from market.models import Deal, DealEvent, DealState, LedgerEntry, User
+from market.models import Deal, DealEvent, DealState, LedgerEntry
 from market.services import deals
-from market.services.errors import ServiceError
-from market.unit_of_work import commit
 
 from ..factories import EXCLUSIVE, sign_contract
+from .conftest import race
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 
@@ -21,31 +18,8 @@ def _accept_and_sign(deal, user):
 
 
 def _race(app, jobs, action=_accept_and_sign):
-    """Run ``action(deal, user)`` for ``(deal_id, user_id)`` jobs at once (default: accept
-    and both signatures, which conclude), each in its own app context and unit of work."""
-    barrier = threading.Barrier(len(jobs), timeout=30)
-    results = []
-
-    def run(deal_id, user_id):
-        with app.app_context():
-            try:
-                barrier.wait(30)  # load after the start: 20 threads, a smaller pool
-                deal, user = db.session.get(Deal, deal_id), db.session.get(User, user_id)
-                action(deal, user)
-                commit()
-                results.append("ok")
-            except ServiceError as exc:
-                db.session.rollback()
-                results.append(str(exc.message))
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=job) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
+    """Accept and sign (both signatures conclude) for each ``(deal_id, user_id)`` at once."""
+    return race(app, jobs, action)
 
 
 def test_twenty_smes_race_for_one_exclusive_licence(app, make_listing, make_user, university,

@@ -6,7 +6,6 @@ order (either; the last required signature concludes), what withdraws, what a ne
 resets, the re-authentication (password through the log-in throttle, the registered full
 name), a double submit, and the stored contract PDF that never changes."""
 import hashlib
-import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -35,7 +34,7 @@ from market.unit_of_work import commit
 
 from ..conftest import log_in, post_form
 from ..factories import PAID_OPEN, PASSWORD, sign_contract
-from .conftest import refetch
+from .conftest import race, refetch
 
 pytestmark = pytest.mark.db
 
@@ -330,29 +329,7 @@ def test_a_member_without_authority_sees_no_form_and_is_refused(app, accepted, u
 # --- double submits and races ------------------------------------------------------------
 
 def _race(app, jobs):
-    barrier = threading.Barrier(len(jobs), timeout=30)
-    results = []
-
-    def run(deal_id, user_id):
-        with app.app_context():
-            try:
-                barrier.wait(30)
-                deal, user = db.session.get(Deal, deal_id), db.session.get(User, user_id)
-                sign(deal, user)
-                commit()
-                results.append("ok")
-            except deals.ServiceError as exc:
-                db.session.rollback()
-                results.append(str(exc.message))
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=job) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
+    return race(app, jobs, sign)
 
 
 @pytest.mark.slow
