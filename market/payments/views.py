@@ -245,33 +245,36 @@ def report(payment_id: int):
 @bp.post("/reports/<int:payment_id>/confirm")
 @login_required
 def confirm_report(payment_id: int):
-    payment = _report_or_404(payment_id)
-    if not _confirms(payment.schedule_item, payment):
-        abort(403)
-    form = ConfirmReportForm()
-    if form.validate_on_submit():
-        with committing(_refused_on(refusal_on(form))) as outcome:
-            payment_reports.confirm_report(payment, current_user, amount_fen=form.amount.data)
-        if outcome.committed:
-            flash(_("The payment has been recorded."), "success")
-            return redirect(url_for("payments.deal", deal_id=payment.deal_id))
-    return _report_page(payment, confirm_form=form, status=422)
+    return _decide(payment_id, ConfirmReportForm, "confirm_form",
+                   lambda payment, form: payment_reports.confirm_report(
+                       payment, current_user, amount_fen=form.amount.data),
+                   _("The payment has been recorded."))
 
 
 @bp.post("/reports/<int:payment_id>/dispute")
 @login_required
 def dispute_report(payment_id: int):
+    return _decide(payment_id, DisputeForm, "dispute_form",
+                   lambda payment, form: payment_reports.dispute_report(
+                       payment, current_user, reason=form.reason.data),
+                   _("The payer has been told that the payment was not found."))
+
+
+def _decide(payment_id: int, form_class, form_name: str, decide, done: str):
+    """The receiver confirms or disputes a reported payment: ``decide(payment, form)`` in
+    the request's one commit, then back to the deal's payments; else the report page with
+    the form's errors (422)."""
     payment = _report_or_404(payment_id)
     if not _confirms(payment.schedule_item, payment):
         abort(403)
-    form = DisputeForm()
+    form = form_class()
     if form.validate_on_submit():
         with committing(_refused_on(refusal_on(form))) as outcome:
-            payment_reports.dispute_report(payment, current_user, reason=form.reason.data)
+            decide(payment, form)
         if outcome.committed:
-            flash(_("The payer has been told that the payment was not found."), "success")
+            flash(done, "success")
             return redirect(url_for("payments.deal", deal_id=payment.deal_id))
-    return _report_page(payment, dispute_form=form, status=422)
+    return _report_page(payment, status=422, **{form_name: form})
 
 
 @bp.route("/reports/<int:payment_id>/voucher")
