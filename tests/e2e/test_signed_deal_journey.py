@@ -154,5 +154,6 @@ def test_request_counter_accept_sign_pay_download(live_server, page, shots, list
     page.locator("a[href*='/receipt?payment=']").last.click()
     assert UNIVERSITY in page.locator("#payee-name").inner_text()
     shots(page, "04-receipt")
+    paid_on = page.locator("dt:text-is('付款日期') + dd").inner_text().strip()
     receipt = _download(page, "下载收据（PDF）")
-    check_pdf(receipt, f"付款方{SME}", f"收款方{UNIVERSITY}", "40,000")
+    check_pdf(receipt, f"付款方{SME}", f"收款方{UNIVERSITY}", "40,000.00", f"付款日期{paid_on}")
