@@ -16,7 +16,7 @@ from . import payees, pdf
 from .contracts import SCHEDULE_KIND_ZH
 
 PROVIDER_ZH = {"stripe": "银行卡或支付宝（Stripe）", "offline": "银行转账"}
-STATUS_ZH = {"succeeded": "已支付", "refunded": "已退款"}
+STATUS_ZH = {"succeeded": "已收款", "refunded": "已退款"}  # as the receipt page words them
 
 
 def payee_note(payee: payees.PayeeView) -> str:
@@ -39,7 +39,7 @@ def receipt_pdf(payment: Payment, row: PaymentScheduleItem, deal: Deal) -> bytes
         ["状态", STATUS_ZH.get(payment.status.value, payment.status.value)],
         ["本次收款金额", format_fen(payment.amount_fen, payment.currency)],
         ["本项应付金额", format_fen(row.amount_fen, row.currency)],
-        ["付款日期", local_date(payment.paid_at).isoformat() if payment.paid_at else ""],
+        ["付款日期", _day(local_date(payment.paid_at)) if payment.paid_at else ""],
         ["付款方式", PROVIDER_ZH.get(payment.provider.value, payment.provider.value)],
         ["付款参考号", row.reference],
         ["款项", f"{SCHEDULE_KIND_ZH.get(row.kind, row.kind)} · {deal.patent.title}"
@@ -52,7 +52,7 @@ def receipt_pdf(payment: Payment, row: PaymentScheduleItem, deal: Deal) -> bytes
     if payee.account_number and not payee.by_card:
         rows.append(["收款账户", f"{payee.bank_name or ''} {payee.account_display}"])
     if payment.refunded_at:
-        rows.append(["退款日期", local_date(payment.refunded_at).isoformat()])
+        rows.append(["退款日期", _day(local_date(payment.refunded_at))])
     table = Table([[pdf.para(a, body), pdf.para(b, body)] for a, b in rows],
                   colWidths=[30 * mm, 140 * mm])
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
@@ -67,3 +67,8 @@ def receipt_pdf(payment: Payment, row: PaymentScheduleItem, deal: Deal) -> bytes
                pdf.para("本收据仅记录付款，不作为发票。Issued by Shenyang IP Market; not a tax "
                          "invoice.", body)])
     return out.getvalue()
+
+
+def _day(value) -> str:
+    """A date as the receipt page prints it in Chinese (2026年12月2日)."""
+    return f"{value.year}年{value.month}月{value.day}日"
