@@ -105,6 +105,9 @@ class OrgFieldsMixin:
                        validators=[DataRequired(), Length(max=200)])
     district = SelectField(_l("District or county"), validators=[DataRequired()])
     address = StringField(_l("Address"), filters=[strip], validators=[DataRequired(), Length(max=300)])
+    legal_representative = StringField(
+        _l("Legal representative"), filters=[strip], validators=[Optional(), Length(max=100)],
+        description=_l("As on the business licence; contracts print it."))
     contact_name = StringField(_l("Contact person"), filters=[strip],
                                validators=[DataRequired(), Length(max=100)])
     contact_phone = StringField(_l("Contact phone"), filters=[strip],
@@ -116,7 +119,9 @@ class OrgFieldsMixin:
 
     def org_fields(self) -> dict:
         return {"name": self.name.data, "district": self.district.data,
-                "address": self.address.data, "contact_name": self.contact_name.data,
+                "address": self.address.data,
+                "legal_representative": self.legal_representative.data or None,
+                "contact_name": self.contact_name.data,
                 "contact_phone": self.contact_phone.data,
                 "contact_email": self.contact_email.data.lower(),
                 "sme_size": SmeSize(self.sme_size.data) if self.sme_size.data else None}

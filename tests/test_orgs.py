@@ -4,8 +4,12 @@ from sqlalchemy import select
 
 from market.extensions import db
 from market.models import AuditEvent, Membership, OrgKind, OrgStatus, User
+from market.services import deals
+from market.services.contracts import contract_data, render_contract_pdf
 
 from .conftest import csrf_token, log_in, post_form
+from .factories import details_of, make_listing
+from .pdf_check import pdftotext
 
 pytestmark = pytest.mark.db
 
@@ -128,3 +132,24 @@ def test_double_verify_changes_nothing_twice(client, login_as, make_user):
                     data={"csrf_token": csrf_token(client, "/centre/verification")})
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "org.verified"))
     assert len(events.all()) == 1
+
+
+def test_the_legal_representative_is_kept_shown_and_printed_on_contracts(client, make_user):
+    admin = make_user(kind=OrgKind.UNIVERSITY)
+    log_in(client, admin)
+    fields = {"name": admin.org.name, "district": "浑南区", "address": "沈阳市浑南区创新路 1 号",
+              "legal_representative": "  张  三 ", "contact_name": "王", "contact_phone": "024-1",
+              "contact_email": "a@example.cn"}
+    assert post_form(client, f"/org/{admin.org_id}/edit", fields).status_code == 302
+    db.session.refresh(admin.org)
+    assert admin.org.legal_representative == "张  三"  # stripped, as typed inside
+    assert "张  三" in client.get(f"/org/{admin.org_id}").get_data(as_text=True)
+    assert post_form(client, f"/org/{admin.org_id}/edit",
+                     {**fields, "legal_representative": "张" * 101}).status_code == 422
+    sme = make_user(kind=OrgKind.SME)
+    patent = make_listing(db.session, admin.org, offers=[{"kind": "open_licence"}])
+    deal = deals.take_open(sme, patent.offers[0], details_of(sme))
+    data = contract_data(deal)
+    assert data["parties"]["licensor"]["legal_representative"] == "张  三"
+    assert data["parties"]["licensee"]["legal_representative"] is None
+    assert "法定代表人：张三" in pdftotext(render_contract_pdf(data, [])).replace(" ", "")

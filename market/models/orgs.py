@@ -52,6 +52,9 @@ class Organisation(db.Model):
     district: Mapped[str] = mapped_column(String(20))
     address: Mapped[str] = mapped_column(String(300))
     contact_name: Mapped[str] = mapped_column(String(100))
+    # as on the business licence; the contracts name it (a verified organisation's
+    # signer stands in as its authorised representative where it is blank)
+    legal_representative: Mapped[str | None] = mapped_column(String(100), nullable=True)
     contact_phone: Mapped[str] = mapped_column(String(40))
     contact_email: Mapped[str] = mapped_column(String(254))
     sme_size: Mapped[SmeSize | None] = mapped_column(enum_column(SmeSize, "sme_size"), nullable=True)

@@ -15,8 +15,8 @@ from .errors import PermissionDenied, ServiceError
 from .listings import touch_search
 from .mail import queue_email
 
-PROFILE_FIELDS = ("name", "district", "address", "contact_name", "contact_phone",
-                  "contact_email", "sme_size")
+PROFILE_FIELDS = ("name", "district", "address", "legal_representative", "contact_name",
+                  "contact_phone", "contact_email", "sme_size")
 # what the centre checks against the business licence: a verified organisation's change of
 # these waits for the centre
 CHECKED_FIELDS = ("name", "credit_code")
