@@ -274,6 +274,7 @@ def test_licensor_confirms_and_the_receipt_names_it_as_payee(app, awaiting, logg
     assert count(AuditEvent, AuditEvent.action == "payment.confirmed") == 1
     html = logged_in(app, sme).get(f"/payments/items/{row.id}/receipt").get_data(as_text=True)
     assert re.search(r'id="payee-name">\s*' + re.escape(university.org.bank_account_name), html)
+    assert university.org.bank_account_number[-4:] in re.sub(r"\s", "", html)  # the account
     pdf = logged_in(app, sme).get(f"/payments/items/{row.id}/receipt.pdf")
     text = check_pdf(pdf.data, "收款方", university.org.name, "许可方直接收款",
                      "付款方", sme.org.name, payment.receipt_number)
