@@ -10,6 +10,7 @@ licensor confirms the bank transfer of a paid one. Then it fetches the centre's 
 reports, the contracts and a receipt, and checks each with tests/pdf_check.py (fonts embedded,
 no link, no image, pdftotext reads the text). One line per check; exit 1 on any finding.
 """
+import html
 import re
 import sys
 from datetime import datetime
@@ -127,6 +128,20 @@ def take_open_licences(sme: requests.Session, base: str) -> None:
                      timeout=TIMEOUT)
 
 
+def sign_contracts(sme: requests.Session, base: str, deal_ids: list[int]) -> None:
+    """The SME signs every contract that waits for its signature (an open licence is
+    concluded by the licensee's signature): password, full name as registered, consent."""
+    home = sme.get(f"{base}/", timeout=TIMEOUT).text
+    name = html.unescape(re.search(r'class="user-link"[^>]*>([^<]+)<', home).group(1).strip())
+    for deal in deal_ids:
+        fields = form_fields(sme.get(f"{base}/deals/{deal}/review", timeout=TIMEOUT).text,
+                             "sha256")
+        if fields:
+            fields.update(full_name=name, password=PASSWORD, consent="y")
+            sme.post(f"{base}/deals/{deal}/sign", data=fields, allow_redirects=False,
+                     timeout=TIMEOUT)
+
+
 def confirm_transfers(base: str, deal_ids: list[int]) -> None:
     """Each licensor confirms the bank transfers due to it on these deals."""
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
@@ -148,17 +163,19 @@ def main(base: str) -> int:
     try:
         take_open_licences(sme, base)
         deals = ids(sme, f"{base}/deals/", r'href="/deals/(\d+)"')
+        sign_contracts(sme, base, deals)
         confirm_transfers(base, deals)
         contracts = receipts = 0
         for deal in deals:
             path = f"/deals/{deal}/contract.pdf"
             response = sme.get(base + path, timeout=TIMEOUT)
-            if response.status_code != 404:  # 404: no contract before the upfront fee is paid
+            if response.status_code != 404:  # 404: no contract before it is signed
                 check(sme, base, path, "许可合同", HOSTILE, response=response)
                 contracts += 1
-            for row in ids(sme, f"{base}/payments/deals/{deal}",
-                           r'href="/payments/items/(\d+)/receipt"'):
-                check(sme, base, f"/payments/items/{row}/receipt.pdf", "收据")
+            page = sme.get(f"{base}/payments/deals/{deal}", timeout=TIMEOUT).text
+            for row, query in sorted(set(re.findall(
+                    r'href="/payments/items/(\d+)/receipt(\?payment=\d+)?"', page))):
+                check(sme, base, f"/payments/items/{row}/receipt.pdf{query}", "收据")
                 receipts += 1
         result(contracts > 0, "a contract was reached", f"{contracts} checked")
         result(receipts > 0, "a receipt was reached", f"{receipts} checked")
