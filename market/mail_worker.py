@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 
 from .models import OutboxEmail
 from .ops.sqlite import immediate_transactions
-from .services.mail import DELIVERY_BATCH, deliver_pending
+from .services.mail import DELIVERY_BATCH, deliver_all, deliver_pending
 from .unit_of_work import register_after_commit
 
 log = logging.getLogger("market.mail")
@@ -134,8 +134,22 @@ def init_app(app: Flask) -> None:
         app.before_request(mail_worker.ensure_started)
 
 
+def deliver_due(batch: int = DELIVERY_BATCH) -> int:
+    """Deliver every due message now, in this thread (``flask mail deliver``, the bench):
+    on SQLite each batch holds the write lock, so concurrent deliverers take turns."""
+    with immediate_transactions():
+        return deliver_all(batch)
+
+
 def _after_commit() -> None:
+    deliver_soon()
+
+
+def deliver_soon() -> None:
+    """Hand the outbox to the worker (or deliver now, ``inline``): after a commit that
+    queued emails, or put a failed one back in the queue."""
     if current_app.config.get("MAIL_DELIVERY", "background") == "inline":
-        deliver_pending()
+        with immediate_transactions():
+            deliver_pending()
     else:
         worker(current_app._get_current_object()).wake()
