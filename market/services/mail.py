@@ -84,16 +84,6 @@ def _record_failure(message: OutboxEmail, outcome: Outcome, now: datetime) -> No
                  message.next_attempt_at, outcome.error)
 
 
-def deliver_all(batch: int = DELIVERY_BATCH) -> int:
-    """Deliver every due message, batch after batch; returns how many were claimed."""
-    total = 0
-    while True:
-        claimed = deliver_pending(batch)
-        total += claimed
-        if claimed < batch:
-            return total
-
-
 def undelivered(limit: int = 200) -> list[OutboxEmail]:
     """Messages that failed for good, newest failure first (the centre's list)."""
     return list(db.session.scalars(select(OutboxEmail).where(OutboxEmail.failed_at.is_not(None))
