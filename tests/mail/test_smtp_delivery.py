@@ -149,3 +149,12 @@ def test_two_deliverers_at_once_send_each_message_once(smtp_app, smtp_server, ma
     if db.engine.dialect.name == "postgresql":
         assert all(claimed), claimed  # both ran at once (SKIP LOCKED), neither waited
     assert all(r.sent_at is not None for r in _rows())
+
+
+def test_flask_mail_deliver_sends_what_is_due(smtp_app, smtp_server, runner):
+    mail.queue_email("timer@example.cn", "通知", "正文")
+    db.session.commit()  # plain commit: nothing delivered yet
+    result = runner.invoke(args=["mail", "deliver"])
+    assert result.exit_code == 0 and "1 message(s)" in result.output
+    assert len(smtp_server.to("timer@example.cn")) == 1
+    assert "0 message(s)" in runner.invoke(args=["mail", "deliver"]).output
