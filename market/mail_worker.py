@@ -3,9 +3,12 @@
 A commit that queued an email only wakes this worker (a thread of the process, started at
 the process's first request or wake, so after a server forks its workers). The worker waits
 ``MAIL_LINGER`` seconds for the emails of further commits, then delivers everything pending
-in transactions of up to :data:`~market.services.mail.DELIVERY_BATCH` messages. A failed delivery is logged
-and retried after ``MAIL_RETRY_SECONDS``; the worker also looks every ``MAIL_POLL_SECONDS``
-for messages another process left unsent (it stopped, or its delivery failed).
+in transactions of up to :data:`~market.services.mail.DELIVERY_BATCH` messages. What the mail
+server refuses is recorded per message by :mod:`market.services.mail` (retried with backoff,
+or failed for the centre); a delivery that fails as a whole (the database) is logged and
+retried after ``MAIL_RETRY_SECONDS``. The worker also looks every ``MAIL_POLL_SECONDS`` for
+messages another process left unsent and for retries that became due. ``flask mail deliver``
+(:func:`deliver_due`) does the same from a timer.
 
 ``MAIL_DELIVERY = "inline"`` delivers after each commit in the request instead (the tests,
 where no thread may outlive a test).

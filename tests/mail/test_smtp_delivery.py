@@ -11,11 +11,12 @@ from market.domain.mail_retry import MAX_ATTEMPTS
 from market.extensions import db
 from market.mail_transport import parse_mail_url
 from market.mail_worker import deliver_due
-from market.models import OutboxEmail
+from market.models import OrgKind, OutboxEmail
 from market.models.base import utcnow
-from market.services import mail
+from market.services import deals, mail
 from market.unit_of_work import commit
 from tests.conftest import post_form
+from tests.factories import EXCLUSIVE, proposal_of
 
 from .conftest import PUBLIC_URL, free_port
 
@@ -47,7 +48,7 @@ def test_a_password_reset_arrives_with_its_link_and_a_chinese_subject(smtp_app, 
     response = post_form(client, "/account/reset", {"email": user.email})
     assert response.status_code == 302
     [message] = smtp_server.to("reset@example.cn")
-    assert message["Subject"] == "沈阳知识产权交易平台：重置密码" or "重置" in message["Subject"]
+    assert message["Subject"] == "沈阳知识产权交易平台：重置密码"  # decoded back
     assert "=?utf-8?" in message.as_string().lower()  # the header went out RFC 2047-encoded
     assert message["From"].addresses[0].display_name == "沈阳知识产权交易平台"
     assert message["Message-ID"].endswith("@ipmarket.example.cn>") and message["Date"]
@@ -58,6 +59,19 @@ def test_a_password_reset_arrives_with_its_link_and_a_chinese_subject(smtp_app, 
     assert client.get(link).status_code == 200  # the link opens the reset form
     [row] = _rows()
     assert row.sent_at is not None and row.attempts == 1 and row.last_error is None
+
+
+def test_a_licence_request_reaches_the_licensors_admins(smtp_app, smtp_server, make_user,
+                                                        make_listing):
+    admin = make_user(kind=OrgKind.UNIVERSITY, email="admin@neu.example.cn")
+    member = make_user(admin.org, email="member@neu.example.cn", admin=False)
+    sme = make_user(kind=OrgKind.SME)
+    offer = make_listing(admin.org, offers=[EXCLUSIVE]).offers[0]
+    deal = deals.request_deal(sme, offer, proposal_of(offer), "我们希望获得许可。")
+    commit()
+    [message] = smtp_server.to("admin@neu.example.cn")
+    assert smtp_server.to(member.email) == []  # members see it in the inbox only
+    assert f"{PUBLIC_URL}/deals/{deal.id}" in message.get_body(("plain",)).get_content()
 
 
 def test_server_down_is_retried_later_nothing_lost_nothing_twice(smtp_app, smtp_server):
