@@ -113,10 +113,14 @@ class SmtpTransport:
                                           context=ssl.create_default_context())
         else:
             connection = smtplib.SMTP(server.host, server.port, timeout=self.timeout)
+        try:
             if server.scheme == "smtp+starttls":
                 connection.starttls(context=ssl.create_default_context())
-        if server.username:
-            connection.login(server.username, server.password or "")
+            if server.username:
+                connection.login(server.username, server.password or "")
+        except BaseException:
+            connection.close()  # TLS or the login refused: no socket left open
+            raise
         return connection
 
     def send_batch(self, messages: list[Outgoing]) -> dict[int, Outcome]:

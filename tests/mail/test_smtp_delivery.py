@@ -172,3 +172,34 @@ def test_flask_mail_deliver_sends_what_is_due(smtp_app, smtp_server, runner):
     assert result.exit_code == 0 and "1 message(s)" in result.output
     assert len(smtp_server.to("timer@example.cn")) == 1
     assert "0 message(s)" in runner.invoke(args=["mail", "deliver"]).output
+
+
+def test_the_mail_url_credentials_log_in(app):
+    """``user:password`` of MAIL_URL, percent-decoded, authenticate; a wrong password keeps
+    the message for a retry (the server's set-up, not the message, is at fault)."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    from .conftest import Mailbox
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login.decode(), auth_data.password.decode()))
+        return AuthResult(success=auth_data.password == b"p@ss:w", handled=False)  # 535
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port(),
+                            authenticator=authenticator, auth_require_tls=False,
+                            auth_required=False)  # the client logs in all the same
+    controller.start()
+    try:
+        base = f"127.0.0.1:{controller.port}"
+        app.config["MAIL_URL"] = f"smtp://ops%40example.cn:wrong@{base}"
+        mail.queue_email("auth@example.cn", "通知", "正文")
+        commit()
+        [row] = _rows()
+        assert row.sent_at is None and row.failed_at is None and row.last_error.startswith("535")
+        app.config["MAIL_URL"] = f"smtp://ops%40example.cn:p%40ss%3Aw@{base}"
+        assert mail.deliver_pending(now=_later()) == 1
+    finally:
+        controller.stop()
+    assert logins[-1] == ("ops@example.cn", "p@ss:w") and len(mailbox.to("auth@example.cn")) == 1
