@@ -134,11 +134,20 @@ class SmtpTransport:
         try:
             for index, message in enumerate(messages):
                 try:
-                    connection.send_message(build_message(message, self.sender))
+                    email = build_message(message, self.sender)
+                except (ValueError, TypeError, IndexError) as exc:
+                    # A malformed address or header: no server will take it, and it must
+                    # not hold up the queue behind it.
+                    outcomes[message.id] = Outcome(FAILED, f"invalid message: {exc}"[:500])
+                    continue
+                try:
+                    connection.send_message(email)
                     outcomes[message.id] = Outcome(SENT)
                 except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as exc:
                     outcomes[message.id] = _outcome_of(exc)  # the connection still serves
                     _reset(connection)
+                except smtplib.SMTPNotSupportedError as exc:  # a non-ASCII address: no SMTPUTF8
+                    outcomes[message.id] = Outcome(FAILED, str(exc)[:500])
                 except (OSError, smtplib.SMTPException) as exc:  # the connection is gone
                     outcomes.update(_all(messages[index:], _outcome_of(exc)))
                     break

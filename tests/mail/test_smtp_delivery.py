@@ -203,3 +203,13 @@ def test_the_mail_url_credentials_log_in(app):
     finally:
         controller.stop()
     assert logins[-1] == ("ops@example.cn", "p@ss:w") and len(mailbox.to("auth@example.cn")) == 1
+
+
+def test_a_malformed_address_fails_alone_and_does_not_block_the_queue(smtp_app, smtp_server):
+    mail.queue_email("bad\r\nBcc: victim@example.cn", "通知", "正文")
+    mail.queue_email("next@example.cn", "通知", "正文")
+    commit()
+    bad, good = _rows()
+    assert bad.failed_at is not None and bad.last_error.startswith("invalid message")
+    assert good.sent_at is not None
+    assert [m["To"] for m in smtp_server.messages] == ["next@example.cn"]
