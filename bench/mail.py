@@ -17,6 +17,7 @@ import collections
 import json
 import logging
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -123,6 +124,7 @@ def main() -> None:
         "per_s": round(received / seconds, 1),
         "per_process": outputs, "exit_codes": [run.returncode for run in runs]},
         ensure_ascii=False))
+    shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
