@@ -3,6 +3,7 @@
 ``Config`` runs the app with no keys at all (SQLite under ``instance/``, offline payments).
 ``ProdConfig`` refuses to start without ``SECRET_KEY`` and ``PUBLIC_URL``.
 """
+import logging
 import os
 import secrets
 from datetime import timedelta
@@ -94,7 +95,12 @@ class Config:
     PAYMENT_RECEIVER = os.environ.get("PAYMENT_RECEIVER", "licensor").strip().lower()
     # The largest bank voucher (image or PDF) a payer may upload with a reported transfer.
     VOUCHER_MAX_BYTES = int(os.environ.get("VOUCHER_MAX_BYTES", str(5 * 1024 * 1024)))
-    MAIL_SENDER = os.environ.get("MAIL_SENDER", "noreply@ipmarket.shenyang.example")
+    # The mail server: smtp://host:25, smtp+starttls://user:pw@host:587 or
+    # smtps://user:pw@host:465 (user and password percent-encoded). Unset: messages go to the
+    # log (development; production warns at every start). See market/mail_transport.py.
+    MAIL_URL = os.environ.get("MAIL_URL") or None
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "沈阳知识产权交易平台 <noreply@ipmarket.shenyang.example>")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "30"))  # seconds per SMTP answer
     # Emails queued by a commit are delivered by a thread of the process ("background"), in
     # batches, or at once after the commit in the request ("inline"); see market/mail_worker.
     MAIL_DELIVERY = os.environ.get("MAIL_DELIVERY", "background")
@@ -130,6 +136,7 @@ class Config:
         config["TRUSTED_HOSTS"] = _with(hosts, public_host)
         _engine_options(config)
         _check_payment_receiver(config)
+        _check_mail_url(config)
 
 
 class TestConfig(Config):
@@ -162,6 +169,14 @@ class ProdConfig(Config):
         config["TRUSTED_HOSTS"] = _with(_configured_hosts(config), _public_host(config))
         _engine_options(config)
         _check_payment_receiver(config)
+        _check_mail_url(config)
+        if not config.get("MAIL_URL"):
+            # Every process start says it (gunicorn's workers, timers, commands): the site
+            # runs, but no password-reset link or deal notice reaches anyone.
+            logging.getLogger("market.mail").warning(
+                "MAIL_URL is not set: emails are only written to the log and NOT delivered. "
+                "Set MAIL_URL=smtp+starttls://user:password@host:587 (or smtps://…:465) and "
+                "MAIL_SENDER.")
 
 
 def _public_host(config: dict) -> str:
@@ -212,6 +227,17 @@ def _check_payment_receiver(config: dict) -> None:
     if value not in ("licensor", "centre"):
         raise RuntimeError(f"PAYMENT_RECEIVER must be licensor or centre (got {value!r}).")
     config["PAYMENT_RECEIVER"] = value
+
+
+def _check_mail_url(config: dict) -> None:
+    """Refuse to start with a MAIL_URL the transport could not use (a typo would otherwise
+    only show when the first message fails)."""
+    if config.get("MAIL_URL"):
+        from .mail_transport import parse_mail_url
+        try:
+            parse_mail_url(str(config["MAIL_URL"]))
+        except ValueError as exc:
+            raise RuntimeError(str(exc)) from exc
 
 
 def config_from_env() -> type[Config]:

@@ -17,8 +17,10 @@ from market.models import (
     OfferKind,
     OrgKind,
     OrgStatus,
+    OutboxEmail,
     SavedSearch,
 )
+from market.models.base import utcnow
 from market.services import deals, listings, orgs, payment_reports, payments, signing
 from market.unit_of_work import commit
 
@@ -89,6 +91,11 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
     # SME A asked for a new name: the centre's refusal has something to refuse
     orgs.request_change(sme_a, sme_a.org, name="沈阳甲新科技有限公司",
                         credit_code=sme_a.org.credit_code)
+    # an email the mail server refused: the centre's "mail not delivered" list sends it again
+    failed_mail = OutboxEmail(to_address="gone@example.cn", subject="通知", body="正文",
+                              attempts=1, last_error="550 mailbox unavailable",
+                              failed_at=utcnow())
+    db.session.add(failed_mail)
     commit()
 
     ids = {
@@ -103,7 +110,7 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
         "due_deal": due.id, "due_row": due.schedule[0].id,
         "paid_deal": paid.id, "paid_row": paid.schedule[0].id,
         "report": report.id, "report_to_dispute": report_to_dispute.id,
-        "saved": saved.id,
+        "saved": saved.id, "failed_mail": failed_mail.id,
         "to_sign": to_sign.id, "to_sign_sha": signing.current_version(to_sign).data_sha256,
     }
     return users, ids

@@ -319,6 +319,9 @@ ROWS = [
         {"reason": "信息不实"}),
     Row("POST", "/centre/listings/{patent}/unhide", "centre.unhide_listing", centre_only(302),
         {}),
+    Row("GET", "/centre/mail", "centre.undelivered_mail", centre_only()),
+    Row("POST", "/centre/mail/{failed_mail}/resend", "centre.resend_mail", centre_only(302),
+        {}),
     Row("GET", "/api/v1/stats/indicators?year=2024", "api_stats.indicators",
         statuses(403, anonymous=401, centre=200)),
 
