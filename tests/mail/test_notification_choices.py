@@ -149,3 +149,16 @@ def test_the_settings_page_saves_the_choices_and_shows_errors_inline(app, make_u
     missing = {k: v for k, v in form.items() if k != "alerts"}
     refused = post_form(client, "/account/notifications", missing)
     assert refused.status_code == 422 and "请选择接收方式" in refused.get_data(as_text=True)
+
+
+def test_mail_is_written_in_the_recipients_language(app, make_user):
+    chinese, english = make_user(), make_user()
+    english.locale = "en"
+    db.session.commit()
+    with app.test_request_context(headers={"Accept-Language": "zh"}):  # the actor reads Chinese
+        for user in (chinese, english):
+            accounts.request_password_reset(user.email)
+    commit()
+    subjects = dict(db.session.execute(select(OutboxEmail.to_address, OutboxEmail.subject)).all())
+    assert subjects[chinese.email] == "沈阳知识产权交易平台：重置密码"
+    assert subjects[english.email] == "Shenyang IP Market: reset your password"
