@@ -213,3 +213,19 @@ def fee_bucket_label(bucket: str) -> str:
 def licence_kind_label(code: str) -> str:
     """A deal's kind in the indicators: a licence kind, an assignment, or "not given"."""
     return label("licence_unspecified" if code == "unspecified" else code)
+
+
+# what an email is about (market.domain.mail_kinds) and what its recipient chose for it
+MAIL_CATEGORY_LABELS = {
+    "deals": _l("Deal events (requests, counter-offers, answers)"),
+    "signatures": _l("Signatures (contract concluded)"),
+    "payments": _l("Payments (due, overdue, reported)"),
+    "needs": _l("Needs and answers"),
+    "alerts": _l("Saved-search alerts"),
+    "digest": _l("Daily digest emails"),
+}
+MAIL_CHOICE_LABELS = {
+    "immediately": _l("Email immediately"),
+    "digest": _l("Daily digest"),
+    "in_app": _l("In-app only"),
+}

@@ -33,6 +33,7 @@ class Outgoing(NamedTuple):
     to_address: str
     subject: str
     body: str
+    unsubscribe_url: str | None = None  # alerts and digests (RFC 2369 / RFC 8058)
 
 
 class Outcome(NamedTuple):
@@ -73,6 +74,9 @@ def build_message(message: Outgoing, sender: str) -> EmailMessage:
     email["Date"] = formatdate(usegmt=True)
     domain = parseaddr(sender)[1].rpartition("@")[2] or None
     email["Message-ID"] = make_msgid(domain=domain)
+    if message.unsubscribe_url:
+        email["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.set_content(message.body)
     email.add_alternative(_html(message.subject, message.body), subtype="html")
     return email

@@ -135,6 +135,11 @@ ROWS = [
     Row("POST", "/account/reset", "auth.request_reset", everyone(422), {}),
     Row("GET", "/account/reset/bad-token", "auth.reset_password", everyone(302)),
     Row("POST", "/account/reset/bad-token", "auth.reset_password", everyone(302), {}),
+    Row("GET", "/account/notifications", "auth.notifications", users(200)),
+    Row("POST", "/account/notifications", "auth.notifications", users(422), {}),
+    # the signed token is the credential (no log-in): a bad one names nobody
+    Row("GET", "/account/unsubscribe/bad-token", "auth.unsubscribe", everyone(404)),
+    Row("POST", "/account/unsubscribe/bad-token", "auth.unsubscribe", everyone(404), {}),
 
     # --- organisations: profiles are public once verified; the rest is the admin's
     Row("GET", "/org/", "orgs.mine", users(302)),

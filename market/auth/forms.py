@@ -1,11 +1,19 @@
 """Forms for accounts: registration, log-in, passwords."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms import (
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
+from ..domain.mail_kinds import CATEGORIES, CHOICES
 from ..forms_util import CreditCodeField, OrgFieldsMixin, district_choices, strip
-from ..labels import ORG_KIND_CHOICE_LABELS
+from ..labels import MAIL_CATEGORY_LABELS, MAIL_CHOICE_LABELS, ORG_KIND_CHOICE_LABELS
 from ..models import OrgKind
 from ..services.passwords import MAX_LENGTH, MIN_LENGTH, password_problems
 
@@ -83,3 +91,26 @@ class ResetPasswordForm(FlaskForm):
     confirm = PasswordField(_l("Repeat the new password"),
                             validators=[DataRequired(), EqualTo("password",
                                         message=_l("The passwords do not match."))])
+
+
+class NotificationChoicesForm(FlaskForm):
+    """One choice per category of email (:mod:`market.domain.mail_kinds`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for category in CATEGORIES:
+            getattr(self, category).choices = [
+                SelectChoice(choice, MAIL_CHOICE_LABELS[choice]) for choice in CHOICES]
+
+    def category_fields(self):
+        return [getattr(self, category) for category in CATEGORIES]
+
+    def choices(self) -> dict[str, str]:
+        return {category: getattr(self, category).data for category in CATEGORIES}
+
+
+for _category in CATEGORIES:
+    setattr(NotificationChoicesForm, _category, RadioField(
+        MAIL_CATEGORY_LABELS[_category], validators=[InputRequired(
+            message=_l("Choose how you want to hear about this."))]))
+

@@ -1,6 +1,7 @@
 """Register, log in and out, passwords."""
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -12,14 +13,22 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from ..extensions import limiter
+from ..extensions import csrf, limiter
 from ..forms_util import refusal_on, show_service_error
+from ..labels import MAIL_CATEGORY_LABELS
 from ..permissions import login_required, public
-from ..services import accounts
+from ..services import accounts, mail_prefs
 from ..services.errors import LoginThrottled
 from ..unit_of_work import commit, committing
 from ..urls import safe_next
-from .forms import ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
+from .forms import (
+    ChangePasswordForm,
+    LoginForm,
+    NotificationChoicesForm,
+    RegisterForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
 
@@ -137,3 +146,37 @@ def reset_password(token: str):
             flash(_("Your password has been set. Please log in."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/notifications", methods=["GET", "POST"])
+@login_required
+def notifications():
+    """The user's email choices per category (legal mail is always sent)."""
+    form = NotificationChoicesForm(data=None if request.method == "POST"
+                                   else mail_prefs.choices_of(current_user))
+    if form.validate_on_submit():
+        with committing(refusal_on(form)) as outcome:
+            mail_prefs.set_choices(current_user, form.choices())
+        if outcome.committed:
+            flash(_("Your email choices have been saved."), "success")
+            return redirect(url_for("auth.notifications"))
+    return (render_template("auth/notifications.html", form=form),
+            200 if not form.errors else 422)
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@public
+@csrf.exempt  # the signed token is the credential; mail clients post without a form (RFC 8058)
+def unsubscribe(token: str):
+    named = mail_prefs.read_unsubscribe_token(token)
+    if named is None:
+        abort(404)
+    user, category = named
+    if request.method == "POST":
+        with committing() as outcome:
+            mail_prefs.unsubscribe(user, category)
+        if outcome.committed:
+            return render_template("auth/unsubscribe.html", category=category, done=True,
+                                   mail_category_labels=MAIL_CATEGORY_LABELS)
+    return render_template("auth/unsubscribe.html", category=category, done=False,
+                           mail_category_labels=MAIL_CATEGORY_LABELS)

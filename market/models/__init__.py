@@ -16,6 +16,7 @@ from .listings import (
     PatentType,
     SearchOutbox,
 )
+from .mail_prefs import DigestItem, MailDigest, NotificationPreference
 from .notifications import Notification
 from .orgs import (
     DISTRICTS,
@@ -43,10 +44,11 @@ from .signing import ContractDocument, ContractVersion, Signature
 
 __all__ = [
     "ApiToken", "Attachment", "AuditEvent", "ContractDocument", "ContractVersion", "DISTRICTS",
-    "Deal", "DealEvent", "DealMessage", "DealState", "ImportPreview",
-    "LedgerEntry", "LegalStatus", "LicenceKind", "ListingChange", "ListingStatus", "LoginThrottle",
+    "Deal", "DealEvent", "DealMessage", "DealState", "DigestItem", "ImportPreview",
+    "LedgerEntry", "MailDigest", "LegalStatus", "LicenceKind", "ListingChange", "ListingStatus", "LoginThrottle",
     "Membership",
-    "Notification", "Offer", "OfferKind", "Organisation", "OrgKind", "OrgStatus", "OutboxEmail",
+    "Notification", "NotificationPreference", "Offer", "OfferKind", "Organisation", "OrgKind",
+    "OrgStatus", "OutboxEmail",
     "PatentType", "Patent", "Payee", "Payment", "PaymentProvider", "PaymentScheduleItem",
     "PaymentStatus", "PaymentVoucher", "Payout",
     "PledgeDeal",

@@ -26,3 +26,5 @@ class OutboxEmail(db.Model):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # alerts and digests: the one-click address of their List-Unsubscribe header
+    unsubscribe_url: Mapped[str | None] = mapped_column(String(500), nullable=True)

@@ -1,17 +1,17 @@
 """Registration, authentication and password changes."""
 from flask import current_app
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from ..domain.mail_kinds import LEGAL
 from ..extensions import db
 from ..models import Membership, Organisation, OrgKind, OrgStatus, User
 from ..models.base import utcnow
 from ..urls import external_url_for
 from . import audit, login_throttle
 from .errors import LoginThrottled, ServiceError
-from .mail import queue_email
+from .mail_prefs import email_user
 from .passwords import hash_password, password_problems, verify_password
 
 _RESET_SALT = "password-reset"
@@ -65,8 +65,8 @@ def register(*, org_fields: dict, email: str, name: str, password: str) -> User:
         audit.record("membership.requested", actor=user, target=org)
         for admin in org.users:
             if admin.is_org_admin:
-                queue_email(admin.email, _("Shenyang IP Market: a colleague asks to join"),
-                            _("%(name)s (%(email)s) asks to join %(org)s.",
+                email_user(admin, LEGAL, _l("Shenyang IP Market: a colleague asks to join"),
+                           _l("%(name)s (%(email)s) asks to join %(org)s.",
                               name=user.name, email=user.email, org=org.name))
         return user
     if org_fields["kind"] == OrgKind.CENTRE:
@@ -147,8 +147,8 @@ def request_password_reset(email: str) -> None:
     if user is None:
         return
     link = external_url_for("auth.reset_password", token=reset_token(user))
-    queue_email(user.email, _("Shenyang IP Market: reset your password"),
-                _("Open this link within one hour to choose a new password: %(link)s",
+    email_user(user, LEGAL, _l("Shenyang IP Market: reset your password"),
+               _l("Open this link within one hour to choose a new password: %(link)s",
                   link=link))
     audit.record("password.reset_requested", actor=user)
 

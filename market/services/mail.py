@@ -30,8 +30,12 @@ log = logging.getLogger("market.mail")
 DELIVERY_BATCH = 500  # messages per delivery transaction (and per SMTP connection)
 
 
-def queue_email(to: str, subject: str, body: str) -> OutboxEmail:
-    message = OutboxEmail(to_address=to, subject=str(subject), body=str(body))
+def queue_email(to: str, subject: str, body: str, *,
+                unsubscribe_url: str | None = None) -> OutboxEmail:
+    """Add a message to the outbox. Mail to a user goes through
+    :func:`market.services.mail_prefs.email_user`, which applies the user's choices."""
+    message = OutboxEmail(to_address=to, subject=str(subject)[:200], body=str(body),
+                          unsubscribe_url=unsubscribe_url)
     db.session.add(message)
     return message
 
@@ -49,7 +53,8 @@ def deliver_pending(limit: int = DELIVERY_BATCH, now: datetime | None = None) ->
     clock = now
     db.session.commit()  # a fresh transaction (under the write lock on SQLite, see above)
     pending = [Outgoing(*row) for row in db.session.execute(
-        select(OutboxEmail.id, OutboxEmail.to_address, OutboxEmail.subject, OutboxEmail.body)
+        select(OutboxEmail.id, OutboxEmail.to_address, OutboxEmail.subject, OutboxEmail.body,
+               OutboxEmail.unsubscribe_url)
         .where(*_due(clock or utcnow())).order_by(OutboxEmail.id).limit(limit)
         .with_for_update(skip_locked=True)).all()]
     if not pending:

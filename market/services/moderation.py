@@ -12,11 +12,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..domain.mail_kinds import LEGAL
 from ..extensions import db
 from ..models import ListingChange, Notification, Patent, SearchOutbox, User
 from . import audit
 from .errors import PermissionDenied, ServiceError
-from .mail import queue_email
+from .mail_prefs import email_user
 
 MAX_REASON = 1000
 
@@ -38,7 +39,7 @@ def _tell_owner(patent: Patent, kind: str, title: str, body: str) -> None:
             continue
         db.session.add(Notification(user_id=user.id, kind=kind, title=title[:200], body=body,
                                     link=_listing_link(patent)))
-        queue_email(user.email, _("Shenyang IP Market: %(title)s", title=title), body)
+        email_user(user, LEGAL, _("Shenyang IP Market: %(title)s", title=title), body)
 
 
 def hide(centre_user: User, patent: Patent, reason: str) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask_babel import force_locale
 from sqlalchemy import func, select, update
 
+from ..domain.mail_kinds import category_of
 from ..extensions import db
 from ..models import Membership, Notification, Organisation, OrgKind, OrgStatus, User
 from ..models.base import utcnow
-from ..urls import absolute_url
-from .mail import queue_email
+from .mail_prefs import email_user
 
 
 def _recipients(org: Organisation) -> list[User]:
@@ -18,7 +18,8 @@ def _recipients(org: Organisation) -> list[User]:
 
 def notify_users(users, kind: str, title, body="", link: str | None = None, *,
                  email: bool = True) -> int:
-    """Add one notification per user (and queue an email to the admins among them)."""
+    """Add one notification per user (and email the admins among them, as each chose for
+    the category of ``kind``: :func:`market.services.mail_prefs.email_user`)."""
     count = 0
     for user in users:
         with force_locale(user.locale or "zh"):
@@ -26,8 +27,7 @@ def notify_users(users, kind: str, title, body="", link: str | None = None, *,
         db.session.add(Notification(user_id=user.id, kind=kind, title=title_text,
                                     body=body_text, link=link))
         if email and user.is_org_admin:
-            queue_email(user.email, title_text, "\n\n".join(
-                p for p in (body_text, link and absolute_url(link)) if p))
+            email_user(user, category_of(kind), title, body, link)
         count += 1
     return count
 

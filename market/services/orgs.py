@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
+from ..domain.mail_kinds import LEGAL
 from ..extensions import db
 from ..models import Membership, Organisation, OrgKind, OrgStatus, Patent, User
 from ..models.base import utcnow
@@ -13,7 +14,7 @@ from . import audit
 from .accounts import _new_user, reset_token
 from .errors import PermissionDenied, ServiceError
 from .listings import touch_search
-from .mail import queue_email
+from .mail_prefs import email_user
 
 PROFILE_FIELDS = ("name", "district", "address", "legal_representative", "contact_name",
                   "contact_phone", "contact_email", "sme_size")
@@ -31,7 +32,7 @@ def pending_organisations() -> list[Organisation]:
 def _notify_admins(org: Organisation, subject: str, body: str) -> None:
     for user in org.users:
         if user.is_org_admin:
-            queue_email(user.email, subject, body)
+            email_user(user, LEGAL, subject, body)
 
 
 def verify(centre_user: User, org: Organisation) -> None:
@@ -178,9 +179,9 @@ def invite_colleague(admin: User, email: str, name: str) -> User:
                      admin=False, membership=Membership.ACTIVE)
     db.session.flush()
     link = external_url_for("auth.reset_password", token=reset_token(user))
-    queue_email(user.email, _("Shenyang IP Market: you have been added to %(org)s",
-                              org=admin.org.name),
-                _("%(admin)s added you. Choose your password here: %(link)s",
+    email_user(user, LEGAL, _l("Shenyang IP Market: you have been added to %(org)s",
+                               org=admin.org.name),
+               _l("%(admin)s added you. Choose your password here: %(link)s",
                   admin=admin.name, link=link))
     audit.record("membership.invited", actor=admin, target=user)
     return user

@@ -11,14 +11,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..domain.mail_kinds import ALERTS
 from ..extensions import db
 from ..models import Notification, Patent, SavedSearch, SavedSearchMatch, User
 from ..search import index as engine
 from ..search.query import may_match_terms
 from ..search.service import patent_document, public_patents
 from ..unit_of_work import commit
-from ..urls import absolute_url
-from .mail import queue_email
+from .mail_prefs import email_user
 
 ALERT_PREFILTER_MAX = 200  # new listings up to which saved searches are first checked by terms
 
@@ -68,7 +68,7 @@ def _tell(saved: SavedSearch, patent: Patent) -> None:
     link = f"/patents/{patent.id}"
     db.session.add(Notification(user_id=user.id, kind="saved_search", title=title[:200],
                                 body=patent.patent_number, link=link))
-    queue_email(user.email, subject, f"{patent.title}\n{patent.patent_number}\n{absolute_url(link)}")
+    email_user(user, ALERTS, subject, f"{patent.title}\n{patent.patent_number}", link)
 
 
 def _prefilter(patent_ids: list[int]):

@@ -1,0 +1,36 @@
+"""What each email is about, and what its recipient may choose for it.
+
+A user chooses per category (deal events, signatures, payments, needs and answers,
+saved-search alerts): email at once, one daily digest, or the in-app inbox only. Legal and
+security mail (password resets, account decisions, signature requests, payment
+confirmations and receipts, the written notice of an open licence) is :data:`LEGAL`: it is
+always sent at once, whatever the user chose. A notification kind not named here is legal
+too: a new kind is emailed until someone decides it may be switched off."""
+from __future__ import annotations
+
+DEALS, SIGNATURES, PAYMENTS, NEEDS, ALERTS = "deals", "signatures", "payments", "needs", "alerts"
+LEGAL = "legal"
+CATEGORIES = (DEALS, SIGNATURES, PAYMENTS, NEEDS, ALERTS)  # the ones a user may switch
+
+IMMEDIATELY, DIGEST, IN_APP = "immediately", "digest", "in_app"
+CHOICES = (IMMEDIATELY, DIGEST, IN_APP)
+DEFAULT_CHOICE = IMMEDIATELY
+
+# notification kind (Notification.kind) -> category
+KIND_CATEGORY = {
+    "deal_request": DEALS, "deal_counter": DEALS, "deal_decline": DEALS,
+    "deal_withdraw": DEALS, "deal_expire": DEALS, "deal_cancel": DEALS, "deal_closed": DEALS,
+    "deal_ended": DEALS, "deal_stale": DEALS, "deal_message": DEALS,
+    # the contract is ready / the other side signed: a signature request, legal
+    "deal_accepted": LEGAL, "deal_signed": LEGAL,
+    "deal_concluded": SIGNATURES,  # both signed: the news, not a request
+    "deal_payment_due": PAYMENTS, "payment_overdue": PAYMENTS, "payment_reported": PAYMENTS,
+    "payment_disputed": PAYMENTS,
+    "payment_confirmed": LEGAL, "payment_paid_out": LEGAL,  # confirmations and receipts
+    "open_licence_notice": LEGAL,  # the written notice under Patent Law art. 51
+    "saved_search": ALERTS,
+}
+
+
+def category_of(kind: str) -> str:
+    return KIND_CATEGORY.get(kind, LEGAL)
