@@ -39,5 +39,5 @@ def test_the_centre_sees_that_no_mail_server_is_configured(app, client, login_as
     login_as("centre")
     assert "MAIL_URL" not in client.get("/centre/indicators").get_data(as_text=True)
     app.config["ENV_NAME"] = "production"
-    page = client.get("/centre/indicators").get_data(as_text=True)
-    assert "未配置邮件服务器（MAIL_URL）" in page
+    for path in ("/centre/indicators", "/centre/verification"):  # its first page too
+        assert "未配置邮件服务器（MAIL_URL）" in client.get(path).get_data(as_text=True)
