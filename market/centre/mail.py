@@ -9,7 +9,6 @@ from ..extensions import db
 from ..mail_worker import deliver_soon
 from ..models import OutboxEmail
 from ..permissions import centre_required
-from ..services import audit
 from ..services import mail as mail_service
 from ..unit_of_work import commit
 from .blueprint import bp
@@ -36,18 +35,19 @@ def _mail_status():
 @bp.route("/mail")
 @centre_required
 def undelivered_mail():
-    return render_template("centre/mail.html", messages=mail_service.undelivered(),
-                           action_form=ActionForm())
+    return render_template("centre/mail.html", messages=mail_service.undelivered())
 
 
 @bp.route("/mail/<int:message_id>/resend", methods=["POST"])
 @centre_required
 def resend_mail(message_id: int):
     message = db.get_or_404(OutboxEmail, message_id)
-    if ActionForm().validate_on_submit() and message.failed_at is not None:
-        mail_service.resend(message)
-        audit.record("mail.resend", actor=current_user, target=message, to=message.to_address)
-        commit()
-        deliver_soon()  # an update, not an insert: the after-commit hook does not fire
-        flash(_("The message is queued again; it is sent within a minute."), "success")
+    if ActionForm().validate_on_submit():
+        if mail_service.resend(message, current_user):
+            commit()
+            deliver_soon()  # an update, not an insert: the after-commit hook does not fire
+            flash(_("The message is queued again; it is sent within a minute."), "success")
+        else:
+            flash(_("This message is no longer waiting: it was sent or queued again already."),
+                  "info")
     return redirect(url_for("centre.undelivered_mail"))

@@ -25,6 +25,7 @@ from ..extensions import db
 from ..mail_transport import FAILED, SENT, Outcome, Outgoing, transport_for
 from ..models import OutboxEmail
 from ..models.base import utcnow
+from . import audit
 
 log = logging.getLogger("market.mail")
 DELIVERY_BATCH = 500  # messages per delivery transaction (and per SMTP connection)
@@ -96,9 +97,15 @@ def undelivered(limit: int = 200) -> list[OutboxEmail]:
                                    .limit(limit)))
 
 
-def resend(message: OutboxEmail) -> None:
-    """Put a failed message back in the queue, due now, with a fresh count of attempts (the
-    last error stays visible until it is sent). Flushes, never commits."""
+def resend(message: OutboxEmail, actor) -> bool:
+    """Put a message that failed for good back in the queue, due now, with a fresh count of
+    attempts (the last error stays visible until it is sent), and audit who did. False when
+    it is no longer failed (sent, or already put back by someone else). Flushes, never
+    commits."""
+    if message.failed_at is None:
+        return False
     message.failed_at = message.next_attempt_at = None
     message.attempts = 0
     db.session.flush()
+    audit.record("mail.resend", actor=actor, target=message, to=message.to_address)
+    return True

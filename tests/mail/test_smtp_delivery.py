@@ -132,6 +132,10 @@ def test_a_550_fails_at_once_is_listed_for_the_centre_and_resend_works(
     assert gone.sent_at is not None and gone.failed_at is None
     assert len(smtp_server.to("gone@example.cn")) == 1
     assert "gone@example.cn" not in client.get("/centre/mail").get_data(as_text=True)
+    # a second click (another tab) sends nothing more and says why
+    again = post_form(client, f"/centre/mail/{gone.id}/resend", {}, token_from="/centre/mail")
+    assert "已不在待重发列表中" in client.get(again.location).get_data(as_text=True)
+    assert len(smtp_server.to("gone@example.cn")) == 1
 
 
 def test_two_deliverers_at_once_send_each_message_once(smtp_app, smtp_server, make_app):
