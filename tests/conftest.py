@@ -191,3 +191,13 @@ def dump_tables() -> dict:
         return {table.name: [tuple(row) for row in conn.execute(
                     select(table).order_by(*table.primary_key.columns))]
                 for table in db.metadata.sorted_tables}
+
+
+@pytest.fixture(autouse=True)
+def _no_mail_worker_outlives_its_test():
+    """A mail worker left running keeps polling a database the next tests drop (and logs
+    from its thread while they run): a test that starts one stops it."""
+    yield
+    import threading
+    alive = [t for t in threading.enumerate() if t.name == "mail-outbox" and t.is_alive()]
+    assert not alive, "a mail-outbox worker thread outlived the test; stop it (worker(app).stop())"

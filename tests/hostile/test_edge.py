@@ -95,8 +95,10 @@ def test_links_are_built_on_public_url_only(make_app, make_user, make_listing):
 
 
 def _prod_app(**overrides):
+    """A production app on an empty in-memory database; its requests deliver mail inline
+    (no mail worker thread outlives the test)."""
     return create_app(ProdConfig, SECRET_KEY="x" * 32, SQLALCHEMY_DATABASE_URI="sqlite://",
-                      **overrides)
+                      **{"MAIL_DELIVERY": "inline", **overrides})
 
 
 def test_production_refuses_to_start_without_public_url():
