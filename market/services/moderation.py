@@ -63,7 +63,7 @@ def hide(centre_user: User, patent: Patent, reason: str) -> None:
                     _("Your listing %(number)s was hidden", number=patent.application_number),
                     _("The IP service centre hid your listing “%(title)s” from the market: "
                       "%(reason)s. Correct it and contact the centre to have it shown again.",
-                      title=patent.title, reason=reason))
+                      title=patent.title, reason=reason.rstrip("。．.！!？? ")))
 
 
 def unhide(centre_user: User, patent: Patent) -> None:

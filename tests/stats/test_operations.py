@@ -140,6 +140,16 @@ def test_hide_and_unhide_a_listing(client, login_as, make_user, make_listing):
     assert _count(SearchOutbox) == 2
 
 
+def test_a_reason_ending_in_a_full_stop_reads_as_one_sentence(client, login_as, make_user,
+                                                              make_listing):
+    owner_admin = make_user(kind=OrgKind.UNIVERSITY)
+    patent = make_listing(owner_admin.org)
+    login_as("centre")
+    post_form(client, f"/centre/listings/{patent.id}/hide", {"reason": "请核对法律状态后再发布。"})
+    body = db.session.scalars(select(OutboxEmail.body)).one()
+    assert "再发布。" in body and "。。" not in body and "。." not in body
+
+
 def test_hide_needs_a_reason(client, login_as, make_listing):
     patent = make_listing()
     login_as("centre")
