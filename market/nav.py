@@ -18,6 +18,14 @@ NAV = [
 ]
 
 
+def landing_url(user) -> str:
+    """Where a user lands after logging in: the centre at its work queue, everyone else at
+    their organisation (what to do next: verification, members, listings)."""
+    if user.is_centre:
+        return url_for("centre.verification_queue")
+    return url_for("orgs.mine")
+
+
 def _visible(who: str) -> bool:
     if who == "all":
         return True

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from market.extensions import db
-from market.models import AuditEvent, Membership, Organisation, OrgStatus, OutboxEmail, User
+from market.models import AuditEvent, Membership, Notification, Organisation, OrgKind, OrgStatus, OutboxEmail, User
 from market.services import accounts
 
 from .conftest import csrf_token, log_in, post_form
@@ -36,6 +36,21 @@ def test_register_creates_pending_org_with_admin(client, app):
     assert not user.can_act
     page = client.get("/org/").headers["Location"]
     assert client.get(page).status_code == 200  # logged in after registering
+
+
+def test_the_centre_is_told_of_a_new_registration(client, make_user):
+    centre = make_user(kind=OrgKind.CENTRE)
+    post_form(client, "/account/register", registration())
+    note = db.session.scalars(select(Notification).where(
+        Notification.user_id == centre.id)).one()
+    assert note.kind == "org_registered" and "/centre/verification" in note.link
+    assert registration()["name"] in note.title
+
+
+def test_the_centre_lands_on_its_work_queue_and_others_on_their_organisation(app, make_user):
+    for kind, landing in ((OrgKind.CENTRE, "/centre/verification"), (OrgKind.SME, "/org/")):
+        response = log_in(app.test_client(), make_user(kind=kind))
+        assert response.headers["Location"].endswith(landing)
 
 
 def test_register_normalises_and_validates_credit_code(app, client):

@@ -16,6 +16,7 @@ from flask_login import current_user, login_user, logout_user
 from ..extensions import csrf, limiter
 from ..forms_util import refusal_on, show_service_error
 from ..labels import MAIL_CATEGORY_LABELS
+from ..nav import landing_url
 from ..permissions import login_required, public
 from ..services import accounts, mail_prefs
 from ..services.errors import LoginThrottled
@@ -87,7 +88,7 @@ def login():
         commit()  # the attempt's count and audit row, success or failure
         if user is not None:
             _start_session(user)
-            return redirect(safe_next(request.args.get("next"), url_for("orgs.mine")))
+            return redirect(safe_next(request.args.get("next"), landing_url(user)))
         form.password.errors = [_("Email or password is not right.")]
     return render_template("auth/login.html", form=form), 200 if not form.errors else 422
 

@@ -1,5 +1,5 @@
 """Registration, authentication and password changes."""
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from ..urls import external_url_for
 from . import audit, login_throttle
 from .errors import LoginThrottled, ServiceError
 from .mail_prefs import email_user
+from .notifications import notify_centre
 from .passwords import hash_password, password_problems, verify_password
 
 _RESET_SALT = "password-reset"
@@ -79,6 +80,10 @@ def register(*, org_fields: dict, email: str, name: str, password: str) -> User:
                      membership=Membership.ACTIVE)
     db.session.flush()
     audit.record("org.registered", actor=user, target=org)
+    notify_centre("org_registered", _l("New organisation to verify: %(org)s", org=org.name),
+                  _l("%(org)s (credit code %(code)s) registered and waits for verification.",
+                     org=org.name, code=org.credit_code),
+                  link=url_for("centre.verification_queue"))
     return user
 
 
