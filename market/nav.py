@@ -3,26 +3,39 @@ from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-# (endpoint, label, who): who is "all", "user", or an organisation kind.
+from .services.orgs import verification_count
+
+# (endpoint, label, who): who is "all", "user", "party" (a user who is not the centre's:
+# the centre is never a party to a deal), "licensor", or an organisation kind.
 NAV = [
     ("main.home", _l("Home"), "all"),
     ("search.search", _l("Find patents"), "all"),
     ("listings.mine", _l("My listings"), "licensor"),
-    ("deals.mine", _l("My deals"), "user"),
+    ("deals.mine", _l("My deals"), "party"),
     ("payments.mine", _l("Payments"), "user"),
     ("search.saved", _l("Saved searches"), "sme"),
     ("orgs.mine", _l("My organisation"), "user"),
-    ("centre.verification_queue", _l("Verification"), "centre"),
-    ("centre.indicators", _l("Indicators"), "centre"),
-    ("centre.audit_log", _l("Audit log"), "centre"),
+    ("centre.home", _l("Centre"), "centre"),
+]
+# The centre's own bar, under the header on every page a centre user sees.
+CENTRE_NAV = [
+    ("centre.home", _l("Centre home")),
+    ("centre.verification_queue", _l("Verification")),
+    ("centre.deal_register", _l("Deal register")),
+    ("centre.monitor", _l("Monitor")),
+    ("centre.indicators", _l("Indicators")),
+    ("centre.pledge_list", _l("Pledges")),
+    ("centre.hidden_listings", _l("Hidden listings")),
+    ("centre.audit_log", _l("Audit log")),
+    ("centre.undelivered_mail", _l("Mail not delivered")),
 ]
 
 
 def landing_url(user) -> str:
-    """Where a user lands after logging in: the centre at its work queue, everyone else at
+    """Where a user lands after logging in: the centre at its home (its work queues), everyone else at
     their organisation (what to do next: verification, members, listings)."""
     if user.is_centre:
-        return url_for("centre.verification_queue")
+        return url_for("centre.home")
     return url_for("orgs.mine")
 
 
@@ -33,6 +46,8 @@ def _visible(who: str) -> bool:
         return False
     if who == "user":
         return True
+    if who == "party":
+        return not current_user.is_centre
     if who == "licensor":
         return current_user.org.is_licensor_kind
     return current_user.org.kind == who and current_user.can_act
@@ -46,3 +61,13 @@ def nav_items() -> list[dict]:
             items.append({"url": url, "label": label,
                           "active": request.endpoint == endpoint})
     return items
+
+
+def centre_nav_items() -> list[dict]:
+    """The centre's bar (empty for everyone else)."""
+    if not (current_user.is_authenticated and current_user.is_centre):
+        return []
+    waiting = {"centre.verification_queue": verification_count()}
+    return [{"url": url_for(endpoint), "label": label, "count": waiting.get(endpoint),
+             "active": request.endpoint == endpoint}
+            for endpoint, label in CENTRE_NAV if endpoint in current_app.view_functions]

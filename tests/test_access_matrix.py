@@ -297,6 +297,9 @@ ROWS = [
     Row("POST", "/payments/stripe/webhook", "payments.stripe_webhook", everyone(404), {}),
 
     # --- the centre
+    Row("GET", "/centre/", "centre.home", centre_only()),
+    Row("GET", "/centre/deals", "centre.deal_register", centre_only()),
+    Row("GET", "/centre/deals/export.csv", "centre.deal_register_export", centre_only()),
     Row("GET", "/centre/verification", "centre.verification_queue", centre_only()),
     Row("GET", "/centre/verification/{pending_org}/reject", "centre.reject", centre_only()),
     Row("POST", "/centre/verification/{pending_org}/reject", "centre.reject", centre_only(302),

@@ -47,8 +47,8 @@ def test_the_centre_is_told_of_a_new_registration(client, make_user):
     assert registration()["name"] in note.title
 
 
-def test_the_centre_lands_on_its_work_queue_and_others_on_their_organisation(app, make_user):
-    for kind, landing in ((OrgKind.CENTRE, "/centre/verification"), (OrgKind.SME, "/org/")):
+def test_the_centre_lands_on_its_home_and_others_on_their_organisation(app, make_user):
+    for kind, landing in ((OrgKind.CENTRE, "/centre/"), (OrgKind.SME, "/org/")):
         response = log_in(app.test_client(), make_user(kind=kind))
         assert response.headers["Location"].endswith(landing)
 

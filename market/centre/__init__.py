@@ -2,7 +2,7 @@
 
 Importing a page module registers its routes, so the package imports them all.
 """
-from . import audit, indicators, mail, moderation, monitor, pledges, verification  # noqa: F401
+from . import audit, indicators, mail, moderation, monitor, pledges, verification, workbench  # noqa: F401
 from .blueprint import bp
 
 __all__ = ["bp"]

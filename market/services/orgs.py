@@ -3,7 +3,7 @@ import secrets
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from ..domain.mail_kinds import LEGAL
 from ..extensions import db
@@ -121,6 +121,13 @@ def pending_changes() -> list[Organisation]:
     return list(db.session.scalars(
         select(Organisation).where(Organisation.change_requested_at.is_not(None))
         .order_by(Organisation.change_requested_at, Organisation.id)))
+
+
+def verification_count() -> int:
+    """What waits in the centre's verification queue: new organisations and changes."""
+    return db.session.scalar(select(func.count()).select_from(Organisation).where(or_(
+        Organisation.status == OrgStatus.PENDING,
+        Organisation.change_requested_at.is_not(None)))) or 0
 
 
 def approve_change(centre_user: User, org: Organisation) -> None:

@@ -105,7 +105,8 @@ def test_centre_reads_live_indicators(live_server, page, shot):
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     _log_in(page, base, "centre@example.cn")
-    page.get_by_role("link", name="指标看板").click()
+    page.wait_for_url("**/centre/")  # the centre lands on its home
+    page.locator(".centre-nav").get_by_role("link", name="指标看板").click()
     page.wait_for_url("**/centre/indicators")
     assert page.locator("#kpi-deals").inner_text() == "3"
     assert page.locator("#kpi-smes").inner_text().startswith("3")
@@ -160,3 +161,36 @@ def test_monitor_and_pledges_pages_render(live_server, page, shot):
     page.goto(f"{base}/centre/monitor")
     assert page.get_by_role("heading", name="交易监测").is_visible()
     shot("04-monitor")
+
+
+def _page_width(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def test_centre_home_and_deal_register(live_server, page, shot):
+    """The centre's own bar and home lead to every list; the register shows all deals and
+    filters them; at phone width nothing is wider than the screen."""
+    base = live_server.url
+    accounts.create_centre_user("centre@example.cn", "王主任", PASSWORD, {
+        "name": "沈阳市知识产权运营服务中心", "credit_code": new_credit_code(),
+        "district": "浑南区", "address": "沈阳市浑南区", "contact_name": "王",
+        "contact_phone": "024-1", "contact_email": "centre@example.cn"})
+    commit()
+    _world()
+    _log_in(page, base, "centre@example.cn")
+    page.wait_for_url("**/centre/")
+    assert page.get_by_role("heading", name="中心工作台").is_visible()
+    shot("05-centre-home")
+    page.locator(".centre-nav").get_by_role("link", name="交易登记簿").click()
+    page.wait_for_url("**/centre/deals")
+    assert page.get_by_text("共 3 笔交易").is_visible()
+    shot("06-deal-register")
+    page.get_by_label("类型").select_option(label="转让")
+    page.get_by_role("button", name="筛选").click()
+    assert page.get_by_text("共 1 笔交易").is_visible()
+    assert page.get_by_role("cell", name="中国科学院金属研究所").count() == 1
+    for path in ("/centre/", "/centre/deals"):
+        page.set_viewport_size({"width": 360, "height": 800})
+        page.goto(base + path)
+        assert _page_width(page) <= 360, path
+    shot("07-deal-register-phone")
