@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from ..domain.patents import LegalStatus
@@ -80,9 +80,9 @@ class LegalStatusEvent(db.Model):
         "status_events", order_by="LegalStatusEvent.event_date", cascade="all, delete-orphan"))
 
     __table_args__ = (
+        # also the index of a patent's history by date (its leading columns)
         UniqueConstraint("patent_id", "event_date", "status", "event",
                          name="uq_legal_status_event_record"),
-        Index("ix_legal_status_event_patent_date", "patent_id", "event_date"),
     )
 
 
