@@ -24,8 +24,8 @@ from market.services import annual_fees, deals, legal_status
 from market.services.errors import FieldErrors, ServiceError
 from market.unit_of_work import commit
 
-from ..conftest import log_in, post_form
 from ..access_world import NON_EXCLUSIVE, PNG
+from ..conftest import log_in, post_form
 from ..factories import EXCLUSIVE, proposal_of, sign_contract
 
 pytestmark = pytest.mark.db
