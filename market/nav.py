@@ -14,7 +14,6 @@ NAV = [
     ("orgs.mine", _l("My organisation"), "user"),
     ("centre.verification_queue", _l("Verification"), "centre"),
     ("centre.indicators", _l("Indicators"), "centre"),
-    ("centre.legal_status_page", _l("Legal status"), "centre"),
     ("centre.audit_log", _l("Audit log"), "centre"),
 ]
 
