@@ -66,6 +66,7 @@ STATUS_WORDS = {
     "专利权的终止": LegalStatus.TERMINATED, "未缴年费专利权终止": LegalStatus.TERMINATED,
     "期限届满": LegalStatus.TERMINATED, "放弃": LegalStatus.TERMINATED,
     "无效": LegalStatus.TERMINATED, "全部无效": LegalStatus.TERMINATED,
+    "恢复": LegalStatus.GRANTED, "权利恢复": LegalStatus.GRANTED,
     "撤回": LegalStatus.WITHDRAWN, "视为撤回": LegalStatus.WITHDRAWN,
     "驳回": LegalStatus.WITHDRAWN,
     **{s.value: s for s in LegalStatus},
@@ -89,6 +90,7 @@ class StatusLine:
     on: date | None = None
     source: VerificationSource | None = None
     by: str | None = None  # the centre's organisation, as the listing names who checked
+    lapsed_on: date | None = None  # the platform closed it: the fee's grace period ran out
 
 
 def status_line(patent: Patent) -> StatusLine:
@@ -96,7 +98,9 @@ def status_line(patent: Patent) -> StatusLine:
     the owner changed since is the owner's own statement again."""
     check = patent.status_check
     if check is None or check.verified_status != patent.legal_status or not check.verified_on:
-        return StatusLine(False)
+        lapsed = check.lapsed_on if check is not None and \
+            patent.legal_status in ENDED_STATUSES else None
+        return StatusLine(False, lapsed_on=lapsed)
     by = check.verified_by.org.name if check.verified_by and check.verified_by.org else None
     return StatusLine(True, check.verified_on, check.verified_source, by)
 
@@ -255,6 +259,8 @@ def _apply(patent: Patent, rows: list[StatusRow], user: User, today: date,
         check = check_of(patent)
         check.annual_fee_paid_through, check.fee_paid_through_source = max(paid), "import"
     outcome.patents += 1
+    if latest.status not in ENDED_STATUSES:
+        check_of(patent).lapsed_on = None  # in force again (restored): off the lapsed list
     if latest.status in ENDED_STATUSES and (not was_ended or patent.active_offers
                                             or _in_flight(patent)):
         close_lapsed(patent, reason="cnipa", event=latest.event or latest.status.value,

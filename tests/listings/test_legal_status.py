@@ -215,6 +215,8 @@ def test_lapse_closes_offers_and_ends_deals_in_flight(university, sme, make_list
                                                       DealEvent.action == "lapse"))
     assert event.actor_role == "system" and event.payload["reason"] == "annual_fee"
     assert concluded.state == DealState.CONCLUDED  # a concluded licence is left alone
+    line = legal_status.status_line(patent)
+    assert not line.verified and line.lapsed_on == date(2026, 9, 2)
     assert _notes(sme, "deal_lapsed")
     assert [r.patent.id for r in annual_fees.lapsed(date(2026, 9, 3))] == [patent.id]
     assert annual_fees.remind(date(2026, 9, 3))["lapsed"] == 0  # once
@@ -233,6 +235,11 @@ def test_imported_termination_ends_an_accepted_deal(centre, university, sme, mak
     assert deal.state == DealState.CANCELLED
     assert [e.action for e in deal.events][-1] == "lapse"
     assert legal_status.status_line(patent).verified  # verified as terminated
+    # CNIPA's record later shows it in force again (restored): off the lapsed list
+    legal_status.import_records(centre, "b.csv", csv_bytes(
+        [[patent.application_number, "有效", "恢复", "2024-05-01", ""]]))
+    commit()
+    assert patent.legal_status == LegalStatus.GRANTED and patent.status_check.lapsed_on is None
 
 
 def test_monitor_lists_overdue_and_lapsed(client, login_as, university, make_listing):
