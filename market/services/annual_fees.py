@@ -31,6 +31,7 @@ from ..models import Patent, PatentStatusCheck, User
 from ..models.base import utcnow
 from ..permissions import member_org_id
 from . import audit, legal_status, notifications
+from .deal_rules import lock_patent
 from .errors import FieldErrors, PermissionDenied, ServiceError
 
 LIMIT = 200
@@ -88,7 +89,12 @@ def remind(today: date | None = None) -> dict:
     today = today or local_today()
     counts = {"reminded": 0, "overdue": 0, "lapsed": 0}
     for check in _candidates(today):
+        # two runs at once: the second waits here and reads what the first wrote
+        lock_patent(check.patent_id)
+        db.session.refresh(check)
         patent, paid = check.patent, check.annual_fee_paid_through
+        if paid is None or patent.legal_status != LegalStatus.GRANTED:
+            continue
         fee = standing(paid, today)
         if fee.state == FeeState.DUE_SOON and check.fee_reminded_for != paid:
             _tell_owner(patent, "annual_fee_due", _l(

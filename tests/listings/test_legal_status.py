@@ -257,3 +257,29 @@ def test_daily_command(runner, university, make_listing):
     commit()
     result = runner.invoke(args=["fees", "remind"])
     assert result.exit_code == 0 and "reminded" in result.output
+
+
+def test_xlsx_export_with_date_cells(centre, university, make_listing):
+    from openpyxl import Workbook
+    patent = make_listing(university.org)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet.append([patent.application_number, "有效", "授权", date(2021, 6, 1), date(2026, 2, 28)])
+    sheet.append([patent.application_number, "有效", "年费", "2021/13/01", None])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    outcome = legal_status.import_records(centre, "cnipa.xlsx", buffer.getvalue())
+    assert [(r.line, e.field) for r in outcome.bad_rows for e in r.errors] == [(3, "event_date")]
+    assert outcome.patents == 0  # its second row is bad: the patent is left out whole
+
+
+def test_owner_page_shows_a_wrong_paid_through_date_inline(client, university, make_listing):
+    patent = make_listing(university.org)
+    log_in(client, university)
+    response = post_form(client, f"/patents/{patent.id}/annual-fee",
+                         {"paid_through": "2026-03-01"},
+                         token_from=f"/patents/{patent.id}/legal-status")
+    assert response.status_code == 422
+    assert "例如 2026-02-28" in texts(response)
+    assert patent.status_check is None
