@@ -253,10 +253,12 @@ def test_monitor_lists_overdue_and_lapsed(client, login_as, university, make_lis
 
 def test_daily_command(runner, university, make_listing):
     patent = make_listing(university.org)
-    annual_fees.set_paid_through(university, patent, PAID)
+    annual_fees.set_paid_through(university, patent, date(2020, 2, 29))  # long overdue
     commit()
     result = runner.invoke(args=["fees", "remind"])
-    assert result.exit_code == 0 and "reminded" in result.output
+    assert result.exit_code == 0 and "lapsed 1" in result.output
+    db.session.expire_all()
+    assert patent.legal_status == LegalStatus.TERMINATED
 
 
 def test_xlsx_export_with_date_cells(centre, university, make_listing):
