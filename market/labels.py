@@ -70,6 +70,11 @@ LABELS = {
     "change_withdrawn": _l("Taken off the market"),
     "change_attachment_added": _l("Attachment added"),
     "change_assigned": _l("Patent assigned: listing closed"),
+    "change_lapsed": _l("Patent lapsed: offers closed"),
+    # the centre's check of an owner's proof of legal status
+    "proof_pending": _l("Waiting for the centre"),
+    "proof_accepted": _l("Verified"),
+    "proof_rejected": _l("Not verified"),
 }
 
 # The registration form words the SME choice more fully than the badge does.
@@ -108,6 +113,7 @@ DEAL_ACTION_LABELS = {
     "expire": _l("Expired without an answer"),
     "end_term": _l("Licence term ended"),
     "close": _l("Closed: the patent has been assigned"),
+    "lapse": _l("Closed: the patent has lapsed"),
 }
 ROLE_LABELS = {
     "licensee": _l("Licensee"),

@@ -25,6 +25,7 @@ CENTRE_NAV = [
     ("centre.monitor", _l("Monitor")),
     ("centre.indicators", _l("Indicators")),
     ("centre.pledge_list", _l("Pledges")),
+    ("centre.legal_status_page", _l("Legal status")),
     ("centre.hidden_listings", _l("Hidden listings")),
     ("centre.audit_log", _l("Audit log")),
     ("centre.undelivered_mail", _l("Mail not delivered")),

@@ -21,7 +21,15 @@ from market.models import (
     SavedSearch,
 )
 from market.models.base import utcnow
-from market.services import deals, listings, orgs, payment_reports, payments, signing
+from market.services import (
+    deals,
+    legal_status,
+    listings,
+    orgs,
+    payment_reports,
+    payments,
+    signing,
+)
 from market.unit_of_work import commit
 
 from .factories import EXCLUSIVE, PAID_OPEN, details_of, proposal_of, sign_contract
@@ -96,6 +104,10 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
                               attempts=1, last_error="550 mailbox unavailable",
                               failed_at=utcnow())
     db.session.add(failed_mail)
+    # two proofs of legal status University A uploaded: one for the centre to accept, one to
+    # reject
+    proof, proof_to_reject = (legal_status.upload_proof(uni_a, patent, f"状态{n}.png", PNG)
+                              for n in (1, 2))
     commit()
 
     ids = {
@@ -111,6 +123,7 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
         "paid_deal": paid.id, "paid_row": paid.schedule[0].id,
         "report": report.id, "report_to_dispute": report_to_dispute.id,
         "saved": saved.id, "failed_mail": failed_mail.id,
+        "proof": proof.id, "proof_to_reject": proof_to_reject.id,
         "to_sign": to_sign.id, "to_sign_sha": signing.current_version(to_sign).data_sha256,
     }
     return users, ids

@@ -190,6 +190,15 @@ ROWS = [
     Row("POST", "/patents/{draft}/publish", "listings.change_status", listing_owner(302), {}),
     Row("POST", "/patents/offers/{assignment_offer}/withdraw", "listings.withdraw_offer",
         listing_owner(302), {}),
+    # legal status: the owner's page, its annual fee and proofs; the proof's file to the
+    # owner and the centre only
+    Row("GET", "/patents/{patent}/legal-status", "legal_status.manage", listing_owner(200)),
+    Row("POST", "/patents/{patent}/annual-fee", "legal_status.annual_fee", listing_owner(302),
+        {"paid_through": "2026-02-28"}),
+    Row("POST", "/patents/{patent}/legal-status/proof", "legal_status.upload_proof",
+        listing_owner(302), {"file": (PNG, "状态页.png")}),
+    Row("GET", "/patents/legal-status/proofs/{proof}", "legal_status.proof_file",
+        statuses(404, uni_a=200, centre=200)),
 
     # --- search and the public API
     Row("GET", "/search/", "search.search", everyone(200)),
@@ -321,6 +330,13 @@ ROWS = [
     Row("GET", "/centre/pledges", "centre.pledge_list", centre_only()),
     Row("POST", "/centre/pledges", "centre.pledge_add", centre_only(422), {}),
     Row("POST", "/centre/pledges/import", "centre.pledge_import", centre_only(422), {}),
+    Row("GET", "/centre/legal-status", "centre.legal_status_page", centre_only()),
+    Row("POST", "/centre/legal-status/import", "centre.legal_status_import", centre_only(422),
+        {}),
+    Row("POST", "/centre/legal-status/proofs/{proof}/accept", "centre.legal_status_decide",
+        centre_only(302), {}),
+    Row("POST", "/centre/legal-status/proofs/{proof_to_reject}/reject",
+        "centre.legal_status_decide#reject", centre_only(302), {"reason": "截图不清晰"}),
     Row("GET", "/centre/listings/hidden", "centre.hidden_listings", centre_only()),
     Row("GET", "/centre/listings/{patent}/hide", "centre.hide_listing", centre_only()),
     Row("POST", "/centre/listings/{patent}/hide", "centre.hide_listing", centre_only(302),

@@ -2,7 +2,17 @@
 
 Importing a page module registers its routes, so the package imports them all.
 """
-from . import audit, indicators, mail, moderation, monitor, pledges, verification, workbench  # noqa: F401
+from . import (  # noqa: F401
+    audit,
+    indicators,
+    legal_status,
+    mail,
+    moderation,
+    monitor,
+    pledges,
+    verification,
+    workbench,
+)
 from .blueprint import bp
 
 __all__ = ["bp"]

@@ -43,3 +43,16 @@ class HideForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     pass
+
+
+class LegalStatusImportForm(FlaskForm):
+    file = FileField(_l("CNIPA legal-status export (CSV or XLSX)"),
+                     validators=[FileRequired(_l("Choose the file to import.")),
+                                 FileAllowed(["csv", "xlsx"], _l("Upload a .csv or .xlsx file."))],
+                     description=_l("Columns: 申请号, 法律状态, 法律状态信息, 法律状态公告日; "
+                                    "optional 年费缴至 (annual fee paid through)."))
+
+
+class ProofDecisionForm(FlaskForm):
+    reason = TextAreaField(_l("What is wrong (shown to the owner)"),
+                           validators=[Length(max=1000)])

@@ -9,6 +9,7 @@ from ..extensions import db
 from ..models import Organisation
 from ..params import int_arg
 from ..permissions import centre_required
+from ..services import annual_fees
 from ..services import monitor as monitor_service
 from .blueprint import bp
 
@@ -30,4 +31,5 @@ def monitor_page():
     orgs = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
     return render_template("centre/monitor.html", report=monitor_service.report(f), f=f,
                            orgs=orgs, days_since=monitor_service.days_since,
-                           limits=monitor_service, labels=labels)
+                           limits=monitor_service, labels=labels,
+                           fees=annual_fees.report(), fee_note=annual_fees.surcharge_note)

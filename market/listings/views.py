@@ -25,7 +25,7 @@ from ..forms_util import refusal_on, show_service_error
 from ..models import Attachment, ListingStatus, Offer, OrgKind, Patent
 from ..params import page_arg
 from ..permissions import member_org_id, public, role_required
-from ..services import imports, listing_queries, listings, view_tally
+from ..services import imports, legal_status, listing_queries, listings, view_tally
 from ..services.errors import ServiceError
 from ..unit_of_work import commit, committing, flash_refusal
 from ..urls import safe_next
@@ -75,7 +75,8 @@ def detail(patent_id: int):
         commit()
     return render_template("listings/detail.html", patent=patent, can_manage=_can_manage(patent),
                            summaries={o.id: listings.summaries(o) for o in patent.offers},
-                           action_form=ActionForm(), attachment_form=AttachmentForm())
+                           action_form=ActionForm(), attachment_form=AttachmentForm(),
+                           status_line=legal_status.status_line(patent))
 
 
 @bp.route("/mine")

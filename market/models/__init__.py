@@ -4,6 +4,13 @@ from .deals import Deal, DealEvent, DealMessage, DealState, PaymentScheduleItem,
 from .imports import ImportPreview
 from .ledger import LedgerEntry
 from .ledger_stats import STATS_PERIOD_INDEX, STATS_SME_INDEX  # noqa: F401
+from .legal_status import (
+    LegalStatusEvent,
+    LegalStatusProof,
+    PatentStatusCheck,
+    ProofState,
+    VerificationSource,
+)
 from .listings import (
     Attachment,
     LegalStatus,
@@ -45,14 +52,16 @@ from .signing import ContractDocument, ContractVersion, Signature
 __all__ = [
     "ApiToken", "Attachment", "AuditEvent", "ContractDocument", "ContractVersion", "DISTRICTS",
     "Deal", "DealEvent", "DealMessage", "DealState", "DigestItem", "ImportPreview",
-    "LedgerEntry", "MailDigest", "LegalStatus", "LicenceKind", "ListingChange", "ListingStatus", "LoginThrottle",
+    "LedgerEntry", "LegalStatusEvent", "LegalStatusProof", "MailDigest",
+    "LegalStatus", "LicenceKind", "ListingChange", "ListingStatus", "LoginThrottle",
     "Membership",
     "Notification", "NotificationPreference", "Offer", "OfferKind", "Organisation", "OrgKind",
     "OrgStatus", "OutboxEmail",
-    "PatentType", "Patent", "Payee", "Payment", "PaymentProvider", "PaymentScheduleItem",
+    "PatentStatusCheck", "PatentType", "Patent", "ProofState",
+    "Payee", "Payment", "PaymentProvider", "PaymentScheduleItem",
     "PaymentStatus", "PaymentVoucher", "Payout",
     "PledgeDeal",
     "SavedSearch", "SavedSearchMatch", "ScheduleStatus", "SearchOutbox", "Signature", "SmeSize",
-    "User",
+    "User", "VerificationSource",
     "WebhookEvent",
 ]

@@ -92,6 +92,10 @@ def notify(deal: Deal, event: DealEvent) -> None:
                    _l("Closed: “%(title)s” has been assigned to another party", title=title),
                    _l("Requests still waiting for an answer were closed when the assignment "
                       "was concluded."))
+    elif action == "lapse":
+        _tell_both(deal, "deal_lapsed",
+                   _l("Closed: the patent of “%(title)s” has lapsed", title=title),
+                   _lapse_reason(event.payload))
     elif action == "end_term":
         _tell_both(deal, "deal_ended", _l("Licence term ended: “%(title)s”", title=title),
                    _l("The licence is no longer in force. The contract and the payment record "
@@ -100,6 +104,16 @@ def notify(deal: Deal, event: DealEvent) -> None:
         text = _l("No answer for %(days)d days: “%(title)s”", days=STALE_DAYS, title=title)
         _tell_both(deal, "deal_stale", text)
         notifications.notify_centre("deal_stale", text, f"{licensee.name} → {licensor.name}", href)
+
+
+def _lapse_reason(payload: dict):
+    if payload.get("reason") == "annual_fee":
+        return _l("The annual fee was not paid within the grace period, so the patent is no "
+                  "longer in force and this deal cannot be concluded. Nothing more is due "
+                  "under it.")
+    return _l("CNIPA's legal status of the patent: %(event)s. It is no longer in force, so "
+              "this deal cannot be concluded. Nothing more is due under it.",
+              event=payload.get("event") or "—")
 
 
 def _tell_both(deal: Deal, kind: str, title, body="") -> None:

@@ -110,6 +110,12 @@ TRANSITIONS: dict[tuple[DealState | None, str], Rule] = {
     (S.AWAITING_PAYMENT, "cancel"): _rule(S.CANCELLED, LICENSEE, CENTRE),
     (S.CONCLUDED, "cancel"): _rule(S.CANCELLED, CENTRE),
     (S.CONCLUDED, "end_term"): _rule(S.ENDED, SYSTEM),
+    # the patent lapsed (CNIPA's record, or the annual fee's grace period ran out): a deal
+    # not yet concluded cannot be any more (services/legal_status.close_lapsed)
+    (S.REQUESTED, "lapse"): _rule(S.CANCELLED, SYSTEM),
+    (S.COUNTERED, "lapse"): _rule(S.CANCELLED, SYSTEM),
+    (S.ACCEPTED, "lapse"): _rule(S.CANCELLED, SYSTEM),
+    (S.AWAITING_PAYMENT, "lapse"): _rule(S.CANCELLED, SYSTEM),
 }
 # States in which a deal waits for a party (an answer, or a signature): the daily clock
 # flags them after STALE_DAYS and expires them after EXPIRE_DAYS.
