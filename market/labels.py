@@ -235,3 +235,9 @@ MAIL_CHOICE_LABELS = {
     "digest": _l("Daily digest"),
     "in_app": _l("In-app only"),
 }
+
+
+def number_label(patent) -> str:
+    """What a patent's shown number is: its patent number once granted, else its application
+    number (ZL means granted)."""
+    return str(_l("Patent number") if patent.is_granted else _l("Application number"))

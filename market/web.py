@@ -13,7 +13,7 @@ from werkzeug.routing import IntegerConverter
 from . import edge, errors, i18n, mail_worker, permissions
 from .domain.money import format_fen
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
-from .labels import label
+from .labels import label, number_label
 from .models import User
 from .nav import centre_nav_items, nav_items
 from .ops import sqlite as sqlite_transactions
@@ -63,7 +63,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(money=_money, date=_date, datetime=_datetime)
     app.jinja_env.globals.update(current_locale=lambda: str(get_locale()),
                                  url_with_lang=_url_with_lang, permissions=permissions,
-                                 label=label, nav_items=nav_items, centre_nav_items=centre_nav_items,
+                                 label=label, number_label=number_label, nav_items=nav_items,
+                                 centre_nav_items=centre_nav_items,
                                  has_endpoint=lambda name: name in app.view_functions)
 
 

@@ -43,7 +43,9 @@ _PATENT = {
     "required": ["id", "title", "patent_number", "application_number", "offers", "url"],
     "properties": {
         "id": {"type": "integer"}, "title": {"type": "string"},
-        "patent_number": {"type": "string", "example": "ZL201710601862.3"},
+        "patent_number": {"type": "string", "nullable": True, "example": "ZL201710601862.3",
+                          "description": "Granted patents only (ZL means granted); null for "
+                                         "an application"},
         "application_number": {"type": "string", "example": "201710601862.3"},
         "publication_number": {"type": "string", "nullable": True},
         "grant_number": {"type": "string", "nullable": True},

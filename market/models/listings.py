@@ -87,8 +87,21 @@ class Patent(db.Model):
     )
 
     @property
-    def patent_number(self) -> str:
-        return "ZL" + self.application_number
+    def is_granted(self) -> bool:
+        """Granted once (in force now, or ended after grant): it has a patent number."""
+        return self.legal_status == LegalStatus.GRANTED or self.grant_date is not None
+
+    @property
+    def patent_number(self) -> str | None:
+        """"ZL" + the application number, for a granted patent only (ZL means granted); an
+        application has none."""
+        return "ZL" + self.application_number if self.is_granted else None
+
+    @property
+    def shown_number(self) -> str:
+        """The number to show: the patent number once granted, else the application number
+        (its label: :func:`market.labels.number_label`)."""
+        return self.patent_number or self.application_number
 
     @property
     def is_public(self) -> bool:

@@ -43,7 +43,7 @@ def receipt_pdf(payment: Payment, row: PaymentScheduleItem, deal: Deal) -> bytes
         ["付款方式", PROVIDER_ZH.get(payment.provider.value, payment.provider.value)],
         ["付款参考号", row.reference],
         ["款项", f"{SCHEDULE_KIND_ZH.get(row.kind, row.kind)} · {deal.patent.title}"
-                 f"（{deal.patent.patent_number}）"],
+                 f"（{deal.patent.shown_number}）"],
         ["合同编号", deal.contract_number or "—"],
         ["付款方", deal.licensee.name],
         ["收款方", payee.name],

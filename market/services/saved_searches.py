@@ -67,8 +67,8 @@ def _tell(saved: SavedSearch, patent: Patent) -> None:
         subject = _("Shenyang IP Market: a new listing matches “%(name)s”", name=saved.name)
     link = f"/patents/{patent.id}"
     db.session.add(Notification(user_id=user.id, kind="saved_search", title=title[:200],
-                                body=patent.patent_number, link=link))
-    email_user(user, ALERTS, subject, f"{patent.title}\n{patent.patent_number}", link)
+                                body=patent.shown_number, link=link))
+    email_user(user, ALERTS, subject, f"{patent.title}\n{patent.shown_number}", link)
 
 
 def _prefilter(patent_ids: list[int]):

@@ -10,6 +10,7 @@ from flask import render_template
 
 from market.domain.contract_text import clauses, en, zh
 from market.domain.dates import local_date
+from market.domain.patents import LegalStatus
 from market.extensions import db
 from market.models import LicenceKind, OfferKind
 from market.services import deals
@@ -243,3 +244,18 @@ def test_the_contract_names_the_payee_of_the_payment_rule(app, agreed, receiver)
         assert payee["account_name"] == data["parties"]["licensor"]["name"]
         assert payee["bank"] and payee["account_number"]  # the factory's university has one
     assert ("运营中心的账户" in _text(_partial(app, data))) is (receiver == "centre")
+
+
+def test_a_contract_on_an_application_names_its_application_number(make_listing, university,
+                                                                     sme):
+    """ZL means granted: a licence of a patent application cites the application number."""
+    patent = make_listing(university.org, legal_status=LegalStatus.PENDING,
+                          offers=[{**LICENCE, "licence_kind": LicenceKind.NON_EXCLUSIVE}])
+    deal = deals.request_deal(sme, patent.offers[0], proposal_of(patent.offers[0]), "请求")
+    deals.accept(deal, university)
+    data = contract_data(deal)
+    assert data["patents"][0]["patent_number"] is None
+    zh_text, en_text = ("\n".join(p for s in clauses(data, lang) for p in s.paragraphs)
+                        for lang in ("zh", "en"))
+    assert f"专利申请号：{patent.application_number}" in zh_text and "ZL" not in zh_text
+    assert f"Application number: {patent.application_number}" in en_text

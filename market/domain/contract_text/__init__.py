@@ -17,7 +17,7 @@ from .base import Section
 __all__ = ["CONTRACT_TEMPLATE", "LANGUAGES", "PLATFORM_NAME_EN", "PLATFORM_NAME_ZH",
            "SCHEDULE_KIND_ZH", "Section", "clauses", "texts"]
 
-CONTRACT_TEMPLATE = "syip-patent-contract-2026.2"
+CONTRACT_TEMPLATE = "syip-patent-contract-2026.3"  # .3: an application cites its application number
 PLATFORM_NAME_ZH = "沈阳知识产权交易平台"
 PLATFORM_NAME_EN = "Shenyang IP Market"
 SCHEDULE_KIND_ZH = zh.SCHEDULE_KIND

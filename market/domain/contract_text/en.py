@@ -130,7 +130,8 @@ def _patent_lines(data: dict) -> list[str]:
         grant = day(p["grant_date"]) if p["grant_date"] else "not granted"
         if p.get("grant_number"):
             grant += f" (grant publication {p['grant_number']})"
-        lines += [f"{prefix}Title: {p['title']}", f"Patent number: {p['patent_number']}",
+        lines += [f"{prefix}Title: {p['title']}", (f"Patent number: {p['patent_number']}" if p.get("patent_number")
+                   else f"Application number: {p['application_number']}"),
                   f"Type: {PATENT_TYPE.get(p['type'], p['type'])}",
                   f"Filing date: {day(p['filing_date'])}", f"Grant date: {grant}",
                   f"Legal status (when frozen): {LEGAL_STATUS.get(p['legal_status'], p['legal_status'])}",

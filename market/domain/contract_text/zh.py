@@ -134,7 +134,8 @@ def _patent_lines(data: dict) -> list[str]:
         grant = day(p["grant_date"]) if p["grant_date"] else "尚未授权"
         if p.get("grant_number"):
             grant += f"（授权公告号：{p['grant_number']}）"
-        lines += [f"{prefix}专利名称：{p['title']}", f"专利号：{p['patent_number']}",
+        lines += [f"{prefix}专利名称：{p['title']}", (f"专利号：{p['patent_number']}" if p.get("patent_number")
+                   else f"专利申请号：{p['application_number']}"),
                   f"专利类型：{PATENT_TYPE.get(p['type'], p['type'])}",
                   f"申请日：{day(p['filing_date'])}", f"授权公告日：{grant}",
                   f"法律状态（合同冻结日）：{LEGAL_STATUS.get(p['legal_status'], p['legal_status'])}",
