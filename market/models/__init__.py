@@ -38,9 +38,10 @@ from .payments import (
     Payout,
     WebhookEvent,
 )
-from .pledges import ApiToken, PledgeDeal
+from .pledges import ApiToken, PledgeDeal, PledgedPatent, PledgeeConsent
 from .searches import SavedSearch, SavedSearchMatch
 from .signing import ContractDocument, ContractVersion, Signature
+from .tech_contracts import TechContractRegistration
 
 __all__ = [
     "ApiToken", "Attachment", "AuditEvent", "ContractDocument", "ContractVersion", "DISTRICTS",
@@ -51,8 +52,8 @@ __all__ = [
     "OrgStatus", "OutboxEmail",
     "PatentType", "Patent", "Payee", "Payment", "PaymentProvider", "PaymentScheduleItem",
     "PaymentStatus", "PaymentVoucher", "Payout",
-    "PledgeDeal",
+    "PledgeDeal", "PledgedPatent", "PledgeeConsent",
     "SavedSearch", "SavedSearchMatch", "ScheduleStatus", "SearchOutbox", "Signature", "SmeSize",
-    "User",
+    "TechContractRegistration", "User",
     "WebhookEvent",
 ]
