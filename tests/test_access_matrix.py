@@ -256,6 +256,16 @@ ROWS = [
         deal_side(302, unverified=403), {}),
     Row("POST", "/deals/{deal}/recorded", "deals.record", deal_side(302, unverified=403),
         {"record_number": "2026990000001"}),
+    # the pledgee's consent (the patent of {request_to_withdraw} is pledged): the licensor
+    # or the centre uploads it, the parties read it; the parties register the contract
+    Row("GET", "/deals/{request_to_withdraw}/pledge-consent/file/{consent}",
+        "deals.pledge_consent_file", deal_side(200)),
+    Row("GET", "/deals/{request_to_withdraw}/pledge-consent/file/999999",
+        "deals.pledge_consent_file#missing", users(404)),
+    Row("POST", "/deals/{request_to_withdraw}/pledge-consent/{pledge}", "deals.pledge_consent",
+        deal_side(302, unverified=403), {"consent": (PNG, "同意书.png")}),
+    Row("POST", "/deals/{deal}/tech-registration", "deals.tech_registration",
+        deal_side(302, unverified=403), {"number": "2026210103000123", "registered_on": TODAY}),
 
     # --- payments: the parties of the deal; the licensee pays, the licensor confirms
     Row("GET", "/payments/", "payments.mine", users(200)),
@@ -318,6 +328,8 @@ ROWS = [
     Row("GET", "/centre/pledges", "centre.pledge_list", centre_only()),
     Row("POST", "/centre/pledges", "centre.pledge_add", centre_only(422), {}),
     Row("POST", "/centre/pledges/import", "centre.pledge_import", centre_only(422), {}),
+    Row("POST", "/centre/pledges/{pledge}/release", "centre.pledge_release", centre_only(302),
+        {"released_on": TODAY}),
     Row("GET", "/centre/listings/hidden", "centre.hidden_listings", centre_only()),
     Row("GET", "/centre/listings/{patent}/hide", "centre.hide_listing", centre_only()),
     Row("POST", "/centre/listings/{patent}/hide", "centre.hide_listing", centre_only(302),

@@ -10,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, HiddenField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import DateField, StringField
+from wtforms.validators import DataRequired, Length
 
 from ..forms_util import strip
 from ..models import Deal, DealState, OfferKind, PledgeDeal, PledgeeConsent
@@ -27,7 +27,6 @@ CONSENT_STATES = (DealState.REQUESTED, DealState.COUNTERED, DealState.ACCEPTED)
 
 
 class PledgeConsentForm(FlaskForm):
-    pledge_id = HiddenField(validators=[InputRequired()])
     consent = FileField(_l("The pledgee's written consent (scan or PDF)"),
                         validators=[FileRequired()],
                         description=_l("Signed and sealed by the pledgee: a JPEG or PNG image "
@@ -75,8 +74,9 @@ def pledge_panel(deal: Deal) -> PledgePanel | None:
 
 @bp.app_template_global()
 def pledge_consent_form(pledge_id: int) -> PledgeConsentForm:
-    form = PledgeConsentForm(formdata=None, prefix=f"p{pledge_id}")
-    form.pledge_id.data = pledge_id
+    """One form per pledge on the page: its field's id names the pledge (the label's too)."""
+    form = PledgeConsentForm(formdata=None)
+    form.consent.id = form.consent.label.field_id = f"consent-{pledge_id}"
     return form
 
 
@@ -95,7 +95,7 @@ def tech_registration_panel(deal: Deal) -> dict | None:
 @party_required
 def pledge_consent(deal_id: int, pledge_id: int):
     deal = _deal_or_404(deal_id)
-    form = PledgeConsentForm(prefix=f"p{pledge_id}")
+    form = PledgeConsentForm()
     if not form.validate_on_submit():
         flash(_("Choose the pledgee's written consent (a JPEG or PNG image or a PDF)."), "error")
         return redirect(url_for("deals.detail", deal_id=deal_id, _anchor="pledges"))
