@@ -8,6 +8,7 @@ The partial unique index ``uq_deal_exclusive_in_force`` backs them up.
 """
 from __future__ import annotations
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, literal, or_, select, text
 
@@ -95,7 +96,7 @@ def check_pledge_consent(deal: Deal) -> None:
             "assigned or licensed exclusively without the pledgee's written consent, which "
             "the patent holder has not recorded here yet (it uploads it on the deal page).",
             number=deal.patent.application_number, bank=pledge.bank,
-            date=pledge.pledged_on.isoformat()), code="pledge_consent")
+            date=format_date(pledge.pledged_on)), code="pledge_consent")
 
 
 def _check_exclusive_rivals(deal: Deal) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePath
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, or_, select
 
@@ -245,7 +246,7 @@ def release(pledge: PledgeDeal, user: User, *, released_on: date) -> PledgeDeal:
     _require_centre(user)
     if pledge.released_on is not None:
         raise ServiceError(_l("This pledge was already released on %(date)s.",
-                              date=pledge.released_on.isoformat()), code="released")
+                              date=format_date(pledge.released_on)), code="released")
     if released_on > local_today():
         raise ServiceError(_l("The date cannot be in the future."), field="released_on")
     if released_on < pledge.pledged_on:

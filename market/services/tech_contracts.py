@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -72,7 +73,7 @@ def record(deal: Deal, user: User, *, number: str, registered_on: date) -> \
     if registered_on < local_date(deal.concluded_at):
         raise ServiceError(_l("The registration cannot be earlier than the contract's "
                               "conclusion (%(date)s).",
-                              date=local_date(deal.concluded_at).isoformat()),
+                              date=format_date(local_date(deal.concluded_at))),
                            field="registered_on")
     row = of(deal)
     before = None

@@ -5,6 +5,7 @@ the technology contract registration of a concluded deal."""
 from datetime import date, timedelta
 
 import pytest
+from flask_babel import format_date
 from sqlalchemy import select
 
 from market.domain.dates import local_today
@@ -16,7 +17,7 @@ from market.models import (
     PledgedPatent,
     TechContractRegistration,
 )
-from market.services import deals, pledges, stats, tech_contracts
+from market.services import deals, indicator_tables, pledges, stats, tech_contracts
 from market.services.deal_rules import PledgeeConsentMissing
 from market.services.errors import NotFound, PermissionDenied, ServiceError
 from market.services.periods import Period
@@ -94,6 +95,11 @@ def test_mixed_pledges_keep_their_trademarks_and_are_counted_apart(patent, pledg
     year = stats._pledges(Period(date(2026, 1, 1), date(2026, 12, 31)),
                           Period(date(2025, 1, 1), date(2025, 12, 31)))
     assert (year["count"], year["patent_only_count"], year["mixed_count"]) == (2, 1, 1)
+    payload = stats.indicators(Period(date(2026, 1, 1), date(2026, 12, 31)),
+                               plan_start_year=2020)
+    rows = {row[0]: row[2] for row in indicator_tables.summary_table(payload).rows}
+    assert rows["其中：纯专利质押项目数"] == ("count", 1)
+    assert rows["其中：专利与商标混合质押项目数"] == ("count", 1)
 
 
 def test_a_bad_trademark_number_is_refused(app):
@@ -179,8 +185,9 @@ def test_each_pledgee_must_consent(patent, pledge, consent, sme, university):
     first, second = pledge(patent), pledge(patent, pledged_on=date(2026, 2, 1))
     deal = _request(sme, patent, "non_exclusive")
     consent(deal, first)
-    with pytest.raises(PledgeeConsentMissing, match="2026-02-01"):
+    with pytest.raises(PledgeeConsentMissing) as caught:
         _request(sme, patent)
+    assert format_date(date(2026, 2, 1)) in str(caught.value.message)
     db.session.rollback()
     consent(deal, second)
     assert _request(sme, patent).state == DealState.REQUESTED
