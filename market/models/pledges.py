@@ -32,8 +32,11 @@ class PledgeDeal(db.Model):
         ForeignKey("user_account.id"), nullable=True)
     created_at: Mapped[datetime] = created_at_column()
     # trademark registration numbers pledged with the patents (plan task 12: mixed pledges)
-    trademark_numbers: Mapped[list[str]] = mapped_column(JSON, default=list)
-    trademark_count: Mapped[int] = mapped_column(Integer, default=0)  # > 0: a mixed pledge
+    # server defaults: rows written by raw SQL (bench/stats.py) are patent-only pledges
+    trademark_numbers: Mapped[list[str]] = mapped_column(JSON, default=list,
+                                                         server_default="[]")
+    trademark_count: Mapped[int] = mapped_column(Integer, default=0,
+                                                 server_default="0")  # > 0: a mixed pledge
     released_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     released_by_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id"), nullable=True)

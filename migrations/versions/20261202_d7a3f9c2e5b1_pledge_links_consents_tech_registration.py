@@ -28,10 +28,6 @@ def upgrade():
         batch_op.add_column(sa.Column('released_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_pledge_deal_released_by_user_id_user_account'),
                                     'user_account', ['released_by_user_id'], ['id'])
-    # the models give the values from now on; the defaults only filled the existing rows
-    with op.batch_alter_table('pledge_deal', schema=None) as batch_op:
-        batch_op.alter_column('trademark_numbers', server_default=None)
-        batch_op.alter_column('trademark_count', server_default=None)
     op.create_table(
         'pledged_patent',
         sa.Column('id', sa.Integer(), nullable=False),

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from market.domain.dates import local_today
 from market.extensions import db
-from market.models import DealState, PledgeDeal, PledgeeConsent, TechContractRegistration
+from market.models import Deal, DealState, PledgeDeal, PledgeeConsent, TechContractRegistration
 from market.services import deals, pledges
 from market.unit_of_work import commit
 
@@ -158,3 +158,15 @@ def test_the_registration_reminder_until_a_party_enters_it(client, patent, sme, 
     assert good.status_code == 302
     page = client.get(f"/deals/{deal.id}").get_data(as_text=True)
     assert "已登记：2026210103000123" in page and "免征增值税" not in page
+
+
+def test_the_sme_is_told_on_the_request_form(client, patent, pledge, sme):
+    pledge(patent)
+    offer = next(o for o in patent.offers if o.kind.value == "assignment")
+    log_in(client, sme)
+    url = f"/deals/request/{offer.id}"
+    response = post_form(client, url, {"price_fen": "90000", "message": "报价 9 万"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'id="error-summary"' in page
+    assert f"专利 {patent.application_number} 已出质给盛京银行" in page
+    assert db.session.scalars(select(Deal)).all() == []
