@@ -117,7 +117,7 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
         "paid_deal": paid.id, "paid_row": paid.schedule[0].id,
         "report": report.id, "report_to_dispute": report_to_dispute.id,
         "saved": saved.id, "failed_mail": failed_mail.id,
-        "pledge": pledge.id, "consent": consent.id,
+        "pledge": pledge.id, "consent": consent.id, "pledged_patent": requests[2].patent_id,
         "to_sign": to_sign.id, "to_sign_sha": signing.current_version(to_sign).data_sha256,
     }
     return users, ids

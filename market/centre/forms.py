@@ -3,7 +3,7 @@ listing."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, StringField, TextAreaField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 
@@ -31,6 +31,13 @@ class PledgeForm(FlaskForm):
                                             "example 12345678, 23456789"))
     amount = StringField(_l("Amount (yuan)"), validators=[DataRequired(), Length(max=30)])
     pledged_on = DateField(_l("Date of the pledge"), validators=[DataRequired()])
+
+
+class PledgeConsentForm(FlaskForm):
+    """The pledgee's consent for one of the pledge's platform patents (choices per pledge)."""
+    patent_id = SelectField(_l("Patent"), coerce=int, validators=[DataRequired()])
+    consent = FileField(_l("The pledgee's written consent (scan or PDF)"),
+                        validators=[FileRequired()])
 
 
 class PledgeReleaseForm(FlaskForm):

@@ -1,5 +1,8 @@
-"""The centre's pledge financing records: one by one or a CSV import, and their release."""
-from flask import abort, flash, redirect, render_template, url_for
+"""The centre's pledge financing records: one by one or a CSV import, their release, and the
+pledgees' consents it records before any deal exists."""
+from urllib.parse import quote
+
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,12 +11,13 @@ from ..domain.patent_numbers import InvalidPatentNumber
 from ..domain.trademark_numbers import InvalidTrademarkNumber
 from ..extensions import db
 from ..forms_util import show_service_error
+from ..models import PledgeDeal, PledgeeConsent
 from ..permissions import centre_required
 from ..services import pledges as pledge_service
 from ..services.errors import NotFound, ServiceError
 from ..unit_of_work import committing
 from .blueprint import bp
-from .forms import PledgeForm, PledgeImportForm, PledgeReleaseForm
+from .forms import PledgeConsentForm, PledgeForm, PledgeImportForm, PledgeReleaseForm
 
 
 def _render_pledges(form=None, import_form=None, import_errors=None, status=200):
@@ -100,3 +104,38 @@ def pledge_release(pledge_id: int):
     else:
         flash(_("The release of the pledge is recorded."), "success")
     return redirect(url_for("centre.pledge_list", _anchor=f"pledge-{pledge_id}"))
+
+
+@bp.route("/pledges/<int:pledge_id>/consent", methods=["POST"])
+@centre_required
+def pledge_consent(pledge_id: int):
+    """Record a pledgee's consent for one of the pledge's patents before any deal exists."""
+    pledge = db.get_or_404(PledgeDeal, pledge_id)
+    form = PledgeConsentForm()
+    form.patent_id.choices = [(link.patent_id, link.patent.application_number)
+                              for link in pledge.patents]
+    back = redirect(url_for("centre.pledge_list", _anchor=f"pledge-{pledge_id}"))
+    if not form.validate_on_submit():
+        flash(_("Choose the patent and the pledgee's written consent (a JPEG or PNG image or "
+                "a PDF)."), "error")
+        return back
+    upload = form.consent.data
+    with committing() as outcome:
+        pledge_service.record_consent_by_centre(pledge, current_user,
+                                                patent_id=form.patent_id.data,
+                                                filename=upload.filename, data=upload.read())
+    if outcome.refusal is not None:
+        flash(str(outcome.refusal.message), "error")
+    else:
+        flash(_("The pledgee's consent is recorded."), "success")
+    return back
+
+
+@bp.route("/pledges/consents/<int:consent_id>")
+@centre_required
+def pledge_consent_file(consent_id: int):
+    item = db.get_or_404(PledgeeConsent, consent_id)
+    disposition = "inline" if item.content_type.startswith("image/") else "attachment"
+    return Response(item.data, mimetype=item.content_type, headers={
+        "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(item.filename, safe='')}",
+        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})

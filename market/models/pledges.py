@@ -45,6 +45,8 @@ class PledgeDeal(db.Model):
     pledgor = relationship("Organisation")
     released_by = relationship("User", foreign_keys=[released_by_user_id])
     patents = relationship("PledgedPatent", back_populates="pledge", order_by="PledgedPatent.id")
+    consents = relationship("PledgeeConsent", back_populates="pledge",
+                            order_by="PledgeeConsent.id")
 
     @property
     def is_mixed(self) -> bool:
@@ -83,7 +85,7 @@ class PledgeeConsent(StoredFileColumns, db.Model):
     patent_id: Mapped[int] = mapped_column(ForeignKey("patent.id"), index=True)
     uploaded_by_user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
 
-    pledge = relationship("PledgeDeal")
+    pledge = relationship("PledgeDeal", back_populates="consents")
     patent = relationship("Patent")
     uploaded_by = relationship("User")
 

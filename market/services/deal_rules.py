@@ -93,8 +93,9 @@ def check_pledge_consent(deal: Deal) -> None:
     if pledge is not None:
         raise PledgeeConsentMissing(_l(
             "Patent %(number)s is pledged to %(bank)s (registered on %(date)s): it cannot be "
-            "assigned or licensed exclusively without the pledgee's written consent, which "
-            "the patent holder has not recorded here yet (it uploads it on the deal page).",
+            "assigned or licensed exclusively without the pledgee's written consent, not "
+            "recorded here yet: the patent holder uploads it on the deal page, or the centre "
+            "records it with the pledge.",
             number=deal.patent.application_number, bank=pledge.bank,
             date=format_date(pledge.pledged_on)), code="pledge_consent")
 

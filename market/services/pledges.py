@@ -293,10 +293,24 @@ def record_consent(deal: Deal, user: User, *, pledge_id: int, filename: str | No
     (a JPEG, PNG or PDF, checked like payment vouchers). The licensor or the centre uploads
     it. Raises NotFound, PermissionDenied, ServiceError (not a pledge registered on the
     patent, a bad file)."""
-    from .payment_reports import check_voucher
     _may_record_consent(deal, user)
-    pledge = db.session.get(PledgeDeal, pledge_id)
-    if pledge is None or pledge.id not in {p.id for p in registered_on(deal.patent_id)}:
+    return _keep_consent(db.session.get(PledgeDeal, pledge_id), deal.patent_id, user,
+                         filename, data, deal_id=deal.id)
+
+
+def record_consent_by_centre(pledge: PledgeDeal, user: User, *, patent_id: int,
+                             filename: str | None, data: bytes) -> PledgeeConsent:
+    """The centre keeps a pledgee's consent for one of ``pledge``'s platform patents before
+    any deal exists (the pledgee or the patentee sent it to the centre), so requests for an
+    assignment or an exclusive licence can be made. Raises PermissionDenied, ServiceError."""
+    _require_centre(user)
+    return _keep_consent(pledge, patent_id, user, filename, data, deal_id=None)
+
+
+def _keep_consent(pledge: PledgeDeal | None, patent_id: int, user: User, filename: str | None,
+                  data: bytes, *, deal_id: int | None) -> PledgeeConsent:
+    from .payment_reports import check_voucher
+    if pledge is None or pledge.id not in {p.id for p in registered_on(patent_id)}:
         raise ServiceError(_l("This patent has no registered pledge of that number."),
                            code="no_pledge")
     try:
@@ -305,14 +319,14 @@ def record_consent(deal: Deal, user: User, *, pledge_id: int, filename: str | No
         raise ServiceError(_l("Upload the pledgee's signed consent as a JPEG or PNG image or a "
                               "PDF, at most %(mb)s MB.", mb=_max_mb()),
                            field="consent", code="bad_file") from None
-    consent = PledgeeConsent(pledge_id=pledge.id, patent_id=deal.patent_id,
+    consent = PledgeeConsent(pledge_id=pledge.id, patent_id=patent_id,
                              uploaded_by_user_id=user.id, content_type=content_type,
                              filename=PurePath(filename or "consent").name[-200:],
                              size=len(data), data=data)
     db.session.add(consent)
     db.session.flush()
-    audit.record("pledge.consent_recorded", actor=user, target=pledge, deal_id=deal.id,
-                 patent_id=deal.patent_id, consent_id=consent.id)
+    audit.record("pledge.consent_recorded", actor=user, target=pledge, deal_id=deal_id,
+                 patent_id=patent_id, consent_id=consent.id)
     return consent
 
 

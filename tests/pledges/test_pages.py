@@ -170,3 +170,18 @@ def test_the_sme_is_told_on_the_request_form(client, patent, pledge, sme):
     assert response.status_code == 422 and 'id="error-summary"' in page
     assert f"专利 {patent.application_number} 已出质给盛京银行" in page
     assert db.session.scalars(select(Deal)).all() == []
+
+
+def test_the_centre_uploads_a_consent_on_the_pledge_page(client, centre, patent, pledge, sme):
+    made = pledge(patent)
+    log_in(client, centre)
+    page = client.get("/centre/pledges").get_data(as_text=True)
+    assert f'<label class="label" for="consent-file-{made.id}">' in page
+    response = post_form(client, f"/centre/pledges/{made.id}/consent",
+                         {"patent_id": str(patent.id), "consent": (io.BytesIO(PDF), "同意书.pdf")},
+                         token_from="/centre/pledges", content_type="multipart/form-data")
+    assert response.status_code == 302
+    consent = db.session.scalars(select(PledgeeConsent)).one()
+    assert client.get(f"/centre/pledges/consents/{consent.id}").data == PDF
+    assert f'href="/centre/pledges/consents/{consent.id}"' in \
+        client.get("/centre/pledges").get_data(as_text=True)

@@ -292,3 +292,18 @@ def test_the_relief_note_depends_on_the_kind_and_term(concluded, app):
     concluded.term_years = 3
     short = str(tech_contracts.relief_note(concluded))
     assert "5" in short and ("VAT" in short or "增值税" in short)
+
+
+def test_the_centre_records_a_consent_before_any_deal(patent, pledge, centre, university, sme):
+    made = pledge(patent)
+    with pytest.raises(PermissionDenied):
+        pledges.record_consent_by_centre(made, university, patent_id=patent.id,
+                                         filename="同意书.pdf", data=PDF)
+    with pytest.raises(ServiceError) as caught:
+        pledges.record_consent_by_centre(made, centre, patent_id=patent.id + 999,
+                                         filename="同意书.pdf", data=PDF)
+    assert caught.value.code == "no_pledge"
+    pledges.record_consent_by_centre(made, centre, patent_id=patent.id, filename="同意书.pdf",
+                                     data=PDF)
+    commit()
+    assert _request(sme, patent, "assignment").state == DealState.REQUESTED
