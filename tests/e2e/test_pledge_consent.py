@@ -82,6 +82,9 @@ def test_licensor_needs_the_pledgees_consent(live_server, browser, page, shots, 
     page.wait_for_url(f"{base}/centre/pledges")
     assert "专利与商标混合质押 1 笔" in page.locator("#pledge-counts").inner_text()
     shots(page, "02-centre-pledge-recorded")
+    page.get_by_text("登记质权人同意").click()
+    assert page.get_by_label("质权人书面同意（扫描件或 PDF）").is_visible()
+    shots(page, "02b-centre-consent-form")
 
     licensor = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     other = licensor.new_page()
