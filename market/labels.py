@@ -156,6 +156,8 @@ INDICATOR_LABELS = {
     "contract_value": _l("Patent technology contract value"),
     "pledge_amount": _l("IP pledge financing amount"),
     "pledge_count": _l("IP pledge financing projects"),
+    "pledge_patent_only": _l("Pledges of patents only"),
+    "pledge_mixed": _l("Mixed patent and trademark pledges"),
     "open_licences": _l("Open licences taken"),
     "fast_licences": _l("Fast-licence deals"),
     "avg_days": _l("Average days from request to conclusion"),

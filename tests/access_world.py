@@ -28,6 +28,7 @@ from market.services import (
     orgs,
     payment_reports,
     payments,
+    pledges,
     signing,
 )
 from market.unit_of_work import commit
@@ -94,6 +95,12 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
         reported.schedule[0], sme_a, token=f"matrix-report-token-{n}", amount_fen=100_000,
         paid_on=local_today(), bank_reference=None, voucher_name="回单.png", voucher_data=PNG)
         for n in (1, 2))
+    # the patent of the non-exclusive request is pledged by University A, with a consent
+    pledge = pledges.record(users["centre"], pledgor=uni_a.org.name, bank="盛京银行",
+                            application_numbers=[requests[2].patent.application_number],
+                            amount_fen=500_000_00, pledged_on=local_today())
+    consent = pledges.record_consent(requests[2], uni_a, pledge_id=pledge.id,
+                                     filename="同意书.png", data=PNG)
     saved = SavedSearch(user_id=sme_a.id, name="石墨烯", query="石墨烯", filters={})
     db.session.add(saved)
     # SME A asked for a new name: the centre's refusal has something to refuse
@@ -124,6 +131,7 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
         "report": report.id, "report_to_dispute": report_to_dispute.id,
         "saved": saved.id, "failed_mail": failed_mail.id,
         "proof": proof.id, "proof_to_reject": proof_to_reject.id,
+        "pledge": pledge.id, "consent": consent.id, "pledged_patent": requests[2].patent_id,
         "to_sign": to_sign.id, "to_sign_sha": signing.current_version(to_sign).data_sha256,
     }
     return users, ids

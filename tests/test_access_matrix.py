@@ -265,6 +265,16 @@ ROWS = [
         deal_side(302, unverified=403), {}),
     Row("POST", "/deals/{deal}/recorded", "deals.record", deal_side(302, unverified=403),
         {"record_number": "2026990000001"}),
+    # the pledgee's consent (the patent of {request_to_withdraw} is pledged): the licensor
+    # or the centre uploads it, the parties read it; the parties register the contract
+    Row("GET", "/deals/{request_to_withdraw}/pledge-consent/file/{consent}",
+        "deals.pledge_consent_file", deal_side(200)),
+    Row("GET", "/deals/{request_to_withdraw}/pledge-consent/file/999999",
+        "deals.pledge_consent_file#missing", users(404)),
+    Row("POST", "/deals/{request_to_withdraw}/pledge-consent/{pledge}", "deals.pledge_consent",
+        deal_side(302, unverified=403), {"consent": (PNG, "同意书.png")}),
+    Row("POST", "/deals/{deal}/tech-registration", "deals.tech_registration",
+        deal_side(302, unverified=403), {"number": "2026210103000123", "registered_on": TODAY}),
 
     # --- payments: the parties of the deal; the licensee pays, the licensor confirms
     Row("GET", "/payments/", "payments.mine", users(200)),
@@ -337,6 +347,12 @@ ROWS = [
         centre_only(302), {}),
     Row("POST", "/centre/legal-status/proofs/{proof_to_reject}/reject",
         "centre.legal_status_decide#reject", centre_only(302), {"reason": "截图不清晰"}),
+    Row("GET", "/centre/pledges/consents/{consent}", "centre.pledge_consent_file",
+        centre_only()),
+    Row("POST", "/centre/pledges/{pledge}/consent", "centre.pledge_consent", centre_only(302),
+        {"patent_id": "{pledged_patent}", "consent": (PNG, "同意书.png")}),
+    Row("POST", "/centre/pledges/{pledge}/release", "centre.pledge_release", centre_only(302),
+        {"released_on": TODAY}),
     Row("GET", "/centre/listings/hidden", "centre.hidden_listings", centre_only()),
     Row("GET", "/centre/listings/{patent}/hide", "centre.hide_listing", centre_only()),
     Row("POST", "/centre/listings/{patent}/hide", "centre.hide_listing", centre_only(302),

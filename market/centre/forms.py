@@ -3,8 +3,8 @@ listing."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 
 class ApproveForm(FlaskForm):
@@ -25,15 +25,30 @@ class PledgeForm(FlaskForm):
     patents = StringField(_l("Patents (application numbers)"), validators=[DataRequired()],
                           description=_l("Separate several numbers with commas, for example "
                                          "201710601862.3, 95115608.X"))
+    trademarks = StringField(_l("Trademarks (registration numbers, optional)"),
+                             validators=[Optional(), Length(max=1000)],
+                             description=_l("For a mixed patent and trademark pledge, for "
+                                            "example 12345678, 23456789"))
     amount = StringField(_l("Amount (yuan)"), validators=[DataRequired(), Length(max=30)])
     pledged_on = DateField(_l("Date of the pledge"), validators=[DataRequired()])
+
+
+class PledgeConsentForm(FlaskForm):
+    """The pledgee's consent for one of the pledge's platform patents (choices per pledge)."""
+    patent_id = SelectField(_l("Patent"), coerce=int, validators=[DataRequired()])
+    consent = FileField(_l("The pledgee's written consent (scan or PDF)"),
+                        validators=[FileRequired()])
+
+
+class PledgeReleaseForm(FlaskForm):
+    released_on = DateField(_l("Date of the release"), validators=[DataRequired()])
 
 
 class PledgeImportForm(FlaskForm):
     file = FileField(_l("CSV file"), validators=[FileRequired(), FileAllowed(["csv"])],
                      description=_l("UTF-8, columns: pledgor, bank, patents, amount_yuan, date "
-                                    "(YYYY-MM-DD). All or nothing: one bad row and no row is "
-                                    "imported."))
+                                    "(YYYY-MM-DD), and trademarks if any. All or nothing: one "
+                                    "bad row and no row is imported."))
 
 
 class HideForm(FlaskForm):

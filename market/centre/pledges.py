@@ -1,24 +1,31 @@
-"""The centre's pledge financing records: one by one or a CSV import."""
-from flask import flash, redirect, render_template, url_for
+"""The centre's pledge financing records: one by one or a CSV import, their release, and the
+pledgees' consents it records before any deal exists."""
+from urllib.parse import quote
+
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..domain.money import InvalidAmount, parse_yuan
 from ..domain.patent_numbers import InvalidPatentNumber
+from ..domain.trademark_numbers import InvalidTrademarkNumber
 from ..extensions import db
 from ..forms_util import show_service_error
+from ..models import PledgeDeal, PledgeeConsent
 from ..permissions import centre_required
 from ..services import pledges as pledge_service
-from ..services.errors import ServiceError
+from ..services.errors import NotFound, ServiceError
 from ..unit_of_work import committing
 from .blueprint import bp
-from .forms import PledgeForm, PledgeImportForm
+from .forms import PledgeConsentForm, PledgeForm, PledgeImportForm, PledgeReleaseForm
 
 
 def _render_pledges(form=None, import_form=None, import_errors=None, status=200):
     return render_template("centre/pledges.html", form=form or PledgeForm(),
                            import_form=import_form or PledgeImportForm(formdata=None),
                            import_errors=import_errors or [],
+                           release_form=PledgeReleaseForm(formdata=None),
+                           counts=pledge_service.mix_counts(),
                            pledges=pledge_service.recent()), status
 
 
@@ -33,6 +40,8 @@ def _refusal_on(form):
     def show(exc) -> None:
         if isinstance(exc, InvalidPatentNumber):
             form.patents.errors = [str(exc.message)]
+        elif isinstance(exc, InvalidTrademarkNumber):
+            form.trademarks.errors = [str(exc.message)]
         elif isinstance(exc, InvalidAmount):
             form.amount.errors = [str(exc.message)]
         else:
@@ -45,13 +54,15 @@ def _refusal_on(form):
 def pledge_add():
     form = PledgeForm()
     if form.validate_on_submit():
-        with committing(_refusal_on(form),
-                        refusals=(InvalidPatentNumber, InvalidAmount, ServiceError)) as outcome:
+        refusals = (InvalidPatentNumber, InvalidTrademarkNumber, InvalidAmount, ServiceError)
+        with committing(_refusal_on(form), refusals=refusals) as outcome:
             numbers = pledge_service.parse_application_numbers(form.patents.data)
+            trademarks = pledge_service.parse_trademark_numbers(form.trademarks.data)
             amount = parse_yuan(form.amount.data)
             pledge_service.record(current_user, pledgor=form.pledgor.data,
                                   bank=form.bank.data, application_numbers=numbers,
-                                  amount_fen=amount, pledged_on=form.pledged_on.data)
+                                  trademark_numbers=trademarks, amount_fen=amount,
+                                  pledged_on=form.pledged_on.data)
         if outcome.committed:
             flash(_("The pledge deal is recorded."), "success")
             return redirect(url_for("centre.pledge_list"))
@@ -73,3 +84,58 @@ def pledge_import():
         flash(_("%(num)d pledge deals imported.", num=len(created)), "success")
         return redirect(url_for("centre.pledge_list"))
     return _render_pledges(import_form=form, status=422)
+
+
+@bp.route("/pledges/<int:pledge_id>/release", methods=["POST"])
+@centre_required
+def pledge_release(pledge_id: int):
+    """Record that a pledge was released: its patents are free of the consent rule again."""
+    form = PledgeReleaseForm()
+    if not form.validate_on_submit():
+        flash(_("Enter the date the pledge was released."), "error")
+        return redirect(url_for("centre.pledge_list", _anchor=f"pledge-{pledge_id}"))
+    with committing() as outcome:
+        pledge_service.release(pledge_service.get(pledge_id), current_user,
+                               released_on=form.released_on.data)
+    if isinstance(outcome.refusal, NotFound):
+        abort(404)
+    if outcome.refusal is not None:
+        flash(str(outcome.refusal.message), "error")
+    else:
+        flash(_("The release of the pledge is recorded."), "success")
+    return redirect(url_for("centre.pledge_list", _anchor=f"pledge-{pledge_id}"))
+
+
+@bp.route("/pledges/<int:pledge_id>/consent", methods=["POST"])
+@centre_required
+def pledge_consent(pledge_id: int):
+    """Record a pledgee's consent for one of the pledge's patents before any deal exists."""
+    pledge = db.get_or_404(PledgeDeal, pledge_id)
+    form = PledgeConsentForm()
+    form.patent_id.choices = [(link.patent_id, link.patent.application_number)
+                              for link in pledge.patents]
+    back = redirect(url_for("centre.pledge_list", _anchor=f"pledge-{pledge_id}"))
+    if not form.validate_on_submit():
+        flash(_("Choose the patent and the pledgee's written consent (a JPEG or PNG image or "
+                "a PDF)."), "error")
+        return back
+    upload = form.consent.data
+    with committing() as outcome:
+        pledge_service.record_consent_by_centre(pledge, current_user,
+                                                patent_id=form.patent_id.data,
+                                                filename=upload.filename, data=upload.read())
+    if outcome.refusal is not None:
+        flash(str(outcome.refusal.message), "error")
+    else:
+        flash(_("The pledgee's consent is recorded."), "success")
+    return back
+
+
+@bp.route("/pledges/consents/<int:consent_id>")
+@centre_required
+def pledge_consent_file(consent_id: int):
+    item = db.get_or_404(PledgeeConsent, consent_id)
+    disposition = "inline" if item.content_type.startswith("image/") else "attachment"
+    return Response(item.data, mimetype=item.content_type, headers={
+        "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(item.filename, safe='')}",
+        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})

@@ -45,9 +45,10 @@ from .payments import (
     Payout,
     WebhookEvent,
 )
-from .pledges import ApiToken, PledgeDeal
+from .pledges import ApiToken, PledgeDeal, PledgedPatent, PledgeeConsent
 from .searches import SavedSearch, SavedSearchMatch
 from .signing import ContractDocument, ContractVersion, Signature
+from .tech_contracts import TechContractRegistration
 
 __all__ = [
     "ApiToken", "Attachment", "AuditEvent", "ContractDocument", "ContractVersion", "DISTRICTS",
@@ -60,8 +61,8 @@ __all__ = [
     "PatentStatusCheck", "PatentType", "Patent", "ProofState",
     "Payee", "Payment", "PaymentProvider", "PaymentScheduleItem",
     "PaymentStatus", "PaymentVoucher", "Payout",
-    "PledgeDeal",
+    "PledgeDeal", "PledgedPatent", "PledgeeConsent",
     "SavedSearch", "SavedSearchMatch", "ScheduleStatus", "SearchOutbox", "Signature", "SmeSize",
-    "User", "VerificationSource",
+    "TechContractRegistration", "User", "VerificationSource",
     "WebhookEvent",
 ]

@@ -1,4 +1,5 @@
-"""Rules that span the deals of one patent: the patent lock and exclusivity.
+"""Rules that span the deals of one patent: the patent lock, exclusivity, and the consent of
+the pledgee of a registered pledge.
 
 Checks that decide between two concurrent deals run after :func:`lock_patent`, which
 serialises every deal change on a patent (``SELECT ... FOR UPDATE`` on PostgreSQL; on
@@ -7,12 +8,23 @@ The partial unique index ``uq_deal_exclusive_in_force`` backs them up.
 """
 from __future__ import annotations
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, literal, or_, select, text
 
 from ..domain.terms import DEFAULT_TERRITORY
 from ..extensions import db
-from ..models import Deal, DealState, LicenceKind, Offer, OfferKind, Patent
+from ..models import (
+    Deal,
+    DealState,
+    LicenceKind,
+    Offer,
+    OfferKind,
+    Patent,
+    PledgeDeal,
+    PledgedPatent,
+    PledgeeConsent,
+)
 from .errors import ServiceError
 
 # A deal holds its place from acceptance: an accepted deal waiting for payment blocks
@@ -23,6 +35,10 @@ EXCLUSIVE_KINDS = (LicenceKind.EXCLUSIVE, LicenceKind.SOLE)
 
 class ExclusivityConflict(ServiceError):
     """Another deal in force rules this one out (exclusive, open licence or assignment)."""
+
+
+class PledgeeConsentMissing(ServiceError):
+    """The patent is under a registered pledge whose pledgee has not consented."""
 
 
 def lock_patent(patent_id: int) -> None:
@@ -53,7 +69,38 @@ def _exists(*criteria) -> bool:
 
 def check_exclusivity(deal: Deal) -> None:
     """Raise ExclusivityConflict if ``deal`` cannot be in force next to the deals already in
-    force on its patent. Call under :func:`lock_patent` to decide races."""
+    force on its patent, and PledgeeConsentMissing if it needs a pledgee's consent not yet
+    recorded. Call under :func:`lock_patent` to decide races."""
+    _check_exclusive_rivals(deal)
+    check_pledge_consent(deal)
+
+
+def check_pledge_consent(deal: Deal) -> None:
+    """Raise PledgeeConsentMissing if ``deal`` assigns or licenses exclusively (or solely) a
+    patent under a registered pledge whose pledgee's written consent is not on record: after
+    registration the pledgor may not assign or license the patent without it (Civil Code
+    art. 444), and CNIPA refuses to record such a licence. Non-exclusive licences are left to
+    the recording checklist."""
+    if deal.kind != OfferKind.ASSIGNMENT and deal.licence_kind not in EXCLUSIVE_KINDS:
+        return
+    consented = select(PledgeeConsent.id).where(
+        PledgeeConsent.pledge_id == PledgeDeal.id, PledgeeConsent.patent_id == deal.patent_id)
+    pledge = db.session.scalars(
+        select(PledgeDeal).join(PledgedPatent, PledgedPatent.pledge_id == PledgeDeal.id)
+        .where(PledgedPatent.patent_id == deal.patent_id, PledgeDeal.released_on.is_(None),
+               ~consented.exists())
+        .order_by(PledgeDeal.pledged_on, PledgeDeal.id)).first()
+    if pledge is not None:
+        raise PledgeeConsentMissing(_l(
+            "Patent %(number)s is pledged to %(bank)s (registered on %(date)s): it cannot be "
+            "assigned or licensed exclusively without the pledgee's written consent, not "
+            "recorded here yet: the patent holder uploads it on the deal page, or the centre "
+            "records it with the pledge.",
+            number=deal.patent.application_number, bank=pledge.bank,
+            date=format_date(pledge.pledged_on)), code="pledge_consent")
+
+
+def _check_exclusive_rivals(deal: Deal) -> None:
     same_patent = and_(Deal.patent_id == deal.patent_id, Deal.id != (deal.id or 0),
                        Deal.state.in_(IN_FORCE))
     if _exists(same_patent, Deal.kind == OfferKind.ASSIGNMENT):

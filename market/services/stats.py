@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import Date, case, func, literal_column, or_, select
+from sqlalchemy import Date, and_, case, func, literal_column, or_, select
 
 from ..domain.dates import local_today
 from ..extensions import db
@@ -304,9 +304,13 @@ def _pledges(period: Period, previous: Period) -> dict:
         return (func.coalesce(func.sum(case((inside, p.amount_fen), else_=0)), 0),
                 func.coalesce(func.sum(case((inside, 1), else_=0)), 0))
 
-    amount, count, prev_amount, prev_count = db.session.execute(
-        select(*sums(period), *sums(previous))).one()
+    mixed = and_(p.pledged_on.between(period.start, period.end), p.trademark_count > 0)
+    amount, count, prev_amount, prev_count, mixed_count = db.session.execute(
+        select(*sums(period), *sums(previous),
+               func.coalesce(func.sum(case((mixed, 1), else_=0)), 0))).one()
+    # the plan asks for mixed patent + trademark pledges (task 12): say how many there were
     return {"amount_fen": int(amount), "count": int(count),
+            "patent_only_count": int(count) - int(mixed_count), "mixed_count": int(mixed_count),
             "previous_amount_fen": int(prev_amount), "previous_count": int(prev_count)}
 
 
