@@ -123,10 +123,12 @@ def make_listing(session, owner: Organisation | None = None, *,
 
 
 def make_offer(**fields) -> Offer:
-    """An offer; an open licence defaults to a non-exclusive, fee-free, three-year one."""
-    if fields["kind"] == OfferKind.OPEN_LICENCE:
+    """An offer; an open licence defaults to a non-exclusive, fee-free, three-year one,
+    declared and announced."""
+    if fields["kind"] == OfferKind.OPEN_LICENCE:  # declared to CNIPA and announced
         fields = {"licence_kind": LicenceKind.NON_EXCLUSIVE, "upfront_mode": "waived",
-                  "term_years": 3, **fields}
+                  "term_years": 3, "declared_on": date(2025, 1, 6),
+                  "cnipa_announcement_number": "KF-TEST-0001", **fields}
     return Offer(**fields)
 
 

@@ -13,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ..domain.terms import MAX_DEFERRAL_MONTHS
+from ..domain.terms import MAX_DEFERRAL_MONTHS, ROYALTY_BASES
 from ..forms_util import CHOOSE, LicenceTermsFields, PercentField, YuanField, choices, strip
 
 
@@ -43,13 +43,16 @@ class TermsForm(LicenceTermsFields, FlaskForm):
     licence_kind = SelectField(_l("Kind of licence"), validators=[Optional()], choices=[
         CHOOSE, *choices(["non_exclusive", "sole", "exclusive"])])
     upfront_mode = SelectField(_l("Upfront fee"), validators=[Optional()], choices=[
-        *choices(["waived", "due_at_signing", "deferred"])])
+        *choices(["waived", "reduced", "due_at_signing", "deferred"])])
     upfront_fee_fen = YuanField(_l("Upfront fee amount (yuan)"))
     deferral_kind = SelectField(_l("Deferred until"), validators=[Optional()], choices=[
         CHOOSE, *choices(["months", "first_sales"])])
     deferral_months = IntegerField(_l("Months after signing"), validators=[
         Optional(), NumberRange(min=1, max=MAX_DEFERRAL_MONTHS)])
-    royalty_bp = PercentField(_l("Royalty (percent of net sales)"))
+    royalty_bp = PercentField(_l("Royalty (percent)"))
+    royalty_base = SelectField(_l("Royalty calculated on"), validators=[Optional()],
+                               default="net_sales",
+                               choices=[*choices(ROYALTY_BASES)])
     royalty_threshold_fen = YuanField(_l("Royalty only on annual sales above (yuan)"))
     min_annual_royalty_fen = YuanField(_l("Minimum annual royalty (yuan)"))
     term_years = IntegerField(_l("Term (years)"), validators=[Optional(), NumberRange(min=0, max=30)])

@@ -6,6 +6,7 @@ from .ledger import LedgerEntry
 from .ledger_stats import STATS_PERIOD_INDEX, STATS_SME_INDEX  # noqa: F401
 from .listings import (
     Attachment,
+    EvaluationReport,
     LegalStatus,
     LicenceKind,
     ListingChange,
@@ -44,7 +45,7 @@ from .signing import ContractDocument, ContractVersion, Signature
 
 __all__ = [
     "ApiToken", "Attachment", "AuditEvent", "ContractDocument", "ContractVersion", "DISTRICTS",
-    "Deal", "DealEvent", "DealMessage", "DealState", "DigestItem", "ImportPreview",
+    "Deal", "EvaluationReport", "DealEvent", "DealMessage", "DealState", "DigestItem", "ImportPreview",
     "LedgerEntry", "MailDigest", "LegalStatus", "LicenceKind", "ListingChange", "ListingStatus", "LoginThrottle",
     "Membership",
     "Notification", "NotificationPreference", "Offer", "OfferKind", "Organisation", "OrgKind",

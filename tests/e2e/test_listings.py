@@ -39,7 +39,7 @@ def test_create_listing_with_open_licence(live_server, page, shot, university):
     page.get_by_label("首付金额（元）").fill("50000")
     page.get_by_label("延期至").select_option("months")
     page.get_by_label("签约后月数").fill("12")
-    page.get_by_label("提成比例（占净销售额的百分比）").fill("3")
+    page.get_by_label("提成比例（%）").fill("3")
     page.get_by_label("年销售额超过此数额的部分才提成（元）").fill("1000000")
     page.get_by_label("许可期限（年）").fill("5")
     assert not page.locator("#licence_kind-field").is_visible()  # only for licences on request
