@@ -11,6 +11,7 @@ from datetime import date
 from stdnum.cn import uscc
 
 from market.domain.patent_numbers import check_character
+from market.domain.terms import EDITABLE_TERM_FIELDS
 from market.models import (
     LegalStatus,
     LicenceKind,
@@ -141,10 +142,7 @@ def details_of(user: User, **extra) -> dict:
 
 def proposal_of(offer: Offer, **changes) -> dict:
     """The terms of ``offer`` as a request or counter-offer proposes them."""
-    keys = ("upfront_fee_fen", "upfront_mode", "deferral_kind", "deferral_months", "royalty_bp",
-            "royalty_threshold_fen", "min_annual_royalty_fen", "term_years", "territory",
-            "field_of_use")
-    values = {k: getattr(offer, k) for k in keys}
+    values = {k: getattr(offer, k) for k in EDITABLE_TERM_FIELDS}
     values["licence_kind"] = offer.licence_kind.value if offer.licence_kind else None
     values["price_fen"] = offer.asking_price_fen
     values.update(changes)
