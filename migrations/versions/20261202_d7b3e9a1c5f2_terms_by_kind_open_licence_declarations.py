@@ -16,6 +16,8 @@ Revises: c5d8e1f3a7b9
 Create Date: 2026-12-01 21:45:00
 
 """
+from contextlib import contextmanager
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -32,30 +34,42 @@ NEW_BOUNDS = (
     " AND royalty_bp <= CASE WHEN royalty_base = 'profit' THEN 4000 ELSE 2000 END))")
 
 
+@contextmanager
+def _sqlite_foreign_keys_off():
+    """SQLite changes the offer's check and type by copying the table and dropping the old
+    one; with foreign keys on (the app turns them on) dropping a table that deals, events
+    and changes refer to fails. The copy keeps every id, so the references stay right.
+    (A no-op on PostgreSQL, which alters in place.)"""
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        op.execute("PRAGMA foreign_keys=OFF")
+    yield
+    if sqlite:
+        op.execute("PRAGMA foreign_keys=ON")
+
+
 def _royalty_base_column():
-    # server default fills the rows that exist; the application always writes the value
+    # the server default fills the rows that exist (all on net sales, the only base there
+    # was); the application always writes the value
     return sa.Column('royalty_base', sa.String(length=20), nullable=False,
                      server_default='net_sales')
 
 
 def upgrade():
-    with op.batch_alter_table('offer', schema=None) as batch_op:
-        batch_op.drop_constraint(op.f('ck_offer_money_bounds'), type_='check')
-        batch_op.add_column(_royalty_base_column())
-        batch_op.add_column(sa.Column('declared_on', sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column('cnipa_announcement_number', sa.String(length=40),
-                                      nullable=True))
-        batch_op.alter_column('upfront_fee_fen', existing_type=sa.Integer(),
-                              type_=sa.BigInteger(), existing_nullable=False)
-    with op.batch_alter_table('offer', schema=None) as batch_op:
-        batch_op.alter_column('royalty_base', server_default=None,
-                              existing_type=sa.String(length=20), existing_nullable=False)
-        batch_op.create_check_constraint(op.f('ck_offer_money_bounds'), sa.text(NEW_BOUNDS))
+    with _sqlite_foreign_keys_off():
+        with op.batch_alter_table('offer', schema=None) as batch_op:
+            batch_op.drop_constraint(op.f('ck_offer_money_bounds'), type_='check')
+            batch_op.add_column(_royalty_base_column())
+            batch_op.add_column(sa.Column('declared_on', sa.Date(), nullable=True))
+            batch_op.add_column(sa.Column('cnipa_announcement_number', sa.String(length=40),
+                                          nullable=True))
+            batch_op.alter_column('upfront_fee_fen', existing_type=sa.Integer(),
+                                  type_=sa.BigInteger(), existing_nullable=False)
+        with op.batch_alter_table('offer', schema=None) as batch_op:
+            batch_op.create_check_constraint(op.f('ck_offer_money_bounds'), sa.text(NEW_BOUNDS))
+    # a plain ADD COLUMN (no table copy on SQLite); the server default stays, harmless
     with op.batch_alter_table('deal', schema=None) as batch_op:
         batch_op.add_column(_royalty_base_column())
-    with op.batch_alter_table('deal', schema=None) as batch_op:
-        batch_op.alter_column('royalty_base', server_default=None,
-                              existing_type=sa.String(length=20), existing_nullable=False)
 
     op.create_table(
         'evaluation_report',
@@ -84,14 +98,15 @@ def downgrade():
     with op.batch_alter_table('evaluation_report', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_evaluation_report_patent_id'))
     op.drop_table('evaluation_report')
-    with op.batch_alter_table('deal', schema=None) as batch_op:
-        batch_op.drop_column('royalty_base')
-    with op.batch_alter_table('offer', schema=None) as batch_op:
-        batch_op.drop_constraint(op.f('ck_offer_money_bounds'), type_='check')
-        batch_op.alter_column('upfront_fee_fen', existing_type=sa.BigInteger(),
-                              type_=sa.Integer(), existing_nullable=False)
-        batch_op.drop_column('cnipa_announcement_number')
-        batch_op.drop_column('declared_on')
-        batch_op.drop_column('royalty_base')
-    with op.batch_alter_table('offer', schema=None) as batch_op:
-        batch_op.create_check_constraint(op.f('ck_offer_money_bounds'), sa.text(OLD_BOUNDS))
+    with _sqlite_foreign_keys_off():
+        with op.batch_alter_table('deal', schema=None) as batch_op:
+            batch_op.drop_column('royalty_base')
+        with op.batch_alter_table('offer', schema=None) as batch_op:
+            batch_op.drop_constraint(op.f('ck_offer_money_bounds'), type_='check')
+            batch_op.alter_column('upfront_fee_fen', existing_type=sa.BigInteger(),
+                                  type_=sa.Integer(), existing_nullable=False)
+            batch_op.drop_column('cnipa_announcement_number')
+            batch_op.drop_column('declared_on')
+            batch_op.drop_column('royalty_base')
+        with op.batch_alter_table('offer', schema=None) as batch_op:
+            batch_op.create_check_constraint(op.f('ck_offer_money_bounds'), sa.text(OLD_BOUNDS))
