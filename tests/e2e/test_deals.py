@@ -51,7 +51,8 @@ def world(live_app):
     db.session.flush()
     open_patent = _patent(uni.org, "一种锂电池硅碳负极材料的制备方法", dict(
         kind=OfferKind.OPEN_LICENCE, licence_kind=LicenceKind.NON_EXCLUSIVE,
-        upfront_mode="waived", royalty_bp=300, term_years=3))
+        upfront_mode="waived", royalty_bp=300, term_years=3, declared_on=date(2025, 1, 6),
+        cnipa_announcement_number="KF-TEST-0001"))
     exclusive = _patent(uni.org, "一种高强度铝合金焊接工艺", dict(
         kind=OfferKind.LICENCE, licence_kind=LicenceKind.EXCLUSIVE, upfront_mode="waived",
         royalty_bp=500, term_years=5))
