@@ -18,7 +18,7 @@ from ..forms_util import CHOOSE, LicenceTermsFields, PercentField, YuanField, ch
 
 
 class TakeOpenForm(FlaskForm):
-    legal_name = StringField(_l("Legal name of your company"), filters=[strip],
+    legal_name = StringField(_l("Legal name of your organisation"), filters=[strip],
                              validators=[InputRequired(), Length(max=200)])
     credit_code = StringField(_l("Unified social credit code"), filters=[strip],
                               validators=[InputRequired(), Length(max=18)])
@@ -29,7 +29,7 @@ class TakeOpenForm(FlaskForm):
                                description=_l("The product or process, e.g. lithium battery anodes."))
     expected_start = DateField(_l("Expected start of use"), validators=[Optional()])
     confirm = BooleanField(_l("I have read the published terms and accept them on behalf of my "
-                              "company."), validators=[InputRequired(
+                              "organisation."), validators=[InputRequired(
                                   _l("Confirm that you accept the terms."))])
 
     def details(self) -> dict:

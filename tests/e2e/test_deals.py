@@ -81,7 +81,7 @@ def test_sme_takes_free_open_licence_and_downloads_contract(live_server, page, s
     assert page.get_by_text("首付 0 元").first.is_visible()
     page.get_by_label("拟实施领域").fill("动力电池负极")
     page.get_by_label("预计开始实施日期").fill("2026-03-01")
-    page.get_by_label("我已阅读公告的许可条件，并代表本公司接受。").check()
+    page.get_by_label("我已阅读公告的许可条件，并代表本单位接受。").check()
     shot("01-take-open-form")
     page.get_by_role("button", name="发送书面通知并取得许可").click()
     page.wait_for_url("**/deals/*")
