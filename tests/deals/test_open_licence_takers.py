@@ -115,4 +115,7 @@ def test_profit_royalty_and_negotiated_fee_above_the_caps(make_listing, universi
     assert "合同产品利润的25%" in " ".join(fees.paragraphs)
     english = " ".join(p for s in clauses(data, "en") for p in s.paragraphs)
     assert "25% of the profit on contract products" in english
+    chinese = " ".join(p for s in clauses(data, "zh") for p in s.paragraphs)
+    assert "净销售额、利润及其计算和应付提成费" in chinese
+    assert "the profit on them and how it was calculated, and the royalty due" in english
     assert ledger_row(deal).contract_value_fen == FEE_25M

@@ -257,8 +257,9 @@ def _reporting(data: dict) -> list[str]:
         return ["No royalty is payable, so Party B files no sales reports; it tells Party A how the "
                 "Patent is worked when reasonably asked."]
     return [f"Within {r['days_after_period']} days after each calendar quarter Party B reports "
-            "through the platform the quantity and net sales of contract products and the "
-            "royalty due, and pays that royalty.",
+            "through the platform the quantity and net sales of contract products"
+            f"{', the profit on them and how it was calculated,' if profit_base(data) else ''}"
+            " and the royalty due, and pays that royalty.",
             "Party B keeps full accounts of contract products for three years after this "
             "contract ends.",
             f"Party A may have an accounting firm audit those accounts {r['audit_per_year']} time(s) "
