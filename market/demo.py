@@ -144,6 +144,31 @@ def load_listings(orgs: dict[str, Organisation]) -> int:
             "filing_date": date(year, 3 + seq % 9, 1 + seq % 27),
             "grant_date": date(year + 2, 1 + seq % 12, 10), "inventors": "王明；李华",
             "keywords": "", "trl": str(4 + seq % 5)})
-        listings.add_offer(owner, patent, dict(OFFERS[offer]))
+        terms = dict(OFFERS[offer])
+        if terms["kind"] == "open_licence":
+            _declare_open(owner, patent, terms, seq, type_digit)
+        listings.add_offer(owner, patent, terms)
         listings.publish(owner, patent)
     return len(PATENTS)
+
+
+# A one-page PDF standing in for CNIPA's evaluation report of a demo utility model.
+DEMO_REPORT_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+                   b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+                   b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+                   b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def _declare_open(owner: User, patent, terms: dict, seq: int, type_digit: int) -> None:
+    """A demo open licence is declared to CNIPA (art. 50); a utility model or design carries
+    its evaluation report, and stays "declared, awaiting announcement" to show that state."""
+    from datetime import date
+
+    from .services import listings
+    terms["declared_on"] = date(2025, 9, 1)
+    if type_digit in (2, 3):
+        listings.add_evaluation_report(owner, patent, filename="专利权评价报告.pdf",
+                                       data=DEMO_REPORT_PDF, conclusion="no_defect",
+                                       issued_on=date(2025, 8, 1))
+    else:  # an invented number: the demo's, not CNIPA's
+        terms["cnipa_announcement_number"] = f"DEMO-KF-2025-{seq:04d}"

@@ -143,6 +143,15 @@ class LicenceTermsFields:
             getattr(self, name).data = getattr(source, name)
 
 
+def show_warnings(form, warnings) -> None:
+    """Put non-blocking notices (``TermError``-like: field, message) next to their fields;
+    the form macro shows ``field.warnings`` without marking the field invalid."""
+    for warning in warnings:
+        field = getattr(form, warning.field, None)
+        if field is not None:
+            field.warnings = [*getattr(field, "warnings", []), str(warning.message)]
+
+
 def show_service_error(form, error: ServiceError) -> None:
     """Put a service's refusal next to the field it names, or in the form's error summary;
     either way ``form.errors`` is set, so the page answers 422."""

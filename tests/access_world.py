@@ -36,6 +36,7 @@ from market.unit_of_work import commit
 from .factories import EXCLUSIVE, PAID_OPEN, details_of, proposal_of, sign_contract
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+PDF = b"%PDF-1.4\n%report\n"
 PAID_FEE_FEN = PAID_OPEN["upfront_fee_fen"]
 NON_EXCLUSIVE = {"kind": OfferKind.LICENCE, "licence_kind": LicenceKind.NON_EXCLUSIVE,
                  "upfront_mode": "waived", "royalty_bp": 300, "term_years": 3}
@@ -65,6 +66,9 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
     draft = make_listing(uni_a.org, status=ListingStatus.DRAFT)
     attachment = listings.add_attachment(uni_a, patent, "照片.png", PNG)
     draft_attachment = listings.add_attachment(uni_a, draft, "草稿.png", PNG)
+    reports = [listings.add_evaluation_report(uni_a, p, filename="评价报告.pdf", data=PDF,
+                                              conclusion="no_defect", issued_on=None)
+               for p in (patent, draft)]
     commit()
 
     concluded = deals.take_open(sme_a, patent.offers[0], details_of(sme_a))
@@ -124,6 +128,7 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
         "open_offer": patent.offers[0].id, "exclusive_offer": exclusive.id,
         "assignment_offer": assignment.id,
         "attachment": attachment.id, "draft_attachment": draft_attachment.id,
+        "evaluation_report": reports[0].id, "draft_evaluation_report": reports[1].id,
         "deal": concluded.id, "request": requests[0].id, "request_to_decline": requests[1].id,
         "request_to_withdraw": requests[2].id,
         "due_deal": due.id, "due_row": due.schedule[0].id,

@@ -11,6 +11,7 @@ from datetime import date
 from stdnum.cn import uscc
 
 from market.domain.patent_numbers import check_character
+from market.domain.terms import EDITABLE_TERM_FIELDS
 from market.models import (
     LegalStatus,
     LicenceKind,
@@ -123,10 +124,12 @@ def make_listing(session, owner: Organisation | None = None, *,
 
 
 def make_offer(**fields) -> Offer:
-    """An offer; an open licence defaults to a non-exclusive, fee-free, three-year one."""
-    if fields["kind"] == OfferKind.OPEN_LICENCE:
+    """An offer; an open licence defaults to a non-exclusive, fee-free, three-year one,
+    declared and announced."""
+    if fields["kind"] == OfferKind.OPEN_LICENCE:  # declared to CNIPA and announced
         fields = {"licence_kind": LicenceKind.NON_EXCLUSIVE, "upfront_mode": "waived",
-                  "term_years": 3, **fields}
+                  "term_years": 3, "declared_on": date(2025, 1, 6),
+                  "cnipa_announcement_number": "KF-TEST-0001", **fields}
     return Offer(**fields)
 
 
@@ -139,10 +142,7 @@ def details_of(user: User, **extra) -> dict:
 
 def proposal_of(offer: Offer, **changes) -> dict:
     """The terms of ``offer`` as a request or counter-offer proposes them."""
-    keys = ("upfront_fee_fen", "upfront_mode", "deferral_kind", "deferral_months", "royalty_bp",
-            "royalty_threshold_fen", "min_annual_royalty_fen", "term_years", "territory",
-            "field_of_use")
-    values = {k: getattr(offer, k) for k in keys}
+    values = {k: getattr(offer, k) for k in EDITABLE_TERM_FIELDS}
     values["licence_kind"] = offer.licence_kind.value if offer.licence_kind else None
     values["price_fen"] = offer.asking_price_fen
     values.update(changes)

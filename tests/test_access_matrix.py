@@ -66,6 +66,11 @@ def smes(status: int = 200, *, pending: int = 403) -> dict[str, int]:
     return statuses(403, sme_a=status, sme_b=status, pending=pending)
 
 
+def takers(status: int = 200) -> dict[str, int]:
+    """An open licence: any verified organisation but its owner and the centre (art. 51)."""
+    return statuses(403, sme_a=status, sme_b=status, uni_b=status, institute=status)
+
+
 def org_admin(status: int) -> dict[str, int]:
     """University A's own organisation pages: its admin only."""
     return statuses(403, uni_a=status)
@@ -107,7 +112,9 @@ PATENT = {"application_number": "ignored", "title": "一种石墨烯复合材料
 LICENCE_OFFER = {"kind": "licence", "licence_kind": "non_exclusive", "upfront_mode": "waived",
                  "royalty_bp": "3", "term_years": "5", "territory": "中国大陆"}
 OPEN_OFFER = {"kind": "open_licence", "upfront_mode": "waived", "term_years": "5",
-              "territory": "中国大陆"}
+              "territory": "中国大陆", "declared_on": "2025-01-06",
+              "cnipa_announcement_number": "KF-TEST-0001"}
+REPORT = {"report_file": (b"%PDF-1.4\n%report\n", "评价报告.pdf"), "conclusion": "no_defect"}
 COUNTER = {"licence_kind": "exclusive", "upfront_mode": "waived", "royalty_bp": "5",
            "term_years": "5", "territory": "中国大陆", "message": "提成 5%。"}
 # every user of the world is called 测试用户 (the factories' default) with the same password
@@ -168,6 +175,10 @@ ROWS = [
     Row("GET", "/patents/attachments/{draft_attachment}", "listings.attachment#draft",
         {**everyone(404), UNI_A: 200, CENTRE: 200}),
     Row("GET", "/patents/attachments/999999", "listings.attachment#missing", everyone(404)),
+    Row("GET", "/patents/evaluation-reports/{evaluation_report}", "listings.evaluation_report",
+        everyone(200)),
+    Row("GET", "/patents/evaluation-reports/{draft_evaluation_report}",
+        "listings.evaluation_report#draft", {**everyone(404), UNI_A: 200, CENTRE: 200}),
     Row("GET", "/patents/mine", "listings.mine", licensors()),
     Row("GET", "/patents/new", "listings.new", licensors()),
     Row("POST", "/patents/new", "listings.new", licensors(422), {}),
@@ -187,6 +198,8 @@ ROWS = [
         OPEN_OFFER),
     Row("POST", "/patents/{patent}/attachments", "listings.upload_attachment",
         listing_owner(302), {"file": (PNG, "图.png")}),
+    Row("POST", "/patents/{patent}/evaluation-report", "listings.upload_evaluation_report",
+        listing_owner(302), REPORT),
     Row("POST", "/patents/{draft}/publish", "listings.change_status", listing_owner(302), {}),
     Row("POST", "/patents/offers/{assignment_offer}/withdraw", "listings.withdraw_offer",
         listing_owner(302), {}),
@@ -231,13 +244,15 @@ ROWS = [
     Row("GET", "/deals/{to_sign}/contract-draft.pdf", "deals.contract_draft", deal_side(200)),
     Row("GET", "/deals/{deal}/contract-draft.pdf", "deals.contract_draft#concluded",
         users(404)),
-    # any verified SME may take or request A's offers (OPEN_TO_EVERY_SME): empty forms here
-    Row("GET", "/deals/take/{open_offer}", "deals.take_open", smes()),
-    # the wrong page for the kind of offer: an SME learns nothing (404), others by kind (403)
-    Row("GET", "/deals/take/{exclusive_offer}", "deals.take_open#licence", smes(404)),
+    # any verified organisation may take A's open licence, any verified SME request A's
+    # other offers (OPEN_TO_EVERY_SME): empty forms here
+    Row("GET", "/deals/take/{open_offer}", "deals.take_open", takers()),
+    # the wrong page for the kind of offer: a taker learns nothing (404), others by kind (403)
+    Row("GET", "/deals/take/{exclusive_offer}", "deals.take_open#licence",
+        {**takers(404), UNI_A: 404}),
     Row("GET", "/deals/request/{assignment_offer}", "deals.request#assignment", smes()),
     Row("GET", "/deals/request/{open_offer}", "deals.request#open", smes(404)),
-    Row("POST", "/deals/take/{open_offer}", "deals.take_open", smes(422), {}),
+    Row("POST", "/deals/take/{open_offer}", "deals.take_open", takers(422), {}),
     Row("GET", "/deals/request/{exclusive_offer}", "deals.request", smes()),
     Row("POST", "/deals/request/{assignment_offer}", "deals.request", smes(422),
         {"price_fen": "-1"}),  # a form error: no request is made

@@ -29,6 +29,8 @@ def offer_json(offer) -> dict:
     return {"id": offer.id, "kind": str(offer.kind),
             "licence_kind": str(offer.licence_kind) if offer.licence_kind else None,
             **terms_values(offer.terms()), "asking_price_fen": offer.asking_price_fen,
+            "declared_on": offer.declared_on.isoformat() if offer.declared_on else None,
+            "cnipa_announcement_number": offer.cnipa_announcement_number,
             "summary_zh": zh, "summary_en": en}
 
 

@@ -13,12 +13,12 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ..domain.terms import MAX_DEFERRAL_MONTHS
+from ..domain.terms import MAX_DEFERRAL_MONTHS, ROYALTY_BASES
 from ..forms_util import CHOOSE, LicenceTermsFields, PercentField, YuanField, choices, strip
 
 
 class TakeOpenForm(FlaskForm):
-    legal_name = StringField(_l("Legal name of your company"), filters=[strip],
+    legal_name = StringField(_l("Legal name of your organisation"), filters=[strip],
                              validators=[InputRequired(), Length(max=200)])
     credit_code = StringField(_l("Unified social credit code"), filters=[strip],
                               validators=[InputRequired(), Length(max=18)])
@@ -29,7 +29,7 @@ class TakeOpenForm(FlaskForm):
                                description=_l("The product or process, e.g. lithium battery anodes."))
     expected_start = DateField(_l("Expected start of use"), validators=[Optional()])
     confirm = BooleanField(_l("I have read the published terms and accept them on behalf of my "
-                              "company."), validators=[InputRequired(
+                              "organisation."), validators=[InputRequired(
                                   _l("Confirm that you accept the terms."))])
 
     def details(self) -> dict:
@@ -43,13 +43,16 @@ class TermsForm(LicenceTermsFields, FlaskForm):
     licence_kind = SelectField(_l("Kind of licence"), validators=[Optional()], choices=[
         CHOOSE, *choices(["non_exclusive", "sole", "exclusive"])])
     upfront_mode = SelectField(_l("Upfront fee"), validators=[Optional()], choices=[
-        *choices(["waived", "due_at_signing", "deferred"])])
+        *choices(["waived", "reduced", "due_at_signing", "deferred"])])
     upfront_fee_fen = YuanField(_l("Upfront fee amount (yuan)"))
     deferral_kind = SelectField(_l("Deferred until"), validators=[Optional()], choices=[
         CHOOSE, *choices(["months", "first_sales"])])
     deferral_months = IntegerField(_l("Months after signing"), validators=[
         Optional(), NumberRange(min=1, max=MAX_DEFERRAL_MONTHS)])
-    royalty_bp = PercentField(_l("Royalty (percent of net sales)"))
+    royalty_bp = PercentField(_l("Royalty (percent)"))
+    royalty_base = SelectField(_l("Royalty calculated on"), validators=[Optional()],
+                               default="net_sales",
+                               choices=[*choices(ROYALTY_BASES)])
     royalty_threshold_fen = YuanField(_l("Royalty only on annual sales above (yuan)"))
     min_annual_royalty_fen = YuanField(_l("Minimum annual royalty (yuan)"))
     term_years = IntegerField(_l("Term (years)"), validators=[Optional(), NumberRange(min=0, max=30)])

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from .. import labels
 from ..domain.deadlines import STALE_DAYS
+from ..domain.terms import term_warnings
 from ..extensions import db
 from ..forms_util import refusal_on, show_service_error, show_service_errors
 from ..gateways import get_gateway
@@ -12,6 +13,7 @@ from ..models import Deal, DealState, Offer, OfferKind, OrgKind
 from ..params import page_arg
 from ..permissions import login_required, member_org_id, role_required
 from ..services import contracts, deal_queries, deals, notifications, recording, signing
+from ..services.deal_rules import OPEN_LICENCE_TAKERS
 from ..services.errors import FieldErrors, NotFound, ServiceError
 from ..services.payments import cancel_with_refunds
 from ..unit_of_work import commit, committing
@@ -29,6 +31,8 @@ bp = Blueprint("deals", __name__, url_prefix="/deals")
 # templates/deals/_contract_text.html draws a contract's data with the PDF's words
 bp.add_app_template_global(contracts.contract_view, "contract_view")
 sme_required = role_required(OrgKind.SME)
+# anyone may take an open licence (Patent Law art. 51): any verified organisation but the centre
+taker_required = role_required(*OPEN_LICENCE_TAKERS)
 party_required = role_required(OrgKind.SME, OrgKind.UNIVERSITY, OrgKind.INSTITUTE, OrgKind.CENTRE)
 
 
@@ -170,9 +174,11 @@ def contract_draft(deal_id: int):
 
 
 @bp.route("/take/<int:offer_id>", methods=["GET", "POST"])
-@sme_required
+@taker_required
 def take_open(offer_id: int):
     offer = _offer_or_404(offer_id, (OfferKind.OPEN_LICENCE,))
+    if offer.patent.owner_org_id == current_user.org_id:
+        abort(403)  # a patentee does not license itself
     form = TakeOpenForm()
     if request.method == "GET":
         org = current_user.org
@@ -214,6 +220,7 @@ def request_licence(offer_id: int):
         if outcome.committed:
             flash(_("Your request has been sent. The patentee has %(days)d days to answer.",
                     days=STALE_DAYS), "success")
+            _flash_term_warnings(deal)
             return redirect(url_for("deals.detail", deal_id=deal.id))
     return render_template("deals/request.html", form=form, offer=offer, patent=offer.patent), \
         422 if form.errors else 200
@@ -238,9 +245,17 @@ def counter(deal_id: int):
             return _refused(outcome.refusal, deal_id)
         else:
             flash(_("Your counter-offer has been sent."), "success")
+            _flash_term_warnings(deal)
             return redirect(url_for("deals.detail", deal_id=deal.id))
     return render_template("deals/counter.html", form=form, deal=deal, patent=deal.patent), \
         422 if form.errors else 200
+
+
+def _flash_term_warnings(deal) -> None:
+    """Proposed terms above market norms: a notice to check them, never a refusal."""
+    if deal.kind == OfferKind.LICENCE:
+        for warning in term_warnings(deal.terms(), kind=deal.licence_kind.value):
+            flash(str(warning.message), "warning")
 
 
 def _act(deal_id: int, service, success: str, *args):

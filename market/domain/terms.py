@@ -1,8 +1,10 @@
 """Licence terms: validation, plain-language summaries and payment schedules.
 
-Money is integer fen; royalties are integer basis points (1 bp = 0.01 %) of
-net sales. Caps follow CNIPA open-licence guidance (DOMAIN.md): one-off fee
-up to CNY 20 million, royalty up to 20 % of net sales.
+Money is integer fen; royalties are integer basis points (1 bp = 0.01 %) of the
+royalty base: net sales or profit. The CNIPA open-licence caps (DOMAIN.md: one-off
+fee up to CNY 20 million, royalty up to 20 % of net sales or 40 % of profit) bind
+open licences only; a negotiated licence is a free contract, and terms above those
+figures only earn it a warning (:func:`term_warnings`), never a refusal.
 """
 
 from __future__ import annotations
@@ -18,9 +20,13 @@ from .money import format_yuan_short
 __all__ = [
     "DEFAULT_TERRITORY",
     "LICENCE_KINDS",
+    "FAST_UPFRONT_MODES",
     "MAX_DEFERRAL_MONTHS",
     "MAX_ROYALTY_BP",
-    "MAX_UPFRONT_FEE_FEN",
+    "OPEN_LICENCE_MAX_ROYALTY_BP",
+    "OPEN_LICENCE_MAX_UPFRONT_FEE_FEN",
+    "ROYALTY_BASES",
+    "UPFRONT_MODES",
     "LicenceTerms",
     "EDITABLE_TERM_FIELDS",
     "TERM_FIELDS",
@@ -29,18 +35,31 @@ __all__ = [
     "add_months",
     "contract_value_fen",
     "format_basis_points",
+    "is_fast_licence_terms",
     "payment_schedule",
     "summary_en",
     "summary_zh",
+    "term_warnings",
     "terms_values",
     "validate_terms",
 ]
 
-MAX_UPFRONT_FEE_FEN = 2_000_000_000  # CNY 20 million
-MAX_ROYALTY_BP = 2000  # 20 % of net sales
+ROYALTY_BASES = ("net_sales", "profit")
+# CNIPA open-licence caps (open licences only): the fee, and the rate for each base
+OPEN_LICENCE_MAX_UPFRONT_FEE_FEN = 2_000_000_000  # CNY 20 million
+OPEN_LICENCE_MAX_ROYALTY_BP = {"net_sales": 2000, "profit": 4000}  # 20 % / 40 %
+# Above these a negotiated licence gets a warning (a likely typo, or unusual terms); CNIPA's
+# open-licence guidance is the published yardstick of what the market pays.
+MARKET_NORM_UPFRONT_FEE_FEN = OPEN_LICENCE_MAX_UPFRONT_FEE_FEN
+MARKET_NORM_ROYALTY_BP = OPEN_LICENCE_MAX_ROYALTY_BP
+MAX_ROYALTY_BP = 10000  # a rate above 100 % of its base means nothing, whatever the contract
 MAX_DEFERRAL_MONTHS = 120
 DEFAULT_TERRITORY = "中国大陆"
-UPFRONT_MODES = ("due_at_signing", "waived", "deferred")
+# 'reduced' (减收): a fee due at signing that the licensor has cut below its usual price.
+# The plan's fast licence: "reduce, waive or defer the one-time licence fee".
+UPFRONT_MODES = ("due_at_signing", "reduced", "waived", "deferred")
+FAST_UPFRONT_MODES = ("reduced", "waived", "deferred")
+ROYALTY_BASE_WORDS = {"net_sales": _l("net sales"), "profit": _l("profit")}
 DEFERRAL_KINDS = ("months", "first_sales")
 LICENCE_KINDS = ("exclusive", "sole", "non_exclusive", "open_licence")
 
@@ -51,10 +70,11 @@ class LicenceTerms:
 
     upfront_fee_fen: int
     currency: str = "CNY"
-    upfront_mode: str = "due_at_signing"  # 'due_at_signing' | 'waived' | 'deferred'
+    upfront_mode: str = "due_at_signing"  # one of UPFRONT_MODES
     deferral_kind: str | None = None  # None | 'months' | 'first_sales'
     deferral_months: int | None = None
-    royalty_bp: int = 0  # basis points of net sales
+    royalty_bp: int = 0  # basis points of the royalty base
+    royalty_base: str = "net_sales"  # one of ROYALTY_BASES
     royalty_threshold_fen: int = 0  # annual net sales exempt from royalty; 0 = none
     min_annual_royalty_fen: int = 0
     term_years: int = 1
@@ -148,20 +168,13 @@ def validate_terms(
     if not numbers_ok:
         return errors
 
-    if terms.upfront_fee_fen > MAX_UPFRONT_FEE_FEN:
-        add(
-            "upfront_fee_fen",
-            "above_cap",
-            _l("The upfront fee cannot exceed %(cap)s.",
-               cap=format_yuan_short(MAX_UPFRONT_FEE_FEN)),
-        )
+    if terms.royalty_base not in ROYALTY_BASES:
+        add("royalty_base", "invalid", _l("Choose what the royalty is calculated on."))
+    elif kind == "open_licence":
+        _check_open_licence_caps(terms, add)
     if terms.royalty_bp > MAX_ROYALTY_BP:
-        add(
-            "royalty_bp",
-            "above_cap",
-            _l("The royalty rate cannot exceed %(percent)s percent of net sales.",
-               percent=MAX_ROYALTY_BP // 100),
-        )
+        add("royalty_bp", "above_base",
+            _l("The royalty rate cannot exceed 100 percent of its base."))
     if terms.royalty_bp <= 0:
         for name in ("royalty_threshold_fen", "min_annual_royalty_fen"):
             if getattr(terms, name) > 0:
@@ -174,7 +187,10 @@ def validate_terms(
     not_applicable = _l("This setting does not apply to the chosen payment method.")
     if terms.upfront_mode not in UPFRONT_MODES:
         add("upfront_mode", "invalid", _l("Choose how the upfront fee is paid."))
-    elif terms.upfront_mode == "deferred":
+    elif terms.upfront_mode == "reduced" and terms.upfront_fee_fen == 0:
+        add("upfront_fee_fen", "reduced_fee_zero",
+            _l("Enter the reduced fee, or choose no upfront fee if it is waived."))
+    if terms.upfront_mode == "deferred":
         if terms.upfront_fee_fen == 0:
             add(
                 "upfront_fee_fen",
@@ -200,7 +216,7 @@ def validate_terms(
                 )
         elif terms.deferral_months is not None:
             add("deferral_months", "not_applicable", not_applicable)
-    else:
+    elif terms.upfront_mode in UPFRONT_MODES:
         if terms.upfront_mode == "waived" and terms.upfront_fee_fen != 0:
             add(
                 "upfront_fee_fen",
@@ -240,6 +256,48 @@ def validate_terms(
     return errors
 
 
+def _check_open_licence_caps(terms: LicenceTerms, add) -> None:
+    """The CNIPA caps of an open licence: the fee, and the rate that goes with the base."""
+    if terms.upfront_fee_fen > OPEN_LICENCE_MAX_UPFRONT_FEE_FEN:
+        add("upfront_fee_fen", "above_cap",
+            _l("An open licence's upfront fee cannot exceed %(cap)s (CNIPA open-licence "
+               "rules).", cap=format_yuan_short(OPEN_LICENCE_MAX_UPFRONT_FEE_FEN)))
+    cap = OPEN_LICENCE_MAX_ROYALTY_BP[terms.royalty_base]
+    if terms.royalty_bp > cap:
+        message = (_l("An open licence's royalty cannot exceed %(percent)s percent of net "
+                      "sales (CNIPA open-licence rules).", percent=cap // 100)
+                   if terms.royalty_base == "net_sales" else
+                   _l("An open licence's royalty cannot exceed %(percent)s percent of profit "
+                      "(CNIPA open-licence rules).", percent=cap // 100))
+        add("royalty_bp", "above_cap", message)
+
+
+def term_warnings(terms: LicenceTerms, *, kind: str) -> list[TermError]:
+    """Terms of a negotiated licence above market norms: a notice for the parties to check
+    the figures, never a refusal (a negotiated licence is a free contract). An open
+    licence gets none: its caps are enforced by :func:`validate_terms`. Assumes the terms
+    validated."""
+    if kind == "open_licence":
+        return []
+    warnings: list[TermError] = []
+    if terms.upfront_fee_fen > MARKET_NORM_UPFRONT_FEE_FEN:
+        warnings.append(TermError("upfront_fee_fen", "above_norm", _l(
+            "Above %(cap)s: more than the cap on open licences. Allowed for a negotiated "
+            "licence; check the figure.", cap=format_yuan_short(MARKET_NORM_UPFRONT_FEE_FEN))))
+    norm = MARKET_NORM_ROYALTY_BP.get(terms.royalty_base)
+    if norm is not None and terms.royalty_bp > norm:
+        warnings.append(TermError("royalty_bp", "above_norm", _l(
+            "Above %(percent)s percent of %(base)s: more than the cap on open licences. "
+            "Allowed for a negotiated licence; check the rate.", percent=norm // 100,
+            base=ROYALTY_BASE_WORDS[terms.royalty_base])))
+    return warnings
+
+
+def is_fast_licence_terms(terms: LicenceTerms) -> bool:
+    """A fast licence (专利快速许可): the one-time fee reduced, waived or deferred, or none."""
+    return terms.upfront_mode in FAST_UPFRONT_MODES or terms.upfront_fee_fen == 0
+
+
 def format_basis_points(bp: int) -> str:
     """Format basis points as a percentage without floats: 250 -> '2.5%', 300 -> '3%'."""
     sign = "-" if bp < 0 else ""
@@ -264,13 +322,18 @@ def summary_zh(terms: LicenceTerms) -> str:
         )
         parts = [f"首付 0 元，{when} {fee}"]
     elif fee_due:
-        parts = [f"签约时支付 {fee}"]
+        reduced = "（减收）" if terms.upfront_mode == "reduced" else ""
+        parts = [f"签约时支付{reduced} {fee}"]
     else:
         parts = ["首付 0 元"]
 
     rate = format_basis_points(terms.royalty_bp)
     if terms.royalty_bp <= 0:
         parts.append("无销售提成")
+    elif terms.royalty_base == "profit":
+        above = (f"年销售额超过 {format_yuan_short(terms.royalty_threshold_fen)} 起，"
+                 if terms.royalty_threshold_fen > 0 else "")
+        parts.append(f"{above}按利润的 {rate} 提成")
     elif terms.royalty_threshold_fen > 0:
         parts.append(
             f"年销售额超过 {format_yuan_short(terms.royalty_threshold_fen)} 的部分按 {rate} 提成"
@@ -303,13 +366,18 @@ def summary_en(terms: LicenceTerms) -> str:
         )
         parts = ["No upfront payment", f"{fee} due {when}"]
     elif fee_due:
-        parts = [f"{fee} due at signing"]
+        reduced = " (reduced)" if terms.upfront_mode == "reduced" else ""
+        parts = [f"{fee}{reduced} due at signing"]
     else:
         parts = ["No upfront payment"]
 
     rate = format_basis_points(terms.royalty_bp)
     if terms.royalty_bp <= 0:
         parts.append("no royalty")
+    elif terms.royalty_base == "profit":
+        above = (f" once annual net sales exceed {format_yuan_short(terms.royalty_threshold_fen)}"
+                 if terms.royalty_threshold_fen > 0 else "")
+        parts.append(f"{rate} royalty on profit{above}")
     elif terms.royalty_threshold_fen > 0:
         parts.append(
             f"{rate} royalty on annual net sales above {format_yuan_short(terms.royalty_threshold_fen)}"
@@ -348,7 +416,7 @@ def payment_schedule(terms: LicenceTerms, signed_on: date) -> list[ScheduleItem]
     """
     items: list[ScheduleItem] = []
     fee = _upfront_fee_due(terms)
-    if fee > 0 and terms.upfront_mode == "due_at_signing":
+    if fee > 0 and terms.upfront_mode in ("due_at_signing", "reduced"):
         items.append(ScheduleItem("upfront", fee, signed_on, None))
     elif fee > 0 and terms.upfront_mode == "deferred":
         if terms.deferral_kind == "months":

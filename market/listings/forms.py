@@ -7,9 +7,12 @@ from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringFi
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..domain.ipc import INDUSTRIES
-from ..domain.terms import DEFAULT_TERRITORY, MAX_DEFERRAL_MONTHS
+from ..domain.open_licence import EVALUATION_CONCLUSIONS
+from ..domain.terms import DEFAULT_TERRITORY, MAX_DEFERRAL_MONTHS, ROYALTY_BASES
 from ..forms_util import CHOOSE, LicenceTermsFields, PercentField, YuanField, choices, strip
 from ..labels import LABELS
+
+UPFRONT_CHOICES = ["waived", "reduced", "due_at_signing", "deferred"]
 
 
 class PatentFieldsMixin:
@@ -60,14 +63,17 @@ class OfferFieldsMixin(LicenceTermsFields):
         description=_l("Only for a licence on request. An open licence is always "
                        "non-exclusive."))
     upfront_mode = SelectField(_l("Upfront fee"), choices=[
-        *choices(["waived", "due_at_signing", "deferred"])])
+        *choices(UPFRONT_CHOICES)])
     upfront_fee_fen = YuanField(_l("Upfront fee amount (yuan)"))
     deferral_kind = SelectField(_l("Deferred until"), validators=[Optional()], choices=[
         CHOOSE, *choices(["months", "first_sales"])])
     deferral_months = IntegerField(_l("Months after signing"), validators=[
         Optional(), NumberRange(min=1, max=MAX_DEFERRAL_MONTHS)])
-    royalty_bp = PercentField(_l("Royalty (percent of net sales)"),
-                              description=_l("0 for none; at most 20."))
+    royalty_bp = PercentField(_l("Royalty (percent)"),
+                              description=_l("0 for none. An open licence: at most 20 percent of "
+                                             "net sales or 40 percent of profit."))
+    royalty_base = SelectField(_l("Royalty calculated on"), default="net_sales",
+                               choices=[*choices(ROYALTY_BASES)])
     royalty_threshold_fen = YuanField(_l("Royalty only on annual sales above (yuan)"),
                                       description=_l("Leave empty for royalty on all sales."))
     min_annual_royalty_fen = YuanField(_l("Minimum annual royalty (yuan)"))
@@ -79,10 +85,19 @@ class OfferFieldsMixin(LicenceTermsFields):
                                description=_l("Optional: limit the licence to a field."))
     asking_price_fen = YuanField(_l("Asking price (yuan)"), blank=None,
                                  description=_l("Leave empty for “price on request”."))
+    declared_on = DateField(_l("Declared to CNIPA on"), validators=[Optional()],
+                            description=_l("An open licence is declared to CNIPA, which announces "
+                                           "it (Patent Law art. 50)."))
+    cnipa_announcement_number = StringField(
+        _l("CNIPA announcement number"), filters=[strip], validators=[Length(max=40)],
+        description=_l("Leave empty while the declaration awaits CNIPA's announcement; it can "
+                       "be taken once announced."))
 
     def offer_fields(self) -> dict:
         return {"kind": self.kind.data, "licence_kind": self.licence_kind.data or None,
-                **self.terms_data(), "asking_price_fen": self.asking_price_fen.data}
+                **self.terms_data(), "asking_price_fen": self.asking_price_fen.data,
+                "declared_on": self.declared_on.data,
+                "cnipa_announcement_number": self.cnipa_announcement_number.data}
 
 
 class NewListingForm(PatentFieldsMixin, OfferFieldsMixin, FlaskForm):
@@ -115,3 +130,12 @@ class AttachmentForm(FlaskForm):
         FileAllowed(["png", "jpg", "jpeg", "pdf"], _l("Only PNG, JPEG or PDF files."))])
 
 
+class EvaluationReportForm(FlaskForm):
+    """A patent evaluation report (专利权评价报告) and the conclusion read from it."""
+
+    report_file = FileField(_l("Evaluation report (PDF or scan)"), validators=[
+        FileRequired(_l("Choose a file.")),
+        FileAllowed(["png", "jpg", "jpeg", "pdf"], _l("Only PNG, JPEG or PDF files."))])
+    conclusion = SelectField(_l("Conclusion of the report"), validators=[InputRequired()],
+                             choices=[CHOOSE, *choices(EVALUATION_CONCLUSIONS)])
+    issued_on = DateField(_l("Date of the report"), validators=[Optional()])

@@ -21,8 +21,8 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db, limiter
-from ..forms_util import refusal_on, show_service_error
-from ..models import Attachment, ListingStatus, Offer, OrgKind, Patent
+from ..forms_util import refusal_on, show_service_error, show_warnings
+from ..models import Attachment, EvaluationReport, ListingStatus, Offer, OrgKind, Patent
 from ..params import page_arg
 from ..permissions import member_org_id, public, role_required
 from ..services import imports, legal_status, listing_queries, listings, view_tally
@@ -32,6 +32,7 @@ from ..urls import safe_next
 from .forms import (
     ActionForm,
     AttachmentForm,
+    EvaluationReportForm,
     ImportForm,
     NewListingForm,
     OfferForm,
@@ -76,7 +77,8 @@ def detail(patent_id: int):
     return render_template("listings/detail.html", patent=patent, can_manage=_can_manage(patent),
                            summaries={o.id: listings.summaries(o) for o in patent.offers},
                            action_form=ActionForm(), attachment_form=AttachmentForm(),
-                           status_line=legal_status.status_line(patent))
+                           status_line=legal_status.status_line(patent),
+                           report_form=EvaluationReportForm())
 
 
 @bp.route("/mine")
@@ -103,6 +105,7 @@ def new():
         if outcome.committed:
             flash(_("The listing has been saved.") if patent.status == ListingStatus.DRAFT
                   else _("The listing is published."), "success")
+            _flash_warnings(form.offer_fields())
             return redirect(url_for("listings.detail", patent_id=patent.id))
     return render_template("listings/new.html", form=form), 200 if not form.errors else 422
 
@@ -137,6 +140,7 @@ def new_offer(patent_id: int):
             listings.add_offer(current_user, patent, form.offer_fields())
         if outcome.committed:
             flash(_("The offer has been added."), "success")
+            _flash_warnings(form.offer_fields())
             return redirect(url_for("listings.detail", patent_id=patent.id))
     return render_template("listings/offer_form.html", form=form, patent=patent, offer=None), \
         200 if not form.errors else 422
@@ -151,12 +155,15 @@ def edit_offer(offer_id: int):
     if request.method == "GET":
         form.licence_kind.data = offer.licence_kind or ""
         form.deferral_kind.data = offer.deferral_kind or ""
+        # terms above market norms: the same notice as when they were saved, by their fields
+        show_warnings(form, listings.offer_warnings(form.offer_fields()))
     if form.validate_on_submit():
         with committing(refusal_on(form, listed=True)) as outcome:
             listings.update_offer(current_user, offer, form.offer_fields())
         if outcome.committed:
             flash(_("The terms have been changed. Deals already made keep their terms."),
                   "success")
+            _flash_warnings(form.offer_fields())
             return redirect(url_for("listings.detail", patent_id=patent.id))
     return render_template("listings/offer_form.html", form=form, patent=patent, offer=offer), \
         200 if not form.errors else 422
@@ -229,6 +236,42 @@ def upload_attachment(patent_id: int):
         for errors in form.errors.values():
             flash(" ".join(map(str, errors)), "error")
     return redirect(url_for("listings.detail", patent_id=patent.id))
+
+
+@bp.route("/<int:patent_id>/evaluation-report", methods=["POST"])
+@licensor_required
+def upload_evaluation_report(patent_id: int):
+    patent = _own_patent_or_404(patent_id)
+    form = EvaluationReportForm()
+    if form.validate_on_submit():
+        data = form.report_file.data.read(listings.evaluation_report_max_bytes() + 1)
+        with committing(flash_refusal) as outcome:
+            listings.add_evaluation_report(
+                current_user, patent, filename=form.report_file.data.filename, data=data,
+                conclusion=form.conclusion.data, issued_on=form.issued_on.data)
+        if outcome.committed:
+            flash(_("The evaluation report has been added."), "success")
+    else:
+        for errors in form.errors.values():
+            flash(" ".join(map(str, errors)), "error")
+    return redirect(url_for("listings.detail", patent_id=patent.id))
+
+
+@bp.route("/evaluation-reports/<int:report_id>")
+@public
+def evaluation_report(report_id: int):
+    """The report backs a public open licence: anyone who may see the listing may read it."""
+    item = db.get_or_404(EvaluationReport, report_id)
+    _visible_patent_or_404(item.patent_id)
+    return Response(item.data, mimetype=item.content_type, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(item.filename)}",
+        "Cache-Control": "private, max-age=3600"})
+
+
+def _flash_warnings(values: dict) -> None:
+    """Terms saved above market norms: a visible notice, never a refusal."""
+    for warning in listings.offer_warnings(values):
+        flash(str(warning.message), "warning")
 
 
 @bp.route("/attachments/<int:attachment_id>")

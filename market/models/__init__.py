@@ -13,6 +13,7 @@ from .legal_status import (
 )
 from .listings import (
     Attachment,
+    EvaluationReport,
     LegalStatus,
     LicenceKind,
     ListingChange,
@@ -52,8 +53,8 @@ from .tech_contracts import TechContractRegistration
 
 __all__ = [
     "ApiToken", "Attachment", "AuditEvent", "ContractDocument", "ContractVersion", "DISTRICTS",
-    "Deal", "DealEvent", "DealMessage", "DealState", "DigestItem", "ImportPreview",
-    "LedgerEntry", "LegalStatusEvent", "LegalStatusProof", "MailDigest",
+    "Deal", "DealEvent", "DealMessage", "DealState", "DigestItem", "EvaluationReport",
+    "ImportPreview", "LedgerEntry", "LegalStatusEvent", "LegalStatusProof", "MailDigest",
     "LegalStatus", "LicenceKind", "ListingChange", "ListingStatus", "LoginThrottle",
     "Membership",
     "Notification", "NotificationPreference", "Offer", "OfferKind", "Organisation", "OrgKind",

@@ -33,12 +33,13 @@ class LedgerEntry(db.Model):
     kind: Mapped[str] = mapped_column(String(12))  # licence | assignment
     licence_kind: Mapped[str | None] = mapped_column(String(20), nullable=True)
     open_licence: Mapped[bool] = mapped_column(Boolean)
-    fast_licence: Mapped[bool] = mapped_column(Boolean)  # upfront waived or deferred
+    fast_licence: Mapped[bool] = mapped_column(Boolean)  # upfront reduced, waived or deferred
     contract_value_fen: Mapped[int] = mapped_column(BigInteger)  # negative in a reversal
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     licensor_org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     licensor_kind: Mapped[str] = mapped_column(String(20))
     licensee_org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    # the taker's kind (anyone may take an open licence): the SME counts read licensee_is_sme
     licensee_kind: Mapped[str] = mapped_column(String(20))
     licensee_is_sme: Mapped[bool] = mapped_column(Boolean)
     licensor_is_university: Mapped[bool] = mapped_column(Boolean)  # university or institute

@@ -17,10 +17,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.open_licence import declaration_state
 from ..domain.patents import LegalStatus, PatentType
+from ..domain.terms import is_fast_licence_terms
 from ..extensions import db
 from .base import StoredFileColumns, UTCDateTime, created_at_column, enum_column, utcnow
 from .terms import LicenceTermsColumns
+
+OFFER_MONEY_BOUNDS = (
+    "upfront_fee_fen >= 0 AND royalty_bp >= 0 AND royalty_bp <= 10000"
+    " AND royalty_base IN ('net_sales', 'profit')"
+    " AND (kind <> 'open_licence' OR (upfront_fee_fen <= 2000000000"
+    " AND royalty_bp <= CASE WHEN royalty_base = 'profit' THEN 4000 ELSE 2000 END))")
 
 
 class ListingStatus(enum.StrEnum):
@@ -79,6 +87,8 @@ class Patent(db.Model):
                                                cascade="all, delete-orphan")
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="patent", order_by="Attachment.id", cascade="all, delete-orphan")
+    evaluation_reports: Mapped[list[EvaluationReport]] = relationship(
+        back_populates="patent", order_by="EvaluationReport.id", cascade="all, delete-orphan")
 
     __table_args__ = (
         CheckConstraint("trl IS NULL OR (trl >= 1 AND trl <= 9)", name="trl_range"),
@@ -111,6 +121,11 @@ class Patent(db.Model):
     def active_offers(self) -> list[Offer]:
         return [offer for offer in self.offers if offer.active]
 
+    @property
+    def evaluation_report(self) -> EvaluationReport | None:
+        """The latest patent evaluation report uploaded (a newer one supersedes it)."""
+        return self.evaluation_reports[-1] if self.evaluation_reports else None
+
 
 class Offer(LicenceTermsColumns, db.Model):
     """One way to take the patent: an open licence, a licence on request or an assignment."""
@@ -123,24 +138,47 @@ class Offer(LicenceTermsColumns, db.Model):
     licence_kind: Mapped[LicenceKind | None] = mapped_column(
         enum_column(LicenceKind, "licence_kind"), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # the other terms come from LicenceTermsColumns; the offer's fee column has always been
-    # a 32-bit integer (the deal's is 64-bit), kept so the schema does not change
-    upfront_fee_fen: Mapped[int] = mapped_column(Integer, default=0)
+    # the terms come from LicenceTermsColumns
     # assignment only: None means "price on request"
     asking_price_fen: Mapped[int | None] = mapped_column(db.BigInteger, nullable=True)
+    # open licence only: the declaration to CNIPA and its announcement (art. 50); a
+    # declaration without a number is "declared, awaiting announcement"
+    declared_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    cnipa_announcement_number: Mapped[str | None] = mapped_column(String(40), nullable=True)
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     patent: Mapped[Patent] = relationship(back_populates="offers")
 
     __table_args__ = (
-        CheckConstraint("upfront_fee_fen >= 0 AND royalty_bp >= 0 AND royalty_bp <= 2000",
-                        name="money_bounds"),
+        # The CNIPA caps bind open licences only (fee, and the rate that goes with the
+        # base); any offer's rate stays within 100 % of its base.
+        CheckConstraint(OFFER_MONEY_BOUNDS, name="money_bounds"),
     )
 
     @property
     def is_fast_licence(self) -> bool:
-        return self.upfront_mode in ("waived", "deferred") or self.upfront_fee_fen == 0
+        return is_fast_licence_terms(self.terms())
+
+    @property
+    def declaration_state(self) -> str:
+        return declaration_state(self.declared_on, self.cnipa_announcement_number)
+
+
+class EvaluationReport(StoredFileColumns, db.Model):
+    """A patent evaluation report (专利权评价报告) by CNIPA, uploaded by the patent's owner:
+    a utility model or design needs one to be declared open (Patent Law art. 50)."""
+
+    __tablename__ = "evaluation_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patent_id: Mapped[int] = mapped_column(ForeignKey("patent.id"), index=True)
+    conclusion: Mapped[str] = mapped_column(String(30))  # one of EVALUATION_CONCLUSIONS
+    issued_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    uploaded_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"),
+                                                            nullable=True)
+
+    patent: Mapped[Patent] = relationship(back_populates="evaluation_reports")
 
 
 class ListingChange(db.Model):

@@ -17,6 +17,7 @@ class LicenceTermsColumns:
     deferral_kind: Mapped[str | None] = mapped_column(String(20), nullable=True)
     deferral_months: Mapped[int | None] = mapped_column(Integer, nullable=True)
     royalty_bp: Mapped[int] = mapped_column(Integer, default=0)
+    royalty_base: Mapped[str] = mapped_column(String(20), default="net_sales")
     royalty_threshold_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     min_annual_royalty_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     term_years: Mapped[int] = mapped_column(Integer, default=1)

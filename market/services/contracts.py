@@ -171,7 +171,11 @@ def _term(deal: Deal, on: date) -> dict:
 def _open_licence(deal: Deal) -> dict:
     details = deal.licensee_details or {}
     notice = next((e for e in deal.events if e.action == "take_open"), None)
+    offer = deal.offer
     return {
+        # the CNIPA declaration and its announcement (Patent Law art. 50)
+        "declared_on": offer.declared_on.isoformat() if offer and offer.declared_on else None,
+        "announcement_number": (offer.cnipa_announcement_number or None) if offer else None,
         "declared_field_of_use": deal.field_of_use or None,
         "notice_on": local_date(notice.at).isoformat() if notice is not None else None,
         "licensee_declaration": {
@@ -196,7 +200,7 @@ def _fees(deal: Deal) -> dict:
         "deferral_kind": terms.deferral_kind if terms.upfront_mode == "deferred" else None,
         "deferral_months": terms.deferral_months if terms.upfront_mode == "deferred" else None,
         "royalty_bp": terms.royalty_bp,
-        "royalty_base": "net_sales",
+        "royalty_base": terms.royalty_base,
         "royalty_threshold_fen": terms.royalty_threshold_fen,
         "min_annual_royalty_fen": terms.min_annual_royalty_fen,
         "fixed_total_fen": contract_value_fen(terms),

@@ -26,12 +26,23 @@ def written_notice(deal: Deal, details: dict, start: date | None) -> str:
         f"根据《中华人民共和国专利法》第五十一条，{details.get('legal_name') or deal.licensee.name}"
         f"（统一社会信用代码：{details.get('credit_code')}；地址：{details.get('address')}）"
         f"现书面通知贵方：我方实施贵方声明开放许可的专利“{patent.title}”"
-        f"（专利号：{patent.patent_number}），并按贵方公告的许可使用费支付方式和标准支付许可使用费。",
+        f"（专利号：{patent.patent_number}{_declaration_zh(deal)}），"
+        "并按贵方公告的许可使用费支付方式和标准支付许可使用费。",
         f"许可条件：{terms_summary_zh(deal)}。",
         f"拟实施领域：{details.get('field_of_use') or '—'}；"
         f"预计开始实施日期：{start.isoformat() if start else '—'}。",
     ]
     return "\n".join(lines)
+
+
+def _declaration_zh(deal: Deal) -> str:
+    """The CNIPA declaration the notice answers (its date and announcement number)."""
+    offer = deal.offer
+    if offer is None or offer.declared_on is None:
+        return ""
+    number = offer.cnipa_announcement_number
+    return (f"；开放许可声明日：{offer.declared_on.isoformat()}"
+            + (f"；国家知识产权局公告号：{number}" if number else "；待国家知识产权局公告"))
 
 
 def _title(deal: Deal) -> str:

@@ -12,6 +12,7 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, literal, or_, select, text
 
+from ..domain.open_licence import ANNOUNCED, AWAITING_ANNOUNCEMENT
 from ..domain.terms import DEFAULT_TERRITORY
 from ..extensions import db
 from ..models import (
@@ -20,12 +21,14 @@ from ..models import (
     LicenceKind,
     Offer,
     OfferKind,
+    OrgKind,
     Patent,
     PledgeDeal,
     PledgedPatent,
     PledgeeConsent,
+    User,
 )
-from .errors import ServiceError
+from .errors import PermissionDenied, ServiceError
 
 # A deal holds its place from acceptance: an accepted deal waiting for payment blocks
 # a rival exclusive licence as a concluded one does.
@@ -122,3 +125,33 @@ def _check_exclusive_rivals(deal: Deal) -> None:
             raise ExclusivityConflict(_l("Other licences are in force for this patent, territory "
                                          "and field: it cannot be licensed exclusively."),
                                       code="licensed")
+
+
+# --- who may take what -------------------------------------------------------------------
+
+# Anyone may take an open licence by written notice and payment (Patent Law art. 51); the
+# platform asks for a verified organisation. The centre runs the market and takes none.
+OPEN_LICENCE_TAKERS = (OrgKind.SME, OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
+
+
+def require_taker(user: User, offer: Offer) -> None:
+    """Raise PermissionDenied unless ``user`` may take or request ``offer``: any verified
+    organisation for an open licence, a verified SME for a negotiated deal (the plan's
+    transfers from universities and institutes to SMEs)."""
+    kinds = OPEN_LICENCE_TAKERS if offer.kind == OfferKind.OPEN_LICENCE else (OrgKind.SME,)
+    if user.org.kind not in kinds or not user.can_act:
+        raise PermissionDenied(
+            _l("Only verified organisations can take an open licence.")
+            if offer.kind == OfferKind.OPEN_LICENCE
+            else _l("Only verified SMEs can take or request a licence."))
+
+
+def require_announced(offer: Offer) -> None:
+    """An open licence can be taken once CNIPA has announced the declaration (art. 50)."""
+    if offer.declaration_state != ANNOUNCED:
+        raise ServiceError(_l("The patentee has declared this open licence to CNIPA, which "
+                              "has not announced it yet: it can be taken once announced.")
+                           if offer.declaration_state == AWAITING_ANNOUNCEMENT else
+                           _l("This open licence's CNIPA declaration is not recorded yet: it "
+                              "can be taken once the patentee records the announcement."),
+                           code="not_announced")

@@ -36,7 +36,6 @@ from ..models import (
     LicenceKind,
     Offer,
     OfferKind,
-    OrgKind,
     Patent,
     PaymentScheduleItem,
     ScheduleStatus,
@@ -45,7 +44,13 @@ from ..models import (
 from ..models.base import utcnow
 from ..permissions import member_org_id
 from . import audit, deal_events, ledger, listings, signing
-from .deal_rules import ExclusivityConflict, check_exclusivity, lock_patent
+from .deal_rules import (
+    ExclusivityConflict,
+    check_exclusivity,
+    lock_patent,
+    require_announced,
+    require_taker,
+)
 from .errors import FieldErrors, NotFound, PermissionDenied, ServiceError
 
 __all__ = ["ExclusivityConflict", "TransitionNotAllowed", "TRANSITIONS",
@@ -318,8 +323,7 @@ def _create_schedule(deal: Deal, signed: dict | None = None) -> None:
 # --- starting a deal -------------------------------------------------------------------------
 
 def _require_licensee(user: User, offer: Offer) -> None:
-    if user.org.kind != OrgKind.SME or not user.can_act:
-        raise PermissionDenied(_l("Only verified SMEs can take or request a licence."))
+    require_taker(user, offer)
     patent = offer.patent
     if not offer.active or not patent.is_public:
         raise NotFound(_l("This offer is no longer available."))
@@ -354,6 +358,7 @@ def take_open(user: User, offer: Offer, details: dict) -> Deal:
     patent = offer.patent
     if not in_force(patent, local_today()):
         raise ServiceError(_l("Only a granted patent in force can be taken under an open licence."))
+    require_announced(offer)
     if (details.get("credit_code") or "").strip().upper() != user.org.credit_code:
         raise ServiceError(_l("The credit code must be your organisation's verified code."),
                            field="credit_code")
@@ -392,6 +397,7 @@ def _apply_proposal(deal: Deal, proposal: dict) -> dict:
         deferral_kind=proposal.get("deferral_kind") or None,
         deferral_months=proposal.get("deferral_months"),
         royalty_bp=proposal.get("royalty_bp", 0) or 0,
+        royalty_base=proposal.get("royalty_base") or "net_sales",
         royalty_threshold_fen=proposal.get("royalty_threshold_fen", 0) or 0,
         min_annual_royalty_fen=proposal.get("min_annual_royalty_fen", 0) or 0,
         term_years=proposal.get("term_years") or 0,

@@ -53,6 +53,7 @@ COLUMNS = [
     ("upfront_mode", "首付方式", "Upfront payment"),
     ("deferral_months", "延期月数", "Deferral months"),
     ("royalty_bp", "提成比例（%）", "Royalty (%)"),
+    ("royalty_base", "提成基数", "Royalty base"),
     ("royalty_threshold_fen", "提成起点（元）", "Royalty threshold (yuan)"),
     ("min_annual_royalty_fen", "年最低提成（元）", "Minimum annual royalty (yuan)"),
     ("term_years", "许可年限", "Term (years)"),
@@ -76,7 +77,9 @@ OFFER_WORDS = {"开放许可": ("open_licence", None), "普通许可": ("licence
                "转让": ("assignment", None), "open_licence": ("open_licence", None),
                "non_exclusive": ("licence", "non_exclusive"), "sole": ("licence", "sole"),
                "exclusive": ("licence", "exclusive"), "assignment": ("assignment", None)}
+ROYALTY_BASE_WORDS = {"净销售额": "net_sales", "销售额": "net_sales", "利润": "profit"}
 UPFRONT_WORDS = {"签约时支付": "due_at_signing", "签约支付": "due_at_signing", "免除": "waived",
+                 "减收": "reduced", "减免": "reduced",
                  "免首付": "waived", "延期": "deferred", "延期支付": "deferred",
                  "首次销售后支付": "first_sales", "首次销售后": "first_sales"}
 YES = {"是", "y", "yes", "1", "true", "发布"}
@@ -292,6 +295,8 @@ def _offer_from_row(row: dict, kind: str, licence_kind: str | None, errors: list
         except ValueError:
             errors.append(FieldError("royalty_bp", _l("Write the royalty as a percentage, "
                                                       "for example 3 or 2.5.")))
+    base_word = _text(row.get("royalty_base")) or "净销售额"
+    offer["royalty_base"] = ROYALTY_BASE_WORDS.get(base_word, base_word)
     offer["royalty_threshold_fen"] = _money(row, "royalty_threshold_fen", errors)
     offer["min_annual_royalty_fen"] = _money(row, "min_annual_royalty_fen", errors)
     return offer

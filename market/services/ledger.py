@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from ..domain.dates import local_date  # the booking date is Shenyang's calendar day
-from ..domain.terms import contract_value_fen
+from ..domain.terms import contract_value_fen, is_fast_licence_terms
 from ..extensions import db
 from ..models import Deal, LedgerEntry, OfferKind, OrgKind
 from ..models.base import utcnow
@@ -21,9 +21,10 @@ def deal_value_fen(deal: Deal) -> int:
 
 
 def is_fast_licence(deal: Deal) -> bool:
+    """The plan's fast licence: the one-time fee reduced, waived or deferred (or none)."""
     if deal.kind == OfferKind.ASSIGNMENT:
         return False
-    return deal.upfront_mode in ("waived", "deferred") or deal.upfront_fee_fen == 0
+    return is_fast_licence_terms(deal.terms())
 
 
 def record_conclusion(deal: Deal) -> LedgerEntry:

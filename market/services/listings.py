@@ -9,11 +9,17 @@ from __future__ import annotations
 from datetime import date
 from pathlib import PurePath
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.dates import local_today
+from ..domain.open_licence import (
+    EVALUATION_CONCLUSIONS,
+    MAX_ANNOUNCEMENT_NUMBER,
+    needs_evaluation_report,
+)
 from ..domain.patents import (
     PATENT_FIELDS,
     FieldError,
@@ -25,8 +31,10 @@ from ..domain.patents import (
 from ..domain.terms import (
     EDITABLE_TERM_FIELDS,
     LicenceTerms,
+    TermError,
     summary_en,
     summary_zh,
+    term_warnings,
     validate_terms,
 )
 from ..extensions import db
@@ -34,6 +42,7 @@ from ..models import (
     Attachment,
     Deal,
     DealState,
+    EvaluationReport,
     LicenceKind,
     ListingChange,
     ListingStatus,
@@ -46,7 +55,10 @@ from ..models import (
 from ..models.base import utcnow
 from .errors import FieldErrors, PermissionDenied, ServiceError
 
-OFFER_FIELDS = ("kind", "licence_kind", *EDITABLE_TERM_FIELDS, "asking_price_fen")
+OFFER_FIELDS = ("kind", "licence_kind", *EDITABLE_TERM_FIELDS, "asking_price_fen",
+                "declared_on", "cnipa_announcement_number")
+# an assignment's asking price above this gets the same "check the figure" notice as a fee
+ASSIGNMENT_NORM_PRICE_FEN = 2_000_000_000
 
 
 def _require_owner(user: User, patent: Patent) -> None:
@@ -209,6 +221,7 @@ def check_offer(patent: Patent, values: dict, *, replacing: Offer | None = None,
                 "licence.")))
         if any(o.kind == OfferKind.OPEN_LICENCE for o in others):
             errors.append(FieldError("kind", _l("This patent already has an open licence.")))
+        errors += _declaration_errors(patent, values, today)
     elif kind == OfferKind.LICENCE:
         if licence_kind not in set(LicenceKind):
             errors.append(FieldError("licence_kind", _l("Choose the kind of licence.")))
@@ -237,13 +250,62 @@ def check_offer(patent: Patent, values: dict, *, replacing: Offer | None = None,
     return errors
 
 
+def _declaration_errors(patent: Patent, values: dict, today: date) -> list[FieldError]:
+    """An open licence is declared to CNIPA (art. 50): the owner records the declaration
+    date, then the announcement number once CNIPA has announced it (until then nobody can
+    take it: ``deal_rules.require_announced``); a utility model or design needs a patent
+    evaluation report on file first."""
+    errors: list[FieldError] = []
+    declared_on = values.get("declared_on")
+    number = values.get("cnipa_announcement_number") or ""
+    if declared_on is None and number:
+        errors.append(FieldError("declared_on", _l(
+            "Enter the date you declared the open licence to CNIPA.")))
+    elif declared_on is not None and declared_on > today:
+        errors.append(FieldError("declared_on", _l("The declaration date cannot be in the "
+                                                   "future.")))
+    if len(number) > MAX_ANNOUNCEMENT_NUMBER:
+        errors.append(FieldError("cnipa_announcement_number", _l(
+            "The announcement number is at most %(n)d characters.", n=MAX_ANNOUNCEMENT_NUMBER)))
+    # an import checks a plain namespace standing for the new patent: no report on file
+    if (needs_evaluation_report(patent.patent_type)
+            and getattr(patent, "evaluation_report", None) is None):
+        errors.append(FieldError("kind", _l(
+            "A utility model or design needs a patent evaluation report (专利权评价报告) before "
+            "it can be declared open (Patent Law art. 50): upload it on the listing page "
+            "first.")))
+    return errors
+
+
+def offer_warnings(values: dict) -> list[TermError]:
+    """Terms above market norms on a negotiated licence or an assignment: notices for the
+    owner to check the figures, never refusals (see ``domain.terms.term_warnings``)."""
+    kind = values.get("kind")
+    if kind == OfferKind.ASSIGNMENT:
+        price = values.get("asking_price_fen")
+        if isinstance(price, int) and price > ASSIGNMENT_NORM_PRICE_FEN:
+            from ..domain.money import format_yuan_short
+            return [TermError("asking_price_fen", "above_norm", _l(
+                "Above %(cap)s: an unusually high asking price. Allowed; check the figure.",
+                cap=format_yuan_short(ASSIGNMENT_NORM_PRICE_FEN)))]
+        return []
+    term_kind = "open_licence" if kind == OfferKind.OPEN_LICENCE else "negotiated"
+    return term_warnings(offer_terms(values), kind=term_kind)
+
+
 def offer_values(raw: dict) -> dict:
     values = {name: raw.get(name) for name in OFFER_FIELDS}
     if values["kind"] == OfferKind.OPEN_LICENCE:
         values["licence_kind"] = LicenceKind.NON_EXCLUSIVE
     if values["kind"] == OfferKind.ASSIGNMENT:
         values["licence_kind"] = None
+    if values["kind"] != OfferKind.OPEN_LICENCE:
+        values["declared_on"], values["cnipa_announcement_number"] = None, None
+    else:
+        values["cnipa_announcement_number"] = (
+            str(values["cnipa_announcement_number"] or "").strip() or None)
     for name, default in (("upfront_fee_fen", 0), ("royalty_bp", 0), ("royalty_threshold_fen", 0),
+                          ("royalty_base", "net_sales"),
                           ("min_annual_royalty_fen", 0), ("term_years", 1),
                           ("upfront_mode", "due_at_signing"), ("territory", "中国大陆"),
                           ("field_of_use", "")):
@@ -314,6 +376,12 @@ def publish(user: User, patent: Patent) -> None:
     if not offerable(patent, local_today()):
         raise ServiceError(_l("An expired, terminated or withdrawn patent cannot be offered."),
                            field="legal_status")
+    if (needs_evaluation_report(patent.patent_type) and patent.evaluation_report is None
+            and any(o.kind == OfferKind.OPEN_LICENCE for o in patent.active_offers)):
+        raise ServiceError(_l("A utility model or design needs a patent evaluation report "
+                              "(专利权评价报告) before it can be declared open (Patent Law art. "
+                              "50): upload it, or withdraw the open licence."),
+                           field="offers")
     before = patent.status.value
     patent.status = ListingStatus.PUBLISHED
     patent.published_at = patent.published_at or utcnow()
@@ -367,6 +435,44 @@ def add_attachment(user: User, patent: Patent, filename: str | None, data: bytes
     db.session.add(item)
     _log(patent, user, "attachment_added", {}, {"filename": name})
     return item
+
+
+def evaluation_report_max_bytes() -> int:
+    """The same limit as a payment voucher (VOUCHER_MAX_BYTES): both are scans or PDFs."""
+    return int(current_app.config.get("VOUCHER_MAX_BYTES", MAX_ATTACHMENT))
+
+
+def add_evaluation_report(user: User, patent: Patent, *, filename: str | None, data: bytes,
+                          conclusion: str, issued_on: date | None) -> EvaluationReport:
+    """Keep the patent's evaluation report (专利权评价报告): a PDF or scan, stored like a
+    payment voucher, with the conclusion the owner reads from it. A newer report supersedes
+    the older (both stay on file). Raises PermissionDenied; ServiceError naming the field
+    for a bad file, conclusion or date."""
+    _require_owner(user, patent)
+    limit = evaluation_report_max_bytes()
+    if not data:
+        raise ServiceError(_l("Choose the evaluation report (a PDF or a scan)."),
+                           field="report_file")
+    if len(data) > limit:
+        raise ServiceError(_l("The file is larger than %(mb)s MB.", mb=f"{limit / 1024 / 1024:g}"),
+                           field="report_file")
+    kind = next((t for magic, t in ATTACHMENT_SIGNATURES if data.startswith(magic)), None)
+    if kind is None:
+        raise ServiceError(_l("The report must be a PDF or a JPEG or PNG scan; this file is "
+                              "none of them, whatever its name says."), field="report_file")
+    if conclusion not in EVALUATION_CONCLUSIONS:
+        raise ServiceError(_l("Choose the report's conclusion."), field="conclusion")
+    if issued_on is not None and issued_on > local_today():
+        raise ServiceError(_l("The report date cannot be in the future."), field="issued_on")
+    name = PurePath(filename or "report.pdf").name[-200:]
+    report = EvaluationReport(patent=patent, conclusion=conclusion, issued_on=issued_on,
+                              uploaded_by_user_id=user.id, filename=name, content_type=kind,
+                              size=len(data), data=data)
+    db.session.add(report)
+    _log(patent, user, "evaluation_report_added", {},
+         {"filename": name, "conclusion": conclusion})
+    touch_search(patent)
+    return report
 
 
 def log_bulk(user: User, patent_ids: list[int]) -> None:

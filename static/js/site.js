@@ -51,6 +51,7 @@
     show(".only-licence", k === "licence");
     show(".only-licensing", k !== "assignment");
     show(".only-assignment", k === "assignment");
+    show(".only-open", k === "open_licence");
     var deferred = mode && mode.value === "deferred";
     show(".only-deferred", deferred);
     var months = form.querySelector("#deferral_months-field");

@@ -135,7 +135,7 @@ def test_decline_needs_a_reason_and_withdraw(requested, university, sme):
 
 def test_terms_are_validated(requested):
     with pytest.raises(FieldErrors) as info:
-        requested(royalty_bp=5000, term_years=0)
+        requested(royalty_bp=10001, term_years=0)  # above 100 % of its base
     assert {e.field for e in info.value.errors} >= {"royalty_bp", "term_years"}
 
 

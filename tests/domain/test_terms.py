@@ -163,15 +163,16 @@ def test_format_basis_points_matches_decimal(bp):
 
 def test_upfront_cap_accepted_at_limit_and_refused_above():
     at_cap = LicenceTerms(2_000_000_000, term_years=1)
-    assert codes(at_cap) == []
-    assert codes(replace(at_cap, upfront_fee_fen=2_000_000_001)) == [
+    assert codes(at_cap, kind="open_licence") == []
+    assert codes(replace(at_cap, upfront_fee_fen=2_000_000_001), kind="open_licence") == [
         ("upfront_fee_fen", "above_cap")
     ]
 
 
 def test_royalty_cap_accepted_at_limit_and_refused_above():
-    assert codes(replace(BASE, royalty_bp=2000)) == []
-    assert codes(replace(BASE, royalty_bp=2001)) == [("royalty_bp", "above_cap")]
+    assert codes(replace(BASE, royalty_bp=2000), kind="open_licence") == []
+    assert codes(replace(BASE, royalty_bp=2001), kind="open_licence") == [
+        ("royalty_bp", "above_cap")]
 
 
 @pytest.mark.parametrize(

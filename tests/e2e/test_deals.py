@@ -51,7 +51,8 @@ def world(live_app):
     db.session.flush()
     open_patent = _patent(uni.org, "一种锂电池硅碳负极材料的制备方法", dict(
         kind=OfferKind.OPEN_LICENCE, licence_kind=LicenceKind.NON_EXCLUSIVE,
-        upfront_mode="waived", royalty_bp=300, term_years=3))
+        upfront_mode="waived", royalty_bp=300, term_years=3, declared_on=date(2025, 1, 6),
+        cnipa_announcement_number="KF-TEST-0001"))
     exclusive = _patent(uni.org, "一种高强度铝合金焊接工艺", dict(
         kind=OfferKind.LICENCE, licence_kind=LicenceKind.EXCLUSIVE, upfront_mode="waived",
         royalty_bp=500, term_years=5))
@@ -80,7 +81,7 @@ def test_sme_takes_free_open_licence_and_downloads_contract(live_server, page, s
     assert page.get_by_text("首付 0 元").first.is_visible()
     page.get_by_label("拟实施领域").fill("动力电池负极")
     page.get_by_label("预计开始实施日期").fill("2026-03-01")
-    page.get_by_label("我已阅读公告的许可条件，并代表本公司接受。").check()
+    page.get_by_label("我已阅读公告的许可条件，并代表本单位接受。").check()
     shot("01-take-open-form")
     page.get_by_role("button", name="发送书面通知并取得许可").click()
     page.wait_for_url("**/deals/*")
@@ -113,7 +114,7 @@ def test_exclusive_request_counter_accept(live_server, page, shot, world):
     _log_in(page, base, "zhao@sme2.example.cn")
     page.goto(f"{base}/deals/request/{world['excl'].offers[0].id}")
     page.get_by_label("留言").fill("我们计划用于工程机械焊接，希望提成 3%。")
-    page.get_by_label("提成比例（占净销售额的百分比）").fill("3")
+    page.get_by_label("提成比例（%）").fill("3")
     shot("05-request-form")
     page.get_by_role("button", name="发送请求").click()
     page.wait_for_url("**/deals/*")
@@ -125,7 +126,7 @@ def test_exclusive_request_counter_accept(live_server, page, shot, world):
     page.goto(deal_url)
     shot("06-university-sees-request")
     page.get_by_role("link", name="还价").click()
-    page.get_by_label("提成比例（占净销售额的百分比）").fill("4")
+    page.get_by_label("提成比例（%）").fill("4")
     page.get_by_label("留言").fill("可以，提成 4%。")
     page.get_by_role("button", name="发送还价").click()
     page.wait_for_url(deal_url)

@@ -38,7 +38,8 @@ def _patent(owner, industry="new_materials"):
                     expiry_date=date(2039, 3, 1), industry=industry, status="published",
                     published_at=utcnow(), view_count=next(_numbers) * 7)
     patent.offers.append(Offer(kind=OfferKind.OPEN_LICENCE, licence_kind="non_exclusive",
-                               upfront_mode="waived", term_years=3))
+                               upfront_mode="waived", term_years=3, declared_on=date(2025, 1, 6),
+                               cnipa_announcement_number="KF-TEST-0001"))
     db.session.add(patent)
     db.session.flush()
     return patent

@@ -35,11 +35,13 @@ def test_create_listing_with_open_licence(live_server, page, shot, university):
     page.get_by_label("IPC 分类号").fill("C01B 32/184; H05K 7/20")
     page.get_by_label("摘要").fill("本发明公开了一种石墨烯导热薄膜，导热系数高，适合电子设备散热。")
     page.get_by_label("交易方式").select_option("open_licence")
+    page.get_by_label("向国家知识产权局声明日期").fill("2025-01-06")
+    assert page.get_by_label("国家知识产权局公告号").is_visible()  # left empty: awaiting it
     page.get_by_label("首付（入门费）").select_option("deferred")
     page.get_by_label("首付金额（元）").fill("50000")
     page.get_by_label("延期至").select_option("months")
     page.get_by_label("签约后月数").fill("12")
-    page.get_by_label("提成比例（占净销售额的百分比）").fill("3")
+    page.get_by_label("提成比例（%）").fill("3")
     page.get_by_label("年销售额超过此数额的部分才提成（元）").fill("1000000")
     page.get_by_label("许可期限（年）").fill("5")
     assert not page.locator("#licence_kind-field").is_visible()  # only for licences on request
@@ -49,6 +51,7 @@ def test_create_listing_with_open_licence(live_server, page, shot, university):
     summary = "首付 0 元，签约 12 个月后支付 ¥50,000；年销售额超过 ¥1,000,000 的部分按 3% 提成；许可期 5 年"
     assert page.get_by_text(summary).is_visible()
     assert page.get_by_text("ZL201710601862.3").first.is_visible()
+    assert page.get_by_text("已声明，待公告").is_visible()
     shot("02-listing-page")
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

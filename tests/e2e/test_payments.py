@@ -65,7 +65,8 @@ def deal(stripe_live):
                     status=ListingStatus.PUBLISHED, published_at=utcnow())
     patent.offers.append(Offer(kind=OfferKind.OPEN_LICENCE, licence_kind=LicenceKind.NON_EXCLUSIVE,
                                upfront_mode="due_at_signing", upfront_fee_fen=2_000_000,
-                               term_years=3))
+                               term_years=3, declared_on=date(2025, 1, 6),
+                               cnipa_announcement_number="KF-TEST-0001"))
     db.session.add(patent)
     db.session.commit()
     made = deals.take_open(sme, patent.offers[0],

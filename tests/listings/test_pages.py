@@ -105,7 +105,7 @@ def test_edit_patent_and_offer(client, uni, make_listing):
     history = client.get(f"/patents/{patent.id}/history").get_data(as_text=True)
     # worded as the forms word them, values as people read them (not stored codes)
     assert "修改报价条件" in history and "修改专利信息" in history
-    assert "提成比例（占净销售额的百分比）" in history
+    assert "提成比例（%）" in history
     assert "2.50 %" in history and "修改后的名称" in history
     assert "terms_changed" not in history and "royalty_bp" not in history
 

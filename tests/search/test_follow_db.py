@@ -25,7 +25,8 @@ def publish(user, title, **fields):
               "filing_date": date(2019, 3, 1), "grant_date": date(2021, 6, 1), **fields}
     patent = listings.create_patent(user, values)
     listings.add_offer(user, patent, {"kind": "open_licence", "upfront_mode": "waived",
-                                      "term_years": 3})
+                                      "term_years": 3, "declared_on": date(2025, 1, 6),
+                                      "cnipa_announcement_number": "KF-TEST-0001"})
     listings.publish(user, patent)
     commit()
     return patent

@@ -35,3 +35,9 @@ def local_moment(value: str) -> datetime:
 
 def rate(bp: int) -> str:
     return format_basis_points(bp)
+
+
+def profit_base(data: dict) -> bool:
+    """The royalty is a share of profit (contracts frozen before the base existed: net sales)."""
+    fees = data.get("fees") or {}
+    return bool(fees.get("royalty_bp")) and fees.get("royalty_base") == "profit"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..money import format_fen
-from .base import Section, as_date, local_moment, rate
+from .base import Section, as_date, local_moment, profit_base, rate
 
 MARK = "English reading copy — translation; the Chinese text prevails."
 KIND = {"exclusive": "exclusive licence", "sole": "sole licence",
@@ -100,8 +100,12 @@ def _recitals(data: dict) -> Section:
         lines = ["Whereas Party A owns the patent listed in Article 2 and may license it;",
                  "Whereas Party B wishes to work it within the scope of this contract;"]
     if data["kind"] == "open_licence":
+        ol = data["open_licence"]
+        announced = (f" (declared on {day(ol['declared_on'])}, announcement "
+                     f"{ol['announcement_number']})"
+                     if ol.get("declared_on") and ol.get("announcement_number") else "")
         lines.append("Whereas Party A declared the patent open for licensing and the patent office "
-                     f"announced it, and Party B gave Party A written notice on "
+                     f"announced it{announced}, and Party B gave Party A written notice on "
                      f"{day(data['open_licence']['notice_on'])} and will pay as announced "
                      "(Patent Law arts. 50 and 51);")
     lines.append("The parties, under the Civil Code and the Patent Law of the People's Republic "
@@ -119,6 +123,9 @@ def _definitions(data: dict) -> list[str]:
             "imports by working the Patent, and products obtained directly by its process.",
             '"Net sales" means Party B\'s total revenue from contract products less VAT, returns '
             "and allowances confirmed in writing.",
+            *(['"Profit" means net sales of contract products less Party B\'s reasonable direct '
+               "costs, period expenses and taxes on them, per its annual accounts."]
+              if profit_base(data) else []),
             '"Licence year" means each period of twelve months from the first day of the term.']
     return lines
 
@@ -180,10 +187,17 @@ def _fee_lines(data: dict) -> list[str]:
     elif mode == "deferred":
         lines = [f"Upfront fee: {fee}, due within 30 days after Party B's first sale of contract "
                  "products."]
+    elif mode == "reduced":
+        lines = [f"Upfront fee: {fee} (as reduced by Party A), due on the effective date."]
     else:
         lines = [f"Upfront fee: {fee}, due on the effective date."]
     if not f["royalty_bp"]:
         lines.append("Royalty: none.")
+    elif profit_base(data):
+        above = (f" in each licence year in which net sales of contract products exceed "
+                 f"{money(f['royalty_threshold_fen'], cur)}" if f["royalty_threshold_fen"] else "")
+        lines.append(f"Royalty: {rate(f['royalty_bp'])} of the profit on contract products"
+                     f"{above}.")
     elif f["royalty_threshold_fen"]:
         lines.append(f"Royalty: {rate(f['royalty_bp'])} of net sales of contract products above "
                      f"{money(f['royalty_threshold_fen'], cur)} in each licence year.")
@@ -244,8 +258,9 @@ def _reporting(data: dict) -> list[str]:
         return ["No royalty is payable, so Party B files no sales reports; it tells Party A how the "
                 "Patent is worked when reasonably asked."]
     return [f"Within {r['days_after_period']} days after each calendar quarter Party B reports "
-            "through the platform the quantity and net sales of contract products and the "
-            "royalty due, and pays that royalty.",
+            "through the platform the quantity and net sales of contract products"
+            f"{', the profit on them and how it was calculated,' if profit_base(data) else ''}"
+            " and the royalty due, and pays that royalty.",
             "Party B keeps full accounts of contract products for three years after this "
             "contract ends.",
             f"Party A may have an accounting firm audit those accounts {r['audit_per_year']} time(s) "

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..amount_words import amount_in_words
 from ..money import format_fen
-from .base import Section, as_date, local_moment, rate
+from .base import Section, as_date, local_moment, profit_base, rate
 
 KIND = {"exclusive": "独占实施许可", "sole": "排他实施许可", "non_exclusive": "普通实施许可",
         "open_licence": "开放许可（普通实施许可）", "assignment": "专利权转让"}
@@ -107,7 +107,9 @@ def _recitals(data: dict) -> Section:
                  "鉴于乙方希望在本合同约定的范围内实施该专利；"]
     if data["kind"] == "open_licence":
         ol = data["open_licence"]
-        lines.append(f"鉴于甲方已就该专利作出开放许可声明并经国务院专利行政部门公告，乙方已于"
+        announced = (f"（声明日：{day(ol['declared_on'])}；公告号：{ol['announcement_number']}）"
+                     if ol.get("declared_on") and ol.get("announcement_number") else "")
+        lines.append(f"鉴于甲方已就该专利作出开放许可声明并经国务院专利行政部门公告{announced}，乙方已于"
                      f"{day(ol['notice_on'])}以书面方式通知甲方实施该专利，并将依照公告的许可使用费"
                      "支付方式和标准支付许可使用费（《中华人民共和国专利法》第五十条、第五十一条）；")
     lines.append("双方根据《中华人民共和国民法典》《中华人民共和国专利法》及有关法规的规定，本着平等、"
@@ -123,6 +125,8 @@ def _definitions(data: dict) -> list[str]:
             "“合同产品”，指乙方实施本专利制造、销售、许诺销售或进口的产品，以及使用本专利方法"
             "直接获得的产品。",
             "“净销售额”，指乙方销售合同产品的全部收入，扣除增值税、退货及经书面确认的折让后的金额。",
+            *(["“利润”，指乙方销售合同产品的净销售额扣除其合理的直接成本、期间费用及税金后的"
+               "金额，按乙方年度财务报表核算。"] if profit_base(data) else []),
             "“许可年度”，指自许可期限起始日起每满十二个月的期间。"]
     return lines
 
@@ -179,10 +183,16 @@ def _fee_lines(data: dict) -> list[str]:
         lines = [f"入门费：{fee}，延期至生效日后{f['deferral_months']}个月支付。"]
     elif mode == "deferred":
         lines = [f"入门费：{fee}，延期至乙方首次销售合同产品后30日内支付。"]
+    elif mode == "reduced":
+        lines = [f"入门费：{fee}（甲方减收后的金额），于生效日支付。"]
     else:
         lines = [f"入门费：{fee}，于生效日支付。"]
     if not f["royalty_bp"]:
         lines.append("提成费：本合同不收取提成费。")
+    elif profit_base(data):
+        above = (f"合同产品净销售额超过{money(f['royalty_threshold_fen'], cur)}的许可年度，"
+                 if f["royalty_threshold_fen"] else "")
+        lines.append(f"提成费：{above}按乙方实施本专利所得合同产品利润的{rate(f['royalty_bp'])}计付。")
     elif f["royalty_threshold_fen"]:
         lines.append(f"提成费：每一许可年度合同产品净销售额超过{money(f['royalty_threshold_fen'], cur)}"
                      f"的部分，按{rate(f['royalty_bp'])}计付。")
@@ -237,7 +247,8 @@ def _reporting(data: dict) -> list[str]:
     if not r:
         return ["本合同不收取提成费，乙方无需提交销售报告；甲方合理要求时，乙方应告知本专利的实施情况。"]
     return [f"乙方应于每个自然季度结束后{r['days_after_period']}日内，通过交易平台向甲方报告上一季度合同产品"
-            "的销售数量、净销售额和应付提成费，并同时支付该季度提成费。",
+            f"的销售数量、净销售额{'、利润及其计算' if profit_base(data) else ''}和应付提成费，"
+            "并同时支付该季度提成费。",
             "乙方应建立合同产品的完整账目，保存至本合同终止后三年。",
             f"甲方每年可以委托会计师事务所查阅乙方与合同产品有关的账目{r['audit_per_year']}次，应提前15日"
             f"书面通知乙方。查账费用由甲方承担；查明乙方少付提成费超过应付金额{rate(r['audit_underpayment_bp'])}"
