@@ -3,7 +3,7 @@ from .audit import AuditEvent
 from .deals import Deal, DealEvent, DealMessage, DealState, PaymentScheduleItem, ScheduleStatus
 from .imports import ImportPreview
 from .ledger import LedgerEntry
-from .ledger_stats import STATS_PERIOD_INDEX, STATS_SME_INDEX  # noqa: F401
+from .ledger_stats import STATS_INDEXES  # noqa: F401
 from .listings import (
     Attachment,
     LegalStatus,
@@ -39,11 +39,12 @@ from .payments import (
     WebhookEvent,
 )
 from .pledges import ApiToken, PledgeDeal
+from .royalties import AssignmentRegistration, RoyaltyReport
 from .searches import SavedSearch, SavedSearchMatch
 from .signing import ContractDocument, ContractVersion, Signature
 
 __all__ = [
-    "ApiToken", "Attachment", "AuditEvent", "ContractDocument", "ContractVersion", "DISTRICTS",
+    "ApiToken", "AssignmentRegistration", "Attachment", "AuditEvent", "ContractDocument", "ContractVersion", "DISTRICTS",
     "Deal", "DealEvent", "DealMessage", "DealState", "DigestItem", "ImportPreview",
     "LedgerEntry", "MailDigest", "LegalStatus", "LicenceKind", "ListingChange", "ListingStatus", "LoginThrottle",
     "Membership",
@@ -51,7 +52,7 @@ __all__ = [
     "OrgStatus", "OutboxEmail",
     "PatentType", "Patent", "Payee", "Payment", "PaymentProvider", "PaymentScheduleItem",
     "PaymentStatus", "PaymentVoucher", "Payout",
-    "PledgeDeal",
+    "PledgeDeal", "RoyaltyReport",
     "SavedSearch", "SavedSearchMatch", "ScheduleStatus", "SearchOutbox", "Signature", "SmeSize",
     "User",
     "WebhookEvent",
