@@ -229,3 +229,15 @@ MAIL_CHOICE_LABELS = {
     "digest": _l("Daily digest"),
     "in_app": _l("In-app only"),
 }
+
+
+# What a royalty reporting period still needs (services/royalty_reports.Task.kind).
+ROYALTY_TASK_LABELS = {
+    "report_due": _l("Report due"),
+    "report_overdue": _l("Report overdue"),
+    "payment_late": _l("Royalty paid late"),
+}
+
+
+def royalty_task_label(kind: str) -> str:
+    return _from(ROYALTY_TASK_LABELS, kind)

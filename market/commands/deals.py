@@ -19,3 +19,13 @@ def flag_stale() -> None:
     commit()
     click.echo("flagged {flagged}, expired {expired}, licences ended {ended}, "
                "overdue payments {overdue}".format(**counts))
+
+
+@deals_cli.command("remind", help=(
+    "Remind both parties of assignments not yet registered with CNIPA as the deadline nears "
+    "or passes (once each); run daily with flag-stale."))
+def remind() -> None:
+    from ..services import recording
+    reminded = recording.remind_registrations()
+    commit()
+    click.echo(f"registration reminders {reminded}")
