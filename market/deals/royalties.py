@@ -16,6 +16,7 @@ from ..extensions import db
 from ..forms_util import YuanField, refusal_on, strip
 from ..models import RoyaltyReport
 from ..services import deals, recording, royalty_reports
+from ..permissions import login_required
 from ..unit_of_work import committing
 from ..domain.dates import local_today
 from ..domain.terms import format_basis_points
@@ -94,7 +95,7 @@ def _royalty_page(deal, form, status=200):
 
 
 @bp.route("/<int:deal_id>/royalties", methods=["GET", "POST"])
-@party_required
+@login_required  # strangers get 404 from _deal_or_404, as on the deal page
 def royalties(deal_id: int):
     """The deal's reporting periods and reports; the licensee files one here."""
     deal = _deal_or_404(deal_id)
@@ -147,7 +148,7 @@ def _registration_page(deal, form, status=200):
 
 
 @bp.route("/<int:deal_id>/registration", methods=["GET", "POST"])
-@party_required
+@login_required  # strangers get 404 from _deal_or_404, as on the deal page
 def registration(deal_id: int):
     """CNIPA's registration of a concluded assignment, recorded by a party."""
     deal = _deal_or_404(deal_id)
