@@ -258,17 +258,17 @@ ROWS = [
         {"record_number": "2026990000001"}),
     # royalty reports: the licensee files, the licensor confirms; a deal without a running
     # royalty has none
-    Row("GET", "/deals/{royalty_deal}/royalties", "deals.royalties", deal_side(200)),
-    Row("GET", "/deals/{deal}/royalties", "deals.royalties#no_royalty", users(404)),
-    Row("POST", "/deals/{royalty_deal}/royalties", "deals.royalties",
+    Row("GET", "/deals/{royalty_deal}/royalties", "royalties.royalties", deal_side(200)),
+    Row("GET", "/deals/{deal}/royalties", "royalties.royalties#no_royalty", users(404)),
+    Row("POST", "/deals/{royalty_deal}/royalties", "royalties.royalties",
         deal_side(302, uni_a=422, centre=422),
         {"period": "2025-04-01", "net_sales": "200000", "units_sold": "", "note": ""}),
-    Row("POST", "/deals/{royalty_deal}/royalties/{royalty_report}/paid", "deals.royalty_paid",
+    Row("POST", "/deals/{royalty_deal}/royalties/{royalty_report}/paid", "royalties.royalty_paid",
         deal_side(302, unverified=403), {"paid_on": "2025-05-10"}),
     # CNIPA registration of an assignment: either party records it
-    Row("GET", "/deals/{assignment_deal}/registration", "deals.registration", deal_side(200)),
-    Row("GET", "/deals/{deal}/registration", "deals.registration#licence", users(404)),
-    Row("POST", "/deals/{assignment_deal}/registration", "deals.registration",
+    Row("GET", "/deals/{assignment_deal}/registration", "royalties.registration", deal_side(200)),
+    Row("GET", "/deals/{deal}/registration", "royalties.registration#licence", users(404)),
+    Row("POST", "/deals/{assignment_deal}/registration", "royalties.registration",
         deal_side(302, centre=422),
         {"registered_on": "2025-02-10", "announcement": "", "announced_on": ""}),
 

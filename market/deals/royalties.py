@@ -1,9 +1,10 @@
 """Deal pages of what follows a concluded contract: the licensee's royalty reports (and the
 licensor's confirmation of the royalty received), and CNIPA's registration of an
-assignment. Routes of the deals blueprint, kept apart from the negotiation's pages."""
+assignment. A blueprint of its own under /deals, beside the negotiation's pages, whose
+access rules (``_deal_or_404``, ``party_required``) it shares."""
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,15 +13,17 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from .. import labels
+from ..domain.dates import local_today
+from ..domain.terms import format_basis_points
 from ..extensions import db
 from ..forms_util import YuanField, refusal_on, strip
 from ..models import RoyaltyReport
-from ..services import deals, recording, royalty_reports
 from ..permissions import login_required
+from ..services import deals, recording, royalty_reports
 from ..unit_of_work import committing
-from ..domain.dates import local_today
-from ..domain.terms import format_basis_points
-from .views import _deal_or_404, bp, party_required
+from .views import _deal_or_404, party_required
+
+bp = Blueprint("royalties", __name__, url_prefix="/deals")
 
 
 bp.add_app_template_global(labels.royalty_task_label, "royalty_task_label")
@@ -117,7 +120,7 @@ def royalties(deal_id: int):
     if outcome.refusal is not None:
         return _royalty_page(deal, form, 422)
     flash(_("Your royalty report has been sent to the licensor."), "success")
-    return redirect(url_for("deals.royalties", deal_id=deal_id))
+    return redirect(url_for("royalties.royalties", deal_id=deal_id))
 
 
 @bp.post("/<int:deal_id>/royalties/<int:report_id>/paid")
@@ -131,14 +134,14 @@ def royalty_paid(deal_id: int, report_id: int):
     form = ConfirmRoyaltyForm()
     if not form.validate_on_submit():
         flash(_("Enter the day the royalty was received."), "error")
-        return redirect(url_for("deals.royalties", deal_id=deal_id))
+        return redirect(url_for("royalties.royalties", deal_id=deal_id))
     with committing() as outcome:
         royalty_reports.confirm_paid(report, current_user, paid_on=form.paid_on.data)
     if outcome.refusal is not None:
         flash(str(outcome.refusal.message), "error")
     else:
         flash(_("The royalty has been confirmed and counted."), "success")
-    return redirect(url_for("deals.royalties", deal_id=deal_id))
+    return redirect(url_for("royalties.royalties", deal_id=deal_id))
 
 
 def _registration_page(deal, form, status=200):

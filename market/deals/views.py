@@ -345,4 +345,3 @@ def inbox_read():
     notifications.mark_all_read(current_user)
     commit()
     return redirect(url_for("deals.inbox"))
-from . import royalties  # noqa: E402,F401  (its routes join this blueprint)

@@ -44,7 +44,8 @@ from .searches import SavedSearch, SavedSearchMatch
 from .signing import ContractDocument, ContractVersion, Signature
 
 __all__ = [
-    "ApiToken", "AssignmentRegistration", "Attachment", "AuditEvent", "ContractDocument", "ContractVersion", "DISTRICTS",
+    "ApiToken", "AssignmentRegistration", "Attachment", "AuditEvent", "ContractDocument",
+    "ContractVersion", "DISTRICTS",
     "Deal", "DealEvent", "DealMessage", "DealState", "DigestItem", "ImportPreview",
     "LedgerEntry", "MailDigest", "LegalStatus", "LicenceKind", "ListingChange", "ListingStatus", "LoginThrottle",
     "Membership",
