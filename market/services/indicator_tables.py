@@ -84,7 +84,8 @@ def summary_table(p: dict) -> Table:
                 g["growth_bp"], str(average["base_year"]), (kind, average["base"]),
                 average["growth_bp"],
                 str(_l("+%(percent)d%% a year on average", percent=g["target_bp"] // 100)),
-                average["met"]]
+                average["met"] if average["met"] is not None
+                else (TEXT, str(_l("No base year figure")))]
 
     t.rows = [
         target_row("deals", unit_n, COUNT),

@@ -34,6 +34,22 @@ def _local_day(column: str) -> str:
     return f"date({column}, '+8 hours')"
 
 
+def _unlink_reversals() -> bool:
+    """SQLite rebuilds ledger_entry to change its constraints, and its copy's rows would point
+    at the old table's (reverses_id) when the old table is dropped: unlink them first (they
+    are relinked from the deal's conclusion row, which every reversal reverses)."""
+    if op.get_bind().dialect.name != 'sqlite':
+        return False
+    op.execute("UPDATE ledger_entry SET reverses_id = NULL")
+    return True
+
+
+def _relink_reversals(entries: str) -> None:
+    op.execute("UPDATE ledger_entry SET reverses_id = (SELECT c.id FROM ledger_entry c"
+               " WHERE c.deal_id = ledger_entry.deal_id AND c.entry = 'conclusion')"
+               f" WHERE entry IN ({entries})")
+
+
 def upgrade():
     op.create_table(
         'royalty_report',
@@ -83,6 +99,7 @@ def upgrade():
         sa.UniqueConstraint('deal_id', name=op.f('uq_assignment_registration_deal_id')),
     )
 
+    unlinked = _unlink_reversals()
     with op.batch_alter_table('ledger_entry', schema=None) as batch_op:
         batch_op.drop_index('ix_ledger_entry_stats_period')
         batch_op.drop_index('ix_ledger_entry_stats_sme')
@@ -96,6 +113,8 @@ def upgrade():
         batch_op.create_unique_constraint('uq_ledger_entry_deal_entry_ref',
                                           ['deal_id', 'entry', 'ref'])
 
+    if unlinked:
+        _relink_reversals("'reversal'")
     # the conclusion-date view: a conclusion on its day, a reversal on its original's day
     op.execute("UPDATE ledger_entry SET deal_on = concluded_on WHERE entry = 'conclusion'")
     op.execute("UPDATE ledger_entry SET deal_on = (SELECT o.concluded_on FROM ledger_entry o"
@@ -128,6 +147,7 @@ def upgrade():
 def downgrade():
     # the rows only the new views had (registrations, refunds, royalties) go with them
     op.execute("DELETE FROM ledger_entry WHERE entry NOT IN ('conclusion', 'reversal')")
+    unlinked = _unlink_reversals()
     with op.batch_alter_table('ledger_entry', schema=None) as batch_op:
         batch_op.drop_index('ix_ledger_entry_stats_sme')
         batch_op.drop_index('ix_ledger_entry_stats_booked')
@@ -147,6 +167,8 @@ def downgrade():
             'concluded_on', 'kind', 'licence_kind', 'open_licence', 'fast_licence', 'industry',
             'district', 'licensor_is_university', 'licensor_org_id', 'sign',
             'contract_value_fen', 'days_to_conclusion'], unique=False)
+    if unlinked:
+        _relink_reversals("'reversal'")
     op.drop_table('assignment_registration')
     op.drop_index(op.f('ix_royalty_report_deal_id'), table_name='royalty_report')
     op.drop_table('royalty_report')
