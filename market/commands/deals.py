@@ -23,9 +23,11 @@ def flag_stale() -> None:
 
 @deals_cli.command("remind", help=(
     "Remind both parties of assignments not yet registered with CNIPA as the deadline nears "
-    "or passes (once each); run daily with flag-stale."))
+    "or passes, and licensees of royalty reports due or overdue and royalties unpaid (once "
+    "each); run daily with flag-stale."))
 def remind() -> None:
-    from ..services import recording
-    reminded = recording.remind_registrations()
+    from ..services import recording, royalty_reports
+    registrations = recording.remind_registrations()
+    royalties = royalty_reports.remind()
     commit()
-    click.echo(f"registration reminders {reminded}")
+    click.echo(f"registration reminders {registrations}, royalty reminders {royalties}")

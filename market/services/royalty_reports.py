@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 
 from ..domain.dates import local_date, local_today
+from ..domain.deadlines import REMINDER_DAYS
 from ..extensions import db
-from ..models import Deal, DealState, OfferKind, RoyaltyReport, User
+from ..models import Deal, DealState, Notification, OfferKind, RoyaltyReport, User
 from . import audit, ledger, notifications
 from .deals import LICENSEE, LICENSOR, acting_role
 from .errors import PermissionDenied, ServiceError
@@ -215,3 +216,36 @@ def tasks(org_id: int | None = None, today: date | None = None) -> list[Task]:
             elif period.payment_late(today):
                 out.append(Task(deal, period, "payment_late"))
     return out
+
+
+def remind(today: date | None = None) -> int:
+    """Tell the licensee, once for each period and stage, that a report falls due within
+    REMINDER_DAYS, is overdue, or that a reported royalty is unpaid after its due date (the
+    licensor is told of late payments too). Returns the number of reminders sent."""
+    today = today or local_today()
+    sent = 0
+    for task in tasks(None, today):
+        if task.kind == "report_due" and (task.period.due_on - today).days > REMINDER_DAYS:
+            continue
+        link = f"/deals/{task.deal.id}/royalties#period-{task.period.key}"
+        kind = f"royalty_{task.kind}"
+        if db.session.scalar(select(exists().where(Notification.kind == kind,
+                                                   Notification.link == link))):
+            continue
+        body = _l("Reporting period %(start)s to %(end)s.", start=task.period.start.isoformat(),
+                  end=task.period.end.isoformat())
+        orgs = [task.deal.licensee] + ([task.deal.licensor] if task.kind == "payment_late"
+                                       else [])
+        for org in orgs:
+            notifications.notify_org(org, kind, _reminder_title(task), body, link)
+        sent += 1
+    return sent
+
+
+def _reminder_title(task: Task):
+    due = task.period.due_on.isoformat()
+    if task.kind == "report_due":
+        return _l("Royalty report due by %(date)s", date=due)
+    if task.kind == "report_overdue":
+        return _l("Royalty report overdue since %(date)s", date=due)
+    return _l("Royalty unpaid since %(date)s", date=due)

@@ -118,3 +118,21 @@ def test_due_overdue_and_late_tasks(concluded, sme, university):
         ("payment_late", date(2025, 1, 15)), ("report_due", date(2025, 4, 1))]
     later = royalty_reports.tasks(None, date(2025, 8, 1))
     assert [t.kind for t in later] == ["payment_late", "report_overdue"]
+
+
+def test_reminders_once_per_period_and_stage(concluded, sme, university):
+    deal = concluded()
+    assert royalty_reports.remind(date(2025, 4, 10)) == 0  # 20 days before the first is due
+    assert royalty_reports.remind(date(2025, 4, 25)) == 1  # due in 5 days
+    assert royalty_reports.remind(date(2025, 4, 26)) == 0  # said once
+    assert royalty_reports.remind(date(2025, 5, 2)) == 1  # now overdue
+    kinds = db.session.scalars(select(Notification.kind).where(
+        Notification.user_id == sme.id).order_by(Notification.id)).all()
+    assert kinds == ["royalty_report_due", "royalty_report_overdue"]
+    assert royalty_reports.tasks(sme.org.id, date(2025, 5, 2))[0].deal.id == deal.id
+
+
+def test_remind_command(runner, concluded):
+    concluded()
+    result = runner.invoke(args=["deals", "remind"])
+    assert result.exit_code == 0 and "royalty reminders" in result.output
