@@ -87,14 +87,23 @@ class RegistrationForm(FlaskForm):
     announced_on = DateField(_l("Announcement date (optional)"), validators=[Optional()])
 
 
+def _on_profit(deal) -> bool:
+    """A royalty on profit (the terms may say so: ``royalty_base``) rather than net sales."""
+    return getattr(deal, "royalty_base", None) == "profit"
+
+
 def _royalty_page(deal, form, status=200):
     role = deals.role_of(deal, current_user)
+    if _on_profit(deal):
+        form.net_sales.label.text = _("Profit in the period (yuan)")
+        form.net_sales.description = _("The profit from the licensed products, as the "
+                                       "contract defines it.")
     periods = royalty_reports.periods(deal)
     return render_template(
         "deals/royalties.html", deal=deal, role=role, periods=list(reversed(periods)),
         form=form, confirm_form=ConfirmRoyaltyForm(data={"paid_on": local_today()}),
         terms=royalty_reports.reporting_terms(deal), labels=labels, today=local_today(),
-        rate=format_basis_points(deal.royalty_bp)), status
+        rate=format_basis_points(deal.royalty_bp), on_profit=_on_profit(deal)), status
 
 
 @bp.route("/<int:deal_id>/royalties", methods=["GET", "POST"])

@@ -15,7 +15,6 @@ from market.services import ledger, stats
 from market.unit_of_work import commit
 
 from ..factories import PASSWORD, make_listing, make_user
-from .conftest import CHROMIUM_ARGS  # noqa: F401  (the browser fixture launches with them)
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path("/tmp/royalty15-shots")  # also kept outside the test's tmp dir, to look at
