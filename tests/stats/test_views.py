@@ -164,3 +164,10 @@ def test_royalty_rows_count_in_the_year_paid(app, make_org, make_listing):
         d = payload(2024, view)["deals"]
         assert (d["total"], d["value_fen"]) == (0, 120_000), view  # money, not a deal
     assert payload(2023)["deals"]["total"] == 1
+
+
+def test_api_takes_the_view(client, login_as, ledger_world):
+    login_as("centre")
+    booked = client.get("/api/v1/stats/indicators?year=2024&view=booked").get_json()
+    assert (booked["view"], booked["deals"]["total"]) == ("booked", 3)
+    assert client.get("/api/v1/stats/indicators?year=2024&view=nope").status_code == 400
