@@ -105,6 +105,8 @@ def summary_table(p: dict) -> Table:
         [str(INDICATOR_LABELS["smes"]), str(_l("enterprises")), (COUNT, p["smes"]["cumulative"]),
          None, None, None, None, None, f"≥{p['smes']['target']}", p["smes"]["met"]],
     ]
+    # a row without growth figures may stop early: its remaining cells are empty
+    t.rows = [row + [None] * (len(t.columns) - len(row)) for row in t.rows]
     return t
 
 

@@ -171,3 +171,9 @@ def test_api_takes_the_view(client, login_as, ledger_world):
     booked = client.get("/api/v1/stats/indicators?year=2024&view=booked").get_json()
     assert (booked["view"], booked["deals"]["total"]) == ("booked", 3)
     assert client.get("/api/v1/stats/indicators?year=2024&view=nope").status_code == 400
+
+
+def test_summary_rows_that_stop_early_are_padded(ledger_world):
+    from market.services import indicator_tables
+    table = indicator_tables.summary_table(payload(2024))
+    assert {len(row) for row in table.rows} == {len(table.columns)}
