@@ -1,8 +1,13 @@
-"""Indicators on a synthetic ledger of 1,000,000 rows over 5 years (SQLite file).
+"""Indicators on a synthetic ledger of 1,000,000 rows over 5 years (SQLite file): deal
+conclusions, reversals (cancellations, dated to the deal and to the cancellation), refunds,
+royalty payments and CNIPA registrations.
 
-Prints one JSON line:
+Prints one JSON line, for the slowest of the views of the counts (conclusion date, booking
+date, registration date; each view's own figures under "views"):
+  royalty_rows, reversal_rows   rows of those kinds in the ledger
   indicators_ms   median of 5 runs of services.stats.indicators() for the last year
-                  (the whole page payload: growth, breakdowns, SMEs, monthly, top patents)
+                  (the whole page payload: growth and average growth from the base year,
+                  breakdowns, SMEs, monthly, top patents)
   sql_floor_ms    the fastest of 5 runs of ONE hand-written SQL statement computing the same
                   ledger aggregates (UNION ALL of the GROUP BYs) on the raw sqlite3 connection:
                   the cost of the scans the figures need, without Python or SQLAlchemy
@@ -71,9 +76,9 @@ def fill(path: Path, rows: int, rnd: random.Random) -> None:
         " 'due_at_signing',0,0,0,1,'中国','',?,?)",
         [(p, p, NOW, NOW) for p in range(1, N_PATENTS + 1)])
     start, span = date(YEARS[0], 1, 1), (date(YEARS[-1], 12, 31) - date(YEARS[0], 1, 1)).days
-    conclusions = int(rows / 1.02)
+    conclusions = int(rows / 1.7)
     days = sorted(rnd.randrange(span + 1) for _ in range(conclusions))
-    deals, ledger, reversals = [], [], []
+    deals, ledger, reversals, extra = [], [], [], []
     for deal_id, offset in enumerate(days, start=1):
         patent = rnd.randint(1, N_PATENTS)
         licensor = rnd.randint(1, N_LICENSORS)
@@ -90,14 +95,30 @@ def fill(path: Path, rows: int, rnd: random.Random) -> None:
         state = "expired" if lk in ("exclusive", "sole") else "concluded"
         deals.append((deal_id, patent, patent, "licence" if kind == "licence" else "assignment",
                        lk, licensor, licensee, state, f"C{deal_id}", NOW, NOW))
-        row = [deal_id, "conclusion", None, 1, f"C{deal_id}", on.isoformat(), kind, lk, open_l,
-               fast, value, licensor, "university", licensee, "sme" if is_sme else "university",
-               int(is_sme), 1, rnd.choice(INDUSTRIES), rnd.choice(DISTRICTS), f"[{patent}]", d2c]
+        registered = (on + timedelta(days=rnd.randint(10, 120))).isoformat() \
+            if rnd.random() < 0.6 else None
+        row = [deal_id, "conclusion", "", None, 1, f"C{deal_id}", on.isoformat(), on.isoformat(),
+               None, kind, lk, open_l, fast, value, licensor, "university", licensee,
+               "sme" if is_sme else "university", int(is_sme), 1, rnd.choice(INDUSTRIES),
+               rnd.choice(DISTRICTS), f"[{patent}]", d2c]
         ledger.append(row)
-        if len(reversals) + conclusions < rows and rnd.random() < 0.02:
+        budget = rows - conclusions - len(reversals) - len(extra)
+        if registered and budget > 0:
+            extra.append([deal_id, "registration", "", None, 1, f"C{deal_id}", registered, None,
+                          registered, *row[9:]])
+            budget -= 1
+        if budget > 0 and rnd.random() < 0.02:
             later = min(on + timedelta(days=rnd.randint(1, 60)), date(YEARS[-1], 12, 31))
-            reversals.append([deal_id, "reversal", deal_id, -1, f"C{deal_id}", later.isoformat(),
-                              kind, lk, open_l, fast, -value, *row[11:]])
+            reversals.append([deal_id, "reversal", "", deal_id, -1, f"C{deal_id}",
+                              later.isoformat(), on.isoformat(), registered, kind, lk, open_l,
+                              fast, -value, *row[14:]])
+            budget -= 1
+        elif budget > 0 and kind == "licence" and rnd.random() < 0.25:
+            paid = on + timedelta(days=rnd.randint(30, 700))
+            if paid <= date(YEARS[-1], 12, 31):
+                extra.append([deal_id, "royalty", f"R{deal_id}", None, 0, f"C{deal_id}",
+                              paid.isoformat(), paid.isoformat(), paid.isoformat(), kind, lk,
+                              open_l, fast, rnd.randint(1, 500) * 100_00, *row[14:23], None])
     conn.executemany(
         "INSERT INTO deal (id, patent_id, offer_id, kind, licence_kind, licensor_org_id,"
         " licensee_org_id, state, currency, upfront_fee_fen, upfront_mode, royalty_bp,"
@@ -106,13 +127,14 @@ def fill(path: Path, rows: int, rnd: random.Random) -> None:
         " VALUES (?,?,?,?,?,?,?,?,'CNY',0,'due_at_signing',0,0,0,1,'中国',"
         " '','licensee','{}',?,?,?,1)", deals)
     # append-only: rows arrive in booking order, reversals interleaved at their own dates
-    ordered = sorted([*ledger, *reversals], key=lambda r: r[5])
+    ordered = sorted([*ledger, *reversals, *extra], key=lambda r: r[6])
     conn.executemany(
-        "INSERT INTO ledger_entry (deal_id, entry, reverses_id, sign, contract_number,"
-        " concluded_on, kind, licence_kind, open_licence, fast_licence, contract_value_fen,"
-        " licensor_org_id, licensor_kind, licensee_org_id, licensee_kind, licensee_is_sme,"
-        " licensor_is_university, industry, district, patent_ids, days_to_conclusion, currency,"
-        " patent_count, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'CNY',1,"
+        "INSERT INTO ledger_entry (deal_id, entry, ref, reverses_id, sign, contract_number,"
+        " concluded_on, deal_on, registered_on, kind, licence_kind, open_licence, fast_licence,"
+        " contract_value_fen, licensor_org_id, licensor_kind, licensee_org_id, licensee_kind,"
+        " licensee_is_sme, licensor_is_university, industry, district, patent_ids,"
+        " days_to_conclusion, currency, patent_count, created_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'CNY',1,"
         f" '{NOW}')", ordered)
     conn.executemany(
         "INSERT INTO pledge_deal (pledgor_name, bank, application_numbers, patent_count,"
@@ -127,27 +149,33 @@ def fill(path: Path, rows: int, rnd: random.Random) -> None:
 
 
 # The same ledger aggregates as the payload, written by hand in their fastest form found
-# (grouping in index order, one scan for the breakdowns, "+concluded_on" for the SME count).
+# (grouping in index order, one scan for the breakdowns, "+column" for the SME count), for
+# one view: {day} is the view's date column, {only} its extra condition.
 FLOOR_SQL = """
-SELECT 'cube', concluded_on, kind, licence_kind, open_licence, fast_licence, NULL, SUM(sign),
+SELECT 'cube', {day}, kind, licence_kind, open_licence, fast_licence, NULL, SUM(sign),
   SUM(contract_value_fen),
   SUM(CASE WHEN days_to_conclusion IS NOT NULL THEN sign * days_to_conclusion ELSE 0 END),
   SUM(CASE WHEN days_to_conclusion IS NOT NULL THEN sign ELSE 0 END)
-FROM ledger_entry WHERE concluded_on BETWEEN :prev AND :end
-GROUP BY concluded_on, kind, licence_kind, open_licence, fast_licence
+FROM ledger_entry WHERE {day} BETWEEN :prev AND :end {only}
+GROUP BY {day}, kind, licence_kind, open_licence, fast_licence
 UNION ALL
 SELECT 'breakdown', industry, district, licensor_is_university, licensor_org_id, kind, NULL,
   SUM(sign), SUM(contract_value_fen), NULL, NULL
-FROM ledger_entry WHERE concluded_on BETWEEN :start AND :end
+FROM ledger_entry WHERE {day} BETWEEN :start AND :end {only}
 GROUP BY industry, district, licensor_is_university, licensor_org_id, kind
 UNION ALL
+SELECT 'base', SUM(sign), SUM(contract_value_fen), NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+  NULL FROM ledger_entry WHERE {day} BETWEEN :base_start AND :base_end {only}
+UNION ALL
 SELECT 'smes', SUM(plan > 0), SUM(cur > 0), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM (
-  SELECT SUM(sign) AS plan, SUM(CASE WHEN +concluded_on >= :start THEN sign ELSE 0 END) AS cur
+  SELECT SUM(sign) AS plan, SUM(CASE WHEN +{day} >= :start THEN sign ELSE 0 END) AS cur
   FROM ledger_entry WHERE licensee_is_sme = 1 AND licensor_is_university = 1
-    AND +concluded_on BETWEEN :plan AND :end GROUP BY licensee_org_id)
+    AND +{day} BETWEEN :plan AND :end {only} GROUP BY licensee_org_id)
 """
+VIEW_SQL = {"deal": ("deal_on", ""), "registered": ("registered_on", ""),
+            "booked": ("concluded_on", "AND deal_on IS NOT NULL")}
 SINGLE_SQL = ("SELECT kind, SUM(sign), SUM(contract_value_fen) FROM ledger_entry"
-              " WHERE concluded_on BETWEEN :start AND :end GROUP BY kind")
+              " WHERE deal_on BETWEEN :start AND :end GROUP BY kind")
 
 
 def best_ms(fn, runs=5):
@@ -173,31 +201,49 @@ def main() -> None:
         fill(path, args.rows, random.Random(7))
     fill_s = time.perf_counter() - t0
     year = YEARS[-1]
+    base = YEARS[0]  # each indicator's base year in this run (the plan's 2018 has no rows)
     params = {"start": f"{year}-01-01", "end": f"{year}-12-31", "prev": f"{year - 1}-01-01",
-              "plan": f"{YEARS[0]}-01-01"}
+              "plan": f"{YEARS[0]}-01-01", "base_start": f"{base}-01-01",
+              "base_end": f"{base}-12-31"}
     raw = sqlite3.connect(path)
-    floor_rows = raw.execute(FLOOR_SQL, params).fetchall()  # also warms the page cache
-    floor_total = sum(r[7] for r in floor_rows if r[0] == "cube" and r[1] >= params["start"])
-    floor = best_ms(lambda: raw.execute(FLOOR_SQL, params).fetchall())
+    counts = dict(raw.execute("SELECT entry, COUNT(*) FROM ledger_entry GROUP BY entry"))
+    floors = {}
+    for view, (day, only) in VIEW_SQL.items():
+        sql = FLOOR_SQL.format(day=day, only=only)
+        floor_rows = raw.execute(sql, params).fetchall()  # also warms the page cache
+        total = sum(r[7] for r in floor_rows if r[0] == "cube" and r[1] >= params["start"])
+        floors[view] = (min(best_ms(lambda sql=sql: raw.execute(sql, params).fetchall())), total)
     single = best_ms(lambda: raw.execute(SINGLE_SQL, params).fetchall())
     raw.close()
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
+    views = {}
     with app.app_context():
-        def payload():
-            result = stats.indicators(stats.Period.for_year(year), plan_start_year=YEARS[0])
-            db.session.remove()
-            return result
-        check = payload()
-        page = best_ms(payload)
+        for view in stats.VIEWS:
+            def payload(view=view):
+                result = stats.indicators(stats.Period.for_year(year), plan_start_year=YEARS[0],
+                                          view=view, growth_base_years=dict.fromkeys(
+                                              stats.DEFAULT_BASE_YEARS, base))
+                db.session.remove()
+                return result
+            check = payload()
+            page = best_ms(payload)
+            median = statistics.median(page)
+            floor, floor_total = floors[view]
+            views[view] = {"indicators_ms": round(median, 1),
+                           "indicators_best_ms": round(min(page), 1),
+                           "sql_floor_ms": round(floor, 1), "ratio": round(median / floor, 2),
+                           "deals_in_year": check["deals"]["total"],
+                           "consistent": floor_total == check["deals"]["total"]}
         db.engine.dispose()
-    rows = sqlite3.connect(path).execute("SELECT COUNT(*) FROM ledger_entry").fetchone()[0]
-    median = statistics.median(page)
+    rows = sum(counts.values())
+    slowest = max(views, key=lambda v: views[v]["indicators_ms"])
     print(json.dumps({
-        "rows": rows, "year": year, "indicators_ms": round(median, 1),
-        "indicators_best_ms": round(min(page), 1), "sql_floor_ms": round(min(floor), 1),
-        "single_scan_ms": round(min(single), 1), "ratio": round(median / min(floor), 2),
-        "deals_in_year": check["deals"]["total"],
-        "consistent": floor_total == check["deals"]["total"], "fill_s": round(fill_s, 1)}))
+        "rows": rows, "royalty_rows": counts.get("royalty", 0),
+        "reversal_rows": counts.get("reversal", 0),
+        "registration_rows": counts.get("registration", 0), "year": year,
+        "view": slowest, **views[slowest], "single_scan_ms": round(min(single), 1),
+        "worst_ratio": max(v["ratio"] for v in views.values()),
+        "fill_s": round(fill_s, 1), "views": views}))
 
 
 if __name__ == "__main__":

@@ -78,6 +78,9 @@ class Config:
     PASSWORD_RESET_MAX_AGE = 3600  # seconds
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name; werkzeug default cost n=2**15)
     PLAN_START_YEAR = int(os.environ.get("PLAN_START_YEAR", "2020"))
+    # Base years of the plan's average annual growth, per indicator, over the defaults of
+    # market/services/stats.py (2018, the plan's base): "deals=2019,contract_value=2019".
+    GROWTH_BASE_YEARS = os.environ.get("GROWTH_BASE_YEARS", "")
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET")
     # Payments: Stripe when both keys are set, else offline bank transfer (market/payments).

@@ -249,3 +249,15 @@ def number_label(patent) -> str:
     """What a patent's shown number is: its patent number once granted, else its application
     number (ZL means granted)."""
     return str(_l("Patent number") if patent.is_granted else _l("Application number"))
+
+
+# What a royalty reporting period still needs (services/royalty_reports.Task.kind).
+ROYALTY_TASK_LABELS = {
+    "report_due": _l("Report due"),
+    "report_overdue": _l("Report overdue"),
+    "payment_late": _l("Royalty paid late"),
+}
+
+
+def royalty_task_label(kind: str) -> str:
+    return _from(ROYALTY_TASK_LABELS, kind)

@@ -8,9 +8,13 @@ organisation and the centre complete the cast. Everything is built through the f
 and the services, as the feature tests build it.
 """
 
+from datetime import UTC, date, datetime
+
 from market.domain.dates import local_today
 from market.extensions import db
 from market.models import (
+    Deal,
+    DealState,
     LicenceKind,
     ListingStatus,
     Membership,
@@ -23,12 +27,14 @@ from market.models import (
 from market.models.base import utcnow
 from market.services import (
     deals,
+    ledger,
     legal_status,
     listings,
     orgs,
     payment_reports,
     payments,
     pledges,
+    royalty_reports,
     signing,
 )
 from market.unit_of_work import commit
@@ -121,7 +127,16 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
                               for n in (1, 2))
     commit()
 
+    royalty_deal, assignment_deal = (_concluded_in_2025(make_listing, uni_a, sme_a, kind)
+                                     for kind in (OfferKind.LICENCE, OfferKind.ASSIGNMENT))
+    royalty_report = royalty_reports.file_report(royalty_deal, sme_a,
+                                                 period_start=date(2025, 1, 15),
+                                                 base_amount_fen=10_000_000)
+    commit()
+
     ids = {
+        "royalty_deal": royalty_deal.id, "royalty_report": royalty_report.id,
+        "assignment_deal": assignment_deal.id,
         "uni_a_org": uni_a.org_id, "sme_a_org": sme_a.org_id, "applicant": applicant.id,
         "pending_org": pending_org.id,
         "patent": patent.id, "draft": draft.id, "licensed": licensed.id,
@@ -140,6 +155,24 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
         "to_sign": to_sign.id, "to_sign_sha": signing.current_version(to_sign).data_sha256,
     }
     return users, ids
+
+
+def _concluded_in_2025(make_listing, uni_a, sme_a, kind) -> Deal:
+    """A deal of University A with SME A concluded on 2025-01-15 (so reporting periods and
+    the registration deadline have passed): a licence with a 3 % royalty or an assignment."""
+    patent = make_listing(uni_a.org)
+    moment = datetime(2025, 1, 15, 4, tzinfo=UTC)
+    terms = {"price_fen": 10_000_000} if kind == OfferKind.ASSIGNMENT else {
+        "licence_kind": LicenceKind.NON_EXCLUSIVE, "royalty_bp": 300, "term_years": 3,
+        "upfront_mode": "waived"}
+    deal = Deal(patent_id=patent.id, offer_id=patent.offers[0].id, kind=kind,
+                licensor_org_id=uni_a.org_id, licensee_org_id=sme_a.org_id,
+                state=DealState.CONCLUDED, contract_number=f"SY-MATRIX-{patent.id}",
+                created_at=moment, concluded_at=moment, **terms)
+    db.session.add(deal)
+    db.session.flush()
+    ledger.record_conclusion(deal)
+    return deal
 
 
 def changed_tables(before: dict, after: dict) -> list[str]:

@@ -290,6 +290,21 @@ ROWS = [
         deal_side(302, unverified=403), {"consent": (PNG, "同意书.png")}),
     Row("POST", "/deals/{deal}/tech-registration", "deals.tech_registration",
         deal_side(302, unverified=403), {"number": "2026210103000123", "registered_on": TODAY}),
+    # royalty reports: the licensee files, the licensor confirms; a deal without a running
+    # royalty has none
+    Row("GET", "/deals/{royalty_deal}/royalties", "royalties.royalties", deal_side(200)),
+    Row("GET", "/deals/{deal}/royalties", "royalties.royalties#no_royalty", users(404)),
+    Row("POST", "/deals/{royalty_deal}/royalties", "royalties.royalties",
+        deal_side(302, uni_a=422, centre=422),
+        {"period": "2025-04-01", "net_sales": "200000", "units_sold": "", "note": ""}),
+    Row("POST", "/deals/{royalty_deal}/royalties/{royalty_report}/paid", "royalties.royalty_paid",
+        deal_side(302, unverified=403), {"paid_on": "2025-05-10"}),
+    # CNIPA registration of an assignment: either party records it
+    Row("GET", "/deals/{assignment_deal}/registration", "royalties.registration", deal_side(200)),
+    Row("GET", "/deals/{deal}/registration", "royalties.registration#licence", users(404)),
+    Row("POST", "/deals/{assignment_deal}/registration", "royalties.registration",
+        deal_side(302, centre=422),
+        {"registered_on": "2025-02-10", "announcement": "", "announced_on": ""}),
 
     # --- payments: the parties of the deal; the licensee pays, the licensor confirms
     Row("GET", "/payments/", "payments.mine", users(200)),

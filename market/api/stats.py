@@ -46,7 +46,13 @@ def indicators():
         period = period_from_args(request.args)
     except PeriodError as exc:
         return _error(400, str(exc))
-    payload = stats.indicators(period, plan_start_year=current_app.config["PLAN_START_YEAR"])
+    view = request.args.get("view", stats.VIEW_DEAL).strip()
+    if view not in stats.VIEWS:
+        return _error(400, f"view must be one of {', '.join(stats.VIEWS)}")
+    config = current_app.config
+    payload = stats.indicators(period, plan_start_year=config["PLAN_START_YEAR"], view=view,
+                               growth_base_years=stats.parse_base_years(
+                                   config.get("GROWTH_BASE_YEARS")))
     if request.headers.get("Authorization"):
         commit()  # the token's last use
     return payload

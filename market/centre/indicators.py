@@ -19,19 +19,30 @@ def _period_or_redirect():
         return None, redirect(url_for("centre.indicators"))
 
 
+def _view() -> str:
+    """The view of the counts asked for (?view=), the plan's (by conclusion date) by default."""
+    view = request.args.get("view", "").strip()
+    return view if view in stats.VIEWS else stats.VIEW_DEAL
+
+
 def _payload(period):
-    return stats.indicators(period, plan_start_year=current_app.config["PLAN_START_YEAR"])
+    config = current_app.config
+    return stats.indicators(period, plan_start_year=config["PLAN_START_YEAR"], view=_view(),
+                            growth_base_years=stats.parse_base_years(
+                                config.get("GROWTH_BASE_YEARS")))
 
 
 def _period_args(period) -> dict:
+    view = {} if _view() == stats.VIEW_DEAL else {"view": _view()}
     if period.year is not None:
-        return {"year": period.year}
-    return {"start": period.start.isoformat(), "end": period.end.isoformat()}
+        return {"year": period.year, **view}
+    return {"start": period.start.isoformat(), "end": period.end.isoformat(), **view}
 
 
 def _filename(period, suffix: str) -> str:
     name = str(period.year) if period.year else f"{period.start}_{period.end}"
-    return f"indicators-{name}{suffix}"
+    view = "" if _view() == stats.VIEW_DEAL else f"-{_view()}"
+    return f"indicators-{name}{view}{suffix}"
 
 
 @bp.route("/indicators")
@@ -46,7 +57,9 @@ def indicators():
         "centre/indicators.html", payload=payload, period=period, tables=all_tables,
         tables_by_key={t.key: t for t in all_tables}, period_args=_period_args(period),
         charts=indicator_tables.chart_data(payload, all_tables),
-        years=stats.available_years(local_today().year))
+        years=stats.available_years(local_today().year), views=stats.VIEWS, view=_view(),
+        view_names=indicator_tables.VIEW_NAMES, view_labels=indicator_tables.VIEW_LABELS,
+        scope_note=indicator_tables.SCOPE_NOTE)
 
 
 @bp.route("/indicators/export/<key>.<fmt>")

@@ -19,3 +19,15 @@ def flag_stale() -> None:
     commit()
     click.echo("flagged {flagged}, expired {expired}, licences ended {ended}, "
                "overdue payments {overdue}".format(**counts))
+
+
+@deals_cli.command("remind", help=(
+    "Remind both parties of assignments not yet registered with CNIPA as the deadline nears "
+    "or passes, and licensees of royalty reports due or overdue and royalties unpaid (once "
+    "each); run daily with flag-stale."))
+def remind() -> None:
+    from ..services import recording, royalty_reports
+    registrations = recording.remind_registrations()
+    royalties = royalty_reports.remind()
+    commit()
+    click.echo(f"registration reminders {registrations}, royalty reminders {royalties}")

@@ -3,7 +3,7 @@ from .audit import AuditEvent
 from .deals import Deal, DealEvent, DealMessage, DealState, PaymentScheduleItem, ScheduleStatus
 from .imports import ImportPreview
 from .ledger import LedgerEntry
-from .ledger_stats import STATS_PERIOD_INDEX, STATS_SME_INDEX  # noqa: F401
+from .ledger_stats import STATS_INDEXES  # noqa: F401
 from .legal_status import (
     LegalStatusEvent,
     LegalStatusProof,
@@ -47,12 +47,14 @@ from .payments import (
     WebhookEvent,
 )
 from .pledges import ApiToken, PledgeDeal, PledgedPatent, PledgeeConsent
+from .royalties import AssignmentRegistration, RoyaltyReport
 from .searches import SavedSearch, SavedSearchMatch
 from .signing import ContractDocument, ContractVersion, Signature
 from .tech_contracts import TechContractRegistration
 
 __all__ = [
-    "ApiToken", "Attachment", "AuditEvent", "ContractDocument", "ContractVersion", "DISTRICTS",
+    "ApiToken", "AssignmentRegistration", "Attachment", "AuditEvent", "ContractDocument",
+    "ContractVersion", "DISTRICTS",
     "Deal", "DealEvent", "DealMessage", "DealState", "DigestItem", "EvaluationReport",
     "ImportPreview", "LedgerEntry", "LegalStatusEvent", "LegalStatusProof", "MailDigest",
     "LegalStatus", "LicenceKind", "ListingChange", "ListingStatus", "LoginThrottle",
@@ -62,7 +64,7 @@ __all__ = [
     "PatentStatusCheck", "PatentType", "Patent", "ProofState",
     "Payee", "Payment", "PaymentProvider", "PaymentScheduleItem",
     "PaymentStatus", "PaymentVoucher", "Payout",
-    "PledgeDeal", "PledgedPatent", "PledgeeConsent",
+    "PledgeDeal", "PledgedPatent", "PledgeeConsent", "RoyaltyReport",
     "SavedSearch", "SavedSearchMatch", "ScheduleStatus", "SearchOutbox", "Signature", "SmeSize",
     "TechContractRegistration", "User", "VerificationSource",
     "WebhookEvent",

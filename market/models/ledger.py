@@ -1,6 +1,13 @@
 """The transaction record: one append-only row per concluded deal, reversing rows for
-corrections. The centre's indicators are sums over it. The application never updates or
-deletes a row (see ``market.services.ledger``)."""
+corrections (cancellations, refunds), one row per royalty payment and one per CNIPA
+registration. The centre's indicators are sums over it. The application never updates or
+deletes a row (see ``market.services.ledger``).
+
+Each row carries the dates of every view of the counts (``market.services.stats.VIEWS``):
+``concluded_on`` the day it was booked (a reversal: the cancellation day), ``deal_on`` the
+day it counts in the conclusion-date view (a reversal: the original deal's day; NULL for a
+registration row, which only the registration view counts) and ``registered_on`` the day it
+counts in the registration-date view (NULL while the deal is not registered with CNIPA)."""
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -24,12 +31,19 @@ class LedgerEntry(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     deal_id: Mapped[int] = mapped_column(ForeignKey("deal.id"), index=True)
-    entry: Mapped[str] = mapped_column(String(10))  # conclusion | reversal
+    # conclusion | reversal | refund | royalty | registration
+    entry: Mapped[str] = mapped_column(String(12))
+    # What makes the row unique beside deal and entry: the refunded payment's reference, the
+    # royalty report's id; "" for the one conclusion, reversal and registration of a deal.
+    ref: Mapped[str] = mapped_column(String(40), default="", server_default="")
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id"), nullable=True)
-    # +1 for a conclusion, -1 for a reversal: counts are sums of ``sign``
+    # +1 for a conclusion or registration, -1 for a reversal, 0 for refunds and royalties
+    # (money only): counts are sums of ``sign``
     sign: Mapped[int] = mapped_column(Integer)
     contract_number: Mapped[str] = mapped_column(String(40))
     concluded_on: Mapped[date] = mapped_column(Date, index=True)  # the booking date
+    deal_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    registered_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     kind: Mapped[str] = mapped_column(String(12))  # licence | assignment
     licence_kind: Mapped[str | None] = mapped_column(String(20), nullable=True)
     open_licence: Mapped[bool] = mapped_column(Boolean)
@@ -50,4 +64,5 @@ class LedgerEntry(db.Model):
     days_to_conclusion: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = created_at_column()
 
-    __table_args__ = (UniqueConstraint("deal_id", "entry", name="uq_ledger_entry_deal_entry"),)
+    __table_args__ = (UniqueConstraint("deal_id", "entry", "ref",
+                                       name="uq_ledger_entry_deal_entry_ref"),)

@@ -638,3 +638,5 @@ def mark_recorded(deal: Deal, user: User, record_number: str) -> None:
     deal.recorded_at = utcnow()
     audit.record("deal.recorded", actor=user, target=deal, record_number=number)
     _flush()
+    ledger.record_registration(deal, local_date(deal.recorded_at))  # the registration view
+    _flush()

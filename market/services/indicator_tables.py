@@ -47,26 +47,52 @@ def status_text(met: bool | None) -> str:
     return str(_l("Met")) if met else str(_l("Not met"))
 
 
+# What each view of the counts is, as the page, the exports and the PDF say it.
+VIEW_LABELS = {
+    "deal": _l("By conclusion date: a cancellation or refund lowers the year of the "
+               "original deal."),
+    "booked": _l("By booking date: a cancellation or refund lowers the period in which it "
+                 "happened."),
+    "registered": _l("By CNIPA recording or registration date: a deal counts from the day "
+                     "CNIPA recorded the licence or registered the assignment."),
+}
+VIEW_NAMES = {"deal": _l("Conclusion date"), "booked": _l("Booking date"),
+              "registered": _l("Registration date")}
+SCOPE_NOTE = _l("These are the deals made on this platform (universities and institutes "
+                "licensing or assigning to enterprises); the plan's indicators count every "
+                "market entity in the city. Royalties count in the year they were paid.")
+
+
 def summary_table(p: dict) -> Table:
+    """The plan's indicators: this period against a year earlier, and the plan's own
+    measure, the average annual growth from each indicator's base year (the status)."""
     targets = {t["key"]: t for t in p["targets"]}
     d, prev = p["deals"], p["previous_deals"]
     t = Table("summary", str(_l("Indicators against the plan's targets")), [
         (_l("Indicator"), TEXT), (_l("Unit"), TEXT), (_l("This period"), None),
         (_l("Same period a year earlier"), None), (_l("Growth (%)"), PERCENT),
-        (_l("Target"), TEXT), (_l("Status"), STATUS)])
+        (_l("Base year"), TEXT), (_l("Base-year figure"), None),
+        (_l("Average annual growth (%)"), PERCENT), (_l("Target"), TEXT),
+        (_l("Status"), STATUS)])
     unit_n, unit_yuan = str(_l("items")), str(_l("yuan"))
+    blank = [None, None, None, None, "", None]  # growth, base year and figure, average, target, status
 
     def target_row(key, unit, kind):
         g = targets[key]
+        average = g["average"]
         return [str(INDICATOR_LABELS[key]), unit, (kind, g["current"]), (kind, g["previous"]),
-                g["growth_bp"], f"+{g['target_bp'] // 100}%", g["met"]]
+                g["growth_bp"], str(average["base_year"]), (kind, average["base"]),
+                average["growth_bp"],
+                str(_l("+%(percent)d%% a year on average", percent=g["target_bp"] // 100)),
+                average["met"] if average["met"] is not None
+                else (TEXT, str(_l("No base year figure")))]
 
     t.rows = [
         target_row("deals", unit_n, COUNT),
         [str(INDICATOR_LABELS["transfers"]), unit_n, (COUNT, d["transfers"]),
-         (COUNT, prev["transfers"]), None, "", None],
+         (COUNT, prev["transfers"]), *blank],
         [str(INDICATOR_LABELS["licences"]), unit_n, (COUNT, d["licences"]),
-         (COUNT, prev["licences"]), None, "", None],
+         (COUNT, prev["licences"]), *blank],
         target_row("contract_value", unit_yuan, MONEY),
         target_row("pledge_amount", unit_yuan, MONEY),
         target_row("pledge_count", unit_n, COUNT),
@@ -75,14 +101,16 @@ def summary_table(p: dict) -> Table:
         [str(INDICATOR_LABELS["pledge_mixed"]), unit_n, (COUNT, p["pledges"]["mixed_count"]),
          None, None, "", None],
         [str(INDICATOR_LABELS["open_licences"]), unit_n, (COUNT, d["open_licences"]), None,
-         None, "", None],
+         *blank],
         [str(INDICATOR_LABELS["fast_licences"]), unit_n, (COUNT, d["fast_licences"]), None,
-         None, "", None],
+         *blank],
         [str(INDICATOR_LABELS["avg_days"]), str(_l("days")), (DAYS, d["avg_days_to_conclusion"]),
-         None, None, "", None],
+         None, *blank],
         [str(INDICATOR_LABELS["smes"]), str(_l("enterprises")), (COUNT, p["smes"]["cumulative"]),
-         None, None, f"≥{p['smes']['target']}", p["smes"]["met"]],
+         None, None, None, None, None, f"≥{p['smes']['target']}", p["smes"]["met"]],
     ]
+    # a row without growth figures may stop early: its remaining cells are empty
+    t.rows = [row + [None] * (len(t.columns) - len(row)) for row in t.rows]
     return t
 
 
@@ -150,8 +178,11 @@ def chart_data(p: dict, all_tables: list[Table]) -> dict:
         "growth": {
             "labels": [str(INDICATOR_LABELS[t["key"]]) for t in targets],
             "growth": [None if t["growth_bp"] is None else t["growth_bp"] / 100 for t in targets],
+            "average": [None if t["average"]["growth_bp"] is None
+                        else t["average"]["growth_bp"] / 100 for t in targets],
             "target": [t["target_bp"] / 100 for t in targets],
             "growthLabel": str(_l("Growth (%)")), "targetLabel": str(_l("Target (%)")),
+            "averageLabel": str(_l("Average annual growth (%)")),
         },
         "monthly": {
             "labels": [r["month"] for r in p["monthly"]],

@@ -1,5 +1,7 @@
 """The centre's deal monitor: requests nobody answered, deals stuck in one state,
-overdue payments and concluded licences not recorded with CNIPA in time."""
+overdue payments, concluded licences not recorded with CNIPA in time, assignments not
+registered with CNIPA in time (or awaiting CNIPA's announcement), and royalty reports
+overdue or royalties paid late."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,11 +11,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ..domain.dates import LOCAL_ZONE, local_date, local_day_start, local_today
-from ..domain.deadlines import RECORDING_MONTHS, STALE_DAYS
+from ..domain.deadlines import RECORDING_MONTHS, REGISTRATION_DAYS, STALE_DAYS  # noqa: F401 (the page reads them here)
 from ..domain.terms import add_months
 from ..extensions import db
 from ..models import Deal, DealState, OfferKind, PaymentScheduleItem, ScheduleStatus
 from ..models.base import utcnow
+from . import recording, royalty_reports
 
 UNANSWERED_DAYS = STALE_DAYS  # the requests services.deals flags as stale
 STUCK_DAYS = 30
@@ -83,6 +86,24 @@ def unrecorded_contracts(f: MonitorFilter, now: datetime | None = None) -> list[
         f).order_by(Deal.concluded_at))
 
 
+def _of_org(deal: Deal, f: MonitorFilter) -> bool:
+    return not f.org_id or f.org_id in (deal.licensor_org_id, deal.licensee_org_id)
+
+
+def unregistered_assignments(f: MonitorFilter, today: date | None = None) -> list[Deal]:
+    return [d for d in recording.unregistered_assignments(today, LIMIT) if _of_org(d, f)]
+
+
+def awaiting_announcement(f: MonitorFilter) -> list:
+    return [r for r in recording.awaiting_announcement(LIMIT) if _of_org(r.deal, f)]
+
+
+def royalty_problems(f: MonitorFilter, today: date | None = None) -> list:
+    """Royalty reports past their due date and royalties reported but paid late."""
+    return [t for t in royalty_reports.tasks(f.org_id, today)
+            if t.kind in ("report_overdue", "payment_late")][:LIMIT]
+
+
 def days_since(moment: datetime | None, now: datetime | None = None) -> int | None:
     if moment is None:
         return None
@@ -96,5 +117,8 @@ def report(f: MonitorFilter) -> dict:
         "stuck": stuck_deals(f, now),
         "overdue": overdue_payments(f, local_date(now)),
         "unrecorded": unrecorded_contracts(f, now),
+        "unregistered": unregistered_assignments(f, local_date(now)),
+        "unannounced": awaiting_announcement(f),
+        "royalties": royalty_problems(f, local_date(now)),
         "now": now,
     }

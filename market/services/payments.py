@@ -33,7 +33,7 @@ from ..models import (
     User,
 )
 from ..models.base import utcnow
-from . import audit, deals, payees
+from . import audit, deals, ledger, payees
 from .errors import NotFound, PermissionDenied, ServiceError
 
 log = logging.getLogger("market.payments")
@@ -374,6 +374,8 @@ def _refund_one(row: PaymentScheduleItem, payment: Payment, gateway: PaymentGate
                                       "again in a moment.")) from exc
     payment.status, payment.refunded_at, payment.refund_ref = (
         PaymentStatus.REFUNDED, utcnow(), refund_ref)
+    # money given back no longer counts in the contract value (a reversing ledger row)
+    ledger.record_refund(row.deal, payment.amount_fen, ref=f"payment-{payment.id}")
     db.session.flush()
     audit.record("payment.refunded", actor=actor, target=row.deal, item=row.reference,
                  refund_ref=refund_ref, amount_fen=payment.amount_fen)

@@ -101,6 +101,8 @@ def yearly_report(payload: dict, *, today: date | None = None) -> bytes:
     period = payload["period"]
     with force_locale("zh"):
         all_tables = indicator_tables.tables(payload)
+        basis = (f"统计口径：{indicator_tables.VIEW_LABELS[payload.get('view', 'deal')]}"
+                 f"{indicator_tables.SCOPE_NOTE}")
     when = f"{period['year']}年度" if period["year"] else f"{period['start']} 至 {period['end']}"
     story = [
         pdf.para("沈阳市知识产权运营服务体系建设主要指标统计表", styles["title"]),
@@ -112,6 +114,7 @@ def yearly_report(payload: dict, *, today: date | None = None) -> bytes:
                   f"{payload['previous_period']['end']}　　金额单位：元", styles["meta"]),
         pdf.para(f"数据来源：平台交易台账（含冲正记录）；中小企业数自 "
                   f"{payload['smes']['plan_start_year']} 年起累计。", styles["meta"]),
+        pdf.para(basis, styles["meta"]),
     ]
     for number, table in zip(TABLE_NUMBERS, all_tables, strict=False):
         story += [pdf.para(f"表{number}　{table.title}", styles["heading"]),

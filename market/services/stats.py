@@ -3,14 +3,23 @@ centre's indicators of the city plan.
 
 Every indicator is an aggregate over the transaction record (``LedgerEntry``): counts are
 sums of ``sign`` and values sums of ``contract_value_fen``, so reversing rows cancel the
-rows they reverse in whatever period they are booked. Aggregation happens in SQL (GROUP
-BY); Python only folds the few grouped rows into the payload.
+rows they reverse. Which period a row falls in depends on the view (``VIEWS``): by the
+deal's conclusion date (the plan's count; a cancellation or refund lowers the year of the
+deal), by the same with corrections on the date they happened (the booking view), or by the
+date CNIPA recorded the licence or registered the assignment. Royalties count by the day
+they were paid in every view. Aggregation happens in SQL (GROUP BY); Python only folds the
+few grouped rows into the payload.
+
+Growth is given both ways: this period against the same period a year earlier, and the
+plan's average annual growth (年均增幅), the compound rate from each indicator's base year
+to this year: (this year / base year) ** (1 / years) - 1.
 """
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import ROUND_FLOOR, Decimal, localcontext
 
 from flask import current_app
 from sqlalchemy import Date, and_, case, func, literal_column, or_, select
@@ -26,6 +35,13 @@ PLEDGE_GROWTH_TARGET_BP = 3000  # pledge financing amount and projects: +30 % a 
 SME_TARGET = 100                # SMEs that took up a university or institute patent
 TOP_PATENTS = 10
 ASSIGNMENT, LICENCE = "assignment", "licence"
+# The views of the counts, first the default: which date puts a ledger row in a period.
+VIEW_DEAL, VIEW_BOOKED, VIEW_REGISTERED = "deal", "booked", "registered"
+VIEWS = (VIEW_DEAL, VIEW_BOOKED, VIEW_REGISTERED)
+# The base year of each indicator's average annual growth: the plan sets 2018 for pledges
+# ("以2018年为基数"); config GROWTH_BASE_YEARS overrides any of them.
+DEFAULT_BASE_YEARS = {"deals": 2018, "contract_value": 2018, "pledge_amount": 2018,
+                      "pledge_count": 2018}
 
 
 def headline_figures() -> dict:
@@ -51,7 +67,8 @@ def _headline_figures() -> dict:
     by_kind = {kind: n for kind, n in rows}
     listings = db.session.scalar(select(func.count()).select_from(Patent).where(
         Patent.status == ListingStatus.PUBLISHED, Patent.hidden.is_(False)))
-    deals = db.session.scalar(select(func.coalesce(func.sum(LedgerEntry.sign), 0)))
+    deals = db.session.scalar(select(func.coalesce(func.sum(LedgerEntry.sign), 0))
+                              .where(LedgerEntry.entry != "registration"))
     return {
         "licensors": by_kind.get(OrgKind.UNIVERSITY, 0) + by_kind.get(OrgKind.INSTITUTE, 0),
         "smes": by_kind.get(OrgKind.SME, 0),
@@ -105,36 +122,89 @@ def growth(current: int, previous: int, target_bp: int) -> dict:
             "target_bp": target_bp, "met": current * 10000 >= previous * (10000 + target_bp)}
 
 
+def average_growth(current: int, base: int, years: int, target_bp: int) -> dict:
+    """The plan's average annual growth (年均增幅) of ``current`` over ``base``, ``years``
+    years earlier: the compound rate (current / base) ** (1 / years) - 1, in basis points
+    rounded down, and whether it reaches ``target_bp`` (decided exactly, in integers).
+
+    ``growth_bp`` and ``met`` are None without a positive base, a span of at least one year
+    or a non-negative current figure."""
+    out = {"current": current, "base": base, "years": years, "target_bp": target_bp,
+           "growth_bp": None, "met": None}
+    if base <= 0 or years < 1 or current < 0:
+        return out
+    with localcontext() as ctx:
+        ctx.prec = 40
+        rate = (Decimal(current) / Decimal(base)) ** (Decimal(1) / years) - 1
+        growth_bp = int((rate * 10000).to_integral_value(rounding=ROUND_FLOOR))
+    met = current * 10000 ** years >= base * (10000 + target_bp) ** years
+    return {**out, "growth_bp": growth_bp, "met": met}
+
+
+def parse_base_years(text: str | None) -> dict:
+    """``"deals=2019,pledge_amount=2018"`` (config GROWTH_BASE_YEARS) as a dict; raises
+    ValueError for an unknown indicator or a year that is not a number."""
+    out = {}
+    for part in (text or "").split(","):
+        if not part.strip():
+            continue
+        key, _, year = part.partition("=")
+        key = key.strip()
+        if key not in DEFAULT_BASE_YEARS:
+            raise ValueError(f"GROWTH_BASE_YEARS: unknown indicator {key!r}")
+        out[key] = int(year)
+    return out
+
+
+def base_years(configured: dict | None = None) -> dict:
+    """Each indicator's base year: the defaults with ``configured`` ones over them."""
+    return {**DEFAULT_BASE_YEARS, **(configured or {})}
+
+
 # --- the indicators payload ----------------------------------------------------------
 
-def indicators(period: Period, *, plan_start_year: int) -> dict:
-    """Every indicator of the centre's cockpit for ``period``, as plain JSON-ready data.
-
-    Money is integer fen; rates are integer basis points.
-    """
+def indicators(period: Period, *, plan_start_year: int, view: str = VIEW_DEAL,
+               growth_base_years: dict | None = None) -> dict:
+    """Every indicator of the centre's cockpit for ``period`` in ``view`` (one of VIEWS), as
+    plain JSON-ready data. Money is integer fen; rates are integer basis points."""
+    if view not in VIEWS:
+        raise ValueError(f"unknown view {view!r}")
     previous = period.previous()
-    current_cube, previous_totals = _time_cube(period, previous)
+    current_cube, previous_totals = _time_cube(period, previous, view)
     totals = _totals(current_cube)
-    breakdowns = _breakdowns(period)
+    breakdowns = _breakdowns(period, view)
     by_licensor = _licensors(breakdowns["licensor"])
     pledges = _pledges(period, previous)
-    smes = _smes(period, plan_start_year)
+    smes = _smes(period, plan_start_year, view)
+    years = base_years(growth_base_years)
+    current_figures = {"deals": totals["total"], "contract_value": totals["value_fen"],
+                       "pledge_amount": pledges["amount_fen"], "pledge_count": pledges["count"]}
+    previous_figures = {"deals": previous_totals["total"],
+                        "contract_value": previous_totals["value_fen"],
+                        "pledge_amount": pledges["previous_amount_fen"],
+                        "pledge_count": pledges["previous_count"]}
+    base_figures = _base_figures(years, view) if period.year else {}
+    targets = []
+    for key, target_bp in (("deals", DEALS_GROWTH_TARGET_BP),
+                           ("contract_value", VALUE_GROWTH_TARGET_BP),
+                           ("pledge_amount", PLEDGE_GROWTH_TARGET_BP),
+                           ("pledge_count", PLEDGE_GROWTH_TARGET_BP)):
+        row = {"key": key, **growth(current_figures[key], previous_figures[key], target_bp)}
+        if period.year:
+            average = average_growth(current_figures[key], base_figures[key],
+                                     period.year - years[key], target_bp)
+        else:  # a range of dates: the plan's rate is defined for calendar years only
+            average = {"current": current_figures[key], "base": None, "years": None,
+                       "target_bp": target_bp, "growth_bp": None, "met": None}
+        row["average"] = {**average, "base_year": years[key]}
+        targets.append(row)
     return {
         "period": period.as_dict(),
         "previous_period": previous.as_dict(),
+        "view": view,
         "deals": totals,
         "previous_deals": previous_totals,
-        "targets": [
-            {"key": "deals", **growth(totals["total"], previous_totals["total"],
-                                      DEALS_GROWTH_TARGET_BP)},
-            {"key": "contract_value", **growth(totals["value_fen"], previous_totals["value_fen"],
-                                               VALUE_GROWTH_TARGET_BP)},
-            {"key": "pledge_amount", **growth(pledges["amount_fen"],
-                                              pledges["previous_amount_fen"],
-                                              PLEDGE_GROWTH_TARGET_BP)},
-            {"key": "pledge_count", **growth(pledges["count"], pledges["previous_count"],
-                                             PLEDGE_GROWTH_TARGET_BP)},
-        ],
+        "targets": targets,
         "smes": {**smes, "target": SME_TARGET, "met": smes["cumulative"] >= SME_TARGET,
                  "plan_start_year": plan_start_year},
         "pledges": pledges,
@@ -147,8 +217,47 @@ def indicators(period: Period, *, plan_start_year: int) -> dict:
     }
 
 
-def _in(period: Period):
-    return LedgerEntry.concluded_on.between(period.start, period.end)
+def _date_column(view: str):
+    e = LedgerEntry
+    return {VIEW_DEAL: e.deal_on, VIEW_REGISTERED: e.registered_on,
+            VIEW_BOOKED: e.concluded_on}[view]
+
+
+def _in_view(view: str, condition):
+    """``condition`` on the view's date, plus: the booking view leaves out registration
+    rows (they carry no deal date), which only the registration view counts."""
+    if view == VIEW_BOOKED:
+        return and_(condition, LedgerEntry.deal_on.is_not(None))
+    return condition
+
+
+def _in(period: Period, view: str = VIEW_DEAL):
+    return _in_view(view, _date_column(view).between(period.start, period.end))
+
+
+def _base_figures(years: dict, view: str) -> dict:
+    """Each indicator's figure in its base year (one grouped query per kind of figure)."""
+    e, p = LedgerEntry, PledgeDeal
+    deal_years = {years["deals"], years["contract_value"]}
+    pledge_years = {years["pledge_amount"], years["pledge_count"]}
+    column = _date_column(view)
+    deal_sums = {}
+    for year in deal_years:
+        rng = Period.for_year(year)
+        deal_sums[year] = db.session.execute(
+            select(func.coalesce(func.sum(e.sign), 0),
+                   func.coalesce(func.sum(e.contract_value_fen), 0))
+            .where(_in_view(view, column.between(rng.start, rng.end)))).one()
+    pledge_sums = {}
+    for year in pledge_years:
+        rng = Period.for_year(year)
+        pledge_sums[year] = db.session.execute(
+            select(func.coalesce(func.sum(p.amount_fen), 0), func.count())
+            .where(p.pledged_on.between(rng.start, rng.end))).one()
+    return {"deals": int(deal_sums[years["deals"]][0]),
+            "contract_value": int(deal_sums[years["contract_value"]][1]),
+            "pledge_amount": int(pledge_sums[years["pledge_amount"]][0]),
+            "pledge_count": int(pledge_sums[years["pledge_count"]][1])}
 
 
 def _row(transfers, licences, value_fen, **extra) -> dict:
@@ -156,23 +265,24 @@ def _row(transfers, licences, value_fen, **extra) -> dict:
             "total": int(transfers) + int(licences), "value_fen": int(value_fen)}
 
 
-def _time_cube(period: Period, previous: Period) -> tuple[list, dict]:
+def _time_cube(period: Period, previous: Period, view: str) -> tuple[list, dict]:
     """The current period by month, kind and licence flags, and the previous period's totals.
 
-    Grouped by day in the order of ``ix_ledger_entry_stats_period`` so SQLite aggregates
+    Grouped by day in the order of the view's ``ix_ledger_entry_stats_*`` so SQLite aggregates
     while it reads the index, without sorting; the days fold into months here (a few
     thousand rows at most). One scan covers both periods unless they overlap.
     """
     e = LedgerEntry
+    day_column = _date_column(view)
     days_known = e.days_to_conclusion.is_not(None)
     overlap = previous.end >= period.start
     if overlap:
-        where = _in(period)
+        where = _in(period, view)
     elif previous.end + timedelta(days=1) == period.start:  # calendar years: one range
-        where = e.concluded_on.between(previous.start, period.end)
+        where = _in_view(view, day_column.between(previous.start, period.end))
     else:
-        where = or_(_in(previous), _in(period))
-    keys = (e.concluded_on, e.kind, e.licence_kind, e.open_licence, e.fast_licence)
+        where = or_(_in(previous, view), _in(period, view))
+    keys = (day_column, e.kind, e.licence_kind, e.open_licence, e.fast_licence)
     rows = db.session.execute(
         select(*keys, func.sum(e.sign), func.sum(e.contract_value_fen),
                func.sum(case((days_known, e.sign * e.days_to_conclusion), else_=0)),
@@ -186,7 +296,7 @@ def _time_cube(period: Period, previous: Period) -> tuple[list, dict]:
         prev = [(None, None, kind, None, False, False, n, v, 0, 0)
                 for kind, n, v in db.session.execute(
                     select(e.kind, func.sum(e.sign), func.sum(e.contract_value_fen))
-                    .where(_in(previous)).group_by(e.kind)).all()]
+                    .where(_in(previous, view)).group_by(e.kind)).all()]
     prev_totals = _totals(prev)
     return current, {k: prev_totals[k] for k in ("transfers", "licences", "total", "value_fen")}
 
@@ -226,13 +336,13 @@ def _by_licence_kind(cube: list) -> list[dict]:
                   key=lambda r: (-r["total"], r["key"]))
 
 
-def _breakdowns(period: Period) -> dict[str, list]:
+def _breakdowns(period: Period, view: str) -> dict[str, list]:
     """Industry, district and licensor breakdowns from one grouped scan of the period."""
     e = LedgerEntry
     keys = (e.industry, e.district, e.licensor_is_university, e.licensor_org_id, e.kind)
     rows = db.session.execute(
         select(*keys, func.sum(e.sign), func.sum(e.contract_value_fen))
-        .where(_in(period)).group_by(*keys)).all()
+        .where(_in(period, view)).group_by(*keys)).all()
     folded: dict[str, dict] = {"industry": {}, "district": {}, "licensor": {}}
     for industry, district, from_university, licensor, kind, n, value in rows:
         keyed = [("industry", industry), ("district", district)]
@@ -273,22 +383,22 @@ def _licensors(rows: list[dict]) -> list[dict]:
     return sorted(out, key=lambda r: (-r["total"], -r["value_fen"], r["name"]))
 
 
-def _smes(period: Period, plan_start_year: int) -> dict:
+def _smes(period: Period, plan_start_year: int, view: str) -> dict:
     """Distinct SMEs that took up a university or institute patent, net of reversals:
     in the period, and cumulatively from the plan's start to the period's end."""
     e = LedgerEntry
     plan_start = date(plan_start_year, 1, 1)
     start = min(plan_start, period.start)
-    booked = e.concluded_on
+    booked = _date_column(view)
     if db.session.get_bind().dialect.name == "sqlite":
         # "+column" keeps SQLite's planner on ix_ledger_entry_stats_sme (grouped by licensee,
         # no sort) instead of the date index, which its statistics would otherwise favour.
-        booked = literal_column(f"+{e.__tablename__}.concluded_on", type_=Date)
+        booked = literal_column(f"+{e.__tablename__}.{booked.key}", type_=Date)
     per_sme = (
         select(func.sum(case((booked >= plan_start, e.sign), else_=0)).label("plan"),
                func.sum(case((booked >= period.start, e.sign), else_=0)).label("cur"))
         .where(e.licensee_is_sme.is_(True), e.licensor_is_university.is_(True),
-               booked.between(start, period.end))
+               _in_view(view, booked.between(start, period.end)))
         .group_by(e.licensee_org_id).subquery())
     cumulative, in_period = db.session.execute(
         select(func.coalesce(func.sum(case((per_sme.c.plan > 0, 1), else_=0)), 0),

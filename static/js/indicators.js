@@ -25,14 +25,16 @@
   function growthChart() {
     var el = canvas("growth"); if (!el) { return; }
     var g = data.growth;
-    var colours = g.growth.map(function (v, i) {
+    // coloured by the plan's measure (average annual growth); year-on-year in grey beside it
+    var colours = g.average.map(function (v, i) {
       if (v === null) { return "#c7ced8"; }
       return v >= g.target[i] ? GREEN : RED;
     });
     mark(el, new Chart(el, {
       type: "bar",
       data: { labels: g.labels, datasets: [
-        { label: g.growthLabel, data: g.growth.map(function (v) { return v === null ? 0 : v; }), backgroundColor: colours },
+        { label: g.averageLabel, data: g.average.map(function (v) { return v === null ? 0 : v; }), backgroundColor: colours },
+        { label: g.growthLabel, data: g.growth.map(function (v) { return v === null ? 0 : v; }), backgroundColor: "#9aa5b4" },
         { label: g.targetLabel, data: g.target, backgroundColor: "rgba(201,138,0,.25)", borderColor: AMBER, borderWidth: 2 }
       ] },
       options: { indexAxis: "y", scales: { x: { ticks: { callback: function (v) { return v + "%"; } } } } }

@@ -12,6 +12,11 @@ Rows (booking date, licensee, licensor, kind, value in fen):
   r8 2025-01-01 S3  U1 licence non-exclusive           500,000   new_materials  和平区
 
 Pledges: 2023: 100,000 + 50,000 yuan (two projects); 2024: 200,000 yuan (one project).
+
+The dates above are booking dates (the "booked" view). In the conclusion-date view r3 counts
+on r2's day (2023-12-30). Registration rows (the registration-date view only):
+  g6 2024-09-01 r6 recorded with CNIPA          3,000,000
+  g5 2025-02-01 r5's assignment registered     20,000,000
 """
 from datetime import date
 
@@ -53,9 +58,11 @@ def ledger_world(app, make_org, make_listing):
 
     def entry(d, on, licensee, licensor, *, kind="licence", licence_kind="non_exclusive",
               value, industry, district, days, open_licence=False, fast=False, sign=1,
-              reverses=None):
+              reverses=None, entry_kind=None, deal_on=None, registered_on=None):
         row = LedgerEntry(
-            deal_id=d.id, entry="reversal" if sign < 0 else "conclusion", sign=sign,
+            deal_id=d.id, entry=entry_kind or ("reversal" if sign < 0 else "conclusion"),
+            sign=sign, deal_on=deal_on or (None if entry_kind == "registration" else on),
+            registered_on=registered_on,
             reverses_id=reverses.id if reverses else None, contract_number=f"SY-{d.id}",
             concluded_on=on, kind=kind,
             licence_kind=None if kind == "assignment" else licence_kind,
@@ -77,16 +84,23 @@ def ledger_world(app, make_org, make_listing):
     r2 = entry(d2, date(2023, 12, 30), s2, u1, licence_kind="exclusive", value=5_000_000,
                industry="biomedicine", district="铁西区", days=20)
     entry(d2, date(2024, 1, 5), s2, u1, licence_kind="exclusive", value=-5_000_000,
-          industry="biomedicine", district="铁西区", days=20, sign=-1, reverses=r2)
+          industry="biomedicine", district="铁西区", days=20, sign=-1, reverses=r2,
+          deal_on=date(2023, 12, 30))
     d4 = deal(p1, s1)
     entry(d4, date(2024, 2, 15), s1, u1, value=0, industry="new_materials", district="和平区",
           days=3, open_licence=True, fast=True)
     d5 = deal(p4, s3, kind="assignment")
     entry(d5, date(2024, 6, 1), s3, i2, kind="assignment", value=20_000_000,
           industry="high_end_equipment", district="浑南区", days=40)
+    entry(d5, date(2025, 2, 1), s3, i2, kind="assignment", value=20_000_000,
+          industry="high_end_equipment", district="浑南区", days=40,
+          entry_kind="registration", registered_on=date(2025, 2, 1))
     d6 = deal(p3, n1, licence_kind="sole")
     entry(d6, date(2024, 7, 20), n1, u1, licence_kind="sole", value=3_000_000,
           industry="new_materials", district="沈河区", days=10)
+    entry(d6, date(2024, 9, 1), n1, u1, licence_kind="sole", value=3_000_000,
+          industry="new_materials", district="沈河区", days=10,
+          entry_kind="registration", registered_on=date(2024, 9, 1))
     d7 = deal(p4, s4)
     entry(d7, date(2024, 12, 31), s4, i2, value=1_000_000, industry="biomedicine",
           district="铁西区", days=7, fast=True)

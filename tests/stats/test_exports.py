@@ -21,16 +21,16 @@ def _csv_rows(response):
 
 def test_csv_of_every_table_has_the_numbers(client, login_as, ledger_world):
     login_as("centre")
-    response = client.get("/centre/indicators/export/industry.csv?year=2024")
+    response = client.get("/centre/indicators/export/industry.csv?year=2024&view=booked")
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/csv")
-    assert 'filename="indicators-2024-industry.csv"' in response.headers["Content-Disposition"]
+    assert 'filename="indicators-2024-booked-industry.csv"' in response.headers["Content-Disposition"]
     rows = _csv_rows(response)
     assert rows[0][1:] == ["专利转让", "专利许可", "合计", "合同金额（元）"] or len(rows[0]) == 5
     by_name = {r[0]: r[1:] for r in rows[1:]}
     assert by_name["新材料"] == ["0", "2", "2", "30000.00"]
     assert by_name["生物医药"] == ["0", "0", "0", "-40000.00"]  # a number, not neutralised
-    summary = _csv_rows(client.get("/centre/indicators/export/summary.csv?year=2024"))
+    summary = _csv_rows(client.get("/centre/indicators/export/summary.csv?year=2024&view=booked"))
     assert summary[1][2:5] == ["3", "2", "50.00"]
     for key in ("monthly", "licensor", "district", "licence_kind", "top_patents"):
         assert client.get(f"/centre/indicators/export/{key}.csv?year=2024").status_code == 200
@@ -40,7 +40,7 @@ def test_csv_of_every_table_has_the_numbers(client, login_as, ledger_world):
 
 def test_xlsx_workbook_opens_with_numbers_as_numbers(client, login_as, ledger_world):
     login_as("centre")
-    response = client.get("/centre/indicators/export/all.xlsx?year=2024")
+    response = client.get("/centre/indicators/export/all.xlsx?year=2024&view=booked")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.get_data()))
     assert len(book.sheetnames) == 7
@@ -51,7 +51,7 @@ def test_xlsx_workbook_opens_with_numbers_as_numbers(client, login_as, ledger_wo
     licensor = {row[0]: row for row in book.worksheets[3].iter_rows(min_row=2, values_only=True)}
     assert licensor["东北大学"][-2:] == (3, pytest.approx(33.33))
     one = load_workbook(io.BytesIO(
-        client.get("/centre/indicators/export/monthly.xlsx?year=2024").get_data()))
+        client.get("/centre/indicators/export/monthly.xlsx?year=2024&view=booked").get_data()))
     assert one.worksheets[0]["A2"].value == "2024-01"
     assert one.worksheets[0]["C2"].value == -1
 
@@ -85,7 +85,7 @@ def test_pledgor_names_from_users_are_neutralised(client, login_as, ledger_world
 
 def test_pdf_return_in_chinese(client, login_as, ledger_world):
     login_as("centre")
-    response = client.get("/centre/indicators/report.pdf?year=2024&lang=en")
+    response = client.get("/centre/indicators/report.pdf?year=2024&lang=en&view=booked")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     check_pdf(response.get_data(), "主要指标统计表", "2024年度", "专利技术合同成交额", "190,000.00",
               "东北大学", "33.33")

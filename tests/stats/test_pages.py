@@ -8,7 +8,7 @@ pytestmark = pytest.mark.db
 
 def test_indicators_page_shows_the_figures_tables_and_chart_data(client, login_as, ledger_world):
     login_as("centre")
-    html = client.get("/centre/indicators?year=2024").get_data(as_text=True)
+    html = client.get("/centre/indicators?year=2024&view=booked").get_data(as_text=True)
     assert 'id="kpi-deals">3<' in html
     assert 'id="kpi-smes">3 <small>/ 100' in html
     assert 'id="indicator-charts"' in html and 'type="application/json"' in html
@@ -22,7 +22,7 @@ def test_indicators_page_shows_the_figures_tables_and_chart_data(client, login_a
 
 def test_date_range_and_bad_period(client, login_as, ledger_world):
     login_as("centre")
-    html = client.get("/centre/indicators?start=2024-01-01&end=2024-06-30").get_data(as_text=True)
+    html = client.get("/centre/indicators?start=2024-01-01&end=2024-06-30&view=booked").get_data(as_text=True)
     assert 'id="kpi-deals">1<' in html
     response = client.get("/centre/indicators?start=2024-13-01&end=2024-06-30")
     assert response.status_code == 302
