@@ -104,6 +104,9 @@ class Config:
     MAIL_URL = os.environ.get("MAIL_URL") or None
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "沈阳知识产权交易平台 <noreply@ipmarket.shenyang.example>")
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "30"))  # seconds per SMTP answer
+    # SQLite: how long a writer waits in line for the one write lock before giving up (the
+    # request then answers 503 "busy, send it again"); pysqlite's own default is 5 s
+    SQLITE_BUSY_SECONDS = float(os.environ.get("SQLITE_BUSY_SECONDS", "30"))
     # Emails queued by a commit are delivered by a thread of the process ("background"), in
     # batches, or at once after the commit in the request ("inline"); see market/mail_worker.
     MAIL_DELIVERY = os.environ.get("MAIL_DELIVERY", "background")
@@ -217,11 +220,18 @@ def _with(hosts: list[str], host: str | None) -> list[str]:
 
 
 def _engine_options(config: dict) -> None:
-    """PostgreSQL: give up connecting after 5 s (a dead database must not hang /healthz)."""
-    if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql"):
-        options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-        options["connect_args"] = {"connect_timeout": 5, **options.get("connect_args", {})}
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    """PostgreSQL: give up connecting after 5 s (a dead database must not hang /healthz).
+    SQLite: writers queue for the write lock up to ``SQLITE_BUSY_SECONDS``."""
+    url = str(config.get("SQLALCHEMY_DATABASE_URI", ""))
+    if url.startswith("postgresql"):
+        extra = {"connect_timeout": 5}
+    elif url.startswith("sqlite"):
+        extra = {"timeout": float(config.get("SQLITE_BUSY_SECONDS", 30))}
+    else:
+        return
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options["connect_args"] = {**extra, **options.get("connect_args", {})}
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _check_payment_receiver(config: dict) -> None:

@@ -2,6 +2,7 @@
 from flask import Flask, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
@@ -14,6 +15,7 @@ ERROR_TITLES = {
     413: _l("File too large"),
     429: _l("Too many requests"),
     500: _l("Something went wrong"),
+    503: _l("The platform is busy"),
 }
 ERROR_TEXTS = {
     400: _l("The request could not be understood. If you submitted a form, reload the page "
@@ -24,7 +26,9 @@ ERROR_TEXTS = {
     413: _l("The file is larger than the platform accepts."),
     429: _l("You have made too many attempts. Please wait a minute and try again."),
     500: _l("The error has been logged. Please try again in a moment."),
+    503: _l("Nothing was saved. Please send it again in a moment."),
 }
+BUSY_RETRY_AFTER = 5  # seconds, in the Retry-After of a 503
 
 
 def init_app(app: Flask) -> None:
@@ -58,7 +62,17 @@ def _csrf_error(exc: CSRFError):
 
 def _server_error(exc: Exception):
     db.session.rollback()
+    if _database_busy(exc):
+        # SQLite's one write lock stayed taken for the whole busy timeout: not a fault of
+        # the request, and the rollback lost nothing it had not been told
+        current_app.logger.warning("database busy on %s: answered 503", request.path)
+        body, code = render_error(503)
+        return body, code, {"Retry-After": str(BUSY_RETRY_AFTER)}
     current_app.logger.exception("unhandled error on %s", request.path)
     if current_app.config.get("TESTING") and current_app.config.get("PROPAGATE_TEST_ERRORS", True):
         raise exc
     return render_error(500)
+
+
+def _database_busy(exc: Exception) -> bool:
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)

@@ -120,3 +120,30 @@ def test_reads_do_not_hold_the_write_lock(sqlite_app):
         thread.join(timeout=30)
         db.session.rollback()
     assert done == [True]
+
+
+def test_a_writer_that_waited_out_the_busy_timeout_gets_503_and_loses_nothing(make_app,
+                                                                              tmp_path):
+    """Another process held SQLite's write lock for longer than SQLITE_BUSY_SECONDS: the
+    request is answered 503 with Retry-After (not 500), and nothing of it was written."""
+    import sqlite3
+
+    from market.models import LoginThrottle
+
+    path = tmp_path / "busy.sqlite"
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}", SQLITE_BUSY_SECONDS=0.2,
+                   SEARCH_SYNC_AFTER_COMMIT=False, WTF_CSRF_ENABLED=False)
+    with app.app_context():
+        db.create_all()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        response = app.test_client().post("/account/login", data={
+            "email": "someone@example.cn", "password": "not the password"})
+    finally:
+        holder.rollback()
+        holder.close()
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+    assert "请稍后重新提交" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(LoginThrottle.key)) is None  # the attempt not counted
