@@ -25,7 +25,7 @@ from ..forms_util import refusal_on, show_service_error, show_warnings
 from ..models import Attachment, EvaluationReport, ListingStatus, Offer, OrgKind, Patent
 from ..params import page_arg
 from ..permissions import member_org_id, public, role_required
-from ..services import imports, legal_status, listing_queries, listings, view_tally
+from ..services import deal_rules, imports, legal_status, listing_queries, listings, view_tally
 from ..services.errors import ServiceError
 from ..unit_of_work import commit, committing, flash_refusal
 from ..urls import safe_next
@@ -78,7 +78,9 @@ def detail(patent_id: int):
                            summaries={o.id: listings.summaries(o) for o in patent.offers},
                            action_form=ActionForm(), attachment_form=AttachmentForm(),
                            status_line=legal_status.status_line(patent),
-                           report_form=EvaluationReportForm())
+                           report_form=EvaluationReportForm(),
+                           blockers={o.id: deal_rules.offer_blocker(current_user, o)
+                                     for o in patent.offers})
 
 
 @bp.route("/mine")

@@ -155,3 +155,50 @@ def require_announced(offer: Offer) -> None:
                            _l("This open licence's CNIPA declaration is not recorded yet: it "
                               "can be taken once the patentee records the announcement."),
                            code="not_announced")
+
+
+# --- what a viewer is told instead of a button it cannot use --------------------------------
+
+def offer_blocker(user: User, offer: Offer):
+    """Why ``user`` cannot take or request ``offer`` now (a message to show in place of the
+    button), or None when they can. Anonymous viewers get None: the page asks them to log
+    in. The same rules the deal services enforce, asked before the form is filled in."""
+    if not user.is_authenticated:
+        return None
+    if user.is_centre:
+        return _l("The IP service centre runs the market: it takes and requests no licence.")
+    if not user.can_act:
+        return (_l("Your request to join your organisation is waiting for its admin.")
+                if user.org.is_verified else
+                _l("Your organisation is waiting for verification by the IP service centre: "
+                   "you can take or request licences once it is verified."))
+    try:
+        require_taker(user, offer)
+        if offer.kind == OfferKind.OPEN_LICENCE:
+            require_announced(offer)
+    except ServiceError as exc:
+        return exc.message
+    return _rival_in_force(offer)
+
+
+def _rival_in_force(offer: Offer):
+    """A deal in force that rules the offer out: an assignment, or an exclusive or sole
+    licence overlapping its territory and field (until its last day in force)."""
+    probe = Deal(id=0, patent_id=offer.patent_id, kind=offer.kind,
+                 licence_kind=offer.licence_kind, territory=offer.territory or DEFAULT_TERRITORY,
+                 field_of_use=offer.field_of_use or "")
+    rules_out = Deal.kind == OfferKind.ASSIGNMENT  # an assignment is ruled out by one only
+    if offer.kind != OfferKind.ASSIGNMENT:
+        rules_out = or_(rules_out, Deal.licence_kind.in_(EXCLUSIVE_KINDS))
+    rival = db.session.scalars(select(Deal).where(_overlapping(probe), rules_out)
+                               .order_by(Deal.id)).first()
+    if rival is None:
+        return None
+    if rival.kind == OfferKind.ASSIGNMENT:
+        return _l("This patent has been assigned: its owner can no longer license or assign it.")
+    until = rival.in_force_until
+    if until is None:  # accepted, not concluded yet: it holds its place
+        return _l("An exclusive or sole licence of this patent is being concluded for this "
+                  "territory and field.")
+    return _l("An exclusive or sole licence is in force for this territory and field until "
+              "%(date)s.", date=format_date(until, "long"))
