@@ -48,7 +48,8 @@ def search():
             and not search_request.filters:
         return redirect(url_for("listings.detail", patent_id=int(result.exact_match_id)))
     suggestions = []
-    if not hits and (search_request.q or search_request.filters) and not result.error:
+    if not hits and (search_request.q or search_request.filters) and not result.error \
+            and result.number is None:
         from ..search.suggestions import suggest_wider
         service = current_app.extensions["market.search"]
         suggestions = suggest_wider(service.holder, search_request.q, search_request.filters)

@@ -3,8 +3,9 @@
 ``search(index, q, ...)``:
 
 1. a typed patent / application / publication number (``ZL 2017 1060 1862.3``,
-   ``201710601862``, ``CN112604685B``) goes straight to that patent
-   (``exact_match_id``);
+   ``201710601862``, ``CN112604685B``) is answered as a number (:mod:`market.search.numbers`):
+   that patent only (``exact_match_id``), or no hit and ``result.number`` saying what the
+   number is (type, a wrong check character) so the page can say it is not listed here;
 2. IPC symbols in the query (``G06F``, ``G06F 17/30``) become prefix
    constraints on the IPC field;
 3. the rest is segmented like the documents and searched with OR semantics
@@ -32,6 +33,7 @@ from .facets import facet_counts, filter_docs, ipc_docs
 from .highlight import highlight_terms, make_hits
 from .index.generations import IndexNotBuilt
 from .index.reader import Snapshot, with_snapshot
+from .numbers import NumberQuery, parse_number_query
 from .ranking import rank, text_query
 from .results import SearchResult
 
@@ -87,10 +89,11 @@ def _term_docs(snap: Snapshot, terms: list[str]) -> dict[str, set[int]]:
     return out
 
 
-def _number_match(snap: Snapshot, q) -> int | None:
+def _number_match(snap: Snapshot, q, number: NumberQuery | None = None) -> int | None:
     """The live document of a typed patent, application or publication number."""
     reader = snap.searcher.reader()
-    for key in query_number_keys(q or ""):
+    keys = number.keys if number is not None else query_number_keys(q or "")
+    for key in keys:
         docnum = snap.table.numbers.get(key)
         if docnum is not None and not reader.is_deleted(docnum):
             return docnum
@@ -128,10 +131,15 @@ def _match(snap: Snapshot, q, filters) -> _Matched:
 def matching_ids(index, q: str = "", filters: dict | None = None) -> set[str]:
     """Ids of the documents the search ``q`` with ``filters`` finds, unranked (what a saved
     search's alert needs: which of the new listings match, not their order)."""
+    number = parse_number_query(q)
+
     def run(snap: Snapshot) -> set[str]:
-        docnum = _number_match(snap, q)
-        docs = filter_docs(snap, {docnum}, filters) if docnum is not None else \
-            _match(snap, q, filters).docs
+        docnum = _number_match(snap, q, number)
+        if number is not None:
+            docs = filter_docs(snap, {docnum}, filters) if docnum is not None else set()
+        else:
+            docs = filter_docs(snap, {docnum}, filters) if docnum is not None else \
+                _match(snap, q, filters).docs
         return {snap.table.ids[n] or snap.searcher.stored_fields(n).get("id") for n in docs}
     try:
         return with_snapshot(index, run)
@@ -145,8 +153,12 @@ def _run_search(snap: Snapshot, q, filters, sort, page, per_page, facets, do_hig
     sort = sort if sort in SORTS else "relevance"
     result = SearchResult(hits=[], total=0, facets={}, page=page, per_page=per_page, sort=sort)
 
-    # 1. typed patent number -> straight to the patent
-    docnum = _number_match(snap, q)
+    # 1. typed patent number -> straight to the patent, or "not listed here"; never text hits
+    number = parse_number_query(q)
+    result.number = number
+    docnum = _number_match(snap, q, number)
+    if number is not None and docnum is None:
+        return result
     if docnum is not None:
         result.exact_match_id = snap.table.ids[docnum] or \
             snap.searcher.stored_fields(docnum).get("id")

@@ -151,3 +151,19 @@ def test_only_smes_get_the_save_form_and_visitors_no_session(app, client, make_u
         log_in(visitor, make_user(kind=role))
         page = visitor.get("/search/?q=基因编辑").get_data(as_text=True)
         assert ('class="save-search"' in page) is sees_form
+
+
+@pytest.mark.parametrize("typed", ["201810123456.5", "CN201810123456.5", "2018 1012 3456.5",
+                                   "ZL201810123456.5"])
+def test_unlisted_number_says_not_listed_with_its_type(client, catalogue, typed):
+    page = client.get("/search/", query_string={"q": typed}).get_data(as_text=True)
+    assert result_ids(page) == []
+    assert "number-answer" in page and "201810123456.5" in page
+    assert "未在本平台挂牌" in page and "发明" in page.split("number-answer")[1]
+    assert "empty-state" not in page  # no "try wider words" for a number
+
+
+def test_wrong_check_character_is_explained(client, catalogue):
+    page = client.get("/search/", query_string={"q": "201810123456.7"}).get_data(as_text=True)
+    assert result_ids(page) == []
+    assert "校验位有误" in page and "q=201810123456.5" in page
