@@ -35,6 +35,7 @@ __all__ = [
     "added_domain_words",
     "segment",
     "segment_words",
+    "query_words",
     "ChineseTokenizer",
     "chinese_analyzer",
     "PreTokenized",
@@ -193,6 +194,29 @@ def segment(text: str, normalised: bool = False) -> list[str]:
                 cache[tok] = t
         if t is not None:
             append(t)
+    return out
+
+
+def query_words(text: str, normalised: bool = False) -> list[tuple[str, list[str]]]:
+    """The words of a query in precise mode, each with its search-mode sub-words
+    (``无人机`` -> ``("无人机", ["无人", "人机"])``), duplicates removed.
+
+    A query word matches a document that holds it as a term (the documents are cut in
+    search mode, so ``沥青`` is a term of ``沥青混合料``), or all of its sub-words (the
+    document's text was cut elsewhere, ``高温合金材料`` for ``合金材料``); one sub-word
+    alone is not enough (``人机`` of ``人机协作`` is not ``无人机``)."""
+    if not text:
+        return []
+    jieba = ensure_jieba()
+    if not normalised:
+        text = normalise_text(text)
+    out, seen = [], set()
+    for tok in jieba.cut(text, HMM=False):
+        word = _post(tok)
+        if word is None or word in seen:
+            continue
+        seen.add(word)
+        out.append((word, [t for t in dict.fromkeys(segment(word, normalised=True)) if t != word]))
     return out
 
 

@@ -27,7 +27,14 @@ from dataclasses import dataclass
 
 from whoosh.reading import TermNotFound
 
-from .analysis import IPC_SEARCH_RE, normalise_ipc, normalise_text, query_number_keys, segment
+from .analysis import (
+    IPC_SEARCH_RE,
+    normalise_ipc,
+    normalise_text,
+    query_number_keys,
+    query_words,
+    segment,
+)
 from .demand import extract_key_terms
 from .facets import facet_counts, filter_docs, ipc_docs
 from .highlight import highlight_terms, make_hits
@@ -42,7 +49,12 @@ SORTS = ("relevance", "newest", "fee")
 
 
 def parse_query(q: str) -> tuple[list[str], list[str], str]:
-    """-> (text terms, ipc codes, normalised free text without IPC codes)."""
+    """-> (text terms, ipc codes, normalised free text without IPC codes and spaces)."""
+    terms, codes, rest = _parse(q)
+    return terms, codes, re.sub(r"\s+", "", rest)
+
+
+def _parse(q: str) -> tuple[list[str], list[str], str]:
     norm = normalise_text(q or "").strip()
     codes = []
 
@@ -60,7 +72,7 @@ def parse_query(q: str) -> tuple[list[str], list[str], str]:
         if term not in seen:
             seen.add(term)
             terms.append(term)
-    return terms, codes, re.sub(r"\s+", "", rest)
+    return terms, codes, rest
 
 
 def may_match_terms(q: str, doc_terms: set[str]) -> bool:
@@ -89,6 +101,20 @@ def _term_docs(snap: Snapshot, terms: list[str]) -> dict[str, set[int]]:
     return out
 
 
+def _word_docs(snap: Snapshot, terms: list[str], rest: str) -> tuple[set[int], dict]:
+    """Documents matching any word of the query text ``rest`` within word boundaries (see
+    :func:`analysis.query_words`), and the postings of every term used for it."""
+    words = query_words(rest, normalised=True)
+    needed = list(dict.fromkeys(terms + [t for w, subs in words for t in (w, *subs)]))
+    term_docs = _term_docs(snap, needed)
+    matched: set[int] = set()
+    for word, subs in words:
+        matched |= term_docs[word]
+        if subs:
+            matched |= set.intersection(*(term_docs[t] for t in subs))
+    return matched, term_docs
+
+
 def _number_match(snap: Snapshot, q, number: NumberQuery | None = None) -> int | None:
     """The live document of a typed patent, application or publication number."""
     reader = snap.searcher.reader()
@@ -110,14 +136,16 @@ class _Matched:
 
 
 def _match(snap: Snapshot, q, filters) -> _Matched:
-    terms, codes, phrase = parse_query(q or "")
+    terms, codes, rest = _parse(q or "")
+    phrase = re.sub(r"\s+", "", rest)
+    term_docs: dict[str, set[int]] = {}
     if len(terms) > MAX_QUERY_TERMS:
         # a pasted paragraph: keep the most specific terms
         terms = extract_key_terms(snap, q, MAX_QUERY_TERMS, normalised_terms=terms)[0]
-    term_docs: dict[str, set[int]] = {}
-    if terms:
         term_docs = _term_docs(snap, terms)
         matched = set().union(*term_docs.values())
+    elif terms:
+        matched, term_docs = _word_docs(snap, terms, rest)
     elif codes:
         matched = None
     else:
