@@ -231,7 +231,8 @@ def run_queries(index, queries: Iterable[dict], k: int = 10, source_of=None, sca
         text = row.get("query") or ""
         t0 = time.perf_counter()
         if qtype == "sme_requirement":
-            res = demand_match(index, row.get("query_detail") or text, top=k)
+            res = demand_match(index, row.get("query_detail") or text, top=k,
+                               title=text if row.get("query_detail") else "")
         else:
             res = search(index, text, per_page=k)
         ms = (time.perf_counter() - t0) * 1000.0

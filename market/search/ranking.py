@@ -111,3 +111,30 @@ def term_at_a_time_scores(snap: Snapshot, terms: list[str], weights: dict[str, f
                     docs.add(global_docnum)
                     matcher.next()
     return scores, term_docs
+
+
+def term_scores(snap: Snapshot, term: str) -> dict[int, float]:
+    """BM25F score of ``term`` (title boosted, same formula as Whoosh's) for every live or
+    deleted document holding it; callers filter with the live set."""
+    searcher = snap.searcher
+    reader = searcher.reader()
+    scores: dict[int, float] = {}
+    k1_plus_one = BM25_K1 + 1.0
+    for fieldname, field_boost in (("title", TITLE_BOOST), ("content", 1.0)):
+        if not reader.doc_frequency(fieldname, term):
+            continue
+        avgfl = searcher.avg_field_length(fieldname) or 1.0
+        mult = searcher.idf(fieldname, term) * field_boost * k1_plus_one
+        for leaf, offset in reader.leaf_readers():
+            try:
+                matcher = leaf.postings(fieldname, term)
+            except TermNotFound:
+                continue
+            normalisers = _length_normalisers(snap, leaf, fieldname, avgfl)
+            while matcher.is_active():
+                docnum = matcher.id()
+                weight = matcher.weight()
+                key = docnum + offset
+                scores[key] = scores.get(key, 0.0) + mult * weight / (weight + normalisers[docnum])
+                matcher.next()
+    return scores

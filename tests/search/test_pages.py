@@ -95,7 +95,7 @@ def test_demand_matching_shows_matched_terms(client, catalogue):
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert result_ids(page)[0] == catalogue["graphene"].id
-    assert "石墨烯" in page.split("tag")[1] or "石墨烯</span>" in page
+    assert 'name="drop" value="石墨烯"' in page  # shown as a key term the user can leave out
 
 
 def test_saved_searches_page_and_delete(client, make_user, catalogue):
@@ -167,3 +167,19 @@ def test_wrong_check_character_is_explained(client, catalogue):
     page = client.get("/search/", query_string={"q": "201810123456.7"}).get_data(as_text=True)
     assert result_ids(page) == []
     assert "校验位有误" in page and "q=201810123456.5" in page
+
+
+def test_demand_page_terms_can_be_left_out_and_added(client, catalogue):
+    need = "我公司生产智能手机，散热问题突出，希望引进石墨烯导热薄膜，提高导热性能。"
+    token = csrf_token(client, "/search/need")
+    first = client.post("/search/need", data={"need": need, "title": "石墨烯导热",
+                                              "csrf_token": token}).get_data(as_text=True)
+    assert 'name="drop" value="石墨烯"' in first
+    assert catalogue["graphene"].id in result_ids(first)
+    page = client.post("/search/need", data={"need": need, "title": "石墨烯导热",
+                                             "drop": "石墨烯", "add_term": "水稻",
+                                             "csrf_token": token}).get_data(as_text=True)
+    assert 'name="dropped" value="石墨烯"' in page and 'name="added" value="水稻"' in page
+    assert 'name="drop" value="石墨烯"' not in page and 'name="drop" value="水稻"' in page
+    assert catalogue["gene"].id in result_ids(page)
+    assert result_ids(page) != result_ids(first)
