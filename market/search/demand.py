@@ -124,16 +124,22 @@ def _score(snap: Snapshot, cache: dict, terms: list[KeyTerm]):
     raw: dict[int, float] = {}
     coord: dict[int, float] = {}
     matched: dict[int, int] = {}
-    term_docs: dict[str, set[int]] = {}
+    term_docs = {}
     for term in terms:
-        docs = _docs_of(snap, cache, term.parts)
-        term_docs[term.text] = docs
-        share = term.weight / total_weight
-        for d in docs:
-            raw[d] = raw.get(d, 0.0) + term.weight * sum(
-                cache[p][d] for p in term.parts)
-            coord[d] = coord.get(d, 0.0) + share
-            matched[d] = matched.get(d, 0) + 1
+        if len(term.parts) == 1:
+            part_scores = _postings(snap, cache, term.parts[0])
+            items = part_scores.items()
+            term_docs[term.text] = part_scores.keys()
+        else:
+            docs = _docs_of(snap, cache, term.parts)
+            items = [(d, sum(cache[p][d] for p in term.parts)) for d in docs]
+            term_docs[term.text] = docs
+        share, weight = term.weight / total_weight, term.weight
+        raw_get, coord_get, matched_get = raw.get, coord.get, matched.get
+        for d, score in items:
+            raw[d] = raw_get(d, 0.0) + weight * score
+            coord[d] = coord_get(d, 0.0) + share
+            matched[d] = matched_get(d, 0) + 1
     need = MIN_MATCHED if len(terms) >= 4 else 1
     scores = {d: s * coord[d] ** COORD_POWER for d, s in raw.items() if matched[d] >= need}
     return scores, term_docs

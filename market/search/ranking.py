@@ -131,10 +131,26 @@ def term_scores(snap: Snapshot, term: str) -> dict[int, float]:
             except TermNotFound:
                 continue
             normalisers = _length_normalisers(snap, leaf, fieldname, avgfl)
-            while matcher.is_active():
-                docnum = matcher.id()
-                weight = matcher.weight()
+            get = scores.get
+            for docnum, weight in _postings_items(matcher):
                 key = docnum + offset
-                scores[key] = scores.get(key, 0.0) + mult * weight / (weight + normalisers[docnum])
-                matcher.next()
+                scores[key] = get(key, 0.0) + mult * weight / (weight + normalisers[docnum])
     return scores
+
+
+def _postings_items(matcher):
+    """(docnum, weight) of every posting, a block at a time when the matcher is Whoosh 3's
+    leaf matcher (its id and weight arrays; a posting at a time costs ~3x more), else
+    through the public interface (a segment with deletions wraps it in a filter)."""
+    if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
+        while matcher.is_active():
+            if matcher._ids is None:
+                matcher._read_ids()
+            if matcher._weights is None:
+                matcher._read_weights()
+            yield from zip(matcher._ids, matcher._weights, strict=True)
+            matcher._next_block()
+        return
+    while matcher.is_active():
+        yield matcher.id(), matcher.weight()
+        matcher.next()
