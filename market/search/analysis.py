@@ -34,7 +34,6 @@ __all__ = [
     "add_domain_words",
     "added_domain_words",
     "segment",
-    "segment_words",
     "query_words",
     "clean_token",
     "ChineseTokenizer",
@@ -238,33 +237,6 @@ DEMAND_STOPWORDS = frozenset(
     产业化 工业化 商业化 示范 应用领域 国产化 进口 出口 销售 营销 运营 运行 维护 专利 论文 知识产权
     """.split()
 )
-_DEMAND_POS = ("n", "v", "eng", "x", "l", "i", "j")
-
-
-def segment_words(text: str) -> list[str]:
-    """Content words (nouns, verbal nouns, English words, domain terms) of
-    ``text`` in precise mode, normalised and filtered.
-
-    Used to pick key terms out of long demand paragraphs.
-    """
-    if not text:
-        return []
-    ensure_jieba()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import jieba.posseg as pseg
-    text = normalise_text(text)
-    out = []
-    for pair in pseg.cut(text, HMM=False):
-        tok, flag = pair.word, pair.flag
-        if not flag.startswith(_DEMAND_POS) or tok in DEMAND_STOPWORDS:
-            continue
-        t = _post(tok)
-        if t is not None:
-            out.append(t)
-    return out
-
-
 clean_token = _post  # public name: one jieba token filtered and normalised like the index's
 
 _MISSING = object()
