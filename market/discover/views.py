@@ -21,6 +21,9 @@ MAX_SAVED = 20
 
 
 class DemandForm(FlaskForm):
+    title = StringField(_l("Title of your need (optional)"), validators=[Length(max=200)],
+                        description=_l("A few words, e.g. 低温储能柜的电池热管理. They count "
+                                       "more than the paragraph."))
     need = TextAreaField(_l("Describe your technical need"), validators=[
         DataRequired(), Length(min=4, max=5000)],
         description=_l("Paste the paragraph you would give an engineer: the problem, the "
@@ -48,7 +51,8 @@ def search():
             and not search_request.filters:
         return redirect(url_for("listings.detail", patent_id=int(result.exact_match_id)))
     suggestions = []
-    if not hits and (search_request.q or search_request.filters) and not result.error:
+    if not hits and (search_request.q or search_request.filters) and not result.error \
+            and result.number is None:
         from ..search.suggestions import suggest_wider
         service = current_app.extensions["market.search"]
         suggestions = suggest_wider(service.holder, search_request.q, search_request.filters)
@@ -113,15 +117,38 @@ def demand():
     result, error, hits = None, None, []
     if request.method == "GET":
         return render_template("search/demand.html", form=form, result=None, error=None,
-                               hits=[])
+                               hits=[], dropped=[], added=[])
+    dropped, added = _term_edits(request.form)
     if form.validate_on_submit():
         service = current_app.extensions["market.search"]
-        result, error = service.demand(form.need.data)
+        result, error = service.demand(form.need.data, title=form.title.data or "",
+                                       drop=dropped, add=added)
         if result is not None:
             patents = search_queries.public_patents([hit.id for hit in result.hits])
             hits = [(hit, patents[int(hit.id)]) for hit in result.hits if int(hit.id) in patents]
     return render_template("search/demand.html", form=form, result=result, error=error,
-                           hits=hits), 200 if not form.errors else 422
+                           hits=hits, dropped=dropped, added=added), \
+        200 if not form.errors else 422
+
+
+MAX_TERM_EDITS = 10
+MAX_TERM_CHARS = 20
+
+
+def _term_edits(data) -> tuple[list[str], list[str]]:
+    """The key terms the user left out and typed in so far, plus this submission's
+    (``drop``: a term's remove button, ``add_term``: the add field)."""
+    def clean(values):
+        out = []
+        for value in values:
+            value = (value or "").strip()[:MAX_TERM_CHARS]
+            if value and value not in out:
+                out.append(value)
+        return out[:MAX_TERM_EDITS]
+    dropped = clean(data.getlist("dropped") + [data.get("drop", "")])
+    added = [t for t in clean(data.getlist("added") + [data.get("add_term", "")])
+             if t not in dropped]
+    return dropped, added
 
 
 @bp.route("/saved")

@@ -34,7 +34,8 @@ __all__ = [
     "add_domain_words",
     "added_domain_words",
     "segment",
-    "segment_words",
+    "query_words",
+    "clean_token",
     "ChineseTokenizer",
     "chinese_analyzer",
     "PreTokenized",
@@ -196,6 +197,29 @@ def segment(text: str, normalised: bool = False) -> list[str]:
     return out
 
 
+def query_words(text: str, normalised: bool = False) -> list[tuple[str, list[str]]]:
+    """The words of a query in precise mode, each with its search-mode sub-words
+    (``无人机`` -> ``("无人机", ["无人", "人机"])``), duplicates removed.
+
+    A query word matches a document that holds it as a term (the documents are cut in
+    search mode, so ``沥青`` is a term of ``沥青混合料``), or all of its sub-words (the
+    document's text was cut elsewhere, ``高温合金材料`` for ``合金材料``); one sub-word
+    alone is not enough (``人机`` of ``人机协作`` is not ``无人机``)."""
+    if not text:
+        return []
+    jieba = ensure_jieba()
+    if not normalised:
+        text = normalise_text(text)
+    out, seen = [], set()
+    for tok in jieba.cut(text, HMM=False):
+        word = _post(tok)
+        if word is None or word in seen:
+            continue
+        seen.add(word)
+        out.append((word, [t for t in dict.fromkeys(segment(word, normalised=True)) if t != word]))
+    return out
+
+
 # Words that say nothing about the technology in a demand text
 DEMAND_STOPWORDS = frozenset(
     """
@@ -206,34 +230,14 @@ DEMAND_STOPWORDS = frozenset(
     我国 全国 世界 人才 资金 投资 政策 体系 平台 模式 机制 管理 理论 方向 环节 部分 因素 特点 优势
     计划 成立 预算 验证 存在 结合 满足 客户 大量 产生 理想 过于 假设 证明 数量 实验 学者 科研 购买
     添加 更换 频率 设计 图纸 希望 寻求 寻找 采用 利用 使用 达到 完成 形成 建立 开展 具备 引进 合作方
+    改善 改进 改良 优化 缩短 降低 下降 减少 减小 增加 增大 增强 加快 延长 保证 确保 效率 环境 方法
+    系统 装置 设备 工艺 应用 功能 结构 用途 步骤 制备 制备方法 技术领域 技术方案 技术问题 有益效果
+    现有技术 实施例 特征 其特征 所述 本发明 一种 背景 实际 研制 攻关 突破 难题 难点 瓶颈 痛点 现状
+    预期 效率高 稳定性 可靠性 安全性 高效 先进 新型 传统 现阶段 期间 范围 范围内 区域 区域内 能耗
+    产业化 工业化 商业化 示范 应用领域 国产化 进口 出口 销售 营销 运营 运行 维护 专利 论文 知识产权
     """.split()
 )
-_DEMAND_POS = ("n", "v", "eng", "x", "l", "i", "j")
-
-
-def segment_words(text: str) -> list[str]:
-    """Content words (nouns, verbal nouns, English words, domain terms) of
-    ``text`` in precise mode, normalised and filtered.
-
-    Used to pick key terms out of long demand paragraphs.
-    """
-    if not text:
-        return []
-    ensure_jieba()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import jieba.posseg as pseg
-    text = normalise_text(text)
-    out = []
-    for pair in pseg.cut(text, HMM=False):
-        tok, flag = pair.word, pair.flag
-        if not flag.startswith(_DEMAND_POS) or tok in DEMAND_STOPWORDS:
-            continue
-        t = _post(tok)
-        if t is not None:
-            out.append(t)
-    return out
-
+clean_token = _post  # public name: one jieba token filtered and normalised like the index's
 
 _MISSING = object()
 _post_cache: dict[str, str | None] = {}

@@ -25,6 +25,29 @@ def eval_command(patents, queries, workdir):
     click.echo(json.dumps(result, ensure_ascii=False, sort_keys=True))
 
 
+@search_cli.command("compounds")
+@click.option("--patents", "patents", multiple=True, required=True,
+              type=click.Path(exists=True, dir_okay=False), help="Patent CSV (repeatable).")
+@click.option("--min-count", type=click.IntRange(min=1), default=None,
+              help="Keep pairs seen at least this often (default 3).")
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Where to write the list (default: market/search/compounds.txt, which the "
+                   "demand matching reads).")
+def compounds_command(patents, min_count, out):
+    """Mine the technical compounds (adjacent noun pairs such as 热+管理) that demand matching
+    keeps whole, from the titles and abstracts of PATENTS."""
+    from pathlib import Path
+
+    from .compounds import COMPOUNDS_FILE, MIN_COUNT, mine_compounds, write_compounds
+    from .evaluate import load_patent_csv
+
+    texts = (f"{d['title']}。{d['abstract']}" for path in patents for d in load_patent_csv(path))
+    pairs = mine_compounds(texts, min_count or MIN_COUNT)
+    target = Path(out) if out else COMPOUNDS_FILE
+    write_compounds(pairs, target)
+    click.echo(f"{len(pairs)} compounds written to {target}")
+
+
 def _service():
     from flask import current_app
     return current_app.extensions["market.search"]

@@ -6,12 +6,23 @@ query and returns recall/MRR/nDCG@10 over the judged queries plus latency
 percentiles per query type.  Keyphrase queries run through :func:`search`
 exactly as the search page runs them (top 10, facets, highlights);
 SME demand texts run through :func:`demand_match` with ``query_detail``.
+
+Two sets of figures are printed, for the engine and for a ranked substring scan
+computed in the same run (the simple peer):
+
+* plain (``recall_at_10`` ...): the top 10 as ranked, every unjudged record a miss;
+* condensed (``condensed_recall_at_10`` ...): the records outside the query's judged
+  scope (the patents whose ``source`` was not judged, read from the query's
+  ``judged_scope`` / ``source`` column) are dropped from the ranked list, which is then
+  cut at 10 (Sakai 2007, "condensed lists").  Only the dev rows of one source were judged,
+  so the plain figures reward pushing unjudged rows down rather than ranking well.
 """
 
 from __future__ import annotations
 
 import csv
 import math
+import re
 import statistics
 import sys
 import tempfile
@@ -19,11 +30,16 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from .analysis import normalise_text
 from .demand import demand_match
 from .index import build_index, close_all, open_index
 from .query import search
 
-__all__ = ["load_patent_csv", "load_queries_csv", "evaluate", "metrics_at_k", "percentile"]
+__all__ = ["load_patent_csv", "load_queries_csv", "evaluate", "metrics_at_k", "percentile",
+           "judged_scope", "condensed", "SubstringScan"]
+
+# how deep the condensed list is read: its 10 judged records come from the first CONDENSED_DEPTH
+CONDENSED_DEPTH = 100  # the most one search page shows
 
 _TYPE_MAP = {"发明": "invention", "实用新型": "utility_model", "外观设计": "design"}
 
@@ -135,38 +151,107 @@ def _judgements(row: dict) -> dict[str, float]:
     return out
 
 
-def run_queries(index, queries: Iterable[dict], k: int = 10) -> dict:
-    """Run queries against an already built index; metrics + latencies."""
+def judged_scope(row: dict, sources: set[str]) -> str | None:
+    """The patent ``source`` whose records were judged for the query ``row``: the first word
+    of its ``judged_scope`` column (``"kppatent_zh_test rows in dev only"``) or else its
+    ``source`` column, when that names a source of the corpus; None = no scope known."""
+    scope = (row.get("judged_scope") or "").split()
+    for candidate in (scope[0] if scope else "", (row.get("source") or "").strip()):
+        if candidate in sources:
+            return candidate
+    return None
+
+
+def condensed(ranked: list[str], scope: str | None, source_of: dict[str, str]) -> list[str]:
+    """``ranked`` without the records outside the judged ``scope`` (unchanged without one)."""
+    if scope is None:
+        return ranked
+    return [d for d in ranked if source_of.get(d) == scope]
+
+
+class _Figures:
+    """Per-query recall/RR/nDCG@10, plain and condensed, of one ranking method."""
+
+    def __init__(self):
+        self.plain: list[tuple[float, float, float]] = []
+        self.cond: list[tuple[float, float, float]] = []
+        self.zero = 0
+
+    def add(self, ranked, relevant, scope, source_of, k=10):
+        if not ranked:
+            self.zero += 1
+        self.plain.append(metrics_at_k(ranked, relevant, k))
+        self.cond.append(metrics_at_k(condensed(ranked, scope, source_of), relevant, k))
+
+    def as_dict(self, prefix: str = "") -> dict:
+        out = {}
+        for kind, rows in (("", self.plain), ("condensed_", self.cond)):
+            for i, name in enumerate(("recall_at_10", "mrr_at_10", "ndcg_at_10")):
+                values = [r[i] for r in rows]
+                out[f"{prefix}{kind}{name}"] = round(statistics.fmean(values), 4) if values else 0.0
+        n = len(self.plain)
+        out[f"{prefix}zero_result"] = round(self.zero / n, 4) if n else 0.0
+        return out
+
+
+class SubstringScan:
+    """The simple peer: a substring scan of title and abstract, title matches first, then by
+    the number of occurrences in the abstract, then corpus order (as ``bench/search.py``'s
+    FTS5 fallback for short queries ranks them)."""
+
+    def __init__(self, docs: list[dict]):
+        self.rows = [(d["id"], normalise_text(d.get("title") or ""),
+                      normalise_text(d.get("abstract") or "")) for d in docs]
+
+    def __call__(self, query: str) -> list[str]:
+        q = re.sub(r"\s+", " ", normalise_text(query or "")).strip()
+        if not q:
+            return []
+        found = []
+        for pos, (doc_id, title, abstract) in enumerate(self.rows):
+            in_title = q in title
+            count = abstract.count(q)
+            if in_title or count:
+                found.append((not in_title, -count, pos, doc_id))
+        found.sort()
+        return [doc_id for *_, doc_id in found]
+
+
+def run_queries(index, queries: Iterable[dict], k: int = 10, source_of=None, scan=None) -> dict:
+    """Run queries against an already built index; metrics + latencies. With ``source_of``
+    (doc id -> source) the condensed figures are computed too; with ``scan`` (a
+    :class:`SubstringScan`) the same figures for the substring scan, prefixed ``scan_``."""
+    source_of = source_of or {}
+    sources = set(source_of.values())
     lat: dict[str, list[float]] = {}
-    rec, mrr, ndcg = [], [], []
-    zero = 0
-    judged = 0
+    engine, peer = _Figures(), _Figures()
     for row in queries:
         qtype = row.get("query_type") or "keyphrase"
         rel = _judgements(row)
+        text = row.get("query") or ""
         t0 = time.perf_counter()
         if qtype == "sme_requirement":
-            res = demand_match(index, row.get("query_detail") or row.get("query") or "", top=k)
+            res = demand_match(index, row.get("query_detail") or text, top=k,
+                               title=text if row.get("query_detail") else "")
         else:
-            res = search(index, row.get("query") or "", per_page=k)
+            res = search(index, text, per_page=k)
         ms = (time.perf_counter() - t0) * 1000.0
         lat.setdefault(qtype, []).append(ms)
+        if not rel:
+            continue
         ranked = [h.id for h in res.hits]
-        if rel:
-            judged += 1
-            if not ranked:
-                zero += 1
-            r, rr, nd = metrics_at_k(ranked, rel, k)
-            rec.append(r)
-            mrr.append(rr)
-            ndcg.append(nd)
-    out = {
-        "recall_at_10": round(statistics.fmean(rec), 4) if rec else 0.0,
-        "mrr_at_10": round(statistics.fmean(mrr), 4) if mrr else 0.0,
-        "ndcg_at_10": round(statistics.fmean(ndcg), 4) if ndcg else 0.0,
-        "zero_result": round(zero / judged, 4) if judged else 0.0,
-        "n": judged,
-    }
+        scope = judged_scope(row, sources)
+        if scope is not None and qtype != "sme_requirement":
+            # the same ranking read deeper, for the condensed list (untimed)
+            deep = search(index, text, per_page=CONDENSED_DEPTH, facets=False, highlight=False)
+            ranked = ranked + [d for d in (h.id for h in deep.hits) if d not in ranked]
+        engine.add(ranked, rel, scope, source_of, k)
+        if scan is not None and qtype != "sme_requirement":
+            peer.add(scan(text), rel, scope, source_of, k)
+    out = engine.as_dict()
+    out["n"] = len(engine.plain)
+    if scan is not None:
+        out.update(peer.as_dict("scan_"))
     for qtype, v in sorted(lat.items()):
         out[f"{qtype}_n"] = len(v)
         out[f"{qtype}_p50_ms"] = round(percentile(v, 50), 2)
@@ -174,9 +259,21 @@ def run_queries(index, queries: Iterable[dict], k: int = 10) -> dict:
     return out
 
 
+def _sources(patent_csvs) -> dict[str, str]:
+    """doc id -> the ``source`` column of the patents CSVs (what was judged is per source)."""
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    out = {}
+    for path in patent_csvs:
+        with open(path, newline="", encoding="utf-8") as fh:
+            for r in csv.DictReader(fh):
+                out[r["id"]] = (r.get("source") or "").strip()
+    return out
+
+
 def evaluate(patent_csvs, queries_csv, workdir=None) -> dict:
     """Build a fresh index from ``patent_csvs`` (a path or a list of paths)
-    in a temporary directory under ``workdir`` and evaluate ``queries_csv``."""
+    in a temporary directory under ``workdir`` and evaluate ``queries_csv``,
+    beside a substring scan of the same records."""
     if isinstance(patent_csvs, (str, Path)):
         patent_csvs = [patent_csvs]
     docs = []
@@ -194,7 +291,7 @@ def evaluate(patent_csvs, queries_csv, workdir=None) -> dict:
             # warm up: open the searcher, build the lookup table
             search(holder, "测试")
             demand_match(holder, "测试技术需求")
-            out = run_queries(holder, queries)
+            out = run_queries(holder, queries, source_of=_sources(patent_csvs), scan=SubstringScan(docs))
         finally:
             holder.close()
             close_all()

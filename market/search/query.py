@@ -3,8 +3,9 @@
 ``search(index, q, ...)``:
 
 1. a typed patent / application / publication number (``ZL 2017 1060 1862.3``,
-   ``201710601862``, ``CN112604685B``) goes straight to that patent
-   (``exact_match_id``);
+   ``201710601862``, ``CN112604685B``) is answered as a number (:mod:`market.search.numbers`):
+   that patent only (``exact_match_id``), or no hit and ``result.number`` saying what the
+   number is (type, a wrong check character) so the page can say it is not listed here;
 2. IPC symbols in the query (``G06F``, ``G06F 17/30``) become prefix
    constraints on the IPC field;
 3. the rest is segmented like the documents and searched with OR semantics
@@ -26,12 +27,20 @@ from dataclasses import dataclass
 
 from whoosh.reading import TermNotFound
 
-from .analysis import IPC_SEARCH_RE, normalise_ipc, normalise_text, query_number_keys, segment
+from .analysis import (
+    IPC_SEARCH_RE,
+    normalise_ipc,
+    normalise_text,
+    query_number_keys,
+    query_words,
+    segment,
+)
 from .demand import extract_key_terms
 from .facets import facet_counts, filter_docs, ipc_docs
 from .highlight import highlight_terms, make_hits
 from .index.generations import IndexNotBuilt
 from .index.reader import Snapshot, with_snapshot
+from .numbers import NumberQuery, parse_number_query
 from .ranking import rank, text_query
 from .results import SearchResult
 
@@ -40,7 +49,12 @@ SORTS = ("relevance", "newest", "fee")
 
 
 def parse_query(q: str) -> tuple[list[str], list[str], str]:
-    """-> (text terms, ipc codes, normalised free text without IPC codes)."""
+    """-> (text terms, ipc codes, normalised free text without IPC codes and spaces)."""
+    terms, codes, rest = _parse(q)
+    return terms, codes, re.sub(r"\s+", "", rest)
+
+
+def _parse(q: str) -> tuple[list[str], list[str], str]:
     norm = normalise_text(q or "").strip()
     codes = []
 
@@ -58,7 +72,7 @@ def parse_query(q: str) -> tuple[list[str], list[str], str]:
         if term not in seen:
             seen.add(term)
             terms.append(term)
-    return terms, codes, re.sub(r"\s+", "", rest)
+    return terms, codes, rest
 
 
 def may_match_terms(q: str, doc_terms: set[str]) -> bool:
@@ -87,10 +101,25 @@ def _term_docs(snap: Snapshot, terms: list[str]) -> dict[str, set[int]]:
     return out
 
 
-def _number_match(snap: Snapshot, q) -> int | None:
+def _word_docs(snap: Snapshot, terms: list[str], rest: str) -> tuple[set[int], dict]:
+    """Documents matching any word of the query text ``rest`` within word boundaries (see
+    :func:`analysis.query_words`), and the postings of every term used for it."""
+    words = query_words(rest, normalised=True)
+    needed = list(dict.fromkeys(terms + [t for w, subs in words for t in (w, *subs)]))
+    term_docs = _term_docs(snap, needed)
+    matched: set[int] = set()
+    for word, subs in words:
+        matched |= term_docs[word]
+        if subs:
+            matched |= set.intersection(*(term_docs[t] for t in subs))
+    return matched, term_docs
+
+
+def _number_match(snap: Snapshot, q, number: NumberQuery | None = None) -> int | None:
     """The live document of a typed patent, application or publication number."""
     reader = snap.searcher.reader()
-    for key in query_number_keys(q or ""):
+    keys = number.keys if number is not None else query_number_keys(q or "")
+    for key in keys:
         docnum = snap.table.numbers.get(key)
         if docnum is not None and not reader.is_deleted(docnum):
             return docnum
@@ -107,14 +136,16 @@ class _Matched:
 
 
 def _match(snap: Snapshot, q, filters) -> _Matched:
-    terms, codes, phrase = parse_query(q or "")
+    terms, codes, rest = _parse(q or "")
+    phrase = re.sub(r"\s+", "", rest)
+    term_docs: dict[str, set[int]] = {}
     if len(terms) > MAX_QUERY_TERMS:
         # a pasted paragraph: keep the most specific terms
         terms = extract_key_terms(snap, q, MAX_QUERY_TERMS, normalised_terms=terms)[0]
-    term_docs: dict[str, set[int]] = {}
-    if terms:
         term_docs = _term_docs(snap, terms)
         matched = set().union(*term_docs.values())
+    elif terms:
+        matched, term_docs = _word_docs(snap, terms, rest)
     elif codes:
         matched = None
     else:
@@ -128,10 +159,15 @@ def _match(snap: Snapshot, q, filters) -> _Matched:
 def matching_ids(index, q: str = "", filters: dict | None = None) -> set[str]:
     """Ids of the documents the search ``q`` with ``filters`` finds, unranked (what a saved
     search's alert needs: which of the new listings match, not their order)."""
+    number = parse_number_query(q)
+
     def run(snap: Snapshot) -> set[str]:
-        docnum = _number_match(snap, q)
-        docs = filter_docs(snap, {docnum}, filters) if docnum is not None else \
-            _match(snap, q, filters).docs
+        docnum = _number_match(snap, q, number)
+        if number is not None:
+            docs = filter_docs(snap, {docnum}, filters) if docnum is not None else set()
+        else:
+            docs = filter_docs(snap, {docnum}, filters) if docnum is not None else \
+                _match(snap, q, filters).docs
         return {snap.table.ids[n] or snap.searcher.stored_fields(n).get("id") for n in docs}
     try:
         return with_snapshot(index, run)
@@ -145,8 +181,12 @@ def _run_search(snap: Snapshot, q, filters, sort, page, per_page, facets, do_hig
     sort = sort if sort in SORTS else "relevance"
     result = SearchResult(hits=[], total=0, facets={}, page=page, per_page=per_page, sort=sort)
 
-    # 1. typed patent number -> straight to the patent
-    docnum = _number_match(snap, q)
+    # 1. typed patent number -> straight to the patent, or "not listed here"; never text hits
+    number = parse_number_query(q)
+    result.number = number
+    docnum = _number_match(snap, q, number)
+    if number is not None and docnum is None:
+        return result
     if docnum is not None:
         result.exact_match_id = snap.table.ids[docnum] or \
             snap.searcher.stored_fields(docnum).get("id")

@@ -31,6 +31,7 @@ class SearchResult:
     terms: list[str] = field(default_factory=list)
     ipc: list[str] = field(default_factory=list)
     error: str | None = None
+    number: Any = None  # a numbers.NumberQuery when the query was a patent identifier
 
     @property
     def pages(self) -> int:

@@ -114,9 +114,11 @@ class SearchService:
             self._broken("search")
             return set()
 
-    def demand(self, text: str, top: int = 10, filters: dict | None = None):
+    def demand(self, text: str, top: int = 10, filters: dict | None = None, **edits):
+        """Demand matching (``edits``: ``title``, ``drop``, ``add`` of :func:`demand_match`);
+        -> (result, None) or (None, error code)."""
         try:
-            return demand_match(self.holder, text, top=top, filters=filters), None
+            return demand_match(self.holder, text, top=top, filters=filters, **edits), None
         except engine.IndexNotBuilt:
             return None, "index_not_built"
         except engine.IndexBroken:

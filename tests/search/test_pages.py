@@ -95,7 +95,7 @@ def test_demand_matching_shows_matched_terms(client, catalogue):
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert result_ids(page)[0] == catalogue["graphene"].id
-    assert "石墨烯" in page.split("tag")[1] or "石墨烯</span>" in page
+    assert 'name="drop" value="石墨烯"' in page  # shown as a key term the user can leave out
 
 
 def test_saved_searches_page_and_delete(client, make_user, catalogue):
@@ -151,3 +151,35 @@ def test_only_smes_get_the_save_form_and_visitors_no_session(app, client, make_u
         log_in(visitor, make_user(kind=role))
         page = visitor.get("/search/?q=基因编辑").get_data(as_text=True)
         assert ('class="save-search"' in page) is sees_form
+
+
+@pytest.mark.parametrize("typed", ["201810123456.5", "CN201810123456.5", "2018 1012 3456.5",
+                                   "ZL201810123456.5"])
+def test_unlisted_number_says_not_listed_with_its_type(client, catalogue, typed):
+    page = client.get("/search/", query_string={"q": typed}).get_data(as_text=True)
+    assert result_ids(page) == []
+    assert "number-answer" in page and "201810123456.5" in page
+    assert "未在本平台挂牌" in page and "发明" in page.split("number-answer")[1]
+    assert "empty-state" not in page  # no "try wider words" for a number
+
+
+def test_wrong_check_character_is_explained(client, catalogue):
+    page = client.get("/search/", query_string={"q": "201810123456.7"}).get_data(as_text=True)
+    assert result_ids(page) == []
+    assert "校验位有误" in page and "q=201810123456.5" in page
+
+
+def test_demand_page_terms_can_be_left_out_and_added(client, catalogue):
+    need = "我公司生产智能手机，散热问题突出，希望引进石墨烯导热薄膜，提高导热性能。"
+    token = csrf_token(client, "/search/need")
+    first = client.post("/search/need", data={"need": need, "title": "石墨烯导热",
+                                              "csrf_token": token}).get_data(as_text=True)
+    assert 'name="drop" value="石墨烯"' in first
+    assert catalogue["graphene"].id in result_ids(first)
+    page = client.post("/search/need", data={"need": need, "title": "石墨烯导热",
+                                             "drop": "石墨烯", "add_term": "水稻",
+                                             "csrf_token": token}).get_data(as_text=True)
+    assert 'name="dropped" value="石墨烯"' in page and 'name="added" value="水稻"' in page
+    assert 'name="drop" value="石墨烯"' not in page and 'name="drop" value="水稻"' in page
+    assert catalogue["gene"].id in result_ids(page)
+    assert result_ids(page) != result_ids(first)

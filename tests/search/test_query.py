@@ -9,7 +9,7 @@ from market.search.index import (
     delete_document,
     update_document,
 )
-from market.search.query import search
+from market.search.query import matching_ids, search
 from market.search.suggestions import suggest_wider
 from tests.search.conftest import doc
 
@@ -232,3 +232,19 @@ def test_write_during_rebuild_is_not_lost(index_dir, docs, monkeypatch):
     monkeypatch.setattr(ixmod, "_replay_journal", replay)
     build_index(index_dir, docs)
     assert ids(search(index_dir, "钙钛矿")) == ["late"]
+
+
+def test_word_boundaries(tmp_path):
+    """A query word matches inside a longer word of a document, never a piece of itself."""
+    build_index(tmp_path / "wb", [
+        doc(1, "人机协作机器人的安全控制方法", "操作者与机器人人机协作。"),
+        doc(2, "一种植保无人机", "无人机喷洒农药。"),
+        doc(3, "温拌沥青混合料及其制备方法", "降低沥青混合料的拌和温度。"),
+        doc(4, "镍基高温合金材料", "一种高温合金材料。"),
+    ])
+    ix = tmp_path / "wb"
+    assert ids(search(ix, "无人机")) == ["2"]
+    assert matching_ids(ix, "无人机") == {"2"}
+    assert ids(search(ix, "沥青")) == ["3"]
+    assert ids(search(ix, "合金材料")) == ["4"]  # cut as 高温合金 + 材料 in the document
+    assert set(ids(search(ix, "无人机 人机协作"))) == {"1", "2"}  # OR of whole words
