@@ -133,6 +133,8 @@ ROWS = [
     Row("GET", "/healthz", "ops.healthz", everyone(200)),  # load balancers log in as no one
     Row("POST", "/healthz", "ops.healthz#post", everyone(405), {}),
     Row("GET", "/account/register", "auth.register", statuses(302, anonymous=200)),
+    Row("GET", "/legal/terms", "main.terms", everyone(200)),
+    Row("GET", "/legal/privacy", "main.privacy", everyone(200)),
     Row("POST", "/account/register", "auth.register", statuses(302, anonymous=422), {}),
     Row("GET", "/account/login", "auth.login", everyone(200)),
     Row("POST", "/account/login", "auth.login", everyone(422), {}),
@@ -351,6 +353,8 @@ ROWS = [
     Row("GET", "/centre/deals/export.csv", "centre.deal_register_export", centre_only()),
     Row("GET", "/centre/verification", "centre.verification_queue", centre_only()),
     Row("GET", "/centre/verification/{pending_org}/reject", "centre.reject", centre_only()),
+    Row("GET", "/centre/verification/{pending_org}/licence", "centre.licence_scan#missing",
+        statuses(403, centre=404)),  # registered before scans were asked for
     Row("POST", "/centre/verification/{pending_org}/reject", "centre.reject", centre_only(302),
         {"reason": "营业执照不清晰"}),
     Row("POST", "/centre/verification/{pending_org}/approve", "centre.approve",

@@ -1,17 +1,31 @@
 """Accounts: registration, log-in, passwords, CSRF, rate limits."""
+import io
 import re
 
 import pytest
 from sqlalchemy import select
 
+from market.domain.legal_texts import TERMS_VERSION
 from market.extensions import db
-from market.models import AuditEvent, Membership, Notification, Organisation, OrgKind, OrgStatus, OutboxEmail, User
+from market.models import (
+    AuditEvent,
+    BusinessLicenceScan,
+    Membership,
+    Notification,
+    Organisation,
+    OrgKind,
+    OrgStatus,
+    OutboxEmail,
+    User,
+)
 from market.services import accounts
 
 from .conftest import csrf_token, log_in, post_form
 from .factories import PASSWORD, new_credit_code
 
 pytestmark = pytest.mark.db
+
+PNG_SCAN = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
 
 def registration(**overrides):
@@ -21,10 +35,11 @@ def registration(**overrides):
         "contact_name": "王经理", "contact_phone": "024-88886666",
         "contact_email": "contact@example.cn", "user_name": "王经理",
         "email": "wang@example.cn", "password": "a long enough passphrase",
-        "confirm": "a long enough passphrase",
+        "confirm": "a long enough passphrase", "consent": "y",
+        "business_licence": (io.BytesIO(PNG_SCAN), "营业执照.png"),
     }
     data.update(overrides)
-    return data
+    return {k: v for k, v in data.items() if v is not None}
 
 
 def test_register_creates_pending_org_with_admin(client, app):
@@ -36,6 +51,44 @@ def test_register_creates_pending_org_with_admin(client, app):
     assert not user.can_act
     page = client.get("/org/").headers["Location"]
     assert client.get(page).status_code == 200  # logged in after registering
+
+
+def test_registration_keeps_the_licence_scan_and_the_consent(client, login_as):
+    post_form(client, "/account/register", registration())
+    user = db.session.scalar(select(User).where(User.email == "wang@example.cn"))
+    assert user.terms_version == TERMS_VERSION and user.terms_accepted_at is not None
+    scan = db.session.scalars(select(BusinessLicenceScan)).one()
+    assert (scan.org_id, scan.content_type, scan.filename) == (user.org_id, "image/png",
+                                                               "营业执照.png")
+    client.post("/account/logout", data={"csrf_token": csrf_token(client, "/")})
+    login_as("centre")
+    page = client.get("/centre/verification").get_data(as_text=True)
+    assert f"/centre/verification/{user.org_id}/licence" in page
+    served = client.get(f"/centre/verification/{user.org_id}/licence")
+    assert served.data == PNG_SCAN and served.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(("overrides", "field", "message"), [
+    ({"consent": None}, "consent", "注册须同意用户协议和隐私政策"),
+    ({"business_licence": None}, "business_licence", "请选择营业执照"),
+    ({"business_licence": (io.BytesIO(b"MZ not a scan"), "执照.png")}, "business_licence",
+     "营业执照须为 JPEG、PNG 图片或 PDF"),
+])
+def test_registration_without_consent_or_a_real_scan_is_refused_on_its_field(
+        client, overrides, field, message):
+    response = post_form(client, "/account/register", registration(**overrides))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert f'id="{field}-error"' in html and message in html
+    assert db.session.scalar(select(Organisation.id)) is None  # nothing half-registered
+
+
+def test_joining_a_registered_organisation_needs_no_scan(client, make_org):
+    org = make_org()
+    response = post_form(client, "/account/register", registration(
+        credit_code=org.credit_code, business_licence=None))
+    assert response.status_code == 302
+    assert db.session.scalar(select(BusinessLicenceScan.id)) is None
 
 
 def test_the_centre_is_told_of_a_new_registration(client, make_user):

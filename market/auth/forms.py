@@ -1,7 +1,9 @@
 """Forms for accounts: registration, log-in, passwords."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
     EmailField,
     PasswordField,
     RadioField,
@@ -46,10 +48,26 @@ class RegisterForm(OrgFieldsMixin, FlaskForm):
     confirm = PasswordField(_l("Repeat the password"),
                             validators=[DataRequired(), EqualTo("password",
                                         message=_l("The passwords do not match."))])
+    business_licence = FileField(
+        _l("Business licence (scan or PDF)"),
+        description=_l("The business licence, or the legal-person certificate of a university "
+                       "or institute, for the centre to check the name and credit code. "
+                       "JPEG, PNG or PDF. Not needed to join an organisation already "
+                       "registered."))
+    consent = BooleanField(
+        _l("I have read and accept the terms of use and the privacy notice."),
+        validators=[DataRequired(message=_l(
+            "Registering needs your consent to the terms of use and privacy notice."))])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.district.choices = district_choices()
+
+    def licence_file(self) -> tuple[str | None, bytes]:
+        upload = self.business_licence.data
+        if not upload or not getattr(upload, "filename", None):
+            return None, b""
+        return upload.filename, upload.read()
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)

@@ -13,6 +13,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from ..domain.legal_texts import TERMS_VERSION
 from ..extensions import csrf, limiter
 from ..forms_util import refusal_on, show_service_error
 from ..labels import MAIL_CATEGORY_LABELS
@@ -60,7 +61,8 @@ def register():
     if form.validate_on_submit():
         with committing(refusal_on(form)) as outcome:
             user = accounts.register(org_fields=form.org_fields(), email=form.email.data,
-                                     name=form.user_name.data, password=form.password.data)
+                                     name=form.user_name.data, password=form.password.data,
+                                     terms_version=TERMS_VERSION, licence=form.licence_file())
         if outcome.committed:
             _start_session(user)
             if user.is_org_admin:

@@ -1,8 +1,7 @@
 """The centre's pledge financing records: one by one or a CSV import, their release, and the
 pledgees' consents it records before any deal exists."""
-from urllib.parse import quote
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,6 +14,7 @@ from ..models import PledgeDeal, PledgeeConsent
 from ..permissions import centre_required
 from ..services import pledges as pledge_service
 from ..services.errors import NotFound, ServiceError
+from ..stored_files import stored_file_response
 from ..unit_of_work import committing
 from .blueprint import bp
 from .forms import PledgeConsentForm, PledgeForm, PledgeImportForm, PledgeReleaseForm
@@ -135,7 +135,4 @@ def pledge_consent(pledge_id: int):
 @centre_required
 def pledge_consent_file(consent_id: int):
     item = db.get_or_404(PledgeeConsent, consent_id)
-    disposition = "inline" if item.content_type.startswith("image/") else "attachment"
-    return Response(item.data, mimetype=item.content_type, headers={
-        "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(item.filename, safe='')}",
-        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+    return stored_file_response(item)

@@ -1,6 +1,6 @@
 """The centre's verification queue: new organisations, and changes of a verified name or
 credit code."""
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,6 +9,7 @@ from ..forms_util import refusal_on
 from ..models import Organisation
 from ..permissions import centre_required
 from ..services import orgs as org_service
+from ..stored_files import stored_file_response
 from ..unit_of_work import commit, committing, flash_refusal
 from .blueprint import bp
 from .forms import ApproveForm, RejectForm
@@ -17,10 +18,21 @@ from .forms import ApproveForm, RejectForm
 @bp.route("/verification")
 @centre_required
 def verification_queue():
-    return render_template("centre/verification.html",
-                           pending=org_service.pending_organisations(),
+    pending = org_service.pending_organisations()
+    return render_template("centre/verification.html", pending=pending,
+                           scans={o.id: org_service.licence_scan(o.id) for o in pending},
                            changes=org_service.pending_changes(),
                            approve_form=ApproveForm(), reject_form=RejectForm())
+
+
+@bp.route("/verification/<int:org_id>/licence")
+@centre_required
+def licence_scan(org_id: int):
+    """The business licence the organisation uploaded at registration (centre only)."""
+    scan = org_service.licence_scan(org_id)
+    if scan is None:
+        abort(404)
+    return stored_file_response(scan)
 
 
 @bp.route("/verification/<int:org_id>/approve", methods=["POST"])

@@ -2,9 +2,8 @@
 assign or license a pledged patent exclusively, and the technology contract registration
 (技术合同认定登记) of the concluded contract. Views stay thin: one service, one commit."""
 from dataclasses import dataclass
-from urllib.parse import quote
 
-from flask import Response, abort, flash, redirect, url_for
+from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -19,6 +18,7 @@ from ..permissions import login_required
 from ..services import deals, pledges, tech_contracts
 from ..services.deal_rules import EXCLUSIVE_KINDS
 from ..services.errors import NotFound
+from ..stored_files import stored_file_response
 from ..unit_of_work import committing
 from .views import _deal_or_404, _refused, bp, party_required
 
@@ -118,10 +118,7 @@ def pledge_consent_file(deal_id: int, consent_id: int):
         item = pledges.consent_file(deal, consent_id, current_user)
     except NotFound:
         abort(404)
-    disposition = "inline" if item.content_type.startswith("image/") else "attachment"
-    return Response(item.data, mimetype=item.content_type, headers={
-        "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(item.filename, safe='')}",
-        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+    return stored_file_response(item)
 
 
 @bp.post("/<int:deal_id>/tech-registration")

@@ -1,8 +1,7 @@
 """The owner's side of a listing's legal status: the annual fee's paid-through date, proof
 of status for the centre to check, and the proof's file (to the owner and the centre)."""
-from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,6 +12,7 @@ from ..models import OrgKind, Patent
 from ..permissions import login_required, member_org_id, role_required
 from ..services import annual_fees, legal_status
 from ..services.errors import NotFound
+from ..stored_files import stored_file_response
 from ..unit_of_work import committing
 from .status_forms import PaidThroughForm, ProofForm
 
@@ -85,7 +85,4 @@ def proof_file(proof_id: int):
         proof = legal_status.proof_for(proof_id, current_user)
     except NotFound:
         abort(404)
-    disposition = "inline" if proof.content_type.startswith("image/") else "attachment"
-    return Response(proof.data, mimetype=proof.content_type, headers={
-        "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(proof.filename, safe='')}",
-        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+    return stored_file_response(proof)

@@ -27,6 +27,7 @@ from ..params import page_arg
 from ..permissions import member_org_id, public, role_required
 from ..services import deal_rules, imports, legal_status, listing_queries, listings, view_tally
 from ..services.errors import ServiceError
+from ..stored_files import stored_file_response
 from ..unit_of_work import commit, committing, flash_refusal
 from ..urls import safe_next
 from .forms import (
@@ -265,9 +266,7 @@ def evaluation_report(report_id: int):
     """The report backs a public open licence: anyone who may see the listing may read it."""
     item = db.get_or_404(EvaluationReport, report_id)
     _visible_patent_or_404(item.patent_id)
-    return Response(item.data, mimetype=item.content_type, headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(item.filename)}",
-        "Cache-Control": "private, max-age=3600"})
+    return stored_file_response(item, public=True, download=True)
 
 
 def _flash_warnings(values: dict) -> None:
@@ -281,15 +280,7 @@ def _flash_warnings(values: dict) -> None:
 def attachment(attachment_id: int):
     item = db.get_or_404(Attachment, attachment_id)
     _visible_patent_or_404(item.patent_id)
-    disposition = "inline" if item.content_type.startswith("image/") else "attachment"
-    return Response(item.data, mimetype=item.content_type, headers={
-        "Content-Disposition": f"{disposition}; filename*=UTF-8''{_quote(item.filename)}",
-        "Cache-Control": "private, max-age=3600"})
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-    return quote(name, safe="")
+    return stored_file_response(item, public=True)
 
 
 # --- bulk import ------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from .mail_prefs import DigestItem, MailDigest, NotificationPreference
 from .notifications import Notification
 from .orgs import (
     DISTRICTS,
+    BusinessLicenceScan,
     LoginThrottle,
     Membership,
     Organisation,
@@ -53,7 +54,8 @@ from .signing import ContractDocument, ContractVersion, Signature
 from .tech_contracts import TechContractRegistration
 
 __all__ = [
-    "ApiToken", "AssignmentRegistration", "Attachment", "AuditEvent", "ContractDocument",
+    "ApiToken", "AssignmentRegistration", "Attachment", "AuditEvent", "BusinessLicenceScan",
+    "ContractDocument",
     "ContractVersion", "DISTRICTS",
     "Deal", "DealEvent", "DealMessage", "DealState", "DigestItem", "EvaluationReport",
     "ImportPreview", "LedgerEntry", "LegalStatusEvent", "LegalStatusProof", "MailDigest",

@@ -9,7 +9,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, created_at_column, enum_column
+from .base import StoredFileColumns, UTCDateTime, created_at_column, enum_column
 
 # Shenyang's districts and counties (DOMAIN.md); Hunnan is the plan's core area.
 DISTRICTS = (
@@ -115,6 +115,10 @@ class User(UserMixin, db.Model):
     membership: Mapped[Membership] = mapped_column(
         enum_column(Membership, "membership"), default=Membership.ACTIVE)
     locale: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    # the edition of the terms of use and privacy notice (domain/legal_texts.py) the user
+    # accepted, and when; None for accounts made before consent was asked
+    terms_version: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    terms_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = created_at_column()
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
@@ -155,3 +159,14 @@ class LoginThrottle(db.Model):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     window_start: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class BusinessLicenceScan(StoredFileColumns, db.Model):
+    """The business licence (营业执照) or legal-person certificate an organisation uploaded at
+    registration, for the centre to check against the name and credit code it verifies."""
+    __tablename__ = "business_licence_scan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    uploaded_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"),
+                                                            nullable=True)

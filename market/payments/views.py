@@ -2,7 +2,6 @@
 payer's report of a bank transfer with its voucher, the receiver's confirmation or dispute,
 the centre's pay-out (escrow), receipts, and the Stripe webhook."""
 import logging
-from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -33,6 +32,7 @@ from ..services import (
     stripe_webhooks,
 )
 from ..services.errors import NotFound, PermissionDenied, ServiceError
+from ..stored_files import stored_file_response
 from ..unit_of_work import commit, committing, flash_refusal
 from ..urls import external_url_for
 from .forms import (
@@ -285,10 +285,7 @@ def voucher(payment_id: int):
         item = payment_reports.voucher_of(payment_id, current_user)
     except NotFound:
         abort(404)
-    disposition = "inline" if item.content_type.startswith("image/") else "attachment"
-    return Response(item.data, mimetype=item.content_type, headers={
-        "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(item.filename, safe='')}",
-        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+    return stored_file_response(item)
 
 
 @bp.post("/items/<int:item_id>/payout")

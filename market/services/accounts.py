@@ -1,4 +1,6 @@
 """Registration, authentication and password changes."""
+from pathlib import PurePath
+
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -6,7 +8,7 @@ from sqlalchemy import select
 
 from ..domain.mail_kinds import LEGAL
 from ..extensions import db
-from ..models import Membership, Organisation, OrgKind, OrgStatus, User
+from ..models import BusinessLicenceScan, Membership, Organisation, OrgKind, OrgStatus, User
 from ..models.base import utcnow
 from ..urls import external_url_for
 from . import audit, login_throttle
@@ -14,6 +16,7 @@ from .errors import LoginThrottled, ServiceError
 from .mail_prefs import email_user
 from .notifications import notify_centre
 from .passwords import hash_password, password_problems, verify_password
+from .uploads import check_scan
 
 _RESET_SALT = "password-reset"
 
@@ -34,25 +37,30 @@ def check_new_password(password: str, user_inputs=(), field: str = "password") -
 
 
 def _new_user(org: Organisation, *, email: str, name: str, password: str,
-              admin: bool, membership: Membership) -> User:
+              admin: bool, membership: Membership, terms_version: str | None = None) -> User:
     email = normalise_email(email)
     if find_user_by_email(email) is not None:
         raise ServiceError(_l("An account with this email already exists."), field="email",
                            code="email_taken")
     check_new_password(password, (email, name, org.name))
     user = User(email=email, name=name.strip(), password_hash=hash_password(password), org=org,
-                is_org_admin=admin, membership=membership)
+                is_org_admin=admin, membership=membership, terms_version=terms_version,
+                terms_accepted_at=utcnow() if terms_version else None)
     db.session.add(user)
     return user
 
 
-def register(*, org_fields: dict, email: str, name: str, password: str) -> User:
+def register(*, org_fields: dict, email: str, name: str, password: str,
+             terms_version: str, licence: tuple[str | None, bytes] = (None, b"")) -> User:
     """Create an account, with a new (pending) organisation or as a request to join one.
 
     When the credit code belongs to an existing organisation the user becomes a *join
     request* that the organisation's admin approves; otherwise a new organisation is
-    created, pending verification by the centre, with the user as its admin.
-    Raises ServiceError naming the field (email taken, weak password, centre kind).
+    created, pending verification by the centre, with the user as its admin, and its
+    business licence scan (``licence``: file name and bytes) kept for the centre to check.
+    The user's consent to the terms edition ``terms_version`` is recorded.
+    Raises ServiceError naming the field (email taken, weak password, centre kind, the
+    licence scan missing or not a scan).
     """
     code = org_fields["credit_code"]
     org = db.session.scalar(select(Organisation).where(Organisation.credit_code == code))
@@ -61,7 +69,7 @@ def register(*, org_fields: dict, email: str, name: str, password: str) -> User:
             raise ServiceError(_l("Centre accounts are created by the centre."),
                                field="credit_code")
         user = _new_user(org, email=email, name=name, password=password, admin=False,
-                         membership=Membership.REQUESTED)
+                         membership=Membership.REQUESTED, terms_version=terms_version)
         db.session.flush()
         audit.record("membership.requested", actor=user, target=org)
         for admin in org.users:
@@ -74,11 +82,18 @@ def register(*, org_fields: dict, email: str, name: str, password: str) -> User:
         raise ServiceError(_l("Centre accounts are created by the centre."), field="kind")
     if org_fields["kind"] != OrgKind.SME:
         org_fields = {**org_fields, "sme_size": None}
+    licence_name, licence_data = licence
+    content_type = check_scan(licence_data, field="business_licence",
+                              what=_l("The business licence"))
     org = Organisation(status=OrgStatus.PENDING, **org_fields)
     db.session.add(org)
     user = _new_user(org, email=email, name=name, password=password, admin=True,
-                     membership=Membership.ACTIVE)
+                     membership=Membership.ACTIVE, terms_version=terms_version)
     db.session.flush()
+    db.session.add(BusinessLicenceScan(
+        org_id=org.id, uploaded_by_user_id=user.id, content_type=content_type,
+        filename=PurePath(licence_name or "licence").name[-200:], size=len(licence_data),
+        data=licence_data))
     audit.record("org.registered", actor=user, target=org)
     notify_centre("org_registered", _l("New organisation to verify: %(org)s", org=org.name),
                   _l("%(org)s (credit code %(code)s) registered and waits for verification.",

@@ -7,7 +7,15 @@ from sqlalchemy import func, or_, select
 
 from ..domain.mail_kinds import LEGAL
 from ..extensions import db
-from ..models import Membership, Organisation, OrgKind, OrgStatus, Patent, User
+from ..models import (
+    BusinessLicenceScan,
+    Membership,
+    Organisation,
+    OrgKind,
+    OrgStatus,
+    Patent,
+    User,
+)
 from ..models.base import utcnow
 from ..urls import external_url_for
 from . import audit
@@ -121,6 +129,13 @@ def pending_changes() -> list[Organisation]:
     return list(db.session.scalars(
         select(Organisation).where(Organisation.change_requested_at.is_not(None))
         .order_by(Organisation.change_requested_at, Organisation.id)))
+
+
+def licence_scan(org_id: int) -> BusinessLicenceScan | None:
+    """The newest business licence scan the organisation uploaded (None: registered before
+    scans were asked for)."""
+    return db.session.scalars(select(BusinessLicenceScan).where(
+        BusinessLicenceScan.org_id == org_id).order_by(BusinessLicenceScan.id.desc())).first()
 
 
 def verification_count() -> int:

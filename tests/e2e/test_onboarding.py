@@ -49,6 +49,10 @@ def test_sme_registers_centre_verifies_sme_sees_verified(live_server, page, shot
     page.get_by_label("您的邮箱（用于登录）").fill("li@hunnan.example.cn")
     page.get_by_label("密码", exact=True).fill(PASSWORD)
     page.get_by_label("再次输入密码").fill(PASSWORD)
+    page.get_by_label("营业执照（扫描件或 PDF）").set_input_files(files=[{
+        "name": "营业执照.pdf", "mimeType": "application/pdf",
+        "buffer": b"%PDF-1.4\n%licence\n"}])
+    page.get_by_label("我已阅读并同意用户协议和隐私政策。").check()
     shot("01-register-filled")
     page.get_by_role("button", name="注册").last.click()
     page.wait_for_url("**/org/*")
@@ -59,6 +63,7 @@ def test_sme_registers_centre_verifies_sme_sees_verified(live_server, page, shot
     _log_in(page, base, "centre@example.cn")
     page.goto(f"{base}/centre/verification")
     assert page.get_by_text("沈阳浑南测试科技有限公司").is_visible()
+    assert page.get_by_role("link", name="营业执照（营业执照.pdf）").is_visible()
     shot("03-verification-queue")
     page.get_by_role("button", name="通过认证").click()
     assert page.get_by_text("目前没有等待审核的机构").is_visible()
