@@ -13,6 +13,7 @@ from sqlalchemy import and_, exists, literal, or_, select, text
 from ..domain.terms import DEFAULT_TERRITORY
 from ..extensions import db
 from ..models import Deal, DealState, LicenceKind, Offer, OfferKind, Patent
+from . import tx_cache
 from .errors import ServiceError
 
 # A deal holds its place from acceptance: an accepted deal waiting for payment blocks
@@ -26,7 +27,9 @@ class ExclusivityConflict(ServiceError):
 
 
 def lock_patent(patent_id: int) -> None:
-    """Take the patent's row lock until the end of the transaction."""
+    """Take the patent's row lock until the end of the transaction (what the transaction
+    kept from its reads before is forgotten: it may be stale)."""
+    tx_cache.clear()
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(select(Patent.id).where(Patent.id == patent_id).with_for_update())
     else:
@@ -47,31 +50,33 @@ def _overlapping(deal: Deal):
                 Deal.state.in_(IN_FORCE), territory, field)
 
 
-def _exists(*criteria) -> bool:
-    return bool(db.session.scalar(select(exists().where(*criteria))))
-
-
 def check_exclusivity(deal: Deal) -> None:
     """Raise ExclusivityConflict if ``deal`` cannot be in force next to the deals already in
-    force on its patent. Call under :func:`lock_patent` to decide races."""
+    force on its patent. Call under :func:`lock_patent` to decide races.
+
+    Every rule that applies to the deal is asked in one SELECT (one EXISTS per rule); the
+    first rule that is broken, in the order below, names the conflict."""
     same_patent = and_(Deal.patent_id == deal.patent_id, Deal.id != (deal.id or 0),
                        Deal.state.in_(IN_FORCE))
-    if _exists(same_patent, Deal.kind == OfferKind.ASSIGNMENT):
-        raise ExclusivityConflict(_l("This patent has been assigned: its owner can no longer "
-                                     "license or assign it."), code="assigned")
-    if deal.kind == OfferKind.ASSIGNMENT:
-        return
-    overlapping = _overlapping(deal)
-    if _exists(overlapping, Deal.licence_kind.in_(EXCLUSIVE_KINDS)):
-        raise ExclusivityConflict(_l("An exclusive or sole licence is already in force for "
-                                     "this patent, territory and field."), code="exclusive_taken")
-    if deal.licence_kind in EXCLUSIVE_KINDS:
-        if _exists(same_patent, Deal.kind == OfferKind.OPEN_LICENCE) or _exists(
-                Offer.patent_id == deal.patent_id, Offer.kind == OfferKind.OPEN_LICENCE,
-                Offer.active.is_(True)):
-            raise ExclusivityConflict(_l("This patent is under an open licence, which rules out "
-                                         "an exclusive or sole licence."), code="open_licence")
-        if _exists(overlapping):
-            raise ExclusivityConflict(_l("Other licences are in force for this patent, territory "
-                                         "and field: it cannot be licensed exclusively."),
-                                      code="licensed")
+    rules = [("assigned", _l("This patent has been assigned: its owner can no longer "
+                             "license or assign it."),
+              exists().where(same_patent, Deal.kind == OfferKind.ASSIGNMENT))]
+    if deal.kind != OfferKind.ASSIGNMENT:
+        overlapping = _overlapping(deal)
+        rules.append(("exclusive_taken", _l("An exclusive or sole licence is already in force "
+                                            "for this patent, territory and field."),
+                      exists().where(overlapping, Deal.licence_kind.in_(EXCLUSIVE_KINDS))))
+        if deal.licence_kind in EXCLUSIVE_KINDS:
+            rules.append(("open_licence", _l("This patent is under an open licence, which rules "
+                                             "out an exclusive or sole licence."),
+                          or_(exists().where(same_patent, Deal.kind == OfferKind.OPEN_LICENCE),
+                              exists().where(Offer.patent_id == deal.patent_id,
+                                             Offer.kind == OfferKind.OPEN_LICENCE,
+                                             Offer.active.is_(True)))))
+            rules.append(("licensed", _l("Other licences are in force for this patent, "
+                                         "territory and field: it cannot be licensed "
+                                         "exclusively."), exists().where(overlapping)))
+    broken = db.session.execute(select(*(rule.label(code) for code, _, rule in rules))).one()
+    for (code, message, _), hit in zip(rules, broken, strict=True):
+        if hit:
+            raise ExclusivityConflict(message, code=code)

@@ -26,11 +26,13 @@ from ..models import (
     User,
 )
 from ..models.base import utcnow
-from . import audit, contracts, login_throttle
+from . import audit, contracts, login_throttle, tx_cache
 from .errors import PermissionDenied, ServiceError
 from .passwords import verify_password
 
 LICENSEE, LICENSOR = "licensee", "licensor"
+_VERSION = "signing.current_version"  # tx_cache kind: deal id -> its current version
+_SIGNED = "signing.signed_roles"  # tx_cache kind: version id -> the roles that signed it
 
 
 class SignatureRefused(ServiceError):
@@ -52,6 +54,7 @@ def freeze(deal: Deal) -> ContractVersion:
                               data_sha256=contracts.data_sha256(data), created_at=utcnow())
     db.session.add(version)
     db.session.flush()
+    tx_cache.put(_VERSION, deal.id, version)
     return version
 
 
@@ -61,16 +64,23 @@ def contract_number(deal: Deal) -> str:
 
 
 def current_version(deal: Deal) -> ContractVersion | None:
-    """The version the parties sign now (or signed): the latest one not voided."""
-    return db.session.scalar(select(ContractVersion).where(
-        ContractVersion.deal_id == deal.id, ContractVersion.voided_at.is_(None))
-        .order_by(ContractVersion.number.desc()).limit(1))
+    """The version the parties sign now (or signed): the latest one not voided. Read once
+    per transaction (the signature and the conclusion both ask)."""
+    version = tx_cache.get(_VERSION, deal.id)
+    if version is tx_cache.MISSING:
+        version = db.session.scalar(select(ContractVersion).where(
+            ContractVersion.deal_id == deal.id, ContractVersion.voided_at.is_(None))
+            .order_by(ContractVersion.number.desc()).limit(1))
+        if deal.id is not None:
+            tx_cache.put(_VERSION, deal.id, version)
+    return version
 
 
 def void_current(deal: Deal) -> ContractVersion | None:
     """New terms were proposed: the current version (signed or not) no longer counts. Its
     signatures stay recorded."""
     version = current_version(deal)
+    tx_cache.forget(_VERSION, deal.id)
     if version is not None:
         version.voided_at = utcnow()
     return version
@@ -92,8 +102,12 @@ def required_roles(deal: Deal) -> tuple[str, ...]:
 def signed_roles(version: ContractVersion | None) -> set[str]:
     if version is None:
         return set()
-    return set(db.session.scalars(select(Signature.role).where(
-        Signature.contract_version_id == version.id)))
+    roles = tx_cache.get(_SIGNED, version.id)
+    if roles is tx_cache.MISSING:
+        roles = frozenset(db.session.scalars(select(Signature.role).where(
+            Signature.contract_version_id == version.id)))
+        tx_cache.put(_SIGNED, version.id, roles)
+    return set(roles)
 
 
 def has_signed(deal: Deal, role: str) -> bool:
@@ -195,6 +209,7 @@ def record_signature(deal: Deal, user: User, role: str, proof: Reauthenticated, 
     except IntegrityError as exc:  # a second submit that raced past the lock
         raise SignatureRefused(_l("Your side has already signed this contract."),
                                code="already_signed") from exc
+    tx_cache.put(_SIGNED, version.id, frozenset(signed_roles(version) | {role}))
     db.session.expire(version, ["signatures"])
     return signature, version
 
