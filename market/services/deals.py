@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, or_, select
+from sqlalchemy import bindparam, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -345,6 +345,11 @@ def _new_deal(user: User, offer: Offer, **fields) -> Deal:
     return deal
 
 
+_HOLDS_OPEN_LICENCE = select(exists().where(
+    Deal.offer_id == bindparam("offer_id"), Deal.licensee_org_id == bindparam("org_id"),
+    Deal.state.in_((S.ACCEPTED, S.AWAITING_PAYMENT, S.CONCLUDED))))
+
+
 def take_open(user: User, offer: Offer, details: dict) -> Deal:
     """Take ``offer`` (an open licence) on its published terms.
 
@@ -364,9 +369,7 @@ def take_open(user: User, offer: Offer, details: dict) -> Deal:
         raise ServiceError(_l("The credit code must be your organisation's verified code."),
                            field="credit_code")
     lock_patent(patent.id)
-    if db.session.scalar(select(exists().where(
-            Deal.offer_id == offer.id, Deal.licensee_org_id == user.org_id,
-            Deal.state.in_((S.ACCEPTED, S.AWAITING_PAYMENT, S.CONCLUDED))))):
+    if db.session.scalar(_HOLDS_OPEN_LICENCE, {"offer_id": offer.id, "org_id": user.org_id}):
         raise ServiceError(_l("Your organisation already holds this open licence."),
                            code="duplicate")
     clean = {key: str(details.get(key) or "").strip()

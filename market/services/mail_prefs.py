@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.mail_kinds import (
@@ -97,14 +97,17 @@ def email_users(users: list[User], category: str, subject, body="",
     return done
 
 
+_CHOICES = select(NotificationPreference.user_id, NotificationPreference.choice).where(
+    NotificationPreference.user_id.in_(bindparam("user_ids", expanding=True)),
+    NotificationPreference.category == bindparam("category"))
+
+
 def _choices_for(users: list[User], category: str) -> dict[int, str]:
     """Each user's choice for ``category`` (legal mail cannot be switched off)."""
     if category == LEGAL or category not in CATEGORIES:
         return {user.id: IMMEDIATELY for user in users}
-    saved = dict(db.session.execute(
-        select(NotificationPreference.user_id, NotificationPreference.choice).where(
-            NotificationPreference.user_id.in_([user.id for user in users]),
-            NotificationPreference.category == category)).all()) if users else {}
+    saved = dict(db.session.execute(_CHOICES, {
+        "user_ids": [user.id for user in users], "category": category}).all()) if users else {}
     return {user.id: saved.get(user.id, DEFAULT_CHOICE) for user in users}
 
 

@@ -3,13 +3,17 @@ the emails after commit). Titles are lazy strings, rendered in each recipient's 
 from __future__ import annotations
 
 from flask_babel import force_locale
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from ..domain.mail_kinds import category_of
 from ..extensions import db
 from ..models import Membership, Notification, Organisation, OrgKind, OrgStatus, User
 from ..models.base import utcnow
 from .mail_prefs import email_users
+
+_ACTIVE_MEMBERS = select(User).where(
+    User.org_id.in_(bindparam("org_ids", expanding=True)),
+    User.membership == Membership.ACTIVE).order_by(User.id)
 
 
 def _recipients(*orgs: Organisation) -> list[User]:
@@ -18,9 +22,7 @@ def _recipients(*orgs: Organisation) -> list[User]:
     loaded = [org for org in orgs if "users" in org.__dict__]
     if len(loaded) == len(orgs):
         return [u for org in orgs for u in org.users if u.membership == Membership.ACTIVE]
-    members = db.session.scalars(select(User).where(
-        User.org_id.in_([org.id for org in orgs]), User.membership == Membership.ACTIVE)
-        .order_by(User.id)).all()
+    members = db.session.scalars(_ACTIVE_MEMBERS, {"org_ids": [org.id for org in orgs]}).all()
     return [u for org in orgs for u in members if u.org_id == org.id]
 
 

@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.dates import local_today
@@ -41,11 +41,14 @@ class SignatureRefused(ServiceError):
 
 # --- versions ----------------------------------------------------------------------------
 
+_LAST_NUMBER = select(func.max(ContractVersion.number)).where(
+    ContractVersion.deal_id == bindparam("deal_id"))
+
+
 def freeze(deal: Deal) -> ContractVersion:
     """Freeze the contract as the deal's terms stand now: the next version number, its
     canonical data and their SHA-256. Called when terms are agreed."""
-    number = (db.session.scalar(select(func.max(ContractVersion.number)).where(
-        ContractVersion.deal_id == deal.id)) or 0) + 1
+    number = (db.session.scalar(_LAST_NUMBER, {"deal_id": deal.id}) or 0) + 1
     data = contracts.contract_data(deal)
     data["version"] = number
     if not data.get("contract_number"):  # the number both sides sign is the one it keeps
@@ -63,14 +66,19 @@ def contract_number(deal: Deal) -> str:
     return f"SYIP-{local_today().year}-{deal.id:06d}"
 
 
+_CURRENT_VERSION = select(ContractVersion).where(
+    ContractVersion.deal_id == bindparam("deal_id"), ContractVersion.voided_at.is_(None)
+).order_by(ContractVersion.number.desc()).limit(1)
+_SIGNED_ROLES = select(Signature.role).where(
+    Signature.contract_version_id == bindparam("version_id"))
+
+
 def current_version(deal: Deal) -> ContractVersion | None:
     """The version the parties sign now (or signed): the latest one not voided. Read once
     per transaction (the signature and the conclusion both ask)."""
     version = tx_cache.get(_VERSION, deal.id)
     if version is tx_cache.MISSING:
-        version = db.session.scalar(select(ContractVersion).where(
-            ContractVersion.deal_id == deal.id, ContractVersion.voided_at.is_(None))
-            .order_by(ContractVersion.number.desc()).limit(1))
+        version = db.session.scalar(_CURRENT_VERSION, {"deal_id": deal.id})
         if deal.id is not None:
             tx_cache.put(_VERSION, deal.id, version)
     return version
@@ -104,8 +112,7 @@ def signed_roles(version: ContractVersion | None) -> set[str]:
         return set()
     roles = tx_cache.get(_SIGNED, version.id)
     if roles is tx_cache.MISSING:
-        roles = frozenset(db.session.scalars(select(Signature.role).where(
-            Signature.contract_version_id == version.id)))
+        roles = frozenset(db.session.scalars(_SIGNED_ROLES, {"version_id": version.id}))
         tx_cache.put(_SIGNED, version.id, roles)
     return set(roles)
 
