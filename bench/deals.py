@@ -16,8 +16,12 @@ and the delivery of their emails) and varies less. ``commit_ms_p50`` /
 number of commits per deal. Contract PDFs are not rendered on the deal's path: a sample of
 ``--pdf-sample`` concluded contracts is rendered after the run (``contract_pdf_ms_p50``).
 
-The database is a fresh SQLite file in a temporary folder (tables via db.create_all). Run:
-    .venv/bin/python bench/deals.py [--deals 10000] [--pdf-sample 20]
+The database is a fresh SQLite file in a temporary folder (tables via db.create_all), with
+the app's connection settings: WAL, and ``synchronous`` as ``SQLITE_SYNCHRONOUS`` says
+(NORMAL by default: the log is synced at checkpoints, not at each commit; see
+``Config.SQLITE_SYNCHRONOUS``). ``--synchronous FULL`` measures with a disk sync per commit.
+Run:
+    .venv/bin/python bench/deals.py [--deals 10000] [--pdf-sample 20] [--synchronous FULL]
 """
 import argparse
 import json
@@ -58,6 +62,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--deals", type=int, default=10_000)
     parser.add_argument("--pdf-sample", type=int, default=20)
+    parser.add_argument("--synchronous", choices=("NORMAL", "FULL", "EXTRA"), default=None,
+                        help="SQLITE_SYNCHRONOUS for the run (default: the app's)")
     args = parser.parse_args()
     import logging
 
@@ -78,7 +84,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as workdir:
         app = create_app(Config, SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(workdir) / 'bench.sqlite'}",
                          SEARCH_INDEX_DIR=str(Path(workdir) / "index"), SECRET_KEY="bench",
-                         PASSWORD_HASH_METHOD="scrypt:1024:8:1")
+                         PASSWORD_HASH_METHOD="scrypt:1024:8:1",
+                         **({"SQLITE_SYNCHRONOUS": args.synchronous} if args.synchronous else {}))
         timing = CommitTiming()
         with app.app_context():
             db.create_all()
@@ -112,7 +119,8 @@ def main() -> None:
             pdf_ms = contract_pdf_ms(db, Deal, args.pdf_sample)
             db.session.remove()
             db.engine.dispose()
-    print(json.dumps({"deals": args.deals, "concluded": concluded, "ledger_rows": rows,
+    print(json.dumps({"deals": args.deals, "sqlite_synchronous": app.config["SQLITE_SYNCHRONOUS"],
+                      "concluded": concluded, "ledger_rows": rows,
                       "signatures": signatures, "seconds": round(elapsed, 2),
                       "deals_per_s": round(args.deals / elapsed, 1),
                       "cpu_s": round(cpu, 2), "deals_per_cpu_s": round(args.deals / cpu, 1),

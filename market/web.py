@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from urllib.parse import urlencode
 
-from flask import Flask, request
+from flask import Flask, current_app, has_app_context, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
 from . import edge, errors, i18n, mail_worker, permissions
+from .config import SQLITE_SYNCHRONOUS_LEVELS
 from .domain.money import format_fen
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .labels import label, number_label
@@ -28,7 +29,15 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.execute("PRAGMA busy_timeout=10000")
         # WAL: readers never block the writer (and the writer never blocks readers).
         cursor.execute("PRAGMA journal_mode=WAL")
+        # When a commit reaches the disk: see Config.SQLITE_SYNCHRONOUS (FULL, the safest,
+        # for a connection opened outside an app).
+        cursor.execute(f"PRAGMA synchronous={_sqlite_synchronous()}")
         cursor.close()
+
+
+def _sqlite_synchronous() -> str:
+    level = current_app.config.get("SQLITE_SYNCHRONOUS") if has_app_context() else None
+    return level if level in SQLITE_SYNCHRONOUS_LEVELS else "FULL"
 
 
 class BoundedIntConverter(IntegerConverter):

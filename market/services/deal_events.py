@@ -128,8 +128,7 @@ def _lapse_reason(payload: dict):
 
 
 def _tell_both(deal: Deal, kind: str, title, body="") -> None:
-    for org in (deal.licensee, deal.licensor):
-        notifications.notify_org(org, kind, title, body, link(deal))
+    notifications.notify_orgs((deal.licensee, deal.licensor), kind, title, body, link(deal))
 
 
 def notify_message(deal: Deal, author) -> None:

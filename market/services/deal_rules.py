@@ -8,9 +8,11 @@ The partial unique index ``uq_deal_exclusive_in_force`` backs them up.
 """
 from __future__ import annotations
 
+import functools
+
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, literal, or_, select, text
+from sqlalchemy import Boolean, and_, bindparam, exists, or_, select, text
 
 from ..domain.open_licence import ANNOUNCED, AWAITING_ANNOUNCEMENT
 from ..domain.terms import DEFAULT_TERRITORY
@@ -28,6 +30,7 @@ from ..models import (
     PledgeeConsent,
     User,
 )
+from . import tx_cache
 from .errors import PermissionDenied, ServiceError
 
 # A deal holds its place from acceptance: an accepted deal waiting for payment blocks
@@ -45,36 +48,76 @@ class PledgeeConsentMissing(ServiceError):
 
 
 def lock_patent(patent_id: int) -> None:
-    """Take the patent's row lock until the end of the transaction."""
+    """Take the patent's row lock until the end of the transaction (what the transaction
+    kept from its reads before is forgotten: it may be stale)."""
+    tx_cache.clear()
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(Patent.id).where(Patent.id == patent_id).with_for_update())
+        db.session.execute(_LOCK_FOR_UPDATE, {"id": patent_id})
     else:
-        # A no-op write: SQLite grants it only to one transaction at a time, and the
-        # transaction's reads after it see every earlier commit.
-        db.session.execute(text("UPDATE patent SET view_count = view_count WHERE id = :id"),
-                           {"id": patent_id})
+        db.session.execute(_LOCK_BY_WRITE, {"id": patent_id})
 
 
-def _overlapping(deal: Deal):
-    """Deals in force on the same patent whose territory and field overlap ``deal``'s
-    (the national territory and an empty field cover all)."""
-    territory = or_(Deal.territory == deal.territory, Deal.territory == DEFAULT_TERRITORY,
-                    literal(deal.territory == DEFAULT_TERRITORY))
-    field = or_(Deal.field_of_use == deal.field_of_use, Deal.field_of_use == "",
-                literal(deal.field_of_use == ""))
-    return and_(Deal.patent_id == deal.patent_id, Deal.id != (deal.id or 0),
-                Deal.state.in_(IN_FORCE), territory, field)
+_LOCK_FOR_UPDATE = select(Patent.id).where(Patent.id == bindparam("id")).with_for_update()
+# A no-op write: SQLite grants it only to one transaction at a time, and the transaction's
+# reads after it see every earlier commit.
+_LOCK_BY_WRITE = text("UPDATE patent SET view_count = view_count WHERE id = :id")
 
 
-def _exists(*criteria) -> bool:
-    return bool(db.session.scalar(select(exists().where(*criteria))))
+# The rules, each an EXISTS over the deals in force on the patent; built once (their SQL is
+# compiled once), the deal's own values bound at each check.
+_SAME_PATENT = and_(Deal.patent_id == bindparam("patent_id"), Deal.id != bindparam("deal_id"),
+                    Deal.state.in_(IN_FORCE))
+# Deals in force on the same patent whose territory and field overlap the deal's (the
+# national territory and an empty field cover all).
+_OVERLAPPING = and_(
+    _SAME_PATENT,
+    or_(Deal.territory == bindparam("territory"), Deal.territory == DEFAULT_TERRITORY,
+        bindparam("national", type_=Boolean())),
+    or_(Deal.field_of_use == bindparam("field_of_use"), Deal.field_of_use == "",
+        bindparam("any_field", type_=Boolean())))
+_RULES = {
+    "assigned": (_l("This patent has been assigned: its owner can no longer license or "
+                    "assign it."),
+                 exists().where(_SAME_PATENT, Deal.kind == OfferKind.ASSIGNMENT)),
+    "exclusive_taken": (_l("An exclusive or sole licence is already in force for this patent, "
+                           "territory and field."),
+                        exists().where(_OVERLAPPING, Deal.licence_kind.in_(EXCLUSIVE_KINDS))),
+    "open_licence": (_l("This patent is under an open licence, which rules out an exclusive or "
+                        "sole licence."),
+                     or_(exists().where(_SAME_PATENT, Deal.kind == OfferKind.OPEN_LICENCE),
+                         exists().where(Offer.patent_id == bindparam("patent_id"),
+                                        Offer.kind == OfferKind.OPEN_LICENCE,
+                                        Offer.active.is_(True)))),
+    "licensed": (_l("Other licences are in force for this patent, territory and field: it "
+                    "cannot be licensed exclusively."), exists().where(_OVERLAPPING)),
+}
+
+
+@functools.cache
+def _check(codes: tuple[str, ...]):
+    """One SELECT answering the rules ``codes`` (one column each, in that order)."""
+    return select(*(_RULES[code][1].label(code) for code in codes))
 
 
 def check_exclusivity(deal: Deal) -> None:
     """Raise ExclusivityConflict if ``deal`` cannot be in force next to the deals already in
     force on its patent, and PledgeeConsentMissing if it needs a pledgee's consent not yet
-    recorded. Call under :func:`lock_patent` to decide races."""
-    _check_exclusive_rivals(deal)
+    recorded. Call under :func:`lock_patent` to decide races.
+
+    Every exclusivity rule that applies to the deal is asked in one SELECT; the first rule
+    that is broken, in the order below, names the conflict."""
+    codes = ("assigned",)
+    if deal.kind != OfferKind.ASSIGNMENT:
+        codes += ("exclusive_taken",)
+        if deal.licence_kind in EXCLUSIVE_KINDS:
+            codes += ("open_licence", "licensed")
+    broken = db.session.execute(_check(codes), {
+        "patent_id": deal.patent_id, "deal_id": deal.id or 0, "territory": deal.territory,
+        "national": deal.territory == DEFAULT_TERRITORY, "field_of_use": deal.field_of_use,
+        "any_field": deal.field_of_use == ""}).one()
+    for code, hit in zip(codes, broken, strict=True):
+        if hit:
+            raise ExclusivityConflict(_RULES[code][0], code=code)
     check_pledge_consent(deal)
 
 
@@ -101,30 +144,6 @@ def check_pledge_consent(deal: Deal) -> None:
             "records it with the pledge.",
             number=deal.patent.application_number, bank=pledge.bank,
             date=format_date(pledge.pledged_on)), code="pledge_consent")
-
-
-def _check_exclusive_rivals(deal: Deal) -> None:
-    same_patent = and_(Deal.patent_id == deal.patent_id, Deal.id != (deal.id or 0),
-                       Deal.state.in_(IN_FORCE))
-    if _exists(same_patent, Deal.kind == OfferKind.ASSIGNMENT):
-        raise ExclusivityConflict(_l("This patent has been assigned: its owner can no longer "
-                                     "license or assign it."), code="assigned")
-    if deal.kind == OfferKind.ASSIGNMENT:
-        return
-    overlapping = _overlapping(deal)
-    if _exists(overlapping, Deal.licence_kind.in_(EXCLUSIVE_KINDS)):
-        raise ExclusivityConflict(_l("An exclusive or sole licence is already in force for "
-                                     "this patent, territory and field."), code="exclusive_taken")
-    if deal.licence_kind in EXCLUSIVE_KINDS:
-        if _exists(same_patent, Deal.kind == OfferKind.OPEN_LICENCE) or _exists(
-                Offer.patent_id == deal.patent_id, Offer.kind == OfferKind.OPEN_LICENCE,
-                Offer.active.is_(True)):
-            raise ExclusivityConflict(_l("This patent is under an open licence, which rules out "
-                                         "an exclusive or sole licence."), code="open_licence")
-        if _exists(overlapping):
-            raise ExclusivityConflict(_l("Other licences are in force for this patent, territory "
-                                         "and field: it cannot be licensed exclusively."),
-                                      code="licensed")
 
 
 # --- who may take what -------------------------------------------------------------------
@@ -184,18 +203,18 @@ def offer_blocker(user: User, offer: Offer):
 def _rival_in_force(offer: Offer):
     """A deal in force that rules the offer out: an assignment, or an exclusive or sole
     licence overlapping its territory and field (until its last day in force)."""
-    probe = Deal(id=0, patent_id=offer.patent_id, kind=offer.kind,
-                 licence_kind=offer.licence_kind, territory=offer.territory or DEFAULT_TERRITORY,
-                 field_of_use=offer.field_of_use or "")
+    territory, field = offer.territory or DEFAULT_TERRITORY, offer.field_of_use or ""
     rules_out = Deal.kind == OfferKind.ASSIGNMENT  # an assignment is ruled out by one only
     if offer.kind != OfferKind.ASSIGNMENT:
         rules_out = or_(rules_out, Deal.licence_kind.in_(EXCLUSIVE_KINDS))
-    rival = db.session.scalars(select(Deal).where(_overlapping(probe), rules_out)
-                               .order_by(Deal.id)).first()
+    rival = db.session.scalars(select(Deal).where(_OVERLAPPING, rules_out).order_by(Deal.id), {
+        "patent_id": offer.patent_id, "deal_id": 0, "territory": territory,
+        "national": territory == DEFAULT_TERRITORY, "field_of_use": field,
+        "any_field": field == ""}).first()
     if rival is None:
         return None
     if rival.kind == OfferKind.ASSIGNMENT:
-        return _l("This patent has been assigned: its owner can no longer license or assign it.")
+        return _RULES["assigned"][0]
     until = rival.in_force_until
     if until is None:  # accepted, not concluded yet: it holds its place
         return _l("An exclusive or sole licence of this patent is being concluded for this "

@@ -8,11 +8,13 @@ deal (:func:`lock`), so a double-submitted form sees the new state and is refuse
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, or_, select
+from sqlalchemy import bindparam, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -216,19 +218,25 @@ def transition(deal: Deal, action: str, *, actor: User | None, role: str,
     now = utcnow()
     if deal.state != before:  # a flag or a signature leaves the clock of the state running
         deal.state_changed_at = now
-    with db.session.no_autoflush:  # the flush below reports a stale version
+    # What follows reads nothing the rows added here could change (recipients, choices,
+    # the other deals of the patent, the contract's versions): no autoflush before each
+    # read, one flush at the end (inserts of a table go out together). A stale version
+    # or the exclusivity index still refuses the transition there, as a typed error.
+    with _typed_flush_errors(), db.session.no_autoflush:
         event = DealEvent(deal=deal, actor_user_id=getattr(actor, "id", None), actor_role=role,
                           action=action, from_state=before.value if before else None,
                           to_state=deal.state.value, payload=payload or {}, at=now)
         if before is None:
             db.session.add(deal)
         db.session.add(event)
-    _flush()
-    audit.record(f"deal.{action}", actor=actor, target=deal, role=role,
-                 from_state=event.from_state, to_state=event.to_state,
-                 reason=(payload or {}).get("reason"))
-    deal_events.notify(deal, event)
-    _enter(deal, before, action, actor)
+        if deal.id is None:
+            db.session.flush()  # the new deal's id: its audit row, links and contract name it
+        audit.record(f"deal.{action}", actor=actor, target=deal, role=role,
+                     from_state=event.from_state, to_state=event.to_state,
+                     reason=(payload or {}).get("reason"))
+        deal_events.notify(deal, event)
+        _enter(deal, before, action, actor)
+        db.session.flush()
     return event
 
 
@@ -240,9 +248,12 @@ def _refusal(deal: Deal, action: str):
               state=labels.state_label(deal.state), action=labels.action_label(action))
 
 
-def _flush() -> None:
+@contextmanager
+def _typed_flush_errors() -> Iterator[None]:
+    """Flushes inside say why the database refused: a concurrent change of the deal
+    (TransitionNotAllowed) or the exclusivity index (ExclusivityConflict)."""
     try:
-        db.session.flush()
+        yield
     except StaleDataError as exc:
         raise TransitionNotAllowed(_l("Someone changed this deal at the same moment. Reload the "
                                       "page to see its current state."), code="stale") from exc
@@ -254,6 +265,11 @@ def _flush() -> None:
         raise
 
 
+def _flush() -> None:
+    with _typed_flush_errors():
+        db.session.flush()
+
+
 def _enter(deal: Deal, before: DealState | None, action: str, actor) -> None:
     """The consequences of entering ``deal.state``."""
     if deal.state == S.ACCEPTED and before != S.ACCEPTED:
@@ -262,7 +278,6 @@ def _enter(deal: Deal, before: DealState | None, action: str, actor) -> None:
         signing.freeze(deal)
     elif before == S.ACCEPTED and action == "counter":
         signing.void_current(deal)  # new terms: a new version that both sides sign
-        _flush()
     elif deal.state == S.CONCLUDED:
         check_exclusivity(deal)
         deal.concluded_at = utcnow()
@@ -272,18 +287,16 @@ def _enter(deal: Deal, before: DealState | None, action: str, actor) -> None:
         deal.snapshot_parties()  # the contract keeps these names after any later rename
         deal.contract_number = (version.data.get("contract_number") if version else None) or \
             f"SYIP-{local_date(deal.concluded_at).year}-{deal.id:06d}"
-        _flush()
         ledger.record_conclusion(deal)
         if deal.kind == OfferKind.ASSIGNMENT:
+            _flush()  # the listing's and the other deals' changes read the sale as it stands
             _close_after_assignment(deal)
-        _flush()
     elif deal.state == S.CANCELLED:
         for item in deal.schedule:
             if item.status == ScheduleStatus.DUE:
                 item.status = ScheduleStatus.CANCELLED
         if before == S.CONCLUDED:
             ledger.record_reversal(deal)
-        _flush()
 
 
 def _close_after_assignment(sale: Deal) -> None:
@@ -317,7 +330,6 @@ def _create_schedule(deal: Deal, signed: dict | None = None) -> None:
         db.session.add(PaymentScheduleItem(
             deal=deal, kind=kind, amount_fen=amount, currency=deal.currency, due_on=due_on,
             trigger=trigger, reference=f"SYIP-P-{deal.id:06d}{n:02d}"))
-    _flush()
 
 
 # --- starting a deal -------------------------------------------------------------------------
@@ -337,10 +349,15 @@ def _new_deal(user: User, offer: Offer, **fields) -> Deal:
                   licensee_org_id=user.org_id, **terms_values(offer.terms()),
                   price_fen=offer.asking_price_fen)
     values.update(fields)
-    deal = Deal(**values)
+    deal = Deal(**values, schedule=[])  # a new deal has no payment rows: none to load later
     deal.patent, deal.offer, deal.licensee = offer.patent, offer, user.org
     deal.licensor = offer.patent.owner
     return deal
+
+
+_HOLDS_OPEN_LICENCE = select(exists().where(
+    Deal.offer_id == bindparam("offer_id"), Deal.licensee_org_id == bindparam("org_id"),
+    Deal.state.in_((S.ACCEPTED, S.AWAITING_PAYMENT, S.CONCLUDED))))
 
 
 def take_open(user: User, offer: Offer, details: dict) -> Deal:
@@ -363,9 +380,7 @@ def take_open(user: User, offer: Offer, details: dict) -> Deal:
         raise ServiceError(_l("The credit code must be your organisation's verified code."),
                            field="credit_code")
     lock_patent(patent.id)
-    if db.session.scalar(select(exists().where(
-            Deal.offer_id == offer.id, Deal.licensee_org_id == user.org_id,
-            Deal.state.in_((S.ACCEPTED, S.AWAITING_PAYMENT, S.CONCLUDED))))):
+    if db.session.scalar(_HOLDS_OPEN_LICENCE, {"offer_id": offer.id, "org_id": user.org_id}):
         raise ServiceError(_l("Your organisation already holds this open licence."),
                            code="duplicate")
     clean = {key: str(details.get(key) or "").strip()

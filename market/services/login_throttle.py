@@ -5,12 +5,13 @@ addresses, and a per-process memory store is not shared by gunicorn's workers. T
 lives in the database, so every worker and every app server shares it. Unknown emails are
 counted exactly like known ones: the answer never tells whether an account exists.
 """
+import functools
 import hashlib
 import math
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import case, delete, literal
+from sqlalchemy import bindparam, case, delete
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
@@ -35,26 +36,40 @@ def count_attempt(email: str) -> datetime | None:
     at most LOGIN_ACCOUNT_MAX_ATTEMPTS attempts per window are judged, right or wrong.
     """
     now, window = utcnow(), _window()
-    start = literal(now, LoginThrottle.window_start.type)
-    stale = LoginThrottle.window_start <= now - window
-    dialect = db.session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(LoginThrottle)
-    statement = insert.values(key=_key(email), attempts=1, window_start=now).on_conflict_do_update(
-        index_elements=[LoginThrottle.key],
-        set_={"attempts": case((stale, 1), else_=LoginThrottle.attempts + 1),
-              "window_start": case((stale, start), else_=LoginThrottle.window_start)},
-    ).returning(LoginThrottle.attempts, LoginThrottle.window_start)
-    attempts, started = db.session.execute(statement).one()
+    statement = _upsert(db.session.get_bind().dialect.name)
+    attempts, started = db.session.execute(statement, {
+        "key": _key(email), "now": now, "stale_before": now - window}).one()
     if attempts > current_app.config["LOGIN_ACCOUNT_MAX_ATTEMPTS"]:
         return started + window
     return None
 
 
+@functools.cache
+def _upsert(dialect: str):
+    """The counting upsert for ``dialect``, built once: a count whose window has passed
+    starts again at 1."""
+    now = bindparam("now", type_=LoginThrottle.window_start.type)
+    stale = LoginThrottle.window_start <= bindparam("stale_before",
+                                                    type_=LoginThrottle.window_start.type)
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(LoginThrottle)
+    return insert.values(key=bindparam("key"), attempts=1, window_start=now
+                         ).on_conflict_do_update(
+        index_elements=[LoginThrottle.key],
+        set_={"attempts": case((stale, 1), else_=LoginThrottle.attempts + 1),
+              "window_start": case((stale, now), else_=LoginThrottle.window_start)},
+    ).returning(LoginThrottle.attempts, LoginThrottle.window_start)
+
+
+_FORGET = delete(LoginThrottle).where(
+    (LoginThrottle.key == bindparam("key"))
+    | (LoginThrottle.window_start <= bindparam("stale_before",
+                                               type_=LoginThrottle.window_start.type)))
+
+
 def forget(email: str) -> None:
     """A successful log-in or password reset: the account starts afresh. Expired counts
     (of anyone) go at the same time, so the table stays small."""
-    db.session.execute(delete(LoginThrottle).where(
-        (LoginThrottle.key == _key(email)) | (LoginThrottle.window_start <= utcnow() - _window())))
+    db.session.execute(_FORGET, {"key": _key(email), "stale_before": utcnow() - _window()})
 
 
 def minutes_until(moment: datetime) -> int:

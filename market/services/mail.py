@@ -18,7 +18,7 @@ import logging
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 
 from ..domain.mail_retry import MAX_ATTEMPTS, retry_delay
 from ..extensions import db
@@ -39,6 +39,18 @@ def queue_email(to: str, subject: str, body: str, *,
                           unsubscribe_url=unsubscribe_url)
     db.session.add(message)
     return message
+
+
+def queue_emails(messages: list[dict]) -> None:
+    """Add several messages to the outbox in one insert (``to``, ``subject``, ``body``,
+    ``unsubscribe_url`` each), as :func:`queue_email` would one by one. Nothing in the
+    transaction reads them back: the after-commit hook wakes the delivery."""
+    if messages:
+        now = utcnow()
+        db.session.execute(insert(OutboxEmail.__table__), [
+            {"to_address": m["to"], "subject": str(m["subject"])[:200], "body": str(m["body"]),
+             "unsubscribe_url": m.get("unsubscribe_url"), "created_at": now, "attempts": 0}
+            for m in messages])
 
 
 def _due(now: datetime):

@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.mail_kinds import (
@@ -29,7 +29,7 @@ from ..domain.mail_kinds import (
 from ..extensions import db
 from ..models import DigestItem, MailDigest, NotificationPreference, User
 from ..urls import absolute_url
-from .mail import queue_email
+from .mail import queue_email, queue_emails
 
 UNSUBSCRIBE_SALT = "mail-unsubscribe"
 ALL_DIGESTS = "digest"  # the token of a digest email: every category held for it
@@ -68,20 +68,47 @@ def email_user(user: User, category: str, subject, body="", link: str | None = N
     """Email ``user`` about something of ``category`` as they chose; returns what was done
     (:data:`IMMEDIATELY`, :data:`DIGEST` or :data:`IN_APP`). ``subject`` and ``body`` may
     be lazy strings: they are rendered in the user's language."""
-    choice = IMMEDIATELY if category == LEGAL else choice_for(user, category)
-    with force_locale(user.locale or "zh"):
-        subject_text, body_text = str(subject), str(body)
-        if choice == DIGEST:
-            db.session.add(DigestItem(user_id=user.id, category=category,
-                                      title=subject_text[:200], body=body_text, link=link))
-        elif choice == IMMEDIATELY:
-            text = "\n\n".join(p for p in (body_text, link and absolute_url(link)) if p)
-            unsubscribe = None if category == LEGAL else unsubscribe_url(user, category)
-            if unsubscribe:
-                text += "\n\n" + _("To stop these emails (no log-in needed): %(url)s",
-                                   url=unsubscribe)
-            queue_email(user.email, subject_text, text, unsubscribe_url=unsubscribe)
-    return choice
+    return email_users([user], category, subject, body, link)[0]
+
+
+def email_users(users: list[User], category: str, subject, body="",
+                link: str | None = None) -> list[str]:
+    """:func:`email_user` for several users at once: their choices are read in one query
+    and their messages queued in one insert. Returns what was done for each."""
+    chosen = _choices_for(users, category)
+    done, emails = [], []
+    for user in users:
+        choice = chosen[user.id]
+        with force_locale(user.locale or "zh"):
+            subject_text, body_text = str(subject), str(body)
+            if choice == DIGEST:
+                db.session.add(DigestItem(user_id=user.id, category=category,
+                                          title=subject_text[:200], body=body_text, link=link))
+            elif choice == IMMEDIATELY:
+                text = "\n\n".join(p for p in (body_text, link and absolute_url(link)) if p)
+                unsubscribe = None if category == LEGAL else unsubscribe_url(user, category)
+                if unsubscribe:
+                    text += "\n\n" + _("To stop these emails (no log-in needed): %(url)s",
+                                       url=unsubscribe)
+                emails.append({"to": user.email, "subject": subject_text, "body": text,
+                               "unsubscribe_url": unsubscribe})
+        done.append(choice)
+    queue_emails(emails)
+    return done
+
+
+_CHOICES = select(NotificationPreference.user_id, NotificationPreference.choice).where(
+    NotificationPreference.user_id.in_(bindparam("user_ids", expanding=True)),
+    NotificationPreference.category == bindparam("category"))
+
+
+def _choices_for(users: list[User], category: str) -> dict[int, str]:
+    """Each user's choice for ``category`` (legal mail cannot be switched off)."""
+    if category == LEGAL or category not in CATEGORIES:
+        return {user.id: IMMEDIATELY for user in users}
+    saved = dict(db.session.execute(_CHOICES, {
+        "user_ids": [user.id for user in users], "category": category}).all()) if users else {}
+    return {user.id: saved.get(user.id, DEFAULT_CHOICE) for user in users}
 
 
 # --- unsubscribe ------------------------------------------------------------------------

@@ -3,39 +3,59 @@ the emails after commit). Titles are lazy strings, rendered in each recipient's 
 from __future__ import annotations
 
 from flask_babel import force_locale
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from ..domain.mail_kinds import category_of
 from ..extensions import db
 from ..models import Membership, Notification, Organisation, OrgKind, OrgStatus, User
 from ..models.base import utcnow
-from .mail_prefs import email_user
+from .mail_prefs import email_users
+
+_ACTIVE_MEMBERS = select(User).where(
+    User.org_id.in_(bindparam("org_ids", expanding=True)),
+    User.membership == Membership.ACTIVE).order_by(User.id)
 
 
-def _recipients(org: Organisation) -> list[User]:
-    return [u for u in org.users if u.membership == Membership.ACTIVE]
+def _recipients(*orgs: Organisation) -> list[User]:
+    """The active members of ``orgs``, organisation by organisation (by user id within
+    one): one query for all, unless their members are loaded already."""
+    loaded = [org for org in orgs if "users" in org.__dict__]
+    if len(loaded) == len(orgs):
+        return [u for org in orgs for u in org.users if u.membership == Membership.ACTIVE]
+    members = db.session.scalars(_ACTIVE_MEMBERS, {"org_ids": [org.id for org in orgs]}).all()
+    return [u for org in orgs for u in members if u.org_id == org.id]
 
 
 def notify_users(users, kind: str, title, body="", link: str | None = None, *,
                  email: bool = True) -> int:
     """Add one notification per user (and email the admins among them, as each chose for
-    the category of ``kind``: :func:`market.services.mail_prefs.email_user`)."""
-    count = 0
+    the category of ``kind``: :func:`market.services.mail_prefs.email_user`). The rows
+    go out in one insert: nothing in the transaction reads them back."""
+    users, rows = list(users), []
+    now = utcnow()
     for user in users:
         with force_locale(user.locale or "zh"):
             title_text, body_text = str(title)[:200], str(body)
-        db.session.add(Notification(user_id=user.id, kind=kind, title=title_text,
-                                    body=body_text, link=link))
-        if email and user.is_org_admin:
-            email_user(user, category_of(kind), title, body, link)
-        count += 1
-    return count
+        rows.append({"user_id": user.id, "kind": kind, "title": title_text, "body": body_text,
+                     "link": link, "created_at": now})
+    if rows:
+        db.session.execute(insert(Notification.__table__), rows)
+    admins = [user for user in users if user.is_org_admin]
+    if email and admins:
+        email_users(admins, category_of(kind), title, body, link)
+    return len(rows)
 
 
 def notify_org(org: Organisation, kind: str, title, body="", link: str | None = None, *,
                email: bool = True) -> int:
     """Notify every active member of ``org``; email its admins."""
     return notify_users(_recipients(org), kind, title, body, link, email=email)
+
+
+def notify_orgs(orgs, kind: str, title, body="", link: str | None = None, *,
+                email: bool = True) -> int:
+    """:func:`notify_org` for several organisations at once."""
+    return notify_users(_recipients(*orgs), kind, title, body, link, email=email)
 
 
 def notify_centre(kind: str, title, body="", link: str | None = None) -> int:

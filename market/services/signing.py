@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.dates import local_today
@@ -26,11 +26,13 @@ from ..models import (
     User,
 )
 from ..models.base import utcnow
-from . import audit, contracts, login_throttle
+from . import audit, contracts, login_throttle, tx_cache
 from .errors import PermissionDenied, ServiceError
 from .passwords import verify_password
 
 LICENSEE, LICENSOR = "licensee", "licensor"
+_VERSION = "signing.current_version"  # tx_cache kind: deal id -> its current version
+_SIGNED = "signing.signed_roles"  # tx_cache kind: version id -> the roles that signed it
 
 
 class SignatureRefused(ServiceError):
@@ -39,11 +41,14 @@ class SignatureRefused(ServiceError):
 
 # --- versions ----------------------------------------------------------------------------
 
+_LAST_NUMBER = select(func.max(ContractVersion.number)).where(
+    ContractVersion.deal_id == bindparam("deal_id"))
+
+
 def freeze(deal: Deal) -> ContractVersion:
     """Freeze the contract as the deal's terms stand now: the next version number, its
     canonical data and their SHA-256. Called when terms are agreed."""
-    number = (db.session.scalar(select(func.max(ContractVersion.number)).where(
-        ContractVersion.deal_id == deal.id)) or 0) + 1
+    number = (db.session.scalar(_LAST_NUMBER, {"deal_id": deal.id}) or 0) + 1
     data = contracts.contract_data(deal)
     data["version"] = number
     if not data.get("contract_number"):  # the number both sides sign is the one it keeps
@@ -52,6 +57,7 @@ def freeze(deal: Deal) -> ContractVersion:
                               data_sha256=contracts.data_sha256(data), created_at=utcnow())
     db.session.add(version)
     db.session.flush()
+    tx_cache.put(_VERSION, deal.id, version)
     return version
 
 
@@ -60,17 +66,29 @@ def contract_number(deal: Deal) -> str:
     return f"SYIP-{local_today().year}-{deal.id:06d}"
 
 
+_CURRENT_VERSION = select(ContractVersion).where(
+    ContractVersion.deal_id == bindparam("deal_id"), ContractVersion.voided_at.is_(None)
+).order_by(ContractVersion.number.desc()).limit(1)
+_SIGNED_ROLES = select(Signature.role).where(
+    Signature.contract_version_id == bindparam("version_id"))
+
+
 def current_version(deal: Deal) -> ContractVersion | None:
-    """The version the parties sign now (or signed): the latest one not voided."""
-    return db.session.scalar(select(ContractVersion).where(
-        ContractVersion.deal_id == deal.id, ContractVersion.voided_at.is_(None))
-        .order_by(ContractVersion.number.desc()).limit(1))
+    """The version the parties sign now (or signed): the latest one not voided. Read once
+    per transaction (the signature and the conclusion both ask)."""
+    version = tx_cache.get(_VERSION, deal.id)
+    if version is tx_cache.MISSING:
+        version = db.session.scalar(_CURRENT_VERSION, {"deal_id": deal.id})
+        if deal.id is not None:
+            tx_cache.put(_VERSION, deal.id, version)
+    return version
 
 
 def void_current(deal: Deal) -> ContractVersion | None:
     """New terms were proposed: the current version (signed or not) no longer counts. Its
     signatures stay recorded."""
     version = current_version(deal)
+    tx_cache.forget(_VERSION, deal.id)
     if version is not None:
         version.voided_at = utcnow()
     return version
@@ -92,8 +110,11 @@ def required_roles(deal: Deal) -> tuple[str, ...]:
 def signed_roles(version: ContractVersion | None) -> set[str]:
     if version is None:
         return set()
-    return set(db.session.scalars(select(Signature.role).where(
-        Signature.contract_version_id == version.id)))
+    roles = tx_cache.get(_SIGNED, version.id)
+    if roles is tx_cache.MISSING:
+        roles = frozenset(db.session.scalars(_SIGNED_ROLES, {"version_id": version.id}))
+        tx_cache.put(_SIGNED, version.id, roles)
+    return set(roles)
 
 
 def has_signed(deal: Deal, role: str) -> bool:
@@ -195,6 +216,7 @@ def record_signature(deal: Deal, user: User, role: str, proof: Reauthenticated, 
     except IntegrityError as exc:  # a second submit that raced past the lock
         raise SignatureRefused(_l("Your side has already signed this contract."),
                                code="already_signed") from exc
+    tx_cache.put(_SIGNED, version.id, frozenset(signed_roles(version) | {role}))
     db.session.expire(version, ["signatures"])
     return signature, version
 
