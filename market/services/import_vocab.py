@@ -18,9 +18,10 @@ UPFRONT_CODES = ("waived", "reduced", "due_at_signing", "deferred", *DEFERRAL_KI
 
 
 def normalise(text: str) -> str:
-    """'  Open Licence ' and '开放许可' as the lookup keys read them."""
-    text = unicodedata.normalize("NFKC", str(text)).strip().lower()
-    return "".join(text.split())
+    """'  Open Licence ', 'non-exclusive' and 'NON_EXCLUSIVE' as the lookup keys read them:
+    case, spaces, hyphens and underscores do not count."""
+    text = unicodedata.normalize("NFKC", str(text)).lower()
+    return "".join(text.split()).replace("_", "").replace("-", "")
 
 
 @dataclass(frozen=True)
