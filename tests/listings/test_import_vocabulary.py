@@ -106,7 +106,7 @@ def test_a_file_in_the_forms_own_labels_imports_clean(app, uni, locale, fmt):
 def test_codes_spaces_and_case_are_accepted(uni):
     row = {"application_number": new_application_number(2019), "title": "一种方法",
            "filing_date": "2019-05-06", "legal_status": " PENDING ", "offer": "Licence",
-           "licence_kind": "Non-Exclusive", "upfront_mode": "first_sales",
+           "licence_kind": "Non-Exclusive", "upfront_mode": "first_sales", "upfront_fee_fen": "5000",
            "royalty_base": "Net Sales", "publish": "no"}
     preview = imports.preview("p.csv", as_csv(table([row], "en")), uni.org_id)
     assert not preview.bad, [str(e.message) for r in preview.bad for e in r.errors]
