@@ -88,11 +88,12 @@ def make_app(workdir: Path):
 
 def measure(app, data: bytes) -> dict:
     """Preview (check every row), then confirm (check again, import, commit and index)."""
+    from sqlalchemy import select
+
     from market.extensions import db
     from market.models import User
     from market.services import imports
     from market.unit_of_work import commit
-    from sqlalchemy import select
     with app.app_context():
         user = db.session.scalar(select(User))
         start = time.perf_counter()
