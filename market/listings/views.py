@@ -327,7 +327,9 @@ def import_upload():
                                    action_form=ActionForm(),
                                    column_label=lambda f: imports.column_label(f, locale))
             return page, 200 if preview.good_count else 422  # nothing to import: refused
-    return render_template("listings/import.html", form=form), 200 if not form.errors else 422
+    return render_template("listings/import.html", form=form,
+                           columns=imports.column_guide(str(get_locale()))), \
+        200 if not form.errors else 422
 
 
 @bp.route("/import/<token>", methods=["POST"])

@@ -150,6 +150,8 @@ def iter_table(filename: str, data: bytes) -> Iterator[tuple[int, list]]:
 def _text(value) -> str:
     if value is None:
         return ""
+    if type(value) is str and value.isascii():  # most cells: nothing to normalise (fast)
+        return value.strip()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return unicodedata.normalize("NFKC", str(value)).strip()
@@ -530,6 +532,12 @@ def column_note(key: str, locale: str) -> str:
     lead = "可填：" if locale == "zh" else "one of: "
     return "；".join(part for part in (note, lead + values) if part) if locale == "zh" else \
         "; ".join(part for part in (note, lead + values) if part)
+
+
+def column_guide(locale: str) -> list[tuple[str, str]]:
+    """(header, what to write) for each column, for the import page."""
+    lang = "en" if locale.startswith("en") else "zh"
+    return [(f"{zh} / {en}", column_note(key, lang) or "—") for key, zh, en in COLUMNS]
 
 
 def template_rows() -> list[list[str]]:
