@@ -6,6 +6,8 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..services.pledges import COLUMN_LABELS
+
 
 class ApproveForm(FlaskForm):
     pass
@@ -17,20 +19,20 @@ class RejectForm(FlaskForm):
 
 
 class PledgeForm(FlaskForm):
-    pledgor = StringField(_l("Pledgor (organisation name or credit code)"),
+    pledgor = StringField(COLUMN_LABELS["pledgor"],
                           validators=[DataRequired(), Length(max=200)],
                           description=_l("A registered organisation is linked; any other name "
                                          "is kept as typed."))
-    bank = StringField(_l("Bank"), validators=[DataRequired(), Length(max=200)])
-    patents = StringField(_l("Patents (application numbers)"), validators=[DataRequired()],
+    bank = StringField(COLUMN_LABELS["bank"], validators=[DataRequired(), Length(max=200)])
+    patents = StringField(COLUMN_LABELS["patents"], validators=[DataRequired()],
                           description=_l("Separate several numbers with commas, for example "
                                          "201710601862.3, 95115608.X"))
-    trademarks = StringField(_l("Trademarks (registration numbers, optional)"),
+    trademarks = StringField(COLUMN_LABELS["trademarks"],
                              validators=[Optional(), Length(max=1000)],
                              description=_l("For a mixed patent and trademark pledge, for "
                                             "example 12345678, 23456789"))
-    amount = StringField(_l("Amount (yuan)"), validators=[DataRequired(), Length(max=30)])
-    pledged_on = DateField(_l("Date of the pledge"), validators=[DataRequired()])
+    amount = StringField(COLUMN_LABELS["amount_yuan"], validators=[DataRequired(), Length(max=30)])
+    pledged_on = DateField(COLUMN_LABELS["date"], validators=[DataRequired()])
 
 
 class PledgeConsentForm(FlaskForm):
@@ -46,9 +48,9 @@ class PledgeReleaseForm(FlaskForm):
 
 class PledgeImportForm(FlaskForm):
     file = FileField(_l("CSV file"), validators=[FileRequired(), FileAllowed(["csv"])],
-                     description=_l("UTF-8, columns: pledgor, bank, patents, amount_yuan, date "
-                                    "(YYYY-MM-DD), and trademarks if any. All or nothing: one "
-                                    "bad row and no row is imported."))
+                     description=_l("UTF-8 or GBK; the columns below, headed in Chinese, "
+                                    "English or by code; dates as YYYY-MM-DD. All or nothing: "
+                                    "one bad row and no row is imported."))
 
 
 class HideForm(FlaskForm):

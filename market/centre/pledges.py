@@ -24,6 +24,8 @@ def _render_pledges(form=None, import_form=None, import_errors=None, status=200)
     return render_template("centre/pledges.html", form=form or PledgeForm(),
                            import_form=import_form or PledgeImportForm(formdata=None),
                            import_errors=import_errors or [],
+                           column_labels=pledge_service.COLUMN_LABELS,
+                           column_label=pledge_service.column_label,
                            release_form=PledgeReleaseForm(formdata=None),
                            counts=pledge_service.mix_counts(),
                            pledges=pledge_service.recent()), status

@@ -318,7 +318,9 @@ def import_upload():
                                    action_form=ActionForm(),
                                    column_label=lambda f: imports.column_label(f, locale))
             return page, 200 if preview.good_count else 422  # nothing to import: refused
-    return render_template("listings/import.html", form=form), 200 if not form.errors else 422
+    return render_template("listings/import.html", form=form,
+                           columns=imports.column_guide(str(get_locale()))), \
+        200 if not form.errors else 422
 
 
 @bp.route("/import/<token>", methods=["POST"])
@@ -348,22 +350,13 @@ def import_confirm(token: str):
 @bp.route("/import/template.<any(csv, xlsx):fmt>")
 @licensor_required
 def import_template(fmt: str):
-    rows = imports.template_rows()
     if fmt == "csv":
         buffer = io.StringIO()
-        csv.writer(buffer).writerows(rows)
+        csv.writer(buffer).writerows(imports.template_rows())
         data = ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel reads it as UTF-8
         mimetype = "text/csv; charset=utf-8"
     else:
-        from openpyxl import Workbook
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "专利清单"
-        for row in rows:
-            sheet.append(row)
-        out = io.BytesIO()
-        book.save(out)
-        data = out.getvalue()
+        data = imports.template_xlsx()
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(data, mimetype=mimetype, headers={
         "Content-Disposition": f"attachment; filename=patent-import-template.{fmt}"})

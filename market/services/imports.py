@@ -27,7 +27,7 @@ from ..domain.patents import FieldError, clean_patent
 from ..extensions import db
 from ..models import ImportPreview, ListingStatus, Offer, OfferKind, Patent, User
 from ..models.base import utcnow
-from . import import_files, listings
+from . import import_files, import_vocab, listings
 from .errors import ServiceError
 from .import_files import MAX_ROWS, ImportFileError, decode_csv  # noqa: F401 (the API)
 
@@ -49,6 +49,7 @@ COLUMNS = [
     ("keywords", "关键词", "Keywords"),
     ("trl", "技术成熟度", "TRL"),
     ("offer", "交易方式", "Offer"),
+    ("licence_kind", "许可类型", "Kind of licence"),
     ("upfront_fee_fen", "首付金额（元）", "Upfront fee (yuan)"),
     ("upfront_mode", "首付方式", "Upfront payment"),
     ("deferral_months", "延期月数", "Deferral months"),
@@ -68,21 +69,8 @@ def _header_key(text: str) -> str:
 
 HEADER_TO_KEY = {_header_key(name): key for key, zh, en in COLUMNS for name in (zh, en, key)}
 
-LEGAL_STATUS_WORDS = {"有效": "granted", "授权": "granted", "已授权": "granted",
-                      "审中": "pending", "实审": "pending", "公开": "pending", "在审": "pending",
-                      "失效": "terminated", "终止": "terminated", "撤回": "withdrawn",
-                      "驳回": "withdrawn"}
-OFFER_WORDS = {"开放许可": ("open_licence", None), "普通许可": ("licence", "non_exclusive"),
-               "排他许可": ("licence", "sole"), "独占许可": ("licence", "exclusive"),
-               "转让": ("assignment", None), "open_licence": ("open_licence", None),
-               "non_exclusive": ("licence", "non_exclusive"), "sole": ("licence", "sole"),
-               "exclusive": ("licence", "exclusive"), "assignment": ("assignment", None)}
-ROYALTY_BASE_WORDS = {"净销售额": "net_sales", "销售额": "net_sales", "利润": "profit"}
-UPFRONT_WORDS = {"签约时支付": "due_at_signing", "签约支付": "due_at_signing", "免除": "waived",
-                 "减收": "reduced", "减免": "reduced",
-                 "免首付": "waived", "延期": "deferred", "延期支付": "deferred",
-                 "首次销售后支付": "first_sales", "首次销售后": "first_sales"}
-YES = {"是", "y", "yes", "1", "true", "发布"}
+YES = {"是", "y", "yes", "1", "true", "发布", "立即发布"}
+NO = {"否", "n", "no", "0", "false", "草稿", "draft"}
 
 
 @dataclass
@@ -153,7 +141,7 @@ def iter_table(filename: str, data: bytes) -> Iterator[tuple[int, list]]:
     else:
         raise ImportFileError(_l("Upload a .csv or .xlsx file."), field="file")
     for line, cells in enumerate(rows, start=1):
-        if any(_text(cell) for cell in cells):
+        if any(_text(cell) for cell in cells) and not _text(cells[0]).startswith(NOTE_MARK):
             yield line, ["" if cell is None else cell for cell in cells]
 
 
@@ -162,6 +150,8 @@ def iter_table(filename: str, data: bytes) -> Iterator[tuple[int, list]]:
 def _text(value) -> str:
     if value is None:
         return ""
+    if type(value) is str and value.isascii():  # most cells: nothing to normalise (fast)
+        return value.strip()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return unicodedata.normalize("NFKC", str(value)).strip()
@@ -215,15 +205,39 @@ def percent_to_bp(text: str) -> int:
     return int(value)
 
 
+def _enum(row: dict, column: str, errors: list, default=None):
+    """The stored value of an enumerated cell (any label the form shows, in Chinese or
+    English, or its code); a blank cell gives ``default``. An unknown word is ONE error that
+    lists the valid values, and gives None: the rules that depend on it are not checked."""
+    text = _text(row.get(column))
+    if not text:
+        return default
+    try:
+        return import_vocab.parse(column, text)
+    except KeyError:
+        errors.append(FieldError(column, _l("“%(value)s” is not a valid value. Write one of: "
+                                            "%(values)s.", value=text[:40],
+                                            values=import_vocab.valid_values(column))))
+        return None
+
+
 def check_row(line: int, row: dict) -> RowResult:
     """Check one data row (keys from COLUMNS) without touching the database."""
     result = RowResult(line=line)
     row = _without_control_characters(row, result.errors)
-    status = _text(row.get("legal_status"))
     raw = {key: _text(row.get(key)) for key in ("application_number", "publication_number",
                                                  "title", "abstract", "ipc_codes", "inventors",
-                                                 "keywords", "trl")}
-    raw["legal_status"] = LEGAL_STATUS_WORDS.get(status, status)
+                                                 "keywords")}
+    own: list[FieldError] = []  # errors of the enumerated cells, one per bad value
+    status = _enum(row, "legal_status", own, default="")
+    if not status and not own:
+        own.append(FieldError("legal_status", _l("Choose the legal status. Write one of: "
+                                                 "%(values)s.", values=import_vocab.valid_values(
+                                                     "legal_status"))))
+    trl = _enum(row, "trl", own, default="")
+    # An unreadable status is checked as 'pending' (the one with the fewest rules) so that
+    # its single error is not followed by errors that only restate it.
+    raw["legal_status"], raw["trl"] = status or "pending", trl or ""
     for key in ("filing_date", "grant_date"):
         value = _date(row.get(key))
         if value == "invalid":
@@ -231,16 +245,26 @@ def check_row(line: int, row: dict) -> RowResult:
             value = None
         raw[key] = value
     result.patent, errors = clean_patent(raw, today=local_today())
+    if not status:
+        errors = [e for e in errors if e.field != "legal_status"]
+        result.patent.pop("legal_status", None)
     result.errors.extend(errors)
+    result.errors.extend(own)
 
-    offer_word = _text(row.get("offer"))
-    if offer_word:
-        if offer_word not in OFFER_WORDS:
-            result.errors.append(FieldError("offer", _l(
-                "Write one of: 开放许可, 普通许可, 排他许可, 独占许可, 转让.")))
-        else:
-            kind, licence_kind = OFFER_WORDS[offer_word]
-            result.offer = _offer_from_row(row, kind, licence_kind, result.errors)
+    offer = _enum(row, "offer", result.errors)
+    bad_offer = offer is None and bool(_text(row.get("offer")))
+    if offer is not None:
+        kind, licence_kind = offer
+        if kind == "licence" and licence_kind is None:
+            licence_kind = _enum(row, "licence_kind", result.errors)
+            if licence_kind is None and not _text(row.get("licence_kind")):
+                result.errors.append(FieldError("licence_kind", _l(
+                    "Choose the kind of licence. Write one of: %(values)s.",
+                    values=import_vocab.valid_values("licence_kind"))))
+        checked = len(result.errors)
+        result.offer = _offer_from_row(row, kind, licence_kind, result.errors)
+        if len(result.errors) > checked:
+            bad_offer = True
     if result.offer is not None and not result.errors:
         # The same offer rules as the form, on the patent as it would be created: a new
         # patent (no id, no offers, no deals). A plain namespace, not a transient Patent:
@@ -248,8 +272,11 @@ def check_row(line: int, row: dict) -> RowResult:
         candidate = SimpleNamespace(**result.patent, id=None, offers=[])
         result.offer = listings.offer_values(result.offer)
         result.errors.extend(listings.check_offer(candidate, result.offer))
-    result.publish = _text(row.get("publish")).lower() in YES
-    if result.publish and result.offer is None:
+    publish = _text(row.get("publish")).lower()
+    result.publish = publish in YES
+    if publish and not result.publish and publish not in NO:
+        result.errors.append(FieldError("publish", _l("Write 是 (yes) or 否 (no).")))
+    if result.publish and result.offer is None and not bad_offer:
         result.errors.append(FieldError("publish", _l("A listing is published with an offer.")))
     return result
 
@@ -272,12 +299,11 @@ def _offer_from_row(row: dict, kind: str, licence_kind: str | None, errors: list
     if kind == "assignment":
         offer["asking_price_fen"] = _money(row, "asking_price_fen", errors, blank=None)
         return offer
-    mode_word = _text(row.get("upfront_mode")) or "签约时支付"
-    mode = UPFRONT_WORDS.get(mode_word, mode_word)
+    mode = _enum(row, "upfront_mode", errors, default="due_at_signing") or "due_at_signing"
     offer["upfront_fee_fen"] = _money(row, "upfront_fee_fen", errors)
     if mode == "first_sales":
         offer.update(upfront_mode="deferred", deferral_kind="first_sales")
-    elif mode == "deferred":
+    elif mode == "months":
         offer.update(upfront_mode="deferred", deferral_kind="months")
     else:
         offer["upfront_mode"] = mode
@@ -295,8 +321,7 @@ def _offer_from_row(row: dict, kind: str, licence_kind: str | None, errors: list
         except ValueError:
             errors.append(FieldError("royalty_bp", _l("Write the royalty as a percentage, "
                                                       "for example 3 or 2.5.")))
-    base_word = _text(row.get("royalty_base")) or "净销售额"
-    offer["royalty_base"] = ROYALTY_BASE_WORDS.get(base_word, base_word)
+    offer["royalty_base"] = _enum(row, "royalty_base", errors, default="net_sales") or "net_sales"
     offer["royalty_threshold_fen"] = _money(row, "royalty_threshold_fen", errors)
     offer["min_annual_royalty_fen"] = _money(row, "min_annual_royalty_fen", errors)
     return offer
@@ -401,7 +426,12 @@ def import_rows(user: User, rows: list[RowResult]) -> list[int]:
     values = [{**result.patent, "owner_org_id": user.org_id,
                "status": ListingStatus.PUBLISHED if result.publish else ListingStatus.DRAFT,
                "published_at": now if result.publish else None} for result in rows]
-    db.session.execute(insert(Patent), values)  # executemany; RETURNING is slow in bulk
+    # Every dict with the same keys, None sent as NULL (render_nulls): SQLAlchemy batches an
+    # executemany only over a run of rows with one key set, and it drops None values, so a
+    # row without (say) a grant date broke the run into single-row INSERTs (8,500
+    # statements for 12,000 rows). Columns left out of every row still get their defaults.
+    values = _same_keys(values)
+    db.session.execute(insert(Patent).execution_options(render_nulls=True), values)
     numbers = [v["application_number"] for v in values]
     id_of = {}
     for start in range(0, len(numbers), CHUNK_ROWS):
@@ -412,9 +442,19 @@ def import_rows(user: User, rows: list[RowResult]) -> list[int]:
     offers = [{**result.offer, "patent_id": patent_id, "active": True}
               for result, patent_id in zip(rows, ids, strict=True) if result.offer]
     if offers:
-        db.session.execute(insert(Offer), offers)
+        db.session.execute(insert(Offer).execution_options(render_nulls=True),
+                           _same_keys(offers))
     listings.log_bulk(user, ids)
     return ids
+
+
+def _same_keys(rows: list[dict]) -> list[dict]:
+    """The rows with the union of their keys, a missing one as None (the column's NULL:
+    the check gave every value that matters)."""
+    keys = set().union(*rows)
+    if all(len(row) == len(keys) for row in rows):
+        return rows
+    return [{key: row.get(key) for key in keys} for row in rows]
 
 
 # --- previews awaiting confirmation ------------------------------------------------------
@@ -460,13 +500,126 @@ def clean_expired_previews() -> int:
     return result.rowcount
 
 
+NOTE_MARK = "#"  # a row whose first cell starts with it is a note (the template's row 2)
+REQUIRED = ("application_number", "title", "legal_status", "filing_date")
+# What each column wants, beyond the valid values of an enumerated one: (Chinese, English)
+COLUMN_NOTES = {
+    "application_number": ("必填，如 201710601862.3", "required, e.g. 201710601862.3"),
+    "title": ("必填", "required"),
+    "ipc_codes": ("多个用 ; 分隔", "several separated by ;"),
+    "filing_date": ("必填，YYYY-MM-DD", "required, YYYY-MM-DD"),
+    "grant_date": ("YYYY-MM-DD，已授权必填", "YYYY-MM-DD, required once granted"),
+    "inventors": ("多人用 ; 分隔", "several separated by ;"),
+    "keywords": ("用 ; 分隔", "separated by ;"),
+    "licence_kind": ("交易方式为协商许可时必填", "required for a licence on request"),
+    "upfront_fee_fen": ("元", "yuan"), "deferral_months": ("首付延期时填写", "when deferred"),
+    "royalty_bp": ("百分比，如 3 或 2.5", "percent, e.g. 3 or 2.5"),
+    "royalty_threshold_fen": ("元，空为全部销售额", "yuan; empty: all sales"),
+    "min_annual_royalty_fen": ("元", "yuan"), "term_years": ("整数", "whole number"),
+    "asking_price_fen": ("元，转让时填写；空为面议", "yuan, for an assignment; empty: on request"),
+    "publish": ("是 / 否（否：存为草稿）", "yes / no (no: saved as a draft)"),
+}
+
+
+def column_note(key: str, locale: str) -> str:
+    """What a column wants, in one language: its note and, if enumerated, its valid values."""
+    zh_note, en_note = COLUMN_NOTES.get(key, ("", ""))
+    note = zh_note if locale == "zh" else en_note
+    vocab = import_vocab.VOCABULARIES.get(key)
+    if vocab is None:
+        return note
+    values = ("、" if locale == "zh" else " / ").join(vocab.labels(locale))
+    lead = "可填：" if locale == "zh" else "one of: "
+    return "；".join(part for part in (note, lead + values) if part) if locale == "zh" else \
+        "; ".join(part for part in (note, lead + values) if part)
+
+
+def column_guide(locale: str) -> list[tuple[str, str]]:
+    """(header, what to write) for each column, for the import page."""
+    lang = "en" if locale.startswith("en") else "zh"
+    return [(f"{zh} / {en}", column_note(key, lang) or "—") for key, zh, en in COLUMNS]
+
+
 def template_rows() -> list[list[str]]:
+    """Header, a note row (skipped on import: it starts with NOTE_MARK) and an example."""
     header = [zh for _, zh, _ in COLUMNS]
-    example = ["201710601862.3", "CN107357845B", "一种石墨烯导热薄膜的制备方法",
-               "本发明公开了一种石墨烯导热薄膜……", "C01B 32/184；H05K 7/20", "有效", "2017-07-26",
-               "2020-03-10", "张三；李四", "石墨烯；导热", "6", "开放许可", "0", "免除", "", "3",
-               "1000000", "", "5", "", "是"]
-    return [header, example]
+    notes = [f"{column_note(key, 'zh')} | {column_note(key, 'en')}".strip(" |")
+             for key, _, _ in COLUMNS]
+    notes[0] = f"{NOTE_MARK} 填写说明（本行导入时跳过）Notes, skipped on import: {notes[0]}"
+    example = {"application_number": "201710601862.3", "publication_number": "CN107357845B",
+               "title": "一种石墨烯导热薄膜的制备方法", "abstract": "本发明公开了一种石墨烯导热薄膜……",
+               "ipc_codes": "C01B 32/184；H05K 7/20", "filing_date": "2017-07-26",
+               "grant_date": "2020-03-10", "inventors": "张三；李四", "keywords": "石墨烯；导热",
+               "upfront_fee_fen": "0", "royalty_bp": "3", "min_annual_royalty_fen": "1000000",
+               "term_years": "5", "publish": "是"}
+    for column, code in (("legal_status", "legal_granted"), ("offer", "open_licence"),
+                         ("upfront_mode", "waived"), ("royalty_base", "net_sales"),
+                         ("trl", "trl6")):
+        example[column] = import_vocab.zh_label(code)
+    return [header, notes, [example.get(key, "") for key, _, _ in COLUMNS]]
+
+
+TEMPLATE_DATA_ROWS = 2000  # rows of the data sheet that carry the drop-downs
+
+
+def template_xlsx() -> bytes:
+    """The template as a workbook: the data sheet first (the import reads the first sheet),
+    with drop-downs of the form's labels on the enumerated columns; an instructions sheet
+    (Chinese and English); the drop-downs' lists on a hidden sheet."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+    header, _notes, example = template_rows()
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "专利清单"
+    sheet.append(header)
+    sheet.append(example)
+    sheet.freeze_panes = "A2"
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    guide = book.create_sheet("填写说明 Instructions")
+    guide.append(["列 Column", "英文列名 English header", "说明 Notes", "Notes (English)"])
+    for key, zh, en in COLUMNS:
+        guide.append([zh, en, column_note(key, "zh"), column_note(key, "en")])
+    guide.append([])
+    guide.append(["专利清单的第一行是列名，请勿修改；每行一件专利。下拉列表中的中文选项与挂牌表单一致，"
+                  "也可填写英文选项或代码。",
+                  "Keep the header row; one patent per row. The drop-downs hold the form's "
+                  "labels; the English labels and the codes are accepted too."])
+    for column, width in zip("ABCD", (18, 26, 60, 60), strict=True):
+        guide.column_dimensions[column].width = width
+    for row in guide.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    lists = book.create_sheet("选项")
+    lists.sheet_state = "hidden"
+    used = 0  # columns of the hidden sheet holding a list
+    for n, (key, _zh, _en) in enumerate(COLUMNS, start=1):
+        vocab = import_vocab.VOCABULARIES.get(key)
+        if key == "publish":
+            values = ["是", "否"]
+        elif vocab is not None:
+            values = vocab.labels("zh")
+        else:
+            continue
+        used += 1
+        letter = get_column_letter(used)
+        for i, value in enumerate(values, start=1):
+            lists[f"{letter}{i}"] = value
+        check = DataValidation(type="list", formula1=f"'选项'!${letter}$1:${letter}${len(values)}",
+                               allow_blank=True, errorStyle="warning", showErrorMessage=True,
+                               error="请从列表中选择，或填写英文选项/代码。Choose from the list, or "
+                                     "write the English label or code.")
+        column = get_column_letter(n)
+        check.add(f"{column}2:{column}{TEMPLATE_DATA_ROWS + 1}")
+        sheet.add_data_validation(check)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 FIELD_TO_COLUMN = {"kind": "offer", "licence_kind": "offer", "deferral_kind": "upfront_mode",

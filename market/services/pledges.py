@@ -32,6 +32,23 @@ from .errors import NotFound, PermissionDenied, ServiceError
 CSV_COLUMNS = ("pledgor", "bank", "patents", "amount_yuan", "date")
 OPTIONAL_COLUMNS = ("trademarks",)  # a file without it has patent-only pledges
 MAX_ROWS = 5000
+# The columns as the pledge form labels its fields (the form reads its labels from here):
+# a file may head them with these labels, in Chinese or English, with the short Chinese
+# words below, or with the codes of CSV_COLUMNS.
+COLUMN_LABELS = {
+    "pledgor": _l("Pledgor (organisation name or credit code)"),
+    "bank": _l("Bank"),
+    "patents": _l("Patents (application numbers)"),
+    "trademarks": _l("Trademarks (registration numbers, optional)"),
+    "amount_yuan": _l("Amount (yuan)"),
+    "date": _l("Date of the pledge"),
+}
+SHORT_HEADERS = {"出质人": "pledgor", "质权人": "bank", "银行": "bank", "质权人/银行": "bank",
+                 "贷款银行": "bank", "开户银行": "bank", "专利": "patents", "专利号": "patents", "申请号": "patents",
+                 "商标": "trademarks", "注册号": "trademarks", "金额": "amount_yuan",
+                 "质押金额": "amount_yuan", "融资金额": "amount_yuan", "日期": "date",
+                 "质押日期": "date", "登记日期": "date", "pledgee": "bank",
+                 "amount": "amount_yuan", "pledged_on": "date"}
 _SPLIT = re.compile(r"[;；,，、\s]+")
 
 
@@ -149,7 +166,7 @@ def import_csv(user: User, data: bytes) -> list[PledgeDeal]:
     except ImportFileError as exc:
         raise ImportRejected([RowError(1, "file", str(exc.message))]) from None
     reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    header = [column_of(h) for h in (reader.fieldnames or [])]
     missing = [c for c in CSV_COLUMNS if c not in header]
     if missing:
         raise ImportRejected([RowError(1, c, str(_l("Missing column."))) for c in missing])
@@ -171,6 +188,37 @@ def import_csv(user: User, data: bytes) -> list[PledgeDeal]:
     if errors:
         raise ImportRejected(errors)
     return [record(user, source="csv", **values) for values in parsed]
+
+
+def _header_key(text: str) -> str:
+    import unicodedata
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    return "".join(text.split()).replace("_", "").replace("-", "")
+
+
+def _header_table() -> dict[str, str]:
+    from flask_babel import force_locale
+    table = {_header_key(word): column for word, column in SHORT_HEADERS.items()}
+    for column, label in COLUMN_LABELS.items():
+        table[_header_key(column)] = column
+        for locale in ("zh", "en"):
+            with force_locale(locale):
+                text = str(label)
+            table[_header_key(text)] = column
+            table[_header_key(re.split(r"[（(]", text)[0])] = column  # '出质人' of '出质人（…）'
+    return table
+
+
+def column_of(header: str) -> str:
+    """The column code of a header cell: a form label (Chinese or English, with or without
+    its parenthesis), a short Chinese word, or the code; an unknown header as written."""
+    return _header_table().get(_header_key(header), (header or "").strip())
+
+
+def column_label(column: str) -> str:
+    """A column as the page's language labels it (for the error table)."""
+    label = COLUMN_LABELS.get(column)
+    return str(label) if label is not None else column
 
 
 def _parse_row(row: dict, line: int, today: date) -> tuple[dict, list[RowError]]:

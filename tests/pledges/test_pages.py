@@ -185,3 +185,32 @@ def test_the_centre_uploads_a_consent_on_the_pledge_page(client, centre, patent,
     assert client.get(f"/centre/pledges/consents/{consent.id}").data == PDF
     assert f'href="/centre/pledges/consents/{consent.id}"' in \
         client.get("/centre/pledges").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("header", [
+    "出质人,开户银行,出质专利,金额（元）,质押登记日期,商标",
+    "出质人（机构名称或统一社会信用代码）,质权人/银行,专利,金额,日期,商标（注册号，选填）",
+    "Pledgor,Bank,Patents (application numbers),Amount (yuan),Date of the pledge,Trademarks",
+])
+def test_the_csv_import_takes_the_pages_own_column_names(client, centre, patent, university,
+                                                          header):
+    log_in(client, centre)
+    page = client.get("/centre/pledges").get_data(as_text=True)
+    assert 'id="pledge-columns"' in page and "出质人" in page  # the columns are documented
+    rows = (f"{header}\n{university.org.name},盛京银行,{patent.application_number},"
+            "1000,2026-01-05,12345678\n")
+    response = post_form(client, "/centre/pledges/import",
+                         {"file": (io.BytesIO(rows.encode("utf-8-sig")), "p.csv")},
+                         token_from="/centre/pledges", content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    [pledge] = db.session.scalars(select(PledgeDeal)).all()
+    assert pledge.amount_fen == 100_000 and pledge.bank == "盛京银行"
+
+
+def test_a_missing_column_is_named_as_the_page_labels_it(client, centre):
+    log_in(client, centre)
+    response = post_form(client, "/centre/pledges/import",
+                         {"file": (io.BytesIO("出质人,开户银行\n某公司,某银行\n".encode()), "p.csv")},
+                         token_from="/centre/pledges", content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "出质专利（申请号）" in response.get_data(as_text=True)
