@@ -3,6 +3,8 @@
 Names are invented in the style of real ones; credit codes are generated with a valid
 check character. None of it comes from ``../shared/data``.
 """
+from datetime import timedelta
+
 from stdnum.cn import uscc
 
 from .extensions import db
@@ -57,6 +59,21 @@ def credit_code(seq: int, kind: OrgKind) -> str:
 
 def is_empty() -> bool:
     return db.session.scalar(db.select(db.func.count()).select_from(Organisation)) == 0
+
+
+def load_all() -> dict:
+    """The whole demo market (flushes; the caller commits): organisations and users as of
+    the history's start, the real patent texts and their five years of deals, then the
+    invented listings as today's newest. Returns counts."""
+    from .demo_history import START, load_history, load_real_listings
+    from .domain.dates import clock_at
+    now = utcnow()
+    with clock_at(START - timedelta(days=30)):
+        orgs = load()
+    offers = load_real_listings(orgs, now)
+    counts = load_history(orgs, offers, now)
+    counts["listings"] = len(offers) + load_listings(orgs)
+    return counts
 
 
 def load() -> dict[str, Organisation]:
