@@ -64,7 +64,7 @@ def load_real_listings(orgs: dict[str, Organisation], now: datetime) -> list:
         owner = _admin(orgs[LICENSORS[i % len(LICENSORS)]])
         year = 2014 + i % 7
         pending = i % 17 == 5
-        kind = "assignment" if pending else OFFER_CYCLE[i % len(OFFER_CYCLE)]
+        kind = "assignment" if pending else OFFER_CYCLE[i * 5 // 4 % len(OFFER_CYCLE)]
         with clock_at(START + step * i):
             patent = listings.create_patent(owner, {
                 "application_number": demo_number(year, i), "title": row["title"],
@@ -85,7 +85,8 @@ def load_real_listings(orgs: dict[str, Organisation], now: datetime) -> list:
 
 def _proposal(offer) -> dict:
     values = {k: getattr(offer, k) for k in EDITABLE_TERM_FIELDS}
-    values["licence_kind"] = offer.licence_kind.value if offer.licence_kind else None
+    kind = offer.licence_kind  # an enum, or the string just given to a new offer
+    values["licence_kind"] = getattr(kind, "value", kind) or None
     values["price_fen"] = offer.asking_price_fen
     return values
 
@@ -108,7 +109,7 @@ BANKS = ("中国工商银行沈阳分行", "盛京银行", "中国建设银行�
 
 
 def load_history(orgs: dict[str, Organisation], offers: list, now: datetime) -> dict:
-    """Deals on every third listing, each starting some weeks after it was published: most
+    """Deals on every fourth listing, each starting some weeks after it was published: most
     concluded (paid, recorded, royalties reported), some left open (requests unanswered,
     contracts unsigned) and some payments left unpaid, so the centre's monitor has work.
     Returns counts."""
@@ -116,7 +117,7 @@ def load_history(orgs: dict[str, Organisation], offers: list, now: datetime) -> 
     centre = _admin(orgs["centre"])
     last = now - timedelta(days=3)
     for i, offer in enumerate(offers):
-        if i % 3:
+        if i % 4:
             continue
         start = offer.patent.published_at + timedelta(days=15 + i % 50)
         if start > last:
@@ -150,7 +151,7 @@ def _make_deal(offer, licensee: User, at: datetime, i: int, last: datetime):
     with clock_at(at):
         deal = deals.request_deal(licensee, offer, _proposal(offer),
                                   "我们希望尽快洽谈合作，请审阅。")
-    if i % 11 == 9:  # an unanswered request
+    if i % 11 == 9 or at > last - timedelta(days=20):  # an unanswered request
         return deal
     with clock_at(min(at + timedelta(days=3), last)):
         deals.accept(deal, licensor)
@@ -196,10 +197,10 @@ def _record(deal, licensor: User, i: int, last: datetime) -> None:
 
 def _report(deal, licensee: User, i: int, last: datetime) -> int:
     """The licensee reports each ended period's net sales a week before it is due (the
-    latest one left unreported for every fourth deal)."""
+    latest one left unreported for every second deal)."""
     from .services import royalty_reports
     due = royalty_reports.periods(deal, last.date())
-    if i % 4 == 0:
+    if i % 8 == 0:
         due = due[:-1]
     for n, period in enumerate(due):
         moment = datetime.combine(period.due_on - timedelta(days=7), datetime.min.time(), UTC)
