@@ -57,6 +57,23 @@ def credit_code(seq: int, kind: OrgKind) -> str:
     return body + uscc.calc_check_digit(body)
 
 
+DEMO_CHECK_SECONDS = 60  # how long a server trusts its answer to "is this the demo?"
+
+
+def holds_demo_data() -> bool:
+    """True when the database holds the demo market (its centre account exists): every page
+    then says so. Asked at most once a minute per app; the answer is kept on the app."""
+    from time import monotonic
+
+    from flask import current_app
+    cache = current_app.extensions.setdefault("demo_data", {"at": None, "value": False})
+    if cache["at"] is None or monotonic() - cache["at"] > DEMO_CHECK_SECONDS:
+        cache["value"] = db.session.scalar(db.select(db.exists().where(
+            User.email == USERS[0][0]))) or False
+        cache["at"] = monotonic()
+    return cache["value"]
+
+
 def is_empty() -> bool:
     return db.session.scalar(db.select(db.func.count()).select_from(Organisation)) == 0
 

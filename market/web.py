@@ -15,6 +15,7 @@ from .domain.money import format_fen
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .labels import label, number_label
 from .models import User
+from .demo import holds_demo_data
 from .nav import centre_nav_items, nav_items
 from .ops import sqlite as sqlite_transactions
 from .params import MAX_ID
@@ -65,6 +66,7 @@ def init_app(app: Flask) -> None:
                                  url_with_lang=_url_with_lang, permissions=permissions,
                                  label=label, number_label=number_label, nav_items=nav_items,
                                  centre_nav_items=centre_nav_items,
+                                 demo_market=holds_demo_data,
                                  has_endpoint=lambda name: name in app.view_functions)
 
 
