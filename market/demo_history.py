@@ -58,11 +58,11 @@ def load_real_listings(orgs: dict[str, Organisation], now: datetime) -> list:
     from .demo import OFFERS
     from .services import listings
     rows = real_patents()
-    step = (now - timedelta(days=400) - START) / len(rows)
+    step = (now - timedelta(days=75) - START) / len(rows)
     offers = []
     for i, row in enumerate(rows):
         owner = _admin(orgs[LICENSORS[i % len(LICENSORS)]])
-        year = 2014 + i % 7
+        year = 2015 + i % 6
         pending = i % 17 == 5
         kind = "assignment" if pending else OFFER_CYCLE[i * 5 // 4 % len(OFFER_CYCLE)]
         with clock_at(START + step * i):
