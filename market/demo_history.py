@@ -196,19 +196,31 @@ def _record(deal, licensor: User, i: int, last: datetime) -> None:
 
 
 def _report(deal, licensee: User, i: int, last: datetime) -> int:
-    """The licensee reports each ended period's net sales a week before it is due (the
-    latest one left unreported for every second deal)."""
+    """The licensee reports each ended period's net sales a week before it is due and the
+    licensor confirms the royalty received on the due day (every sixth deal leaves its
+    latest period unreported, every fifth its latest royalty unconfirmed)."""
     from .services import royalty_reports
+    licensor = _admin(deal.licensor)
     due = royalty_reports.periods(deal, last.date())
-    if i % 8 == 0:
+    if i % 24 == 0:
         due = due[:-1]
     for n, period in enumerate(due):
-        moment = datetime.combine(period.due_on - timedelta(days=7), datetime.min.time(), UTC)
-        with clock_at(min(max(moment, datetime.combine(period.end + timedelta(days=1),
-                                                       datetime.min.time(), UTC)), last)):
-            royalty_reports.file_report(deal, licensee, period_start=period.start,
-                                        base_amount_fen=(300 + (i * 37 + n * 91) % 900) * 10_000_00)
+        filed = min(max(period.due_on - timedelta(days=7), period.end + timedelta(days=1)),
+                    last.date())
+        with clock_at(_morning(filed)):
+            report = royalty_reports.file_report(
+                deal, licensee, period_start=period.start,
+                base_amount_fen=(300 + (i * 37 + n * 91) % 900) * 10_000_00)
+        paid = min(period.due_on, last.date())
+        if report.royalty_fen <= 0 or (i % 5 == 1 and n == len(due) - 1):
+            continue
+        with clock_at(_morning(paid)):
+            royalty_reports.confirm_paid(report, licensor, paid_on=paid)
     return len(due)
+
+
+def _morning(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=2)
 
 
 def _pledges(orgs: dict[str, Organisation], centre: User, now: datetime) -> int:
