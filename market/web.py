@@ -11,11 +11,11 @@ from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
 from . import edge, errors, i18n, mail_worker, permissions
+from .demo import holds_demo_data
 from .domain.money import format_fen
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .labels import label, number_label
 from .models import User
-from .demo import holds_demo_data
 from .nav import centre_nav_items, nav_items
 from .ops import sqlite as sqlite_transactions
 from .params import MAX_ID
