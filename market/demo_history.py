@@ -114,6 +114,7 @@ def load_history(orgs: dict[str, Organisation], offers: list, now: datetime) -> 
     contracts unsigned) and some payments left unpaid, so the centre's monitor has work.
     Returns counts."""
     counts = {"deals": 0, "concluded": 0, "payments": 0, "reports": 0, "pledges": 0}
+    from .services import deals
     centre = _admin(orgs["centre"])
     last = now - timedelta(days=3)
     for i, offer in enumerate(offers):
@@ -132,8 +133,31 @@ def load_history(orgs: dict[str, Organisation], offers: list, now: datetime) -> 
         counts["payments"] += _pay(deal, licensor, centre, i, last)
         _record(deal, licensor, i, last)
         counts["reports"] += _report(deal, licensee, i, last)
+    with clock_at(now - timedelta(days=45)):  # the daily clock: old waiting deals expire
+        deals.flag_stale()
+    counts["deals"] += _waiting(orgs, offers, now)
     counts["pledges"] = _pledges(orgs, centre, now)
     return counts
+
+
+def _waiting(orgs: dict[str, Organisation], offers: list, now: datetime) -> int:
+    """Open business of the last weeks: three requests unanswered for two to three weeks and
+    three contracts accepted but unsigned for five (the monitor's "unanswered" and "stuck"),
+    made after the daily clock last ran."""
+    from .models import OfferKind
+    from .services import deals
+    chosen = [o for i, o in enumerate(offers) if i % 4 == 2 and o.kind != OfferKind.OPEN_LICENCE
+              and o.patent.status.value == "published"][:6]
+    for n, offer in enumerate(chosen):
+        licensee = _admin(orgs[SMES[(n * 3 + 1) % len(SMES)]])
+        at = now - timedelta(days=16 + n * 2 if n < 3 else 30 + n * 2)
+        with clock_at(at):
+            deal = deals.request_deal(licensee, offer, _proposal(offer),
+                                      "请问贵方能否接受以下条件？")
+        if n >= 3:
+            with clock_at(at + timedelta(hours=20)):
+                deals.accept(deal, _admin(offer.patent.owner))
+    return len(chosen)
 
 
 def _make_deal(offer, licensee: User, at: datetime, i: int, last: datetime):
@@ -151,11 +175,11 @@ def _make_deal(offer, licensee: User, at: datetime, i: int, last: datetime):
     with clock_at(at):
         deal = deals.request_deal(licensee, offer, _proposal(offer),
                                   "我们希望尽快洽谈合作，请审阅。")
-    if i % 11 == 9 or at > last - timedelta(days=20):  # an unanswered request
+    if i // 4 % 9 == 5 or at > last - timedelta(days=20):  # an unanswered request
         return deal
     with clock_at(min(at + timedelta(days=3), last)):
         deals.accept(deal, licensor)
-    if i % 11 == 3:  # accepted, never signed: stuck
+    if i // 4 % 10 == 3:  # accepted, never signed: stuck
         return deal
     with clock_at(min(at + timedelta(days=5), last)):
         _sign(deal, licensee, licensor)
