@@ -3,6 +3,8 @@
 Names are invented in the style of real ones; credit codes are generated with a valid
 check character. None of it comes from ``../shared/data``.
 """
+from datetime import timedelta
+
 from stdnum.cn import uscc
 
 from .extensions import db
@@ -55,8 +57,40 @@ def credit_code(seq: int, kind: OrgKind) -> str:
     return body + uscc.calc_check_digit(body)
 
 
+DEMO_CHECK_SECONDS = 60  # how long a server trusts its answer to "is this the demo?"
+
+
+def holds_demo_data() -> bool:
+    """True when the database holds the demo market (its centre account exists): every page
+    then says so. Asked at most once a minute per app; the answer is kept on the app."""
+    from time import monotonic
+
+    from flask import current_app
+    cache = current_app.extensions.setdefault("demo_data", {"at": None, "value": False})
+    if cache["at"] is None or monotonic() - cache["at"] > DEMO_CHECK_SECONDS:
+        cache["value"] = db.session.scalar(db.select(db.exists().where(
+            User.email == USERS[0][0]))) or False
+        cache["at"] = monotonic()
+    return cache["value"]
+
+
 def is_empty() -> bool:
     return db.session.scalar(db.select(db.func.count()).select_from(Organisation)) == 0
+
+
+def load_all() -> dict:
+    """The whole demo market (flushes; the caller commits): organisations and users as of
+    the history's start, the real patent texts and their five years of deals, then the
+    invented listings as today's newest. Returns counts."""
+    from .demo_history import START, load_history, load_real_listings
+    from .domain.dates import clock_at
+    now = utcnow()
+    with clock_at(START - timedelta(days=30)):
+        orgs = load()
+    offers = load_real_listings(orgs, now)
+    counts = load_history(orgs, offers, now)
+    counts["listings"] = len(offers) + load_listings(orgs)
+    return counts
 
 
 def load() -> dict[str, Organisation]:

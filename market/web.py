@@ -12,6 +12,7 @@ from werkzeug.routing import IntegerConverter
 
 from . import edge, errors, i18n, mail_worker, permissions
 from .config import SQLITE_SYNCHRONOUS_LEVELS
+from .demo import holds_demo_data
 from .domain.money import format_fen
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .labels import label, number_label
@@ -74,6 +75,7 @@ def init_app(app: Flask) -> None:
                                  url_with_lang=_url_with_lang, permissions=permissions,
                                  label=label, number_label=number_label, nav_items=nav_items,
                                  centre_nav_items=centre_nav_items,
+                                 demo_market=holds_demo_data,
                                  has_endpoint=lambda name: name in app.view_functions)
 
 

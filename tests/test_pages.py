@@ -73,7 +73,33 @@ def test_demo_load(app, runner):
     districts = db.session.scalar(select(func.count(func.distinct(Organisation.district))))
     assert districts >= 10
     assert db.session.scalar(select(func.count()).select_from(User)) == 18
-    assert db.session.scalar(select(func.count()).select_from(Patent)) >= 15
+    assert db.session.scalar(select(func.count()).select_from(Patent)) >= 300
+    _assert_history_made_through_services()
+    assert "演示数据" in app.test_client().get("/").get_data(as_text=True)
     assert "镁合金" in app.test_client().get("/search/?q=镁合金").get_data(as_text=True)
     again = runner.invoke(args=["demo", "load", "--if-empty"])
     assert again.exit_code == 0 and "not loaded" in again.output
+
+
+def _assert_history_made_through_services():
+    """The demo's deals went through the services: each concluded deal has its ledger row
+    dated the day it was concluded (in the past), every deal its events, and the monitor
+    finds work (stuck deals, unanswered requests, overdue payments)."""
+    from market.domain.dates import local_date, local_today
+    from market.models import Deal, DealEvent, DealState, LedgerEntry, PledgeDeal
+    from market.services import monitor
+    deals = db.session.scalars(select(Deal)).all()
+    concluded = [d for d in deals if d.concluded_at is not None]
+    assert len(deals) >= 60 and len(concluded) >= 50
+    conclusions = db.session.scalars(select(LedgerEntry).where(
+        LedgerEntry.entry == "conclusion")).all()
+    assert sorted(e.deal_id for e in conclusions) == sorted(d.id for d in concluded)
+    by_deal = {e.deal_id: e.concluded_on for e in conclusions}
+    assert all(by_deal[d.id] == local_date(d.concluded_at) for d in concluded)
+    assert min(by_deal.values()).year <= local_today().year - 4
+    with_events = set(db.session.scalars(select(DealEvent.deal_id).distinct()))
+    assert with_events == {d.id for d in deals}
+    assert {DealState.REQUESTED, DealState.ACCEPTED} <= {d.state for d in deals}
+    assert db.session.scalar(select(func.count()).select_from(PledgeDeal)) >= 5
+    report = monitor.report(monitor.MonitorFilter())
+    assert report["stuck"] and report["unanswered"] and report["overdue"]

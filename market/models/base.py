@@ -5,9 +5,11 @@ from sqlalchemy import DateTime, Enum, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from ..domain.dates import now_utc
+
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return now_utc()  # the platform's clock (real time, except inside dates.clock_at)
 
 
 class UTCDateTime(TypeDecorator):
