@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import func, select
 
 from market.extensions import db
-from market.models import Organisation, OrgKind, Patent, User
+from market.models import Notification, Organisation, OrgKind, OutboxEmail, Patent, User
 
 pytestmark = pytest.mark.db
 
@@ -75,6 +75,9 @@ def test_demo_load(app, runner):
     assert db.session.scalar(select(func.count()).select_from(User)) == 18
     assert db.session.scalar(select(func.count()).select_from(Patent)) >= 300
     _assert_history_made_through_services()
+    assert db.session.scalar(select(func.count()).select_from(OutboxEmail).where(
+        OutboxEmail.to_address.like("%@demo.ipmarket.cn"))) == 0  # invented people get no mail
+    assert db.session.scalar(select(func.count()).select_from(Notification)) > 100  # inboxes
     assert "演示数据" in app.test_client().get("/").get_data(as_text=True)
     assert "镁合金" in app.test_client().get("/search/?q=镁合金").get_data(as_text=True)
     again = runner.invoke(args=["demo", "load", "--if-empty"])
