@@ -6,6 +6,7 @@ check character. None of it comes from ``../shared/data``.
 from datetime import timedelta
 
 from sqlalchemy import delete
+from sqlalchemy.exc import SQLAlchemyError
 from stdnum.cn import uscc
 
 from .extensions import db
@@ -70,8 +71,13 @@ def holds_demo_data() -> bool:
     from flask import current_app
     cache = current_app.extensions.setdefault("demo_data", {"at": None, "value": False})
     if cache["at"] is None or monotonic() - cache["at"] > DEMO_CHECK_SECONDS:
-        cache["value"] = db.session.scalar(db.select(db.exists().where(
-            User.email == USERS[0][0]))) or False
+        try:
+            cache["value"] = db.session.scalar(db.select(db.exists().where(
+                User.email == USERS[0][0]))) or False
+        except SQLAlchemyError:
+            # a banner never breaks a page: a database without tables yet, or one busy
+            db.session.rollback()
+            return cache["value"]
         cache["at"] = monotonic()
     return cache["value"]
 

@@ -66,8 +66,13 @@ def _server_error(exc: Exception):
         # SQLite's one write lock stayed taken for the whole busy timeout: not a fault of
         # the request, and the rollback lost nothing it had not been told
         current_app.logger.warning("database busy on %s: answered 503", request.path)
-        body, code = render_error(503)
-        return body, code, {"Retry-After": str(BUSY_RETRY_AFTER)}
+        # a page without the layout's own queries (inbox count, centre bar): the database
+        # is what is busy
+        body = render_template("errors/busy.html", title=ERROR_TITLES[503],
+                               text=ERROR_TEXTS[503])
+        if request.path.startswith("/api/") or request.is_json:
+            body = {"error": str(ERROR_TITLES[503]), "detail": str(ERROR_TEXTS[503])}
+        return body, 503, {"Retry-After": str(BUSY_RETRY_AFTER)}
     current_app.logger.exception("unhandled error on %s", request.path)
     if current_app.config.get("TESTING") and current_app.config.get("PROPAGATE_TEST_ERRORS", True):
         raise exc

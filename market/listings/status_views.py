@@ -12,6 +12,7 @@ from ..models import OrgKind, Patent
 from ..permissions import login_required, member_org_id, role_required
 from ..services import annual_fees, legal_status
 from ..services.errors import NotFound
+from ..services.uploads import scan_max_bytes
 from ..stored_files import stored_file_response
 from ..unit_of_work import committing
 from .status_forms import PaidThroughForm, ProofForm
@@ -69,7 +70,7 @@ def upload_proof(patent_id: int):
         upload = form.file.data
         with committing(refusal_on(form)) as outcome:
             legal_status.upload_proof(current_user, patent, upload.filename,
-                                      upload.read(legal_status.PROOF_MAX_BYTES + 1),
+                                      upload.read(scan_max_bytes() + 1),
                                       form.note.data or "")
         if outcome.committed:
             flash(_("Thank you. The centre will check the document."), "success")

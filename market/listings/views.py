@@ -27,6 +27,7 @@ from ..params import page_arg
 from ..permissions import member_org_id, public, role_required
 from ..services import deal_rules, imports, legal_status, listing_queries, listings, view_tally
 from ..services.errors import ServiceError
+from ..services.uploads import scan_max_bytes
 from ..stored_files import stored_file_response
 from ..unit_of_work import commit, committing, flash_refusal
 from ..urls import safe_next
@@ -230,7 +231,7 @@ def upload_attachment(patent_id: int):
     patent = _own_patent_or_404(patent_id)
     form = AttachmentForm()
     if form.validate_on_submit():
-        data = form.file.data.read(listings.MAX_ATTACHMENT + 1)
+        data = form.file.data.read(scan_max_bytes() + 1)
         with committing(flash_refusal) as outcome:
             listings.add_attachment(current_user, patent, form.file.data.filename, data)
         if outcome.committed:
@@ -247,7 +248,7 @@ def upload_evaluation_report(patent_id: int):
     patent = _own_patent_or_404(patent_id)
     form = EvaluationReportForm()
     if form.validate_on_submit():
-        data = form.report_file.data.read(listings.evaluation_report_max_bytes() + 1)
+        data = form.report_file.data.read(scan_max_bytes() + 1)
         with committing(flash_refusal) as outcome:
             listings.add_evaluation_report(
                 current_user, patent, filename=form.report_file.data.filename, data=data,

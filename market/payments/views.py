@@ -32,6 +32,7 @@ from ..services import (
     stripe_webhooks,
 )
 from ..services.errors import NotFound, PermissionDenied, ServiceError
+from ..services.uploads import scan_max_bytes
 from ..stored_files import stored_file_response
 from ..unit_of_work import commit, committing, flash_refusal
 from ..urls import external_url_for
@@ -201,7 +202,7 @@ def report_transfer(item_id: int):
         form.amount.data = view.balance_fen or None
     if form.validate_on_submit():
         upload = form.voucher.data
-        data = upload.read(payment_reports.voucher_max_bytes() + 1)
+        data = upload.read(scan_max_bytes() + 1)
         with committing(_refused_on(refusal_on(form))) as outcome:
             payment_reports.report_transfer(
                 row, current_user, token=form.token.data, amount_fen=form.amount.data,

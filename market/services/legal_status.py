@@ -41,6 +41,7 @@ from . import audit, deals, imports, listings, notifications
 from .deal_rules import lock_patent
 from .errors import NotFound, PermissionDenied, ServiceError
 from .import_files import ImportFileError
+from .uploads import check_scan
 
 # column key -> the headers accepted for it (CNIPA's export words, ours, English)
 COLUMNS = {
@@ -72,7 +73,6 @@ STATUS_WORDS = {
     **{s.value: s for s in LegalStatus},
 }
 MAX_EVENT = 200
-PROOF_MAX_BYTES = 5 * 1024 * 1024
 PROOF_QUEUE_LIMIT = 200
 IN_FLIGHT = (DealState.REQUESTED, DealState.COUNTERED, DealState.ACCEPTED,
              DealState.AWAITING_PAYMENT)
@@ -316,16 +316,7 @@ def close_lapsed(patent: Patent, *, reason: str, event: str = "", today: date,
 # --- the owner's proof, the centre's check ------------------------------------------------
 
 def _check_proof_file(data: bytes) -> str:
-    if not data:
-        raise ServiceError(_l("Choose the document (an image or a PDF)."), field="file")
-    if len(data) > PROOF_MAX_BYTES:
-        raise ServiceError(_l("The file is larger than 5 MB."), field="file")
-    kind = next((t for magic, t in listings.ATTACHMENT_SIGNATURES if data.startswith(magic)),
-                None)
-    if kind is None:
-        raise ServiceError(_l("The document must be a JPEG or PNG image or a PDF; this file "
-                              "is none of them, whatever its name says."), field="file")
-    return kind
+    return check_scan(data, field="file", what=_l("The document"))
 
 
 def upload_proof(user: User, patent: Patent, filename: str | None, data: bytes,

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 from pathlib import PurePath
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -54,6 +53,7 @@ from ..models import (
 )
 from ..models.base import utcnow
 from .errors import FieldErrors, PermissionDenied, ServiceError
+from .uploads import check_scan
 
 OFFER_FIELDS = ("kind", "licence_kind", *EDITABLE_TERM_FIELDS, "asking_price_fen",
                 "declared_on", "cnipa_announcement_number")
@@ -415,31 +415,18 @@ def withdraw(user: User, patent: Patent) -> None:
     touch_search(patent)
 
 
-MAX_ATTACHMENT = 5 * 1024 * 1024
-# content types recognised by the file's first bytes (never by its name alone)
-ATTACHMENT_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"),
-                         (b"%PDF-", "application/pdf"))
 
 
 def add_attachment(user: User, patent: Patent, filename: str | None, data: bytes) -> Attachment:
     """Attach an image or PDF to the user's listing. Raises ServiceError when the file is
     over 5 MB or is not really a PNG, JPEG or PDF."""
     _require_owner(user, patent)
-    if len(data) > MAX_ATTACHMENT:
-        raise ServiceError(_l("The file is larger than 5 MB."), field="file")
-    kind = next((t for magic, t in ATTACHMENT_SIGNATURES if data.startswith(magic)), None)
-    if kind is None:
-        raise ServiceError(_l("Only PNG, JPEG or PDF files."), field="file")
+    kind = check_scan(data, field="file", what=_l("The file"))
     name = PurePath(filename or "file").name[-200:]
     item = Attachment(patent=patent, filename=name, content_type=kind, size=len(data), data=data)
     db.session.add(item)
     _log(patent, user, "attachment_added", {}, {"filename": name})
     return item
-
-
-def evaluation_report_max_bytes() -> int:
-    """The same limit as a payment voucher (VOUCHER_MAX_BYTES): both are scans or PDFs."""
-    return int(current_app.config.get("VOUCHER_MAX_BYTES", MAX_ATTACHMENT))
 
 
 def add_evaluation_report(user: User, patent: Patent, *, filename: str | None, data: bytes,
@@ -449,17 +436,7 @@ def add_evaluation_report(user: User, patent: Patent, *, filename: str | None, d
     the older (both stay on file). Raises PermissionDenied; ServiceError naming the field
     for a bad file, conclusion or date."""
     _require_owner(user, patent)
-    limit = evaluation_report_max_bytes()
-    if not data:
-        raise ServiceError(_l("Choose the evaluation report (a PDF or a scan)."),
-                           field="report_file")
-    if len(data) > limit:
-        raise ServiceError(_l("The file is larger than %(mb)s MB.", mb=f"{limit / 1024 / 1024:g}"),
-                           field="report_file")
-    kind = next((t for magic, t in ATTACHMENT_SIGNATURES if data.startswith(magic)), None)
-    if kind is None:
-        raise ServiceError(_l("The report must be a PDF or a JPEG or PNG scan; this file is "
-                              "none of them, whatever its name says."), field="report_file")
+    kind = check_scan(data, field="report_file", what=_l("The evaluation report"))
     if conclusion not in EVALUATION_CONCLUSIONS:
         raise ServiceError(_l("Choose the report's conclusion."), field="conclusion")
     if issued_on is not None and issued_on > local_today():

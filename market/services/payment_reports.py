@@ -13,7 +13,6 @@ import re
 from datetime import date
 from pathlib import PurePath
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -35,33 +34,17 @@ from ..models import (
 from ..models.base import utcnow
 from . import audit, deals, notifications, payees
 from .errors import NotFound, PermissionDenied, ServiceError
-from .listings import ATTACHMENT_SIGNATURES
 from .payments import PaymentRejected, book, check_amount, local_midnight, require_receiver
+from .uploads import check_scan
 
-DEFAULT_VOUCHER_MAX_BYTES = 5 * 1024 * 1024
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 MAX_REASON = 1000
-
-
-def voucher_max_bytes() -> int:
-    return int(current_app.config.get("VOUCHER_MAX_BYTES", DEFAULT_VOUCHER_MAX_BYTES))
 
 
 def check_voucher(filename: str | None, data: bytes) -> str:
     """The voucher's content type, read from its first bytes (never from its name). Raises
     ServiceError (on the ``voucher`` field) for an empty, oversized or other file."""
-    limit = voucher_max_bytes()
-    if not data:
-        raise ServiceError(_l("Choose the bank voucher (an image or a PDF)."), field="voucher")
-    if len(data) > limit:
-        raise ServiceError(_l("The voucher is larger than %(mb)s MB. Scan it at a lower "
-                              "resolution or save it as a PDF.",
-                              mb=f"{limit / 1024 / 1024:g}"), field="voucher")
-    kind = next((t for magic, t in ATTACHMENT_SIGNATURES if data.startswith(magic)), None)
-    if kind is None:
-        raise ServiceError(_l("The voucher must be a JPEG or PNG image or a PDF; this file "
-                              "is none of them, whatever its name says."), field="voucher")
-    return kind
+    return check_scan(data, field="voucher", what=_l("The bank voucher"))
 
 
 def _payer_row(row: PaymentScheduleItem, user: User) -> None:

@@ -379,8 +379,8 @@ def _keep_consent(pledge: PledgeDeal | None, patent_id: int, user: User, filenam
 
 
 def _max_mb() -> str:
-    from .payment_reports import voucher_max_bytes
-    return f"{voucher_max_bytes() / 1024 / 1024:g}"
+    from .uploads import scan_max_bytes
+    return f"{scan_max_bytes() / 1024 / 1024:g}"
 
 
 def consent_file(deal: Deal, consent_id: int, user: User) -> PledgeeConsent:

@@ -108,7 +108,7 @@ def test_evaluation_report_upload_then_open_licence_on_a_utility_model(app, clie
     bad = post_form(client, f"/patents/{patent.id}/evaluation-report",
                     {"report_file": (io.BytesIO(b"GIF89a"), "报告.pdf"), "conclusion": "no_defect"},
                     token_from=f"/patents/{patent.id}", follow_redirects=True)
-    assert "评价报告须为 PDF" in bad.get_data(as_text=True)
+    assert "评价报告须为 JPEG、PNG 图片或 PDF" in bad.get_data(as_text=True)
     ok = post_form(client, f"/patents/{patent.id}/evaluation-report",
                    {"report_file": (io.BytesIO(PDF), "报告.pdf"), "conclusion": "no_defect",
                     "issued_on": "2025-03-01"},
