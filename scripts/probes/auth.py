@@ -47,7 +47,18 @@ def registration(email: str, password: str) -> dict:
     return {"kind": "sme", "sme_size": "small", "name": f"审计探针科技有限公司{random.randrange(10**6)}",  # noqa: S311
             "credit_code": credit_code(), "district": "浑南区", "address": "沈阳市浑南区探针路1号",
             "contact_name": "探针", "contact_phone": "024-00000000", "contact_email": email,
-            "user_name": "探针", "email": email, "password": password, "confirm": password}
+            "user_name": "探针", "email": email, "password": password, "confirm": password,
+            "consent": "y"}
+
+
+# the business licence scan a new organisation uploads (a PNG header is what is checked)
+LICENCE_SCAN = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+
+
+def register(base: str, email: str, password: str) -> requests.Response:
+    return requests.post(f"{base}/account/register", data=registration(email, password),
+                         files={"business_licence": ("licence.png", LICENCE_SCAN)},
+                         allow_redirects=False, timeout=TIMEOUT)
 
 
 def log_in(session: requests.Session, base: str, email: str, password: str) -> int:
@@ -58,8 +69,7 @@ def log_in(session: requests.Session, base: str, email: str, password: str) -> i
 def check_weak_passwords(base: str) -> None:
     for password in WEAK:
         email = f"probe-weak-{random.randrange(10**9)}@example.cn"  # noqa: S311
-        response = requests.post(f"{base}/account/register", data=registration(email, password),
-                                 allow_redirects=False, timeout=TIMEOUT)
+        response = register(base, email, password)
         refused = response.status_code == 422 and 'id="password-error"' in response.text
         report(refused, f"F8 registration with the password {password!r} is refused "
                         f"(got {response.status_code})")
@@ -67,8 +77,7 @@ def check_weak_passwords(base: str) -> None:
 
 def register_probe_account(base: str) -> str | None:
     email = f"probe-{random.randrange(10**9)}@example.cn"  # noqa: S311
-    response = requests.post(f"{base}/account/register", data=registration(email, STRONG),
-                             allow_redirects=False, timeout=TIMEOUT)
+    response = register(base, email, STRONG)
     report(response.status_code == 302,
            f"a strong passphrase registers a throwaway account (got {response.status_code})")
     return email if response.status_code == 302 else None
