@@ -44,10 +44,29 @@ def browser():
         browser.close()
 
 
+def _buffered(app):
+    """The app with every response body read and its iterator closed before the server writes.
+
+    Werkzeug's development server closes a response's iterator only if its clean-up after the
+    write succeeds; when the browser drops a connection (it aborts a favicon or stylesheet fetch
+    as it navigates on), that clean-up raises first and the open static file leaks, a
+    ResourceWarning that -W error turns into a failure of whichever test is running. The app
+    streams nothing, so reading each body whole changes nothing the browser sees.
+    """
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+    return wsgi
+
+
 class LiveServer:
     def __init__(self, app):
         self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.server = make_server("127.0.0.1", 0, _buffered(app), threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
