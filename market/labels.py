@@ -12,6 +12,7 @@ LABELS = {
     "institute": _l("Research institute"),
     "sme": _l("SME"),
     "centre": _l("IP service centre"),
+    "agency": _l("IP service agency"),
     "pending": _l("Pending verification"),
     "verified": _l("Verified"),
     "rejected": _l("Verification refused"),

@@ -23,6 +23,7 @@ class OrgKind(enum.StrEnum):
     INSTITUTE = "institute"
     SME = "sme"
     CENTRE = "centre"
+    AGENCY = "agency"  # an IP service agency: brokers deals under mandates, keeps SMEs' IP in custody
 
 
 class OrgStatus(enum.StrEnum):
