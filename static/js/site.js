@@ -98,3 +98,26 @@
     select.addEventListener("change", function () { select.form.submit(); });
   });
 })();
+
+// A region that waits for something (a payment's confirmation) re-reads its own page every few
+// seconds and swaps itself in place, without reloading the page (a timed reload, as a meta
+// refresh does, moves keyboard and screen-reader users away from where they were). It stops
+// once the fresh page no longer waits.
+(function () {
+  "use strict";
+  var region = document.querySelector("[data-poll]");
+  if (!region) { return; }
+  var every = parseInt(region.getAttribute("data-poll"), 10) || 3000;
+  function poll() {
+    fetch(location.href, { credentials: "same-origin" }).then(function (response) {
+      return response.text();
+    }).then(function (html) {
+      var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(region.id);
+      if (!fresh) { setTimeout(poll, every); return; }
+      region.innerHTML = fresh.innerHTML;
+      if (fresh.hasAttribute("data-poll")) { setTimeout(poll, every); }
+      else { region.removeAttribute("data-poll"); }
+    }).catch(function () { setTimeout(poll, every); });
+  }
+  setTimeout(poll, every);
+})();

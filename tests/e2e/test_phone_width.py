@@ -4,35 +4,18 @@ at 360 px as that role, and the document must not scroll sideways."""
 import pytest
 
 from tests.access_world import build_world
-from tests.factories import PASSWORD
-from tests.test_access_matrix import ANON, CENTRE, PENDING, ROWS, SME_A, UNI_A
+from tests.test_access_matrix import ANON
 
 from .conftest import LiveServer
+from .walk import ROLES_WALKED, log_in, pages_of
 
 WIDTH = 360
-ROLES_WALKED = (ANON, PENDING, SME_A, UNI_A, CENTRE)
-NOT_PAGES = (".pdf", ".csv", ".xlsx", ".json", "/file", "/voucher", "/api/", "/healthz",
-             "/report", "/consents/", "/evaluation-report", "/attachments/")
-
-
-def _pages_of(role: str, ids: dict) -> list[str]:
-    return [row.path.format(**ids) for row in ROWS
-            if row.method == "GET" and row.expected.get(role) == 200
-            and not any(part in row.path for part in NOT_PAGES)]
-
-
-def _log_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/account/login")
-    page.get_by_label("邮箱").fill(email)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(lambda url: "/account/login" not in url)
 
 
 @pytest.mark.parametrize("role", ROLES_WALKED)
 def test_no_page_is_wider_than_a_phone(app, browser, make_user, make_org, make_listing, role):
     users, ids = build_world(make_user, make_org, make_listing)
-    paths = _pages_of(role, ids)
+    paths = pages_of(role, ids)
     assert len(paths) >= 5, paths  # the walk covers the role's pages, not an empty list
     context = browser.new_context(locale="zh-CN", viewport={"width": WIDTH, "height": 800})
     page = context.new_page()
@@ -40,7 +23,7 @@ def test_no_page_is_wider_than_a_phone(app, browser, make_user, make_org, make_l
     too_wide = {}
     with LiveServer(app) as server:
         if role != ANON:
-            _log_in(page, server.url, users[role].email)
+            log_in(page, server.url, users[role].email)
         for path in paths:
             page.goto(server.url + path)
             width = page.evaluate("document.documentElement.scrollWidth")
