@@ -1,6 +1,7 @@
 """Human labels for stored codes, translated: every code's and enum's wording is written here
 once and imported where it is shown. Depends only on the models' enums (any layer may import
 it); the Chinese lives in the .po file alone."""
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
@@ -228,6 +229,88 @@ def fee_bucket_label(bucket: str) -> str:
 def licence_kind_label(code: str) -> str:
     """A deal's kind in the indicators: a licence kind, an assignment, or "not given"."""
     return label("licence_unspecified" if code == "unspecified" else code)
+
+
+# the centre's audit log: what each recorded action is, in words (deal actions: "deal.<action>")
+AUDIT_ACTION_LABELS = {
+    "api_token.created": _l("API token created"),
+    "centre_user.created": _l("Centre account created"),
+    "deal.payment": _l("Deal: payment step"),
+    "deal.recorded": _l("Deal: licence recorded with CNIPA"),
+    "deal.registered": _l("Deal: assignment registered with CNIPA"),
+    "deal.tech_contract_registered": _l("Deal: technology contract registered"),
+    "legal_status.imported": _l("Legal status imported"),
+    "legal_status.proof_uploaded": _l("Legal-status proof uploaded"),
+    "legal_status.proof_accepted": _l("Legal-status proof accepted"),
+    "legal_status.proof_rejected": _l("Legal-status proof not accepted"),
+    "listing.hidden": _l("Listing hidden"),
+    "listing.unhidden": _l("Listing shown again"),
+    "login.failure": _l("Failed log-in"),
+    "login.success": _l("Logged in"),
+    "login.throttled": _l("Log-in blocked after repeated failures"),
+    "logout": _l("Logged out"),
+    "mail.resend": _l("Email sent again"),
+    "membership.approved": _l("Member approved"),
+    "membership.declined": _l("Member declined"),
+    "membership.invited": _l("Member invited"),
+    "membership.requested": _l("Asked to join an organisation"),
+    "org.bank_account": _l("Bank account changed"),
+    "org.change_approved": _l("Organisation change approved"),
+    "org.change_refused": _l("Organisation change refused"),
+    "org.change_requested": _l("Organisation change requested"),
+    "org.change_withdrawn": _l("Organisation change withdrawn"),
+    "org.registered": _l("Organisation registered"),
+    "org.rejected": _l("Organisation verification refused"),
+    "org.updated": _l("Organisation details updated"),
+    "org.verified": _l("Organisation verified"),
+    "password.changed": _l("Password changed"),
+    "password.reset": _l("Password reset"),
+    "password.reset_requested": _l("Password reset requested"),
+    "patent.annual_fee": _l("Annual fee recorded"),
+    "patent.lapsed": _l("Patent lapsed"),
+    "payment.confirmed": _l("Payment confirmed"),
+    "payment.disputed": _l("Payment disputed"),
+    "payment.paid_out": _l("Payment paid out"),
+    "payment.recorded": _l("Payment recorded"),
+    "payment.refunded": _l("Payment refunded"),
+    "payment.reported": _l("Payment reported by the payer"),
+    "payment.unexpected_refunded": _l("Unexpected payment refunded"),
+    "pledge.consent_recorded": _l("Pledgee's consent recorded"),
+    "pledge.recorded": _l("Pledge recorded"),
+    "pledge.released": _l("Pledge released"),
+    "role.changed": _l("Member's role changed"),
+    "role.signatory": _l("Signatory named"),
+    "royalty.paid": _l("Royalties paid"),
+    "royalty.reported": _l("Royalty report filed"),
+    "signing.wrong_password": _l("Signature refused: wrong password"),
+}
+
+# what an audit row is about (the model's class name, as the audit service stores it)
+AUDIT_TARGET_LABELS = {
+    "Deal": _l("Deal"),
+    "Organisation": _l("Organisation"),
+    "Patent": _l("Patent"),
+    "User": _l("User"),
+    "PledgeDeal": _l("Pledge"),
+    "PaymentScheduleItem": _l("Payment item"),
+    "Payment": lazy_pgettext("noun", "Payment"),
+    "OutboxEmail": _l("Email"),
+    "ApiToken": _l("API token"),
+    "DealMessage": _l("Message"),
+}
+
+
+def audit_action_label(code: str) -> str:
+    """An audit action in words; a deal's action reads as the deal page words it."""
+    if code in AUDIT_ACTION_LABELS:
+        return str(AUDIT_ACTION_LABELS[code])
+    if code.startswith("deal.") and code[5:] in DEAL_ACTION_LABELS:
+        return _("Deal: %(action)s", action=action_label(code[5:]))
+    return code  # an action recorded before it was worded here
+
+
+def audit_target_label(target_type: str | None) -> str:
+    return _from(AUDIT_TARGET_LABELS, target_type) if target_type else ""
 
 
 # what an email is about (market.domain.mail_kinds) and what its recipient chose for it

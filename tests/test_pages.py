@@ -106,3 +106,22 @@ def _assert_history_made_through_services():
     assert db.session.scalar(select(func.count()).select_from(PledgeDeal)) >= 5
     report = monitor.report(monitor.MonitorFilter())
     assert report["stuck"] and report["unanswered"] and report["overdue"]
+
+
+@pytest.mark.db
+@pytest.mark.parametrize(("lang", "words"), [("zh", "交易：接受"), ("en", "Deal: Accept")])
+def test_audit_log_in_words(app, client, login_as, lang, words):
+    """The centre reads what happened, not codes: a deal's action as the deal page words it,
+    a known action from its label, an unknown one as its code; the deal is a link."""
+    from market.extensions import db
+    from market.models import Deal
+    from market.services import audit
+    centre = login_as("centre")
+    audit.record("deal.accept", actor=centre, target=Deal(id=7))
+    audit.record("org.verified", actor=centre)
+    audit.record("something.new", actor=None)
+    db.session.commit()
+    body = client.get(f"/centre/audit?lang={lang}").get_data(as_text=True)
+    assert words in body
+    assert ("机构已认证" if lang == "zh" else "Organisation verified") in body
+    assert "something.new" in body and 'href="/deals/7"' in body
