@@ -23,7 +23,8 @@ SIZE_CHOICES = [
 
 
 def district_choices():
-    return [CHOOSE] + [SelectChoice(d, d) for d in DISTRICTS]
+    """Shenyang's districts by their names (proper names, marked as Chinese on any page)."""
+    return [CHOOSE] + [SelectChoice(d, d, render_kw={"lang": "zh-CN"}) for d in DISTRICTS]
 
 
 def strip(value):

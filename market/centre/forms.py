@@ -66,8 +66,9 @@ class LegalStatusImportForm(FlaskForm):
     file = FileField(_l("CNIPA legal-status export (CSV or XLSX)"),
                      validators=[FileRequired(_l("Choose the file to import.")),
                                  FileAllowed(["csv", "xlsx"], _l("Upload a .csv or .xlsx file."))],
-                     description=_l("Columns: 申请号, 法律状态, 法律状态信息, 法律状态公告日; "
-                                    "optional 年费缴至 (annual fee paid through)."))
+                     description=_l("Columns: application number, legal status, event, date of the "
+                                    "record; optional: annual fee paid through. CNIPA's "
+                                    "Chinese column names are read as well."))
 
 
 class ProofDecisionForm(FlaskForm):

@@ -36,7 +36,7 @@ class PledgeConsentForm(FlaskForm):
 class TechRegistrationForm(FlaskForm):
     number = StringField(_l("Technology contract registration number"), filters=[strip],
                          validators=[DataRequired(), Length(max=60)],
-                         description=_l("As on the registration certificate (技术合同登记号)."))
+                         description=_l("As on the registration certificate."))
     registered_on = DateField(_l("Date of registration"), validators=[DataRequired()])
 
 

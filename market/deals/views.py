@@ -349,7 +349,7 @@ def contract_pdf(deal_id: int):
 @login_required
 def inbox():
     return render_template("deals/inbox.html", items=notifications.inbox(current_user),
-                           action_form=ActionForm())
+                           shown=notifications.shown, action_form=ActionForm())
 
 
 @bp.post("/inbox/read")

@@ -22,8 +22,9 @@ MAX_SAVED = 20
 
 class DemandForm(FlaskForm):
     title = StringField(_l("Title of your need (optional)"), validators=[Length(max=200)],
-                        description=_l("A few words, e.g. 低温储能柜的电池热管理. They count "
-                                       "more than the paragraph."))
+                        description=_l("A few words, e.g. battery thermal management for cold "
+                                       "storage. They count more than the paragraph; the "
+                                       "patents are in Chinese, so Chinese words match best."))
     need = TextAreaField(_l("Describe your technical need"), validators=[
         DataRequired(), Length(min=4, max=5000)],
         description=_l("Paste the paragraph you would give an engineer: the problem, the "

@@ -7,15 +7,13 @@ and a notification plus an email to each admin of the owner.
 from __future__ import annotations
 
 from flask import current_app, url_for
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..domain.mail_kinds import LEGAL
 from ..extensions import db
-from ..models import ListingChange, Notification, Patent, SearchOutbox, User
-from . import audit
+from ..models import ListingChange, Patent, SearchOutbox, User
+from . import audit, notifications
 from .errors import PermissionDenied, ServiceError
 from .mail_prefs import email_user
 
@@ -33,13 +31,13 @@ def _listing_link(patent: Patent) -> str | None:
     return None
 
 
-def _tell_owner(patent: Patent, kind: str, title: str, body: str) -> None:
-    for user in patent.owner.users:
-        if not user.is_org_admin:
-            continue
-        db.session.add(Notification(user_id=user.id, kind=kind, title=title[:200], body=body,
-                                    link=_listing_link(patent)))
-        email_user(user, LEGAL, _("Shenyang IP Market: %(title)s", title=title), body)
+def _tell_owner(patent: Patent, kind: str, title, body) -> None:
+    """Tell the owner's admins, each in their language (the inbox re-renders it in the
+    reader's, the email in the recipient's)."""
+    admins = [user for user in patent.owner.users if user.is_org_admin]
+    notifications.notify_users(admins, kind, title, body, _listing_link(patent), email=False)
+    for user in admins:
+        email_user(user, LEGAL, _l("Shenyang IP Market: %(title)s", title=title), body)
 
 
 def hide(centre_user: User, patent: Patent, reason: str) -> None:
@@ -58,12 +56,11 @@ def hide(centre_user: User, patent: Patent, reason: str) -> None:
     patent.hidden, patent.hidden_reason = True, reason
     _log_change(centre_user, patent, "hidden", before)
     audit.record("listing.hidden", actor=centre_user, target=patent, reason=reason)
-    with force_locale("zh"):  # the owner reads Chinese first
-        _tell_owner(patent, "listing_hidden",
-                    _("Your listing %(number)s was hidden", number=patent.application_number),
-                    _("The IP service centre hid your listing “%(title)s” from the market: "
-                      "%(reason)s. Correct it and contact the centre to have it shown again.",
-                      title=patent.title, reason=reason.rstrip("。．.！!？? ")))
+    _tell_owner(patent, "listing_hidden",
+                _l("Your listing %(number)s was hidden", number=patent.application_number),
+                _l("The IP service centre hid your listing “%(title)s” from the market: "
+                   "%(reason)s. Correct it and contact the centre to have it shown again.",
+                   title=patent.title, reason=reason.rstrip("。．.！!？? ")))
 
 
 def unhide(centre_user: User, patent: Patent) -> None:
@@ -75,11 +72,10 @@ def unhide(centre_user: User, patent: Patent) -> None:
     patent.hidden, patent.hidden_reason = False, None
     _log_change(centre_user, patent, "unhidden", before)
     audit.record("listing.unhidden", actor=centre_user, target=patent)
-    with force_locale("zh"):
-        _tell_owner(patent, "listing_unhidden",
-                    _("Your listing %(number)s is shown again", number=patent.application_number),
-                    _("The IP service centre shows your listing “%(title)s” on the market again.",
-                      title=patent.title))
+    _tell_owner(patent, "listing_unhidden",
+                _l("Your listing %(number)s is shown again", number=patent.application_number),
+                _l("The IP service centre shows your listing “%(title)s” on the market again.",
+                   title=patent.title))
 
 
 def _log_change(user: User, patent: Patent, action: str, before: dict) -> None:

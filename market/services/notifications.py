@@ -7,6 +7,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 
 from ..domain.mail_kinds import category_of
 from ..extensions import db
+from ..i18n import freeze, thaw
 from ..models import Membership, Notification, Organisation, OrgKind, OrgStatus, User
 from ..models.base import utcnow
 from .mail_prefs import email_users
@@ -32,18 +33,30 @@ def notify_users(users, kind: str, title, body="", link: str | None = None, *,
     the category of ``kind``: :func:`market.services.mail_prefs.email_user`). The rows
     go out in one insert: nothing in the transaction reads them back."""
     users, rows = list(users), []
-    now = utcnow()
+    now, message = utcnow(), _message(title, body)
     for user in users:
         with force_locale(user.locale or "zh"):
             title_text, body_text = str(title)[:200], str(body)
         rows.append({"user_id": user.id, "kind": kind, "title": title_text, "body": body_text,
-                     "link": link, "created_at": now})
+                     "message": message, "link": link, "created_at": now})
     if rows:
         db.session.execute(insert(Notification.__table__), rows)
     admins = [user for user in users if user.is_org_admin]
     if email and admins:
         email_users(admins, category_of(kind), title, body, link)
     return len(rows)
+
+
+def _message(title, body) -> dict | None:
+    """What a reader's language can re-render (None when both are plain text already)."""
+    message = {"title": freeze(title), "body": freeze(body)}
+    return message if any(isinstance(v, dict) for v in message.values()) else None
+
+
+def shown(notification: Notification, field: str) -> str:
+    """A notification's ``field`` ("title" or "body") in the current language."""
+    frozen = (notification.message or {}).get(field)
+    return thaw(frozen) if isinstance(frozen, dict) else getattr(notification, field)
 
 
 def notify_org(org: Organisation, kind: str, title, body="", link: str | None = None, *,

@@ -6,18 +6,18 @@ emails (through the outbox) and the "reported" marks commit together.
 """
 from __future__ import annotations
 
-from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.mail_kinds import ALERTS
 from ..extensions import db
-from ..models import Notification, Patent, SavedSearch, SavedSearchMatch, User
+from ..models import Patent, SavedSearch, SavedSearchMatch, User
 from ..search import index as engine
 from ..search.query import may_match_terms
 from ..search.service import patent_document, public_patents
 from ..unit_of_work import commit
+from . import notifications
 from .mail_prefs import email_user
 
 ALERT_PREFILTER_MAX = 200  # new listings up to which saved searches are first checked by terms
@@ -62,13 +62,14 @@ def _mark_reported(saved: SavedSearch, patent_id: int) -> bool:
 
 def _tell(saved: SavedSearch, patent: Patent) -> None:
     user = db.session.get(User, saved.user_id)
-    with force_locale(user.locale or "zh"):
-        title = _("New listing for “%(name)s”: %(title)s", name=saved.name, title=patent.title)
-        subject = _("Shenyang IP Market: a new listing matches “%(name)s”", name=saved.name)
     link = f"/patents/{patent.id}"
-    db.session.add(Notification(user_id=user.id, kind="saved_search", title=title[:200],
-                                body=patent.shown_number, link=link))
-    email_user(user, ALERTS, subject, f"{patent.title}\n{patent.shown_number}", link)
+    notifications.notify_users(
+        [user], "saved_search",
+        _l("New listing for “%(name)s”: %(title)s", name=saved.name, title=patent.title),
+        patent.shown_number, link, email=False)
+    email_user(user, ALERTS,
+               _l("Shenyang IP Market: a new listing matches “%(name)s”", name=saved.name),
+               f"{patent.title}\n{patent.shown_number}", link)
 
 
 def _prefilter(patent_ids: list[int]):

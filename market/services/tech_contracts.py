@@ -33,11 +33,11 @@ def of(deal: Deal) -> TechContractRegistration | None:
 def relief_note(deal: Deal):
     """The one line that says what registering the contract unlocks for this deal."""
     if deal.kind == OfferKind.ASSIGNMENT or (deal.term_years or 0) >= CIT_RELIEF_MIN_YEARS:
-        return _l("Register this contract as a technology contract (技术合同认定登记) with the "
+        return _l("Register this contract as a technology contract with the "
                   "provincial science authority: the income from it can then be exempt from "
                   "VAT, and from corporate income tax up to CNY 5 million a year (the excess "
                   "halved).")
-    return _l("Register this contract as a technology contract (技术合同认定登记) with the "
+    return _l("Register this contract as a technology contract with the "
               "provincial science authority: the licence income can then be exempt from VAT "
               "(the corporate income tax relief needs a licence of %(years)d years or more).",
               years=CIT_RELIEF_MIN_YEARS)

@@ -15,9 +15,13 @@ def pages_of(role: str, ids: dict) -> list[str]:
             and not any(part in row.path for part in NOT_PAGES)]
 
 
-def log_in(page, base: str, email: str) -> None:
+LOG_IN_WORDS = {"zh": ("邮箱", "密码", "登录"), "en": ("Email", "Password", "Log in")}
+
+
+def log_in(page, base: str, email: str, lang: str = "zh") -> None:
+    email_label, password_label, button = LOG_IN_WORDS[lang]
     page.goto(f"{base}/account/login")
-    page.get_by_label("邮箱").fill(email)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    page.get_by_label(email_label).fill(email)
+    page.get_by_label(password_label).fill(PASSWORD)
+    page.get_by_role("button", name=button).click()
     page.wait_for_url(lambda url: "/account/login" not in url)
