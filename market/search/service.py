@@ -37,6 +37,9 @@ REQUEST_SYNC_WAIT = 2.0  # seconds a request's after-commit sync waits for a bus
 # Seconds of indexing a request does after its commit; a bulk import's further batches are
 # applied by a background thread of the same process (and by the `flask search sync` timer).
 REQUEST_SYNC_BUDGET = 2.0
+# Rows a request indexes per batch: the budget is checked between batches, so a request's
+# batches are small enough (a few hundred listings, well under a second) to keep to it.
+REQUEST_SYNC_BATCH = 250
 
 
 def patent_document(patent: Patent) -> dict:
@@ -198,12 +201,13 @@ class SearchService:
         return len(docs)
 
     def sync(self, *, alerts: bool = True, wait: float | None = None,
-             budget: float | None = None) -> int:
+             budget: float | None = None, batch: int = SYNC_BATCH) -> int:
         """Apply the outbox rows this index has not seen. Returns the number applied.
         With ``wait`` (seconds; after a request's commit) the rows are left to the next sync
         when another writer holds the index longer than that, rather than keep the visitor
         waiting through a rebuild or a merge. With ``budget`` (seconds) no further batch is
-        started once that much time has passed: the rest waits for the next sync."""
+        started once that much time has passed: the rest waits for the next sync. ``batch``
+        is the number of outbox rows applied at a time."""
         applied = self.applied_id()
         if applied < 0:
             self.reindex()
@@ -226,7 +230,7 @@ class SearchService:
                 rows = db.session.execute(
                     select(SearchOutbox.id, SearchOutbox.patent_id)
                     .where(SearchOutbox.id > applied).order_by(SearchOutbox.id)
-                    .limit(SYNC_BATCH)).all()
+                    .limit(batch)).all()
                 if not rows:
                     break
                 ids = {patent_id for _, patent_id in rows}
@@ -350,7 +354,7 @@ def _sync_after_commit() -> None:
     ``REQUEST_SYNC_BUDGET``. What is left (a bulk import past the budget, or an index busy
     with a rebuild or merge) is applied by a background thread of this process."""
     service = current_app.extensions["market.search"]
-    service.sync(wait=REQUEST_SYNC_WAIT, budget=REQUEST_SYNC_BUDGET)
+    service.sync(wait=REQUEST_SYNC_WAIT, budget=REQUEST_SYNC_BUDGET, batch=REQUEST_SYNC_BATCH)
     behind = service.behind()
     db.session.rollback()  # end the read transaction (the request has committed)
     if behind:

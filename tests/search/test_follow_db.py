@@ -284,7 +284,6 @@ def _list_without_commit(user, n: int) -> None:
 
 def test_a_sync_with_a_spent_budget_applies_one_batch(app, uni, monkeypatch):
     """A request indexes for a bounded time: past its budget no further batch starts."""
-    monkeypatch.setattr("market.search.service.SYNC_BATCH", 2)
     monkeypatch.setitem(app.extensions, "market.after_commit", [])  # no sync on commit
     service = app.extensions["market.search"]
     service.sync()  # builds the (empty) index
@@ -292,7 +291,7 @@ def test_a_sync_with_a_spent_budget_applies_one_batch(app, uni, monkeypatch):
     commit()
     pending = service.lag()["lag"]  # several outbox rows per listing
     assert pending > 2
-    assert service.sync(budget=0) == 2
+    assert service.sync(budget=0, batch=2) == 2
     assert service.lag()["lag"] == pending - 2
     assert service.sync() == pending - 2 and service.lag()["lag"] == 0
 
