@@ -129,7 +129,16 @@ def surcharge_note(fee: FeeStanding):
 
 
 def _tell_owner(patent: Patent, kind: str, title, body) -> None:
-    notifications.notify_org(patent.owner, kind, title, body, f"/patents/{patent.id}")
+    """The owner, and the agencies holding it in custody with annual-fee reminders in the
+    agreement's scope (an SME's custodian watches its deadlines)."""
+    from . import custody
+    link = f"/patents/{patent.id}"
+    notifications.notify_org(patent.owner, kind, title, body, link)
+    custodians = custody.custodians_of(patent.owner_org_id, scope="fee_reminders")
+    if custodians:
+        notifications.notify_orgs(custodians, kind, _l("For %(org)s: %(title)s",
+                                                       org=patent.owner.name, title=title),
+                                  body, link)
 
 
 # --- the centre's monitor --------------------------------------------------------------------
