@@ -69,8 +69,7 @@ def test_proposal_errors_show_on_their_fields(app, sme, agency_user):
         "agency": "0", "scope_patents": "y", "starts_on": TODAY.isoformat(),
         "ends_on": (TODAY - timedelta(days=1)).isoformat(), "fee": "0"})
     assert response.status_code == 422
-    assert "登记在册的服务机构" in response.get_data(as_text=True) or \
-        "Choose an agency" in response.get_data(as_text=True)
+    assert "请选择在册的服务机构" in response.get_data(as_text=True)
 
 
 def test_an_agency_names_the_sme_by_credit_code(app, sme, agency_user):
