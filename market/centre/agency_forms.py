@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..domain.dates import local_today
 from ..forms_util import CHOOSE, choices, strip
@@ -21,8 +21,8 @@ class AgencyStatusForm(FlaskForm):
 
 
 class ComplaintForm(FlaskForm):
-    received_on = DateField(_l("Received on"), validators=[DataRequired()])
-    complainant = StringField(_l("From"), filters=[strip],
+    received_on = DateField(_l("Complaint received on"), validators=[DataRequired()])
+    complainant = StringField(_l("Complainant"), filters=[strip],
                               validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField(_l("What the complaint says"), filters=[strip],
                             validators=[DataRequired(), Length(max=2000)])
@@ -77,5 +77,5 @@ def evaluation_form(criteria, *, blank: bool = False):
     for criterion in criteria:
         setattr(EvaluationForm, f"score_{criterion.id}", IntegerField(
             _l("%(name)s (0–%(max)d)", name=criterion.name, max=criterion.max_score),
-            validators=[Optional(), NumberRange(0, criterion.max_score)]))
+            validators=[InputRequired(), NumberRange(0, criterion.max_score)]))
     return EvaluationForm(formdata=None) if blank else EvaluationForm()
