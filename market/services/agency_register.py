@@ -38,6 +38,7 @@ from ..models.agency_register import (
 )
 from ..models.base import utcnow
 from . import audit, notifications
+from .custody_stats import custody_smes_by_agency
 from .errors import NotFound, ServiceError
 
 ACTIVE, SUSPENDED, EXITED = "active", "suspended", "exited"
@@ -281,7 +282,6 @@ class RegisterRow:
 
 def register(*, plan_start: date, today: date | None = None) -> list[RegisterRow]:
     """Every agency ever verified, with its record: a few grouped queries."""
-    from .custody import custody_smes_by_agency
     today = today or local_today()
     agencies = verified_agencies()
     by_agency: dict[int, list] = {}

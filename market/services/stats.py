@@ -412,10 +412,10 @@ def _custody_and_agencies(period: Period, plan_start_year: int) -> dict:
     """The plan's custody indicator (SMEs under custody, cumulative from the plan's start,
     against 1,000) and its agency count (against 30), as of the period's end (today for a
     period not over yet), from the custody events and the agency register."""
-    from . import agency_register, custody
+    from . import agency_register, custody_stats
     plan_start = date(plan_start_year, 1, 1)
     as_of = min(period.end, local_today())
-    smes = custody.counts(plan_start=plan_start, as_of=as_of, period_start=period.start)
+    smes = custody_stats.counts(plan_start=plan_start, as_of=as_of, period_start=period.start)
     return {
         "custody_smes": {**smes, "target": CUSTODY_SME_TARGET,
                          "met": smes["cumulative"] >= CUSTODY_SME_TARGET,

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from market.models import OrgKind, OrgStatus
-from market.services import agency_register, custody
+from market.services import agency_register, custody, custody_stats
 from market.unit_of_work import commit
 
 from .conftest import agree
@@ -42,18 +42,18 @@ def world(make_org):
 
 
 def test_cumulative_and_current_counts(world):
-    mid_2025 = custody.counts(plan_start=PLAN_START, as_of=date(2025, 6, 30))
+    mid_2025 = custody_stats.counts(plan_start=PLAN_START, as_of=date(2025, 6, 30))
     # SMEs 0 (across the plan's start), 1 (twice at once), 2, 3 (ended early), 9
     assert mid_2025["cumulative"] == 5
     assert mid_2025["current"] == 1  # only the renewed one is still in force
-    end_2024 = custody.counts(plan_start=PLAN_START, as_of=date(2024, 12, 31),
+    end_2024 = custody_stats.counts(plan_start=PLAN_START, as_of=date(2024, 12, 31),
                               period_start=date(2024, 7, 1))
     assert end_2024 == {"cumulative": 5, "current": 3, "in_period": 3}
     # before the plan, only the agreement that straddles its start counts from it
-    assert custody.counts(plan_start=PLAN_START, as_of=date(2024, 1, 15))["cumulative"] == 3
+    assert custody_stats.counts(plan_start=PLAN_START, as_of=date(2024, 1, 15))["cumulative"] == 3
     # the agreement not started yet counts from its first day; the renewed one ended the day
     # before
-    assert custody.counts(plan_start=PLAN_START, as_of=date(2026, 1, 1)) == {
+    assert custody_stats.counts(plan_start=PLAN_START, as_of=date(2026, 1, 1)) == {
         "cumulative": 6, "current": 1, "in_period": 6}
 
 
@@ -74,7 +74,7 @@ def test_standing_read_from_the_events(world):
 def test_per_agency_custody_counts(world):
     a = world["overlaps_plan_start"].agency_org_id
     b = world["overlap_2"].agency_org_id
-    by_agency = custody.custody_smes_by_agency(plan_start=PLAN_START, as_of=date(2025, 6, 30))
+    by_agency = custody_stats.custody_smes_by_agency(plan_start=PLAN_START, as_of=date(2025, 6, 30))
     assert by_agency[a] == (3, 1)  # SMEs 0, 1, 2 since the plan; SME 2 now
     assert by_agency[b] == (3, 0)  # SMEs 1, 3, 9
 
