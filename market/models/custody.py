@@ -69,7 +69,9 @@ class CustodyEvent(db.Model):
 
     agreement = relationship("CustodyAgreement", back_populates="events")
 
-    __table_args__ = (Index("ix_custody_event_agreement_kind", "agreement_id", "kind"),)
+    # covers the custody counts (services.custody_stats): no table lookups per agreement
+    __table_args__ = (Index("ix_custody_event_agreement_kind", "agreement_id", "kind",
+                            "starts_on", "ends_on"),)
 
 
 append_only.protect(CustodyAgreement.__table__)

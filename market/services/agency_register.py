@@ -325,6 +325,7 @@ def record_of(agency: Organisation) -> dict:
             model.agency_org_id == agency.id).order_by(order)))
     complaints = listed(AgencyComplaint, AgencyComplaint.received_on.desc())
     events = _events(agency.id)
+    brokered = deals_brokered()
     return {
         "state": _state(events, local_today())[0], "entered_on": entry_date(agency),
         "status_events": events,
@@ -334,6 +335,5 @@ def record_of(agency: Organisation) -> dict:
         "evaluations": listed(AgencyEvaluation, AgencyEvaluation.year.desc()),
         "credit_notes": listed(AgencyCreditNote, AgencyCreditNote.at.desc()),
         "median_response_hours": median_response_hours(agency.id),
-        "deals_brokered": (deals_brokered() or {}).get(agency.id, 0)
-        if deals_brokered() is not None else None,
+        "deals_brokered": None if brokered is None else brokered.get(agency.id, 0),
     }

@@ -215,8 +215,10 @@ def accept(user: User, agreement: CustodyAgreement) -> CustodyEvent:
     """The other side accepts the pending proposal or renewal: its term comes into force."""
     pending = _pending_for(user, agreement)
     if pending.kind == PROPOSED:
-        if agreement.agency_org_id == user.org_id and not agency_register.is_active(user.org):
-            raise PermissionDenied(_l("Your agency is suspended or has left the register."))
+        # a suspended agency takes no new client, whichever side proposed
+        if not agency_register.is_active(agreement.agency):
+            raise ServiceError(_l("The agency is suspended or has left the register."),
+                               code="agency_inactive")
         event = _event(agreement, ACCEPTED, user, starts_on=agreement.starts_on,
                        ends_on=agreement.ends_on, fee_fen=agreement.fee_fen)
     else:

@@ -168,7 +168,8 @@ def upgrade():
                             name=op.f('pk_custody_event'))
     )
     with op.batch_alter_table('custody_event', schema=None) as batch_op:
-        batch_op.create_index('ix_custody_event_agreement_kind', ['agreement_id', 'kind'], unique=False)
+        batch_op.create_index('ix_custody_event_agreement_kind',
+                              ['agreement_id', 'kind', 'starts_on', 'ends_on'], unique=False)
 
 
     _create_triggers()

@@ -240,3 +240,14 @@ def test_disclosure_hides_unverified_agencies(app, make_org):
     sme_org = make_org(kind=OrgKind.SME)
     assert app.test_client().get(f"/disclosure/agencies/{pending.id}").status_code == 404
     assert app.test_client().get(f"/disclosure/agencies/{sme_org.id}").status_code == 404
+
+
+def test_a_proposal_to_a_suspended_agency_cannot_be_accepted(sme, agency_user, centre_user):
+    agreement = custody.propose(agency_user, sme.org, starts_on=TODAY,
+                                ends_on=TODAY + timedelta(days=30), fee_fen=0,
+                                scope={"patents": True})
+    agency_register.record_status(centre_user, agency_user.org, kind="suspension",
+                                  effective_on=TODAY, reason="投诉查实")
+    commit()
+    with pytest.raises(custody.ServiceError):
+        custody.accept(sme, agreement)
