@@ -40,7 +40,9 @@ def pg_trigger(table: str) -> str:
 def protect(table) -> None:
     """Make ``table`` append-only (call once per table, at import)."""
     PROTECTED.add(table.name)
-    event.listen(table, "after_create", DDL(PG_FUNCTION).execute_if(dialect="postgresql"))
+    # DDL formats its text with %: the function's own % is escaped
+    event.listen(table, "after_create", DDL(PG_FUNCTION.replace("%", "%%"))
+                 .execute_if(dialect="postgresql"))
     event.listen(table, "after_create", DDL(pg_trigger(table.name))
                  .execute_if(dialect="postgresql"))
     event.listen(table, "after_create", DDL(sqlite_trigger(table.name, "UPDATE"))
