@@ -2,6 +2,10 @@
 conclusions, reversals (cancellations, dated to the deal and to the cancellation), refunds,
 royalty payments and CNIPA registrations.
 
+Also 40 service agencies (a few exits and suspensions) and 4,000 custody agreements with
+their events: the payload's custody and agency indicators are part of indicators_ms, and
+the floor's statement computes the custody count too.
+
 Prints one JSON line, for the slowest of the views of the counts (conclusion date, booking
 date, registration date; each view's own figures under "views"):
   royalty_rows, reversal_rows   rows of those kinds in the ledger
@@ -71,9 +75,9 @@ def fill(path: Path, rows: int, rnd: random.Random) -> None:
           rnd.randint(0, 5000), NOW, NOW, NOW) for p in range(1, N_PATENTS + 1)])
     conn.executemany(
         "INSERT INTO offer (id, patent_id, kind, active, currency, upfront_fee_fen, upfront_mode,"
-        " royalty_bp, royalty_threshold_fen, min_annual_royalty_fen, term_years, territory,"
-        " field_of_use, created_at, updated_at) VALUES (?,?,'licence',1,'CNY',0,"
-        " 'due_at_signing',0,0,0,1,'中国','',?,?)",
+        " royalty_bp, royalty_base, royalty_threshold_fen, min_annual_royalty_fen, term_years,"
+        " territory, field_of_use, created_at, updated_at) VALUES (?,?,'licence',1,'CNY',0,"
+        " 'due_at_signing',0,'net_sales',0,0,1,'中国','',?,?)",
         [(p, p, NOW, NOW) for p in range(1, N_PATENTS + 1)])
     start, span = date(YEARS[0], 1, 1), (date(YEARS[-1], 12, 31) - date(YEARS[0], 1, 1)).days
     conclusions = int(rows / 1.7)
@@ -122,9 +126,10 @@ def fill(path: Path, rows: int, rnd: random.Random) -> None:
     conn.executemany(
         "INSERT INTO deal (id, patent_id, offer_id, kind, licence_kind, licensor_org_id,"
         " licensee_org_id, state, currency, upfront_fee_fen, upfront_mode, royalty_bp,"
-        " royalty_threshold_fen, min_annual_royalty_fen, term_years, territory, field_of_use,"
-        " proposed_by, licensee_details, contract_number, created_at, state_changed_at, version)"
-        " VALUES (?,?,?,?,?,?,?,?,'CNY',0,'due_at_signing',0,0,0,1,'中国',"
+        " royalty_base, royalty_threshold_fen, min_annual_royalty_fen, term_years, territory,"
+        " field_of_use, proposed_by, licensee_details, contract_number, created_at,"
+        " state_changed_at, version)"
+        " VALUES (?,?,?,?,?,?,?,?,'CNY',0,'due_at_signing',0,'net_sales',0,0,1,'中国',"
         " '','licensee','{}',?,?,?,1)", deals)
     # append-only: rows arrive in booking order, reversals interleaved at their own dates
     ordered = sorted([*ledger, *reversals, *extra], key=lambda r: r[6])
@@ -143,9 +148,59 @@ def fill(path: Path, rows: int, rnd: random.Random) -> None:
         [(rnd.randint(1, 500) * 1_000_000, date(rnd.choice(YEARS), rnd.randint(1, 12),
                                                 rnd.randint(1, 28)).isoformat(), NOW)
          for _ in range(2000)])
+    fill_custody(conn, rnd, first_sme=N_LICENSORS + 1, first_agency=len(orgs) + 1)
     conn.commit()
     conn.execute("ANALYZE")
     conn.close()
+
+
+N_AGENCIES, N_CUSTODY = 40, 4000
+
+
+def fill_custody(conn, rnd: random.Random, *, first_sme: int, first_agency: int) -> None:
+    """Service agencies (verified over the years, a few exits and suspensions) and custody
+    agreements of the SMEs with them: proposed, mostly accepted, some renewed or ended
+    early, as the custody pages write them."""
+    agencies = list(range(first_agency, first_agency + N_AGENCIES))
+    conn.executemany(
+        "INSERT INTO organisation (id, kind, name, credit_code, district, address, contact_name,"
+        " contact_phone, contact_email, status, verified_at, created_at)"
+        " VALUES (?,'agency',?,?,'浑南区','地址','联系人','024','a@b.cn','verified',?,?)",
+        [(a, f"服务机构{a}", f"AGENCY{a:012d}",
+          f"{rnd.choice(YEARS)}-{rnd.randint(1, 12):02d}-01 02:00:00.000000", NOW)
+         for a in agencies])
+    conn.executemany(
+        "INSERT INTO agency_status_event (agency_org_id, kind, effective_on, reason, at)"
+        " VALUES (?,?,?,'bench',?)",
+        [(a, kind, f"{YEARS[-1]}-0{n + 1}-15", NOW)
+         for n, (a, kind) in enumerate(zip(agencies[:6], ("exit", "suspension") * 3,
+                                           strict=True))])
+    events = []
+    for agreement_id in range(1, N_CUSTODY + 1):
+        sme, agency = rnd.randint(first_sme, first_sme + N_SMES - 1), rnd.choice(agencies)
+        start = date(YEARS[0], 1, 1) + timedelta(days=rnd.randrange(5 * 365))
+        end = start + timedelta(days=364)
+        conn.execute(
+            "INSERT INTO custody_agreement (id, sme_org_id, agency_org_id, proposed_by_org_id,"
+            " scope_patents, scope_marks, scope_fee_reminders, scope_portfolio_review,"
+            " starts_on, ends_on, fee_fen, currency, created_at)"
+            " VALUES (?,?,?,?,1,0,1,0,?,?,300000,'CNY',?)",
+            (agreement_id, sme, agency, sme, start.isoformat(), end.isoformat(), NOW))
+        events.append((agreement_id, "proposed", sme, start, end))
+        if rnd.random() < 0.1:
+            continue  # never answered
+        events.append((agreement_id, "accepted", agency, start, end))
+        if rnd.random() < 0.4:
+            later = end + timedelta(days=365)
+            events += [(agreement_id, "renewal_proposed", agency, end, later),
+                       (agreement_id, "renewed", sme, end, later)]
+        if rnd.random() < 0.1:
+            events.append((agreement_id, "terminated", sme, None,
+                           start + timedelta(days=rnd.randint(30, 300))))
+    conn.executemany(
+        "INSERT INTO custody_event (agreement_id, kind, by_org_id, starts_on, ends_on, at)"
+        f" VALUES (?,?,?,?,?,'{NOW}')",
+        [(a, k, by, s.isoformat() if s else None, e.isoformat()) for a, k, by, s, e in events])
 
 
 # The same ledger aggregates as the payload, written by hand in their fastest form found
@@ -171,6 +226,16 @@ SELECT 'smes', SUM(plan > 0), SUM(cur > 0), NULL, NULL, NULL, NULL, NULL, NULL, 
   SELECT SUM(sign) AS plan, SUM(CASE WHEN +{day} >= :start THEN sign ELSE 0 END) AS cur
   FROM ledger_entry WHERE licensee_is_sme = 1 AND licensor_is_university = 1
     AND +{day} BETWEEN :plan AND :end {only} GROUP BY licensee_org_id)
+UNION ALL
+SELECT 'custody', COUNT(DISTINCT CASE WHEN last >= :plan THEN sme END),
+  COUNT(DISTINCT CASE WHEN last >= :end THEN sme END), NULL, NULL, NULL, NULL, NULL, NULL,
+  NULL, NULL FROM (
+  SELECT a.sme_org_id AS sme, MIN(CASE WHEN e.kind = 'accepted' THEN e.starts_on END) AS first,
+    MIN(COALESCE(MIN(CASE WHEN e.kind = 'terminated' THEN e.ends_on END), '9999-12-31'),
+        MAX(CASE WHEN e.kind IN ('accepted', 'renewed') THEN e.ends_on END)) AS last
+  FROM custody_agreement a JOIN custody_event e ON e.agreement_id = a.id
+  GROUP BY a.id, a.sme_org_id)
+WHERE first IS NOT NULL AND first <= :end AND last >= first
 """
 VIEW_SQL = {"deal": ("deal_on", ""), "registered": ("registered_on", ""),
             "booked": ("concluded_on", "AND deal_on IS NOT NULL")}
@@ -233,7 +298,9 @@ def main() -> None:
                            "indicators_best_ms": round(min(page), 1),
                            "sql_floor_ms": round(floor, 1), "ratio": round(median / floor, 2),
                            "deals_in_year": check["deals"]["total"],
-                           "consistent": floor_total == check["deals"]["total"]}
+                           "consistent": floor_total == check["deals"]["total"],
+                           "custody_smes": check["custody_smes"]["cumulative"],
+                           "agencies": check["agencies"]["current"]}
         db.engine.dispose()
     rows = sum(counts.values())
     slowest = max(views, key=lambda v: views[v]["indicators_ms"])

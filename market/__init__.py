@@ -30,6 +30,8 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     from .api.stats import bp as api_stats_bp
     from .auth.views import bp as auth_bp
     from .centre import bp as centre_bp
+    from .custody.disclosure import bp as disclosure_bp
+    from .custody.views import bp as custody_bp
     from .deals.royalties import bp as royalties_bp
     from .deals.views import bp as deals_bp
     from .discover.views import bp as search_bp
@@ -40,7 +42,8 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     from .orgs.views import bp as orgs_bp
     from .payments.views import bp as payments_bp
     for bp in (main_bp, auth_bp, orgs_bp, centre_bp, listings_bp, search_bp, deals_bp,
-               royalties_bp, api_patents_bp, api_stats_bp, ops_bp, legal_status_bp):
+               royalties_bp, api_patents_bp, api_stats_bp, ops_bp, legal_status_bp, custody_bp,
+               disclosure_bp):
         app.register_blueprint(bp)
     app.register_blueprint(payments_bp)
 

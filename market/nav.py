@@ -14,6 +14,8 @@ NAV = [
     ("deals.mine", _l("My deals"), "party"),
     ("payments.mine", _l("Payments"), "user"),
     ("search.saved", _l("Saved searches"), "sme"),
+    ("custody.mine", _l("IP custody"), "sme"),
+    ("custody.mine", _l("IP custody"), "agency"),
     ("orgs.mine", _l("My organisation"), "user"),
     ("centre.home", _l("Centre"), "centre"),
 ]
@@ -25,6 +27,7 @@ CENTRE_NAV = [
     ("centre.monitor", _l("Monitor")),
     ("centre.indicators", _l("Indicators")),
     ("centre.pledge_list", _l("Pledges")),
+    ("centre.agency_register_page", _l("Agency register")),
     ("centre.legal_status_page", _l("Legal status")),
     ("centre.hidden_listings", _l("Hidden listings")),
     ("centre.audit_log", _l("Audit log")),

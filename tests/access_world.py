@@ -26,6 +26,7 @@ from market.models import (
 )
 from market.models.base import utcnow
 from market.services import (
+    agency_register,
     deals,
     ledger,
     legal_status,
@@ -39,7 +40,14 @@ from market.services import (
 )
 from market.unit_of_work import commit
 
-from .factories import EXCLUSIVE, PAID_OPEN, details_of, proposal_of, sign_contract
+from .factories import (
+    EXCLUSIVE,
+    PAID_OPEN,
+    details_of,
+    make_custody_agreement,
+    proposal_of,
+    sign_contract,
+)
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 PDF = b"%PDF-1.4\n%report\n"
@@ -59,6 +67,9 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
         "uni_b": make_user(kind=OrgKind.UNIVERSITY, name="乙大学"),
         "institute": make_user(kind=OrgKind.INSTITUTE, name="丙研究所"),
         "centre": make_user(kind=OrgKind.CENTRE),
+        # a service agency holding SME A in custody, and one that holds nobody
+        "agency_a": make_user(kind=OrgKind.AGENCY, name="甲知识产权服务有限公司"),
+        "agency_b": make_user(kind=OrgKind.AGENCY, name="乙专利代理事务所"),
     }
     sme_a, uni_a = users["sme_a"], users["uni_a"]
     # someone who registered with University A's credit code: not a member until approved
@@ -127,6 +138,8 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
                               for n in (1, 2))
     commit()
 
+    custody_ids = _custody(users)
+
     royalty_deal, assignment_deal = (_concluded_in_2025(make_listing, uni_a, sme_a, kind)
                                      for kind in (OfferKind.LICENCE, OfferKind.ASSIGNMENT))
     royalty_report = royalty_reports.file_report(royalty_deal, sme_a,
@@ -152,9 +165,31 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
         "saved": saved.id, "failed_mail": failed_mail.id,
         "proof": proof.id, "proof_to_reject": proof_to_reject.id,
         "pledge": pledge.id, "consent": consent.id, "pledged_patent": requests[2].patent_id,
+        **custody_ids,
         "to_sign": to_sign.id, "to_sign_sha": signing.current_version(to_sign).data_sha256,
     }
     return users, ids
+
+
+def _custody(users) -> dict:
+    """SME A in custody with Agency A (in force), two proposals of SME A waiting for Agency
+    A's answer (one to accept, one to decline), a complaint about Agency A and the centre's
+    evaluation criteria."""
+    sme_a, agency_a, centre = users["sme_a"].org, users["agency_a"].org, users["centre"]
+    today = local_today()
+    year = today.replace(year=today.year + 1)
+    in_force, to_accept, to_decline = (
+        make_custody_agreement(db.session, sme_a, agency_a, today, year, accepted=accepted)
+        for accepted in (True, False, False))
+    complaint = agency_register.record_complaint(centre, agency_a, received_on=today,
+                                                 complainant="沈阳某公司", summary="未按时提醒年费")
+    criteria = [agency_register.add_criterion(centre, name=name, max_score=50)
+                for name in ("服务质量", "响应速度")]
+    commit()
+    return {"custody": in_force.id, "custody_to_accept": to_accept.id,
+            "custody_to_decline": to_decline.id, "agency_a_org": agency_a.id,
+            "complaint": complaint.id, "criterion_1": criteria[0].id,
+            "criterion_2": criteria[1].id}
 
 
 def _concluded_in_2025(make_listing, uni_a, sme_a, kind) -> Deal:

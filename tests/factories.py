@@ -6,13 +6,15 @@ browser and fault tests, and the ``bench/`` scripts (run from the repository roo
 their worlds the same way. No pytest here: a subprocess or a bench script imports it as is.
 """
 import itertools
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from stdnum.cn import uscc
 
 from market.domain.patent_numbers import check_character
 from market.domain.terms import EDITABLE_TERM_FIELDS
 from market.models import (
+    CustodyAgreement,
+    CustodyEvent,
     LegalStatus,
     LicenceKind,
     ListingStatus,
@@ -158,3 +160,44 @@ def sign_contract(deal, *signers: User) -> None:
         version = signing.current_version(deal)
         deals.sign(deal, user, signing.Reauthenticated(user.id, user.name),
                    sha256=version.data_sha256)
+
+
+CUSTODY_SCOPE = {"scope_patents": True, "scope_fee_reminders": True}
+
+
+def make_custody_agreement(session, sme, agency, starts_on: date, ends_on: date, *,
+                           accepted: bool = True, declined: bool = False, renewals=(),
+                           renewal_proposed: date | None = None,
+                           terminated: date | None = None, fee_fen: int = 300_000,
+                           **scope) -> CustodyAgreement:
+    """A custody agreement made by hand (its dates may lie in the past, which the service
+    refuses): proposed by the SME and, unless told, accepted by the agency; then each renewal
+    (a new last day) accepted, and the termination (its last day). ``scope`` overrides the
+    default scope (patents and annual-fee reminders)."""
+    agreement = CustodyAgreement(sme_org_id=sme.id, agency_org_id=agency.id,
+                                 proposed_by_org_id=sme.id, starts_on=starts_on,
+                                 ends_on=ends_on, fee_fen=fee_fen, **{**CUSTODY_SCOPE, **scope})
+    session.add(agreement)
+    session.flush()
+    at = datetime(starts_on.year, starts_on.month, starts_on.day, 2, tzinfo=UTC)
+
+    def event(kind, by, hours=0, **fields):
+        session.add(CustodyEvent(agreement_id=agreement.id, kind=kind, by_org_id=by.id,
+                                    at=at + timedelta(hours=hours), **fields))
+
+    event("proposed", sme, starts_on=starts_on, ends_on=ends_on, fee_fen=fee_fen)
+    if declined:
+        event("declined", agency, 5)
+    elif accepted:
+        event("accepted", agency, 5, starts_on=starts_on, ends_on=ends_on, fee_fen=fee_fen)
+    for n, new_end in enumerate(renewals, start=1):
+        event("renewal_proposed", agency, 24 * n, starts_on=ends_on, ends_on=new_end,
+              fee_fen=fee_fen)
+        event("renewed", sme, 24 * n + 1, starts_on=ends_on, ends_on=new_end, fee_fen=fee_fen)
+    if renewal_proposed:
+        event("renewal_proposed", agency, 200, starts_on=ends_on, ends_on=renewal_proposed,
+              fee_fen=fee_fen)
+    if terminated:
+        event("terminated", sme, 300, ends_on=terminated, reason="不再需要")
+    session.flush()
+    return agreement

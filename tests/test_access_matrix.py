@@ -31,9 +31,12 @@ pytestmark = pytest.mark.db
 ANON, PENDING, APPLICANT, SME_A, SME_B, UNI_A, UNI_B, INSTITUTE, CENTRE = (
     "anonymous", "pending", "applicant", "sme_a", "sme_b", "uni_a", "uni_b", "institute",
     "centre")
-ROLES = (ANON, PENDING, APPLICANT, SME_A, SME_B, UNI_A, UNI_B, INSTITUTE, CENTRE)
+# service agencies: Agency A holds SME A in custody, Agency B holds nobody
+AGENCY_A, AGENCY_B = "agency_a", "agency_b"
+ROLES = (ANON, PENDING, APPLICANT, SME_A, SME_B, UNI_A, UNI_B, INSTITUTE, CENTRE, AGENCY_A,
+         AGENCY_B)
 # nothing of the A side is theirs
-STRANGERS = (ANON, PENDING, APPLICANT, SME_B, UNI_B, INSTITUTE)
+STRANGERS = (ANON, PENDING, APPLICANT, SME_B, UNI_B, INSTITUTE, AGENCY_B)
 LOGIN = 302  # anonymous users are sent to the log-in page
 
 
@@ -82,12 +85,26 @@ def listing_owner(status: int) -> dict[str, int]:
     return statuses(403, uni_a=status, uni_b=404, institute=404)
 
 
+def custody_parties(status: int, **given: int) -> dict[str, int]:
+    """A custody agreement of SME A with Agency A: its parties and the centre; strangers get
+    404 whatever id they try."""
+    return statuses(404, **{SME_A: status, AGENCY_A: status, CENTRE: status, **given})
+
+
+def custody_kinds(status: int = 200) -> dict[str, int]:
+    """Pages of verified SMEs and agencies."""
+    return statuses(403, sme_a=status, sme_b=status, agency_a=status, agency_b=status)
+
+
 def deal_side(status: int, *, unverified: int = 404, **given: int) -> dict[str, int]:
     """A deal of SME A with University A: the two parties and the centre; strangers get 404
     whatever id they try. ``unverified`` is the pending SME's and the applicant's status
-    (403 on the actions, which need a verified member)."""
-    return statuses(404, **{PENDING: unverified, APPLICANT: unverified, SME_A: status,
-                             UNI_A: status, CENTRE: status, **given})
+    (403 on the actions, which need a verified member). Agencies are no party to a deal:
+    the actions refuse them by kind (403) before looking the deal up, the pages find none."""
+    by_kind = 403 if unverified == 403 else 404
+    return statuses(404, **{PENDING: unverified, APPLICANT: unverified, AGENCY_A: by_kind,
+                             AGENCY_B: by_kind, SME_A: status, UNI_A: status, CENTRE: status,
+                             **given})
 
 
 # --- the table ------------------------------------------------------------------------
@@ -399,6 +416,49 @@ ROWS = [
     Row("GET", "/api/v1/stats/indicators?year=2024", "api_stats.indicators",
         statuses(403, anonymous=401, centre=200)),
 
+    # --- IP custody: SMEs and agencies; an agreement is its parties' and the centre's; the
+    # agency sees the SME's portfolio only while the agreement is in force
+    Row("GET", "/custody/", "custody.mine", custody_kinds()),
+    Row("GET", "/custody/new", "custody.propose", custody_kinds()),
+    Row("POST", "/custody/new", "custody.propose", custody_kinds(422), {}),
+    Row("GET", "/custody/{custody}", "custody.detail", custody_parties(200)),
+    Row("GET", "/custody/{custody_to_accept}", "custody.detail#pending", custody_parties(200)),
+    Row("GET", "/custody/999999", "custody.detail#missing", statuses(404)),
+    Row("GET", "/custody/{custody}/portfolio", "custody.portfolio", custody_parties(200)),
+    Row("GET", "/custody/{custody_to_accept}/portfolio", "custody.portfolio#pending",
+        custody_parties(200, agency_a=403)),  # not in force yet: not the agency's to see
+    # the SME proposed: it cannot answer itself (back with a message); the centre acts for
+    # no party
+    Row("POST", "/custody/{custody_to_accept}/accept", "custody.accept",
+        custody_parties(302, centre=403), {}),
+    Row("POST", "/custody/{custody_to_decline}/decline", "custody.decline",
+        custody_parties(302, centre=403), {"reason": "暂不承接"}),
+    Row("POST", "/custody/{custody}/renew", "custody.renew", custody_parties(302, centre=403),
+        {"ends_on": (local_today().replace(year=local_today().year + 2)).isoformat(),
+         "fee": "3000"}),
+    # the disclosure of agencies (公示) is public; a pending organisation's is not there
+    Row("GET", "/disclosure/agencies", "disclosure.agencies", everyone(200)),
+    Row("GET", "/disclosure/agencies/{agency_a_org}", "disclosure.agency", everyone(200)),
+    Row("GET", "/disclosure/agencies/{pending_org}", "disclosure.agency#pending",
+        everyone(404)),
+    # the centre's agency register
+    Row("GET", "/centre/agencies", "centre.agency_register_page", centre_only()),
+    Row("POST", "/centre/agencies/criteria", "centre.agency_criterion", centre_only(422), {}),
+    Row("GET", "/centre/agencies/{agency_a_org}", "centre.agency_record", centre_only()),
+    Row("GET", "/centre/agencies/{sme_a_org}", "centre.agency_record#not_agency",
+        statuses(403, centre=404)),
+    Row("POST", "/centre/agencies/{agency_a_org}/complaints", "centre.agency_complaint",
+        centre_only(302), {"received_on": TODAY, "complainant": "沈阳某公司",
+                           "summary": "答复迟缓"}),
+    Row("POST", "/centre/agencies/complaints/{complaint}/close",
+        "centre.agency_complaint_close", centre_only(302),
+        {"outcome": "outcome_mediated", "closed_on": TODAY, "note": "已调解"}),
+    Row("POST", "/centre/agencies/{agency_a_org}/evaluations", "centre.agency_evaluation",
+        centre_only(302), {"year": str(local_today().year), "grade": "grade_good",
+                           "score_{criterion_1}": "40", "score_{criterion_2}": "45"}),
+    Row("POST", "/centre/agencies/{agency_a_org}/credit-notes", "centre.agency_credit_note",
+        centre_only(302), {"kind": "note_commendation", "text": "服务规范"}),
+
     # --- last: these end things (a listing, a deal, a saved search, the session)
     Row("POST", "/patents/{patent}/withdraw", "listings.change_status#withdraw",
         listing_owner(302), {}),
@@ -408,6 +468,11 @@ ROWS = [
         {"reason": "不再需要"}),
     Row("POST", "/deals/{deal}/cancel", "deals.cancel", deal_side(302, unverified=403),
         {"reason": "不再需要"}),
+    Row("POST", "/custody/{custody}/terminate", "custody.terminate",
+        custody_parties(302, centre=403), {"last_day": TODAY, "reason": "不再需要"}),
+    Row("POST", "/centre/agencies/{agency_a_org}/status", "centre.agency_status",
+        centre_only(302), {"kind": "agency_event_suspension", "effective_on": TODAY,
+                           "reason": "投诉查实"}),
     Row("POST", "/search/saved/{saved}/delete", "search.delete_saved",
         smes(404, pending=404) | {SME_A: 302}),  # the saved search is SME A's user's
     Row("POST", "/search/saved/999999/delete", "search.delete_saved#missing",
@@ -439,7 +504,7 @@ def _client_of(app, role, users):
 def _send(client, row: Row, ids: dict):
     data = None
     if row.data is not None:  # a file is a fresh stream on every request
-        data = {key: (io.BytesIO(value[0]), value[1]) if isinstance(value, tuple)
+        data = {key.format(**ids): (io.BytesIO(value[0]), value[1]) if isinstance(value, tuple)
                 else value.format(**ids) if isinstance(value, str) and value.startswith("{")
                 else value for key, value in row.data.items()}
     return client.open(row.path.format(**ids), method=row.method, data=data)
@@ -557,7 +622,7 @@ def test_the_forms_of_the_table_work(app, world):
     next (the licensor counters what the licensee may then accept). The rows marked
     ``refused`` change nothing, whoever posts them."""
     users, ids = world
-    sides = {role: _logged_in(app, role, users) for role in (SME_A, UNI_A, CENTRE)}
+    sides = {role: _logged_in(app, role, users) for role in (SME_A, UNI_A, CENTRE, AGENCY_A)}
     app.config["WTF_CSRF_ENABLED"] = False
     inert, changing_refusals = [], []
     for row in _writes_by_id():

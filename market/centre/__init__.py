@@ -3,6 +3,7 @@
 Importing a page module registers its routes, so the package imports them all.
 """
 from . import (  # noqa: F401
+    agencies,
     audit,
     indicators,
     legal_status,

@@ -1,5 +1,13 @@
 """All models, imported here so Alembic and the app see every table."""
+from .agency_register import (
+    AgencyComplaint,
+    AgencyCreditNote,
+    AgencyEvaluation,
+    AgencyStatusEvent,
+    EvaluationCriterion,
+)
 from .audit import AuditEvent
+from .custody import CustodyAgreement, CustodyEvent
 from .deals import Deal, DealEvent, DealMessage, DealState, PaymentScheduleItem, ScheduleStatus
 from .imports import ImportPreview
 from .ledger import LedgerEntry
@@ -54,6 +62,8 @@ from .signing import ContractDocument, ContractVersion, Signature
 from .tech_contracts import TechContractRegistration
 
 __all__ = [
+    "AgencyComplaint", "AgencyCreditNote", "AgencyEvaluation", "AgencyStatusEvent",
+    "CustodyAgreement", "CustodyEvent", "EvaluationCriterion",
     "ApiToken", "AssignmentRegistration", "Attachment", "AuditEvent", "BusinessLicenceScan",
     "ContractDocument",
     "ContractVersion", "DISTRICTS",

@@ -103,13 +103,13 @@ def remind(today: date | None = None) -> dict:
                 "Pay the next year's fee to CNIPA by %(date)s, then enter the new paid-through "
                 "date on the listing page. Unpaid, it can still be paid within %(months)d "
                 "months with a surcharge; after that the patent lapses.",
-                date=fee.due_on.isoformat(), months=GRACE_MONTHS))
+                date=fee.due_on.isoformat(), months=GRACE_MONTHS), today)
             check.fee_reminded_for = paid
             counts["reminded"] += 1
         elif fee.state == FeeState.OVERDUE and check.fee_overdue_told_for != paid:
             _tell_owner(patent, "annual_fee_overdue", _l(
                 "The annual fee of “%(title)s” is overdue", title=patent.title),
-                surcharge_note(fee))
+                surcharge_note(fee), today)
             check.fee_overdue_told_for = paid
             counts["overdue"] += 1
         elif fee.state == FeeState.LAPSED:
@@ -128,8 +128,18 @@ def surcharge_note(fee: FeeStanding):
               pct=fee.surcharge_percent)
 
 
-def _tell_owner(patent: Patent, kind: str, title, body) -> None:
-    notifications.notify_org(patent.owner, kind, title, body, f"/patents/{patent.id}")
+def _tell_owner(patent: Patent, kind: str, title, body, today: date) -> None:
+    """The owner, and the agencies holding it in custody with annual-fee reminders in the
+    agreement's scope (an SME's custodian watches its deadlines)."""
+    from . import custody
+    link = f"/patents/{patent.id}"
+    notifications.notify_org(patent.owner, kind, title, body, link)
+    custodians = custody.custodians_of(patent.owner_org_id, scope="fee_reminders",
+                                       today=today)
+    if custodians:
+        notifications.notify_orgs(custodians, kind, _l("For %(org)s: %(title)s",
+                                                       org=patent.owner.name, title=title),
+                                  body, link)
 
 
 # --- the centre's monitor --------------------------------------------------------------------

@@ -108,10 +108,31 @@ def summary_table(p: dict) -> Table:
          None, *blank],
         [str(INDICATOR_LABELS["smes"]), str(_l("enterprises")), (COUNT, p["smes"]["cumulative"]),
          None, None, None, None, None, f"≥{p['smes']['target']}", p["smes"]["met"]],
+        *_custody_rows(p),
     ]
     # a row without growth figures may stop early: its remaining cells are empty
     t.rows = [row + [None] * (len(t.columns) - len(row)) for row in t.rows]
     return t
+
+
+def _custody_rows(p: dict) -> list[list]:
+    """Custody (cumulative, and on the period's last day) and the agency count: levels
+    against a target, without growth figures."""
+    if "custody_smes" not in p:  # a payload made before custody was counted
+        return []
+    c, a = p["custody_smes"], p["agencies"]
+    enterprises, agencies = str(_l("enterprises")), str(_l("agencies"))
+    blank = [None, None, None, None, None]
+    return [
+        [str(INDICATOR_LABELS["custody_smes"]), enterprises, (COUNT, c["cumulative"]), *blank,
+         f"≥{c['target']}", c["met"]],
+        [str(INDICATOR_LABELS["custody_current"]), enterprises, (COUNT, c["current"]), *blank,
+         "", None],
+        [str(INDICATOR_LABELS["agencies"]), agencies, (COUNT, a["current"]), *blank,
+         f"≥{a['target']}", a["met"]],
+        [str(INDICATOR_LABELS["agencies_exited"]), agencies, (COUNT, a["exited"]), *blank,
+         "", None],
+    ]
 
 
 def _deal_columns(first: str) -> list[tuple[str, str]]:

@@ -24,6 +24,7 @@ from decimal import ROUND_FLOOR, Decimal, localcontext
 from flask import current_app
 from sqlalchemy import Date, and_, case, func, literal_column, or_, select
 
+from ..domain.custody import CUSTODY_SME_TARGET
 from ..domain.dates import local_today
 from ..extensions import db
 from ..models import Deal, LedgerEntry, Organisation, OrgKind, OrgStatus, Patent, PledgeDeal
@@ -208,6 +209,7 @@ def indicators(period: Period, *, plan_start_year: int, view: str = VIEW_DEAL,
         "smes": {**smes, "target": SME_TARGET, "met": smes["cumulative"] >= SME_TARGET,
                  "plan_start_year": plan_start_year},
         "pledges": pledges,
+        **_custody_and_agencies(period, plan_start_year),
         "monthly": _monthly(current_cube),
         "by_licence_kind": _by_licence_kind(current_cube),
         "by_industry": breakdowns["industry"],
@@ -404,6 +406,23 @@ def _smes(period: Period, plan_start_year: int, view: str) -> dict:
         select(func.coalesce(func.sum(case((per_sme.c.plan > 0, 1), else_=0)), 0),
                func.coalesce(func.sum(case((per_sme.c.cur > 0, 1), else_=0)), 0))).one()
     return {"cumulative": int(cumulative), "in_period": int(in_period)}
+
+
+def _custody_and_agencies(period: Period, plan_start_year: int) -> dict:
+    """The plan's custody indicator (SMEs under custody, cumulative from the plan's start,
+    against 1,000) and its agency count (against 30), as of the period's end (today for a
+    period not over yet), from the custody events and the agency register."""
+    from . import agency_register, custody_stats
+    plan_start = date(plan_start_year, 1, 1)
+    as_of = min(period.end, local_today())
+    smes = custody_stats.counts(plan_start=plan_start, as_of=as_of, period_start=period.start)
+    return {
+        "custody_smes": {**smes, "target": CUSTODY_SME_TARGET,
+                         "met": smes["cumulative"] >= CUSTODY_SME_TARGET,
+                         "plan_start_year": plan_start_year, "as_of": as_of.isoformat()},
+        "agencies": {**agency_register.indicator(plan_start=plan_start, as_of=as_of),
+                     "as_of": as_of.isoformat()},
+    }
 
 
 def _pledges(period: Period, previous: Period) -> dict:

@@ -1,0 +1,97 @@
+"""Custody agreements, their events, the agencies' status events and credit notes are
+append-only: the ORM refuses to change or delete a row, and so does the database."""
+from datetime import date
+
+import pytest
+from sqlalchemy import delete, text, update
+from sqlalchemy.exc import DatabaseError
+
+from market.extensions import db
+from market.models import CustodyAgreement, CustodyEvent, OrgKind
+from market.models.append_only import AppendOnlyViolation
+from market.services import agency_register
+
+from .conftest import agree
+
+pytestmark = pytest.mark.db
+
+
+@pytest.fixture()
+def agreement(make_org):
+    return agree(make_org(kind=OrgKind.SME), make_org(kind=OrgKind.AGENCY),
+                 date(2024, 1, 1), date(2024, 12, 31), terminated=date(2024, 6, 30))
+
+
+def test_orm_refuses_to_change_or_delete_an_event(agreement):
+    event = agreement.events[-1]
+    event.ends_on = date(2024, 12, 31)  # "un-terminate" it
+    with pytest.raises(AppendOnlyViolation):
+        db.session.flush()
+    db.session.rollback()
+    db.session.delete(agreement.events[0])
+    with pytest.raises(AppendOnlyViolation):
+        db.session.flush()
+    db.session.rollback()
+    agreement.fee_fen = 1
+    with pytest.raises(AppendOnlyViolation):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_orm_refuses_update_and_delete_statements(agreement):
+    with pytest.raises(AppendOnlyViolation):
+        db.session.execute(update(CustodyEvent).values(ends_on=date(2030, 1, 1)))
+    with pytest.raises(AppendOnlyViolation):
+        db.session.execute(delete(CustodyAgreement))
+    db.session.rollback()
+
+
+def test_database_refuses_an_update_behind_the_orms_back(agreement):
+    with pytest.raises(DatabaseError, match="append-only"), db.engine.begin() as conn:
+        conn.execute(text("UPDATE custody_event SET ends_on = '2030-01-01'"))
+    with pytest.raises(DatabaseError, match="append-only"), db.engine.begin() as conn:
+        conn.execute(text("UPDATE custody_agreement SET fee_fen = 0"))
+
+
+def test_database_refuses_a_delete_on_postgresql(agreement):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's DELETE trigger comes with the migration (test below)")
+    with pytest.raises(DatabaseError, match="append-only"), db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM custody_event"))
+
+
+def test_the_migration_makes_sqlite_refuse_deletes_too(tmp_path, database_url):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL: covered by the test above")
+    from flask_migrate import upgrade
+
+    from market import create_app
+    from market.config import TestConfig
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'm.sqlite'}",
+                     SEARCH_INDEX_DIR=str(tmp_path / "index"))
+    with app.app_context():
+        upgrade()
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO agency_credit_note (agency_org_id, kind, text, at) "
+                              "VALUES (1, 'note', 'x', '2026-01-01')"))
+        for statement in ("DELETE FROM agency_credit_note",
+                          "UPDATE agency_credit_note SET text = 'y'"):
+            with pytest.raises(DatabaseError, match="append-only"), db.engine.begin() as conn:
+                conn.execute(text(statement))
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_status_events_and_credit_notes_are_protected(make_org, make_user):
+    centre = make_user(kind=OrgKind.CENTRE)
+    agency = make_org(kind=OrgKind.AGENCY)
+    event = agency_register.record_status(centre, agency, kind="suspension",
+                                          effective_on=agency_register.entry_date(agency),
+                                          reason="投诉查实")
+    note = agency_register.add_credit_note(centre, agency, kind="warning", text="逾期未答复")
+    db.session.commit()
+    for obj, field in ((event, "reason"), (note, "text")):
+        setattr(obj, field, "改写")
+        with pytest.raises(AppendOnlyViolation):
+            db.session.flush()
+        db.session.rollback()
