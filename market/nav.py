@@ -3,6 +3,7 @@ from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from .services.demand_queries import pending_demand_count
 from .services.orgs import verification_count
 
 # (endpoint, label, who): who is "all", "user", "party" (a user who is not the centre's:
@@ -14,6 +15,9 @@ NAV = [
     ("deals.mine", _l("My deals"), "party"),
     ("payments.mine", _l("Payments"), "user"),
     ("search.saved", _l("Saved searches"), "sme"),
+    ("demands.mine", _l("My demands"), "sme"),
+    ("demands.inbox", _l("Demands for us"), "licensor"),
+    ("demands.board", _l("Technology demands"), "all"),
     ("orgs.mine", _l("My organisation"), "user"),
     ("centre.home", _l("Centre"), "centre"),
 ]
@@ -26,7 +30,7 @@ CENTRE_NAV = [
     ("centre.indicators", _l("Indicators")),
     ("centre.pledge_list", _l("Pledges")),
     ("centre.legal_status_page", _l("Legal status")),
-    ("centre.hidden_listings", _l("Hidden listings")),
+    ("centre.hidden_listings", _l("Moderation")),
     ("centre.audit_log", _l("Audit log")),
     ("centre.undelivered_mail", _l("Mail not delivered")),
 ]
@@ -68,7 +72,8 @@ def centre_nav_items() -> list[dict]:
     """The centre's bar (empty for everyone else)."""
     if not (current_user.is_authenticated and current_user.is_centre):
         return []
-    waiting = {"centre.verification_queue": verification_count()}
+    waiting = {"centre.verification_queue": verification_count(),
+               "centre.hidden_listings": pending_demand_count() or None}
     return [{"url": url_for(endpoint), "label": label, "count": waiting.get(endpoint),
              "active": request.endpoint == endpoint}
             for endpoint, label in CENTRE_NAV if endpoint in current_app.view_functions]

@@ -1,6 +1,15 @@
 """All models, imported here so Alembic and the app see every table."""
 from .audit import AuditEvent
 from .deals import Deal, DealEvent, DealMessage, DealState, PaymentScheduleItem, ScheduleStatus
+from .demands import (
+    OPEN_DEMAND_STATES,
+    Demand,
+    DemandAnswer,
+    DemandEvent,
+    DemandMatch,
+    DemandState,
+    DemandVisibility,
+)
 from .imports import ImportPreview
 from .ledger import LedgerEntry
 from .ledger_stats import STATS_INDEXES  # noqa: F401
@@ -57,7 +66,9 @@ __all__ = [
     "ApiToken", "AssignmentRegistration", "Attachment", "AuditEvent", "BusinessLicenceScan",
     "ContractDocument",
     "ContractVersion", "DISTRICTS",
-    "Deal", "DealEvent", "DealMessage", "DealState", "DigestItem", "EvaluationReport",
+    "Deal", "DealEvent", "Demand", "DemandAnswer", "DemandEvent", "DemandMatch",
+    "DemandState", "DemandVisibility", "OPEN_DEMAND_STATES", "DealMessage", "DealState",
+    "DigestItem", "EvaluationReport",
     "ImportPreview", "LedgerEntry", "LegalStatusEvent", "LegalStatusProof", "MailDigest",
     "LegalStatus", "LicenceKind", "ListingChange", "ListingStatus", "LoginThrottle",
     "Membership",
