@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -105,7 +105,7 @@ def _keep_matches(demand: Demand, found) -> None:
         notifications.notify_orgs(orgs, "demand_match",
                                   _l("A new technology demand matches your patents: %(title)s",
                                      title=demand.title), demand.owner.name,
-                                  url_for("demands.detail", demand_id=demand.id))
+                                  f"/demands/{demand.id}")
 
 
 # --- a listing newly published -----------------------------------------------------------------
@@ -149,7 +149,7 @@ def _add_listing_match(demand_id: int, patent: Patent, share: float) -> int:
     notifications.notify_org(demand.owner, "demand_new_listing",
                              _l("A new listing fits your demand “%(title)s”",
                                 title=demand.title), patent.title,
-                             url_for("demands.detail", demand_id=demand.id))
+                             f"/demands/{demand.id}")
     return 1
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -166,7 +165,7 @@ def _acting_role(demand: Demand, user: User, *wanted: str) -> str:
 
 
 def _link(demand: Demand) -> str:
-    return url_for("demands.detail", demand_id=demand.id)
+    return f"/demands/{demand.id}"
 
 
 # --- the SME's actions -------------------------------------------------------------------------
@@ -198,7 +197,7 @@ def submit(demand: Demand, user: User) -> None:
     notifications.notify_centre("demand_submitted",
                                 _l("A technology demand waits for moderation: %(title)s",
                                    title=demand.title), demand.owner.name,
-                                url_for("centre.hidden_listings"))
+                                "/centre/listings/hidden")
 
 
 def close(demand: Demand, user: User) -> None:
