@@ -15,6 +15,9 @@ from market.extensions import db
 from market.models import (
     Deal,
     DealState,
+    Demand,
+    DemandState,
+    DemandVisibility,
     LicenceKind,
     ListingStatus,
     Membership,
@@ -121,6 +124,7 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
                               attempts=1, last_error="550 mailbox unavailable",
                               failed_at=utcnow())
     db.session.add(failed_mail)
+    demand_objects = _demands(sme_a)
     # two proofs of legal status University A uploaded: one for the centre to accept, one to
     # reject
     proof, proof_to_reject = (legal_status.upload_proof(uni_a, patent, f"状态{n}.png", PNG)
@@ -153,8 +157,29 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
         "proof": proof.id, "proof_to_reject": proof_to_reject.id,
         "pledge": pledge.id, "consent": consent.id, "pledged_patent": requests[2].patent_id,
         "to_sign": to_sign.id, "to_sign_sha": signing.current_version(to_sign).data_sha256,
+        **{name: demand.id for name, demand in demand_objects.items()},
     }
     return users, ids
+
+
+def _demands(sme_a) -> dict:
+    """SME A's technology demands: published (public and restricted to universities and
+    institutes), a draft, and two waiting for the centre (one to approve, one to return)."""
+    made = {}
+    for name, state, visibility in (
+            ("demand", DemandState.PUBLISHED, DemandVisibility.PUBLIC),
+            ("restricted_demand", DemandState.PUBLISHED, DemandVisibility.LICENSORS),
+            ("draft_demand", DemandState.DRAFT, DemandVisibility.PUBLIC),
+            ("pending_demand", DemandState.PENDING, DemandVisibility.PUBLIC),
+            ("pending_demand_2", DemandState.PENDING, DemandVisibility.PUBLIC)):
+        made[name] = Demand(owner_org_id=sme_a.org_id, title="锂电池低温续航", state=state,
+                            description="冬季锂电池续航下降一半，希望找到低温加热技术。",
+                            industry="new_materials", visibility=visibility,
+                            published_at=utcnow() if state == DemandState.PUBLISHED else None,
+                            matched_at=utcnow())
+        db.session.add(made[name])
+    db.session.flush()
+    return made
 
 
 def _concluded_in_2025(make_listing, uni_a, sme_a, kind) -> Deal:
