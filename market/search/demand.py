@@ -85,7 +85,9 @@ def extract_key_terms(snap: Snapshot, text: str, top: int = DEMAND_TERMS, normal
 
 
 def key_terms(snap: Snapshot, text: str, top: int = DEMAND_TERMS, *, title: str = "",
-              cache: dict | None = None, extra=()) -> list[KeyTerm]:
+              cache: dict | None = None, extra=(), keep_unknown: bool = False) -> list[KeyTerm]:
+    """The best ``top`` key terms. ``keep_unknown``: keep the words no patent holds yet,
+    scored as the rarest (a demand kept to match listings published later needs them)."""
     cache = {} if cache is None else cache
     uses = _candidates(text)
     for key, n in _candidates(title).items():
@@ -100,7 +102,7 @@ def key_terms(snap: Snapshot, text: str, top: int = DEMAND_TERMS, *, title: str 
             df = max(reader.doc_frequency("content", word), reader.doc_frequency("title", word))
         else:
             df = len(_docs_of(snap, cache, parts))
-        if df <= 0:
+        if df <= 0 and not keep_unknown:
             continue
         idf = math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
         scored.append(((1.0 + math.log(count)) * idf, word, parts))
@@ -169,8 +171,9 @@ def _feedback(snap: Snapshot, ranked: list[tuple[int, float]]) -> list[tuple[int
     return rescored + ranked[PRF_DEPTH:]
 
 
-def _run_demand(snap: Snapshot, text: str, top: int, filters, title: str, drop, add):
-    cache: dict = {}
+def _run_demand(snap: Snapshot, text: str, top: int, filters, title: str, drop, add,
+                cache: dict | None = None):
+    cache = {} if cache is None else cache  # term -> postings, shareable with key_terms
     dropped = {d.strip() for d in drop or () if d and d.strip()}
     terms = [t for t in key_terms(snap, text, DEMAND_TERMS + len(dropped), title=title,
                                   cache=cache) if t.text not in dropped][:DEMAND_TERMS]

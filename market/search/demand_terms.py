@@ -11,22 +11,13 @@
 """
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..domain.ipc import industry_for_ipc
 from .analysis import segment
-from .demand import (
-    DEMAND_TERMS,
-    MIN_MATCHED,
-    TITLE_WEIGHT,
-    KeyTerm,
-    _candidates,
-    _docs_of,
-    _run_demand,
-)
+from .demand import DEMAND_TERMS, MIN_MATCHED, KeyTerm, _run_demand, key_terms
 from .index.reader import Snapshot, with_snapshot
 from .results import DemandResult
 
@@ -59,32 +50,17 @@ def match_demand(index, text: str, *, title: str = "", top: int = 10,
                  filters: dict | None = None) -> DemandMatch:
     """The listings matching a demand, and its key terms, read from one index snapshot."""
     def read(snap: Snapshot) -> DemandMatch:
-        result = _run_demand(snap, text, top, filters, title, (), ())
-        return DemandMatch(result, lasting_terms(snap, text, title=title))
+        cache: dict = {}  # the postings read once for both
+        result = _run_demand(snap, text, top, filters, title, (), (), cache)
+        return DemandMatch(result, lasting_terms(snap, text, title=title, cache=cache))
     return with_snapshot(index, read)
 
 
 def lasting_terms(snap: Snapshot, text: str, *, title: str = "",
-                  top: int = DEMAND_TERMS) -> list[KeyTerm]:
-    """The demand's key terms as :func:`demand.key_terms` scores them (uses x IDF from the
-    index), but keeping the words no listing holds yet (as the rarest): those are the
-    words a patent listed later must be found by."""
-    uses = _candidates(text)
-    for key, n in _candidates(title).items():
-        uses[key] += TITLE_WEIGHT * n
-    n_docs, cache, scored = max(1, snap.doc_count), {}, []
-    reader = snap.searcher.reader()
-    for (word, parts), count in uses.items():
-        if len(parts) == 1:
-            df = max(reader.doc_frequency("content", word), reader.doc_frequency("title", word))
-        else:
-            df = len(_docs_of(snap, cache, parts))
-        idf = math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
-        scored.append(((1.0 + math.log(count)) * idf, word, parts))
-    scored.sort(key=lambda x: (-x[0], x[1]))
-    scored = scored[:top]
-    best = scored[0][0] if scored else 1.0
-    return [KeyTerm(word, parts, score / best) for score, word, parts in scored]
+                  cache: dict | None = None) -> list[KeyTerm]:
+    """The demand's key terms as the matcher scores them, keeping the words no listing
+    holds yet: those are the words a patent listed later must be found by."""
+    return key_terms(snap, text, DEMAND_TERMS, title=title, cache=cache, keep_unknown=True)
 
 
 def listing_terms(*texts: str) -> frozenset[str]:
