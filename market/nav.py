@@ -6,7 +6,8 @@ from flask_login import current_user
 from .services.demand_queries import pending_demand_count
 from .services.orgs import verification_count
 
-# (endpoint, label, who): who is "all", "user", "party" (a user who is not the centre's:
+# (endpoint, label, who): who is "all", "anonymous" (logged-out visitors: members reach
+# the same page from their own entries), "user", "party" (a user who is not the centre's:
 # the centre is never a party to a deal), "licensor", or an organisation kind.
 NAV = [
     ("main.home", _l("Home"), "all"),
@@ -17,7 +18,7 @@ NAV = [
     ("search.saved", _l("Saved searches"), "sme"),
     ("demands.mine", _l("My demands"), "sme"),
     ("demands.inbox", _l("Demands for us"), "licensor"),
-    ("demands.board", _l("Technology demands"), "all"),
+    ("demands.board", _l("Technology demands"), "anonymous"),
     ("orgs.mine", _l("My organisation"), "user"),
     ("centre.home", _l("Centre"), "centre"),
 ]
@@ -47,6 +48,8 @@ def landing_url(user) -> str:
 def _visible(who: str) -> bool:
     if who == "all":
         return True
+    if who == "anonymous":
+        return not current_user.is_authenticated
     if not current_user.is_authenticated:
         return False
     if who == "user":
