@@ -264,3 +264,40 @@ def test_the_board_searches_and_counts_by_industry(app, sme, centre):
     assert "锂电池低温续航衰减" in page and "玉米秸秆还田机械" not in page
     page = client.get("/demands/?industry=modern_agriculture").get_data(as_text=True)
     assert "玉米秸秆还田机械" in page and "锂电池低温续航衰减" not in page
+
+
+def test_the_centre_approving_twice_publishes_once(app, sme, centre):
+    demand = demands.create(sme, _fields())
+    demands.submit(demand, sme)
+    commit()
+    client = app.test_client()
+    log_in(client, centre)
+    url = f"/centre/demands/{demand.id}/approve"
+    first = post_form(client, url, {}, token_from="/centre/listings/hidden")
+    second = post_form(client, url, {}, token_from="/centre/listings/hidden",
+                       follow_redirects=True)
+    assert first.status_code == 302
+    assert "此需求当前不能这样操作" in second.get_data(as_text=True) or \
+        "can no longer be changed" in second.get_data(as_text=True)
+    db.session.expire_all()
+    approvals = db.session.scalars(select(DemandEvent).where(
+        DemandEvent.demand_id == demand.id, DemandEvent.action == "approve")).all()
+    assert len(approvals) == 1
+
+
+def test_the_daily_command_expires_and_matches(app, runner, sme, centre, battery_listing):
+    from datetime import timedelta
+
+    from market.domain.dates import local_today
+    late = _published(sme, centre, deadline=local_today() + timedelta(days=1))
+    late.deadline = local_today() - timedelta(days=1)  # as if the days had passed
+    unmatched = _published(sme, centre)  # published while the index was not built
+    assert unmatched.matched_at is None
+    _reindex(app)
+    result = runner.invoke(args=["demands", "daily"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("expired 1,")  # (the expiry's commit matched the other)
+    db.session.expire_all()
+    assert db.session.get(Demand, late.id).state == S.EXPIRED
+    assert [p.id for p, _s in demand_queries.top_matches(db.session.get(Demand, unmatched.id))] \
+        == [battery_listing.id]

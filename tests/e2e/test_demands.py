@@ -52,7 +52,7 @@ def _patent(owner, title, abstract):
 def world(live_app):
     uni = _user(OrgKind.UNIVERSITY, "东北测试大学", "tto@neu.example.cn")
     other = _user(OrgKind.UNIVERSITY, "沈阳测试农业大学", "tto@syau.example.cn")
-    sme = _user(OrgKind.SME, "沈阳浑南叉车有限公司", "li@forklift.example.cn")
+    _user(OrgKind.SME, "沈阳浑南叉车有限公司", "li@forklift.example.cn")
     _user(OrgKind.CENTRE, "沈阳市知识产权服务中心", "centre@example.cn")
     db.session.flush()
     battery = _patent(uni.org, "一种锂电池低温加热装置及其控制方法",
