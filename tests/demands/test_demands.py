@@ -301,3 +301,24 @@ def test_the_daily_command_expires_and_matches(app, runner, sme, centre, battery
     assert db.session.get(Demand, late.id).state == S.EXPIRED
     assert [p.id for p, _s in demand_queries.top_matches(db.session.get(Demand, unmatched.id))] \
         == [battery_listing.id]
+
+
+def test_the_centres_counts(app, sme, centre, university, battery_listing):
+    from datetime import timedelta
+
+    from market.services import deals
+
+    from ..factories import proposal_of
+    quick, slow, silent = (_published(sme, centre, title=t) for t in ("甲", "乙", "丙"))
+    for demand in (quick, slow):
+        demands.answer(demand, university, patent_ids=[battery_listing.id], proposal="可以",
+                       collaboration=False)
+    slow.first_answered_at = slow.published_at + timedelta(days=30)
+    commit()
+    assert demand_queries.counts() == {"posted": 3, "answered_quickly": 1, "to_deals": 0,
+                                       "pending": 0}
+    offer = battery_listing.offers[0]
+    deals.request_deal(sme, offer, proposal_of(offer), "")
+    commit()
+    assert demand_queries.counts()["to_deals"] == 2  # both demands it answered led to it
+    assert silent.first_answered_at is None
