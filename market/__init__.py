@@ -34,6 +34,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     from .custody.views import bp as custody_bp
     from .deals.royalties import bp as royalties_bp
     from .deals.views import bp as deals_bp
+    from .demands.views import bp as demands_bp
     from .discover.views import bp as search_bp
     from .listings.status_views import bp as legal_status_bp
     from .listings.views import bp as listings_bp
@@ -43,7 +44,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     from .payments.views import bp as payments_bp
     for bp in (main_bp, auth_bp, orgs_bp, centre_bp, listings_bp, search_bp, deals_bp,
                royalties_bp, api_patents_bp, api_stats_bp, ops_bp, legal_status_bp, custody_bp,
-               disclosure_bp):
+               disclosure_bp, demands_bp):
         app.register_blueprint(bp)
     app.register_blueprint(payments_bp)
 

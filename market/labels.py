@@ -79,6 +79,17 @@ LABELS = {
     "change_attachment_added": _l("Attachment added"),
     "change_assigned": _l("Patent assigned: listing closed"),
     "change_lapsed": _l("Patent lapsed: offers closed"),
+    # technology demands (技术需求)
+    "wanted_any": _l("Any licence or assignment"),
+    "wanted_exclusive": _l("Exclusive licence"),
+    "wanted_sole": _l("Sole licence"),
+    "wanted_non_exclusive": _l("Non-exclusive licence"),
+    "wanted_assignment": _l("Assignment"),
+    "demand_public": _l("Public"),
+    "demand_licensors": _l("Verified universities and institutes only"),
+    "contact_platform": _l("Through the platform only"),
+    "contact_phone": _l("By phone (the organisation's contact number)"),
+    "contact_email": _l("By email (the organisation's contact email)"),
     # the centre's check of an owner's proof of legal status
     "proof_pending": _l("Waiting for the centre"),
     "proof_accepted": _l("Verified"),
@@ -231,6 +242,17 @@ def label(code) -> str:
     if key in LABELS:
         return str(LABELS[key])
     return _from(DEAL_STATE_LABELS, key)
+
+
+DEMAND_STATE_LABELS = {
+    "draft": _l("Draft"), "pending": _l("Waiting for the centre's review"),
+    "published": _l("Published"), "answered": _l("Answered"), "closed": _l("Closed"),
+    "expired": _l("Expired"),
+}
+
+
+def demand_state_label(state) -> str:
+    return _from(DEMAND_STATE_LABELS, state)
 
 
 def state_label(state) -> str:

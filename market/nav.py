@@ -3,9 +3,11 @@ from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from .services.demand_queries import pending_demand_count
 from .services.orgs import verification_count
 
-# (endpoint, label, who): who is "all", "user", "party" (a user who is not the centre's:
+# (endpoint, label, who): who is "all", "anonymous" (logged-out visitors: members reach
+# the same page from their own entries), "user", "party" (a user who is not the centre's:
 # the centre is never a party to a deal), "licensor", or an organisation kind.
 NAV = [
     ("main.home", _l("Home"), "all"),
@@ -16,6 +18,9 @@ NAV = [
     ("search.saved", _l("Saved searches"), "sme"),
     ("custody.mine", _l("IP custody"), "sme"),
     ("custody.mine", _l("IP custody"), "agency"),
+    ("demands.mine", _l("My demands"), "sme"),
+    ("demands.inbox", _l("Demands for us"), "licensor"),
+    ("demands.board", _l("Technology demands"), "anonymous"),
     ("orgs.mine", _l("My organisation"), "user"),
     ("centre.home", _l("Centre"), "centre"),
 ]
@@ -29,7 +34,7 @@ CENTRE_NAV = [
     ("centre.pledge_list", _l("Pledges")),
     ("centre.agency_register_page", _l("Agency register")),
     ("centre.legal_status_page", _l("Legal status")),
-    ("centre.hidden_listings", _l("Hidden listings")),
+    ("centre.hidden_listings", _l("Moderation")),
     ("centre.audit_log", _l("Audit log")),
     ("centre.undelivered_mail", _l("Mail not delivered")),
 ]
@@ -46,6 +51,8 @@ def landing_url(user) -> str:
 def _visible(who: str) -> bool:
     if who == "all":
         return True
+    if who == "anonymous":
+        return not current_user.is_authenticated
     if not current_user.is_authenticated:
         return False
     if who == "user":
@@ -71,7 +78,8 @@ def centre_nav_items() -> list[dict]:
     """The centre's bar (empty for everyone else)."""
     if not (current_user.is_authenticated and current_user.is_centre):
         return []
-    waiting = {"centre.verification_queue": verification_count()}
+    waiting = {"centre.verification_queue": verification_count(),
+               "centre.hidden_listings": pending_demand_count() or None}
     return [{"url": url_for(endpoint), "label": label, "count": waiting.get(endpoint),
              "active": request.endpoint == endpoint}
             for endpoint, label in CENTRE_NAV if endpoint in current_app.view_functions]

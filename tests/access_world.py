@@ -15,6 +15,9 @@ from market.extensions import db
 from market.models import (
     Deal,
     DealState,
+    Demand,
+    DemandState,
+    DemandVisibility,
     LicenceKind,
     ListingStatus,
     Membership,
@@ -132,6 +135,7 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
                               attempts=1, last_error="550 mailbox unavailable",
                               failed_at=utcnow())
     db.session.add(failed_mail)
+    demand_objects = _demands(sme_a)
     # two proofs of legal status University A uploaded: one for the centre to accept, one to
     # reject
     proof, proof_to_reject = (legal_status.upload_proof(uni_a, patent, f"状态{n}.png", PNG)
@@ -167,6 +171,7 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
         "pledge": pledge.id, "consent": consent.id, "pledged_patent": requests[2].patent_id,
         **custody_ids,
         "to_sign": to_sign.id, "to_sign_sha": signing.current_version(to_sign).data_sha256,
+        **{name: demand.id for name, demand in demand_objects.items()},
     }
     return users, ids
 
@@ -190,6 +195,24 @@ def _custody(users) -> dict:
             "custody_to_decline": to_decline.id, "agency_a_org": agency_a.id,
             "complaint": complaint.id, "criterion_1": criteria[0].id,
             "criterion_2": criteria[1].id}
+def _demands(sme_a) -> dict:
+    """SME A's technology demands: published (public and restricted to universities and
+    institutes), a draft, and two waiting for the centre (one to approve, one to return)."""
+    made = {}
+    for name, state, visibility in (
+            ("demand", DemandState.PUBLISHED, DemandVisibility.PUBLIC),
+            ("restricted_demand", DemandState.PUBLISHED, DemandVisibility.LICENSORS),
+            ("draft_demand", DemandState.DRAFT, DemandVisibility.PUBLIC),
+            ("pending_demand", DemandState.PENDING, DemandVisibility.PUBLIC),
+            ("pending_demand_2", DemandState.PENDING, DemandVisibility.PUBLIC)):
+        made[name] = Demand(owner_org_id=sme_a.org_id, title="锂电池低温续航", state=state,
+                            description="冬季锂电池续航下降一半，希望找到低温加热技术。",
+                            industry="new_materials", visibility=visibility,
+                            published_at=utcnow() if state == DemandState.PUBLISHED else None,
+                            matched_at=utcnow())
+        db.session.add(made[name])
+    db.session.flush()
+    return made
 
 
 def _concluded_in_2025(make_listing, uni_a, sme_a, kind) -> Deal:

@@ -141,6 +141,9 @@ RECEIPT = {"amount": str(PAID_FEE_FEN // 100), "received_on": TODAY,
            "bank_reference": "BANK-MATRIX-1"}
 TRANSFER = {"token": "matrix-transfer-token-0", "amount": "1000", "paid_on": TODAY,
             "voucher": (PNG, "回单.png")}
+DEMAND = {"title": "锂电池低温续航", "description": "冬季锂电池续航下降一半，希望找到低温加热技术。",
+          "industry": "new_materials", "ipc_codes": "H01M 10/615", "budget_negotiable": "y",
+          "wanted_kind": "any", "visibility": "public", "contact_preference": "platform"}
 BANK_ACCOUNT = {"account_name": "甲大学", "bank_name": "中国银行沈阳分行",
                 "account_number": "6216 6100 0000 9999 001"}
 
@@ -458,6 +461,33 @@ ROWS = [
                            "score_{criterion_1}": "40", "score_{criterion_2}": "45"}),
     Row("POST", "/centre/agencies/{agency_a_org}/credit-notes", "centre.agency_credit_note",
         centre_only(302), {"kind": "note_commendation", "text": "服务规范"}),
+    # --- technology demands: the board is public; a restricted demand only for verified
+    # universities and institutes (and its owner and the centre); drafts only for the owner
+    Row("GET", "/demands/", "demands.board", everyone(200)),
+    Row("GET", "/demands/mine", "demands.mine", smes(200, pending=200)),
+    Row("GET", "/demands/new", "demands.new", smes(200)),
+    Row("POST", "/demands/new", "demands.new", smes(302), DEMAND),
+    Row("GET", "/demands/{demand}", "demands.detail", everyone(200)),
+    Row("GET", "/demands/{restricted_demand}", "demands.detail#restricted",
+        {**everyone(404), SME_A: 200, UNI_A: 200, UNI_B: 200, INSTITUTE: 200, CENTRE: 200}),
+    Row("GET", "/demands/{draft_demand}", "demands.detail#draft",
+        {**everyone(404), SME_A: 200, CENTRE: 200}),
+    Row("GET", "/demands/{draft_demand}/edit", "demands.edit",
+        smes(403) | {SME_A: 200, SME_B: 404}),
+    Row("POST", "/demands/{draft_demand}/edit", "demands.edit",
+        smes(403) | {SME_A: 302, SME_B: 404}, DEMAND),
+    Row("POST", "/demands/{draft_demand}/submit", "demands.submit",
+        smes(403) | {SME_A: 302, SME_B: 404}, {}),
+    Row("GET", "/demands/inbox", "demands.inbox", licensors(200)),
+    Row("GET", "/demands/{demand}/answer", "demands.answer", licensors(200)),
+    Row("POST", "/demands/{demand}/answer", "demands.answer", licensors(302),
+        {"proposal": "我们可以开发。", "collaboration": "y"}),
+    Row("POST", "/centre/demands/{pending_demand}/approve", "centre.approve_demand",
+        centre_only(302), {}),
+    Row("GET", "/centre/demands/{pending_demand_2}/reject", "centre.reject_demand",
+        centre_only(200)),
+    Row("POST", "/centre/demands/{pending_demand_2}/reject", "centre.reject_demand",
+        centre_only(302), {"reason": "请补充温度指标。"}),
 
     # --- last: these end things (a listing, a deal, a saved search, the session)
     Row("POST", "/patents/{patent}/withdraw", "listings.change_status#withdraw",
@@ -477,6 +507,8 @@ ROWS = [
         smes(404, pending=404) | {SME_A: 302}),  # the saved search is SME A's user's
     Row("POST", "/search/saved/999999/delete", "search.delete_saved#missing",
         smes(404, pending=404)),
+    Row("POST", "/demands/{demand}/close", "demands.close",
+        statuses(403, sme_a=302, sme_b=404, centre=302), {}),
     Row("POST", "/account/logout", "auth.logout", users(302), {}),
 ]
 
@@ -511,7 +543,8 @@ def _send(client, row: Row, ids: dict):
 
 
 # A's published offers are there to be taken: an SME taking one makes its own deal.
-OPEN_TO_EVERY_SME = {"deals.take_open", "deals.request"}
+# Any verified university or institute may answer a published demand with its own patents.
+OPEN_TO_EVERY_SME = {"deals.take_open", "deals.request", "demands.answer"}
 
 
 def _writes_by_id():

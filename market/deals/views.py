@@ -12,7 +12,15 @@ from ..gateways import get_gateway
 from ..models import Deal, DealState, Offer, OfferKind, OrgKind
 from ..params import page_arg
 from ..permissions import login_required, member_org_id, role_required
-from ..services import contracts, deal_queries, deals, notifications, recording, signing
+from ..services import (
+    contracts,
+    deal_queries,
+    deals,
+    demands,
+    notifications,
+    recording,
+    signing,
+)
 from ..services.deal_rules import OPEN_LICENCE_TAKERS
 from ..services.errors import FieldErrors, NotFound, ServiceError
 from ..services.payments import cancel_with_refunds
@@ -214,6 +222,7 @@ def request_licence(offer_id: int):
     form = TermsForm()
     if request.method == "GET":
         form.fill(offer, offer.licence_kind)
+        _prefill_from_demand(form, offer)
     if form.validate_on_submit():
         with committing(refusal_on(form, listed=True)) as outcome:
             deal = deals.request_deal(current_user, offer, form.proposal(), form.message.data)
@@ -224,6 +233,17 @@ def request_licence(offer_id: int):
             return redirect(url_for("deals.detail", deal_id=deal.id))
     return render_template("deals/request.html", form=form, offer=offer, patent=offer.patent), \
         422 if form.errors else 200
+
+
+def _prefill_from_demand(form, offer: Offer) -> None:
+    """Coming from an answer to the SME's demand (``?demand=ID``): the licence kind it
+    wanted and a first message naming the demand."""
+    demand_id = request.args.get("demand", type=int)
+    prefill = demands.request_prefill(current_user, offer.patent, demand_id)
+    if prefill.get("licence_kind") and offer.kind == OfferKind.LICENCE:
+        form.licence_kind.data = prefill["licence_kind"]
+    if prefill.get("message"):
+        form.message.data = prefill["message"]
 
 
 @bp.route("/<int:deal_id>/counter", methods=["GET", "POST"])

@@ -29,6 +29,9 @@ KIND_CATEGORY = {
     "payment_confirmed": LEGAL, "payment_paid_out": LEGAL,  # confirmations and receipts
     "open_licence_notice": LEGAL,  # the written notice under Patent Law art. 51
     "saved_search": ALERTS,
+    # technology demands: moderation, matches both ways, answers
+    "demand_submitted": NEEDS, "demand_published": NEEDS, "demand_returned": NEEDS,
+    "demand_match": NEEDS, "demand_new_listing": NEEDS, "demand_answer": NEEDS,
     # royalty reports: the reports and their reminders are deal news; a confirmed royalty
     # is a confirmation of payment; registration reminders stay legal (the assignment has
     # no effect until CNIPA registers it), as any kind not named here

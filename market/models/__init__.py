@@ -9,6 +9,15 @@ from .agency_register import (
 from .audit import AuditEvent
 from .custody import CustodyAgreement, CustodyEvent
 from .deals import Deal, DealEvent, DealMessage, DealState, PaymentScheduleItem, ScheduleStatus
+from .demands import (
+    OPEN_DEMAND_STATES,
+    Demand,
+    DemandAnswer,
+    DemandEvent,
+    DemandMatch,
+    DemandState,
+    DemandVisibility,
+)
 from .imports import ImportPreview
 from .ledger import LedgerEntry
 from .ledger_stats import STATS_INDEXES  # noqa: F401
@@ -67,7 +76,9 @@ __all__ = [
     "ApiToken", "AssignmentRegistration", "Attachment", "AuditEvent", "BusinessLicenceScan",
     "ContractDocument",
     "ContractVersion", "DISTRICTS",
-    "Deal", "DealEvent", "DealMessage", "DealState", "DigestItem", "EvaluationReport",
+    "Deal", "DealEvent", "Demand", "DemandAnswer", "DemandEvent", "DemandMatch",
+    "DemandState", "DemandVisibility", "OPEN_DEMAND_STATES", "DealMessage", "DealState",
+    "DigestItem", "EvaluationReport",
     "ImportPreview", "LedgerEntry", "LegalStatusEvent", "LegalStatusProof", "MailDigest",
     "LegalStatus", "LicenceKind", "ListingChange", "ListingStatus", "LoginThrottle",
     "Membership",

@@ -69,10 +69,29 @@ def _postings(snap: Snapshot, cache: dict, term: str) -> dict[int, float]:
 
 
 def _docs_of(snap: Snapshot, cache: dict, parts: tuple[str, ...]) -> set[int]:
-    docs = set(_postings(snap, cache, parts[0]))
-    for part in parts[1:]:
-        docs &= _postings(snap, cache, part).keys()
-    return docs
+    """The documents holding every part (kept in ``cache``: key terms and scoring both ask)."""
+    key = ("&", *parts)
+    if key not in cache:
+        docs = set(_postings(snap, cache, parts[0]))
+        for part in parts[1:]:
+            docs &= _postings(snap, cache, part).keys()
+        cache[key] = docs
+    return cache[key]
+
+
+def _cached(cache: dict, key: tuple, compute):
+    """``cache[key]``, computed once (a second look at the same text in one snapshot, such
+    as the key terms a published demand keeps, costs nothing)."""
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def _doc_frequency(snap: Snapshot, cache: dict, word: str, parts: tuple[str, ...]) -> int:
+    if len(parts) == 1:
+        reader = snap.searcher.reader()
+        return max(reader.doc_frequency("content", word), reader.doc_frequency("title", word))
+    return len(_docs_of(snap, cache, parts))
 
 
 def extract_key_terms(snap: Snapshot, text: str, top: int = DEMAND_TERMS, normalised_terms=None,
@@ -85,22 +104,23 @@ def extract_key_terms(snap: Snapshot, text: str, top: int = DEMAND_TERMS, normal
 
 
 def key_terms(snap: Snapshot, text: str, top: int = DEMAND_TERMS, *, title: str = "",
-              cache: dict | None = None, extra=()) -> list[KeyTerm]:
+              cache: dict | None = None, extra=(), keep_unknown: bool = False) -> list[KeyTerm]:
+    """The best ``top`` key terms. ``keep_unknown``: keep the words no patent holds yet,
+    scored as the rarest (a demand kept to match listings published later needs them)."""
     cache = {} if cache is None else cache
-    uses = _candidates(text)
-    for key, n in _candidates(title).items():
+    uses = _cached(cache, ("words", text), lambda: _candidates(text)).copy()
+    for key, n in _cached(cache, ("words", title), lambda: _candidates(title)).items():
         uses[key] += TITLE_WEIGHT * n
     for word in extra:
         uses[word, (word,)] += 1
     n_docs = max(1, snap.doc_count)
     scored = []
     for (word, parts), count in uses.items():
-        if len(parts) == 1:
-            reader = snap.searcher.reader()
-            df = max(reader.doc_frequency("content", word), reader.doc_frequency("title", word))
-        else:
-            df = len(_docs_of(snap, cache, parts))
-        if df <= 0:
+        key = ("df", word, parts)
+        if key not in cache:
+            cache[key] = _doc_frequency(snap, cache, word, parts)
+        df = cache[key]
+        if df <= 0 and not keep_unknown:
             continue
         idf = math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
         scored.append(((1.0 + math.log(count)) * idf, word, parts))
@@ -169,8 +189,9 @@ def _feedback(snap: Snapshot, ranked: list[tuple[int, float]]) -> list[tuple[int
     return rescored + ranked[PRF_DEPTH:]
 
 
-def _run_demand(snap: Snapshot, text: str, top: int, filters, title: str, drop, add):
-    cache: dict = {}
+def _run_demand(snap: Snapshot, text: str, top: int, filters, title: str, drop, add,
+                cache: dict | None = None):
+    cache = {} if cache is None else cache  # term -> postings, shareable with key_terms
     dropped = {d.strip() for d in drop or () if d and d.strip()}
     terms = [t for t in key_terms(snap, text, DEMAND_TERMS + len(dropped), title=title,
                                   cache=cache) if t.text not in dropped][:DEMAND_TERMS]

@@ -339,14 +339,24 @@ class SearchService:
 def init_app(app: Flask) -> None:
     """Create the app's search service; sync it after every commit that changed a listing
     (wrote a search outbox row) and alert saved searches to what it newly indexed."""
+    # deferred: the cycle with market.services.demand_matching (it matches on this index)
+    from ..services import demand_matching
+
     # deferred: the cycle with market.services.saved_searches (its alerts search this index)
     from ..services.saved_searches import alert_and_commit
     from ..unit_of_work import register_after_commit
-    service = SearchService(app.config["SEARCH_INDEX_DIR"], on_published=alert_and_commit)
+
+    def on_published(search, patent_ids):
+        alert_and_commit(search, patent_ids)
+        demand_matching.on_listings_published(search, patent_ids)
+
+    service = SearchService(app.config["SEARCH_INDEX_DIR"], on_published=on_published)
     app.extensions["market.search"] = service
     if app.config.get("SEARCH_SYNC_AFTER_COMMIT", True):
         register_after_commit(app, _sync_after_commit, first=True,  # before email delivery
                               tables=[SearchOutbox.__tablename__])
+    # a demand the centre published is matched against the listings once it is committed
+    register_after_commit(app, demand_matching.match_new_demands, tables=["demand_event"])
 
 
 def _sync_after_commit() -> None:

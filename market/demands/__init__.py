@@ -1,0 +1,1 @@
+"""Technology demands (技术需求): SMEs post needs, universities answer them."""
