@@ -1,4 +1,13 @@
 """All models, imported here so Alembic and the app see every table."""
+from .agencies import (
+    AgencyProfile,
+    AgencyService,
+    AgencyStaff,
+    Mandate,
+    MandateEvent,
+    MandateScope,
+    StaffQualification,
+)
 from .audit import AuditEvent
 from .deals import Deal, DealEvent, DealMessage, DealState, PaymentScheduleItem, ScheduleStatus
 from .imports import ImportPreview
@@ -54,6 +63,8 @@ from .signing import ContractDocument, ContractVersion, Signature
 from .tech_contracts import TechContractRegistration
 
 __all__ = [
+    "AgencyProfile", "AgencyService", "AgencyStaff", "Mandate", "MandateEvent", "MandateScope",
+    "StaffQualification",
     "ApiToken", "AssignmentRegistration", "Attachment", "AuditEvent", "BusinessLicenceScan",
     "ContractDocument",
     "ContractVersion", "DISTRICTS",
