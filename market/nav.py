@@ -14,6 +14,7 @@ NAV = [
     ("deals.mine", _l("My deals"), "party"),
     ("payments.mine", _l("Payments"), "user"),
     ("search.saved", _l("Saved searches"), "sme"),
+    ("agencies.mandates_held", _l("Mandates"), "agency"),
     ("orgs.mine", _l("My organisation"), "user"),
     ("centre.home", _l("Centre"), "centre"),
 ]

@@ -10,7 +10,7 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from ..extensions import db
 from .base import UTCDateTime, created_at_column, enum_column
@@ -46,7 +46,8 @@ class AgencyProfile(db.Model):
     industries: Mapped[list[str]] = mapped_column(JSON, default=list)    # domain.ipc.INDUSTRIES
     description: Mapped[str] = mapped_column(Text, default="")
 
-    org = relationship("Organisation")
+    # ``org.agency_profile`` (None for other kinds) without touching the Organisation model
+    org = relationship("Organisation", backref=backref("agency_profile", uselist=False))
 
 
 class AgencyStaff(db.Model):
