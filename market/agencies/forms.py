@@ -56,8 +56,8 @@ class MandateForm(FlaskForm):
         description=_l("Application or patent numbers, one per line. Leave blank for every "
                        "deal of your organisation."))
     fee = YuanField(_l("Broker's fee per concluded deal (yuan, optional)"), blank=None,
-                    description=_l("Paid by your organisation to the agency; it appears in "
-                                   "the deal's payment schedule."))
+                    description=_l("Paid by your organisation to the agency for each deal "
+                                   "its brokers bring to conclusion; the deal shows it."))
 
     def fill_agencies(self, agencies) -> None:
         self.agency.choices = [CHOOSE, *[(str(org.id), org.name) for org in agencies]]
