@@ -15,9 +15,8 @@ from ..permissions import (
     member_org_id,
     public,
 )
-from ..services import agencies
+from ..services import agencies, payees
 from ..services import orgs as org_service
-from ..services import payees
 from ..unit_of_work import committing, flash_refusal
 from .forms import BankAccountForm, InviteForm, MemberDecisionForm, OrgProfileForm
 
