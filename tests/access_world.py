@@ -8,7 +8,7 @@ organisation and the centre complete the cast. Everything is built through the f
 and the services, as the feature tests build it.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from market.domain.dates import local_today
 from market.extensions import db
@@ -17,19 +17,23 @@ from market.models import (
     DealState,
     LicenceKind,
     ListingStatus,
+    MandateScope,
     Membership,
     OfferKind,
     OrgKind,
     OrgStatus,
     OutboxEmail,
     SavedSearch,
+    StaffQualification,
 )
 from market.models.base import utcnow
 from market.services import (
+    agencies,
     deals,
     ledger,
     legal_status,
     listings,
+    mandates,
     orgs,
     payment_reports,
     payments,
@@ -59,6 +63,9 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
         "uni_b": make_user(kind=OrgKind.UNIVERSITY, name="乙大学"),
         "institute": make_user(kind=OrgKind.INSTITUTE, name="丙研究所"),
         "centre": make_user(kind=OrgKind.CENTRE),
+        # two IP service agencies: SME A's mandate to the first is live, to the second revoked
+        "broker": make_user(kind=OrgKind.AGENCY, name="丁知识产权服务有限公司"),
+        "broker_revoked": make_user(kind=OrgKind.AGENCY, name="戊知识产权服务有限公司"),
     }
     sme_a, uni_a = users["sme_a"], users["uni_a"]
     # someone who registered with University A's credit code: not a member until approved
@@ -127,6 +134,8 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
                               for n in (1, 2))
     commit()
 
+    brokered, revoked_brokered, mandate, staff = _brokered_deals(make_listing, users)
+
     royalty_deal, assignment_deal = (_concluded_in_2025(make_listing, uni_a, sme_a, kind)
                                      for kind in (OfferKind.LICENCE, OfferKind.ASSIGNMENT))
     royalty_report = royalty_reports.file_report(royalty_deal, sme_a,
@@ -153,8 +162,31 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
         "proof": proof.id, "proof_to_reject": proof_to_reject.id,
         "pledge": pledge.id, "consent": consent.id, "pledged_patent": requests[2].patent_id,
         "to_sign": to_sign.id, "to_sign_sha": signing.current_version(to_sign).data_sha256,
+        "brokered": brokered.id, "revoked_brokered": revoked_brokered.id,
+        "mandate": mandate.id, "staff": staff.id,
     }
     return users, ids
+
+
+def _brokered_deals(make_listing, users) -> tuple:
+    """A request the broker opened for SME A under its live mandate, and one the other
+    agency opened before SME A revoked its mandate; the broker's listed staff member."""
+    sme_a, uni_a, today = users["sme_a"], users["uni_a"], local_today()
+    opened = []
+    for name in ("broker", "broker_revoked"):
+        mandate = mandates.grant(sme_a, users[name].org, scope=MandateScope.NEGOTIATE_AND_DRAFT,
+                                 valid_from=today, valid_until=today + timedelta(days=90))
+        offer = make_listing(uni_a.org, offers=[NON_EXCLUSIVE]).offers[0]
+        opened.append((deals.request_deal(users[name], offer, proposal_of(offer), "代委托方申请。",
+                                          for_org=sme_a.org), mandate))
+    (brokered, live), (revoked_brokered, revoked) = opened
+    mandates.revoke(sme_a, revoked)
+    broker = users["broker"]
+    agencies.start_profile(broker.org, "21101")
+    staff = agencies.add_staff(broker, broker.org, name="赵经纪", certificate_number="JJR-0001",
+                               qualification=StaffQualification.TECH_BROKER)
+    commit()
+    return brokered, revoked_brokered, live, staff
 
 
 def _concluded_in_2025(make_listing, uni_a, sme_a, kind) -> Deal:
