@@ -603,7 +603,7 @@ def post_message(deal: Deal, user: User, body: str) -> DealMessage:
     message = _add_message(deal, user, body)
     if message is None:
         raise ServiceError(_l("Write a message."), field="body")
-    deal_events.notify_message(deal, user)
+    deal_events.notify_message(deal, user, role)
     return message
 
 

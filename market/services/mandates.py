@@ -133,8 +133,15 @@ def broker_principal(deal: Deal, user) -> int | None:
     agency_id = broker_org_id(user)
     if agency_id is None or deal.broker_org_id != agency_id:
         return None
+    return brokered_principal(deal)
+
+
+def brokered_principal(deal: Deal) -> int | None:
+    """The party of ``deal`` whose live mandate lets the deal's broker agency act, or None."""
+    if deal.broker_org_id is None:
+        return None
     for party_id in (deal.licensee_org_id, deal.licensor_org_id):
-        if live_mandate(agency_id, party_id, deal.patent_id) is not None:
+        if live_mandate(deal.broker_org_id, party_id, deal.patent_id) is not None:
             return party_id
     return None
 

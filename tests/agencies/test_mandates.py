@@ -217,3 +217,31 @@ def test_the_agency_code_is_five_digits():
         with pytest.raises(ServiceError) as refused:
             agencies.check_agency_code(bad)
         assert refused.value.field == "cnipa_agency_code"
+
+
+def _notified(org, kind) -> list[str]:
+    from market.models import Notification, User
+    return list(db.session.scalars(select(Notification.title).join(
+        User, User.id == Notification.user_id).where(User.org_id == org.id,
+                                                     Notification.kind == kind)))
+
+
+def test_broker_and_principal_hear_of_each_others_moves(sme, broker, offer, university):
+    mandate = grant(sme, broker)
+    deal = broker_request(broker, offer, sme)
+    assert _notified(sme.org, "deal_broker")  # the broker's request, told to the SME
+    deals.counter(deal, university, proposal_of(offer, royalty_bp=500), "")
+    commit()
+    assert _notified(broker.org, "deal_broker")  # the university's counter, told to the broker
+    deals.post_message(deal, broker, "委托方考虑中。")
+    commit()
+    assert _notified(university.org, "deal_message") and not _notified(sme.org, "deal_message")
+    deals.accept(deal, broker)
+    commit()
+    assert any("签署" in title or "signature" in title
+               for title in _notified(sme.org, "deal_accepted"))
+    before = len(_notified(broker.org, "deal_broker"))
+    mandates.revoke(sme, mandate)
+    sign_contract(deal, university)
+    commit()
+    assert len(_notified(broker.org, "deal_broker")) == before  # revoked: told nothing more
