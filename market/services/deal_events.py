@@ -6,10 +6,10 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
+from .. import labels
 from ..domain.deadlines import RECORDING_MONTHS, STALE_DAYS
 from ..extensions import db
 from ..models import Deal, DealEvent, Notification, PaymentScheduleItem, ScheduleStatus
-from .. import labels
 from . import mandates, notifications
 
 
