@@ -478,17 +478,22 @@ def request_deal(user: User, offer: Offer, proposal: dict, message: str = "", *,
     """An SME proposes terms for ``offer`` (a licence on request or an assignment); or a
     broker for its SME principal ``for_org``, under a live mandate with the drafting scope
     covering the patent (the deal records the agency, the broker and the mandate's fee).
+    A request an SME makes itself on a patent whose owner mandated an agency records that
+    agency as the deal's broker: its brokers answer for the patentee.
 
     Raises PermissionDenied, NotFound, FieldErrors, ServiceError (open request exists)
     or ExclusivityConflict (the patent cannot be licensed that way any more).
     """
     if offer.kind == OfferKind.OPEN_LICENCE:
         raise ServiceError(_l("An open licence is taken on its published terms, not requested."))
-    broker = {}
     if for_org is not None:
         mandate = mandates.require_drafting_mandate(user, for_org, offer.patent_id)
         broker = dict(broker_org_id=mandate.agency_org_id, broker_user_id=user.id,
                       broker_fee_fen=mandate.fee_fen)
+    else:  # the patentee's agency, when it holds a live mandate on the patent, answers for it
+        mandate = mandates.licensor_mandate(offer.patent)
+        broker = dict(broker_org_id=mandate.agency_org_id, broker_fee_fen=mandate.fee_fen) \
+            if mandate else {}
     _require_licensee(user, offer, for_org)
     licensee = for_org or user.org
     if db.session.scalar(select(exists().where(

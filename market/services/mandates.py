@@ -146,6 +146,19 @@ def brokered_principal(deal: Deal) -> int | None:
     return None
 
 
+def licensor_mandate(patent: Patent) -> Mandate | None:
+    """The live mandate the patent's owner gave an agency covering the patent (the latest),
+    or None."""
+    today = local_today()
+    for mandate in db.session.scalars(select(Mandate).where(
+            Mandate.principal_org_id == patent.owner_org_id, Mandate.revoked_at.is_(None),
+            Mandate.valid_from <= today, Mandate.valid_until >= today)
+            .order_by(Mandate.id.desc())):
+        if mandate.covers(patent.id):
+            return mandate
+    return None
+
+
 def require_drafting_mandate(user: User, principal: Organisation, patent_id: int) -> Mandate:
     """The live mandate letting ``user`` open a request for ``principal`` on the patent.
     Raises PermissionDenied: not a broker, or no such mandate (none, revoked, expired,

@@ -245,3 +245,29 @@ def test_broker_and_principal_hear_of_each_others_moves(sme, broker, offer, univ
     sign_contract(deal, university)
     commit()
     assert len(_notified(broker.org, "deal_broker")) == before  # revoked: told nothing more
+
+
+def test_the_patentees_broker_answers_a_request_for_it(sme, broker, offer, university):
+    """A university mandates an agency on its patent: an SME's request records the agency,
+    whose broker counters for the university; after revocation it is refused."""
+    mandate = grant(university, broker, scope=MandateScope.NEGOTIATE,
+                    patent_ids=[offer.patent_id])
+    deal = deals.request_deal(sme, offer, proposal_of(offer), "")
+    commit()
+    assert (deal.broker_org_id, deal.broker_user_id) == (broker.org_id, None)
+    assert deals.broker_role(deal, broker) == "licensor"
+    deals.counter(deal, broker, proposal_of(offer, royalty_bp=600), "提成 6%。")
+    commit()
+    assert deal.state == DealState.COUNTERED and deal.proposed_by == "licensor"
+    mandates.revoke(university, mandate)
+    commit()
+    with pytest.raises(NotFound):
+        deals.withdraw(deal, broker)
+
+
+def test_a_patent_outside_the_licensors_mandate_has_no_broker(sme, broker, offer, university,
+                                                              make_listing):
+    grant(university, broker, patent_ids=[make_listing(university.org).id])
+    deal = deals.request_deal(sme, offer, proposal_of(offer), "")
+    commit()
+    assert deal.broker_org_id is None
