@@ -379,8 +379,9 @@ def record(deal_id: int):
 @login_required
 def contract_pdf(deal_id: int):
     """The concluded contract: the PDF stored at its first download, the same bytes ever
-    after (its SHA-256 in a header, to compare with the one kept)."""
-    deal = _deal_or_404(deal_id)
+    after (its SHA-256 in a header, to compare with the one kept). The broker who negotiated
+    it reads it too."""
+    deal = _negotiated_deal_or_404(deal_id)
     if deal.contract_number is None:
         abort(404)
     with committing() as outcome:

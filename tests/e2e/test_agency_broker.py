@@ -115,6 +115,7 @@ def test_agency_registers_gets_a_mandate_and_brokers_a_licence(live_server, page
     _log_in(page, base, "qian@zhiqiao.example.cn")
     page.get_by_role("link", name="委托", exact=True).click()
     assert page.get_by_text(SME).first.is_visible()
+    shots(page, "agency-03b-mandates-held")
     page.goto(f"{base}/patents/{listing.id}")
     page.get_by_role("link", name="代委托方申请").click()
     page.wait_for_url(f"**/deals/request/{offer.id}/for")
