@@ -9,7 +9,17 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from ..extensions import db
@@ -110,3 +120,10 @@ class MandateEvent(db.Model):
 
     mandate: Mapped[Mandate] = relationship(back_populates="events")
     actor = relationship("User")
+
+
+@event.listens_for(MandateEvent, "before_update")
+@event.listens_for(MandateEvent, "before_delete")
+def _mandate_events_are_append_only(mapper, connection, target) -> None:
+    # the record of who granted and revoked what is evidence: corrections are new events
+    raise PermissionError("mandate events are append-only")

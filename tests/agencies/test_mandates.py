@@ -271,3 +271,17 @@ def test_a_patent_outside_the_licensors_mandate_has_no_broker(sme, broker, offer
     deal = deals.request_deal(sme, offer, proposal_of(offer), "")
     commit()
     assert deal.broker_org_id is None
+
+
+def test_mandate_events_cannot_be_changed_or_deleted(sme, broker):
+    mandate = grant(sme, broker)
+    granted = mandate.events[0]
+    granted.action = "revoked"
+    with pytest.raises(PermissionError):
+        db.session.flush()
+    db.session.rollback()
+    db.session.delete(db.session.get(MandateEvent, granted.id))
+    with pytest.raises(PermissionError):
+        db.session.flush()
+    db.session.rollback()
+    assert db.session.get(MandateEvent, granted.id).action == "granted"
