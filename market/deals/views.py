@@ -320,6 +320,10 @@ def _act(deal_id: int, service, success: str, *args):
 @bp.post("/<int:deal_id>/accept")
 @negotiator_required
 def accept(deal_id: int):
+    if deals.broker_role(_negotiated_deal_or_404(deal_id), current_user):
+        return _act(deal_id, deals.accept, _("You accepted the terms for your principal. It "
+                                             "has been asked to review the contract and sign "
+                                             "it."))
     return _act(deal_id, deals.accept, _("You accepted the terms. Review the contract and "
                                          "sign it: the deal is concluded when both sides "
                                          "have signed."))

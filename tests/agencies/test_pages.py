@@ -13,6 +13,7 @@ from market.extensions import db
 from market.models import (
     AgencyProfile,
     Deal,
+    DealState,
     Mandate,
     MandateScope,
     OrgKind,
@@ -20,11 +21,11 @@ from market.models import (
     StaffQualification,
     User,
 )
-from market.services import agencies, mandates
+from market.services import agencies, deals, mandates
 from market.unit_of_work import commit
 
 from ..conftest import csrf_token, log_in, post_form
-from ..factories import EXCLUSIVE, new_credit_code
+from ..factories import EXCLUSIVE, new_credit_code, proposal_of
 
 pytestmark = pytest.mark.db
 
@@ -147,6 +148,13 @@ def test_broker_request_page_and_deal_page(client, sme, university, make_user, m
     assert (deal.licensee_org_id, deal.broker_org_id) == (sme.org_id, broker.org_id)
     page = client.get(f"/deals/{deal.id}").get_data(as_text=True)
     assert 'id="broker-notice"' in page and "/sign" not in page
+    deals.counter(deal, university, proposal_of(offer, royalty_bp=500), "提成 5%。")
+    commit()
+    assert deal.state == DealState.COUNTERED
+    accepted = post_form(client, f"/deals/{deal.id}/accept", {},
+                         token_from=f"/deals/{deal.id}", follow_redirects=True)
+    assert "已通知委托方审阅并签署合同" in accepted.get_data(as_text=True)
+    assert f'action="/deals/{deal.id}/sign"' not in accepted.get_data(as_text=True)
     assert f'href="/deals/{deal.id}"' in client.get("/deals/").get_data(as_text=True)
     mandates.revoke(sme, mandate)
     commit()
