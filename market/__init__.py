@@ -26,6 +26,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     from . import search
     search.init_app(app)
 
+    from .agencies.views import bp as agencies_bp
     from .api.patents import bp as api_patents_bp
     from .api.stats import bp as api_stats_bp
     from .auth.views import bp as auth_bp
@@ -44,7 +45,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     from .payments.views import bp as payments_bp
     for bp in (main_bp, auth_bp, orgs_bp, centre_bp, listings_bp, search_bp, deals_bp,
                royalties_bp, api_patents_bp, api_stats_bp, ops_bp, legal_status_bp, custody_bp,
-               disclosure_bp, demands_bp):
+               disclosure_bp, demands_bp, agencies_bp):
         app.register_blueprint(bp)
     app.register_blueprint(payments_bp)
 

@@ -14,6 +14,15 @@ LABELS = {
     "sme": _l("SME"),
     "centre": _l("IP service centre"),
     "agency": _l("IP service agency"),
+    # agencies: services, staff qualifications, mandate scopes
+    "brokering": _l("Technology brokering"),
+    "custody": _l("IP custody"),
+    "valuation": _l("Valuation"),
+    "agency_filing": _l("Patent agency (filing)"),
+    "tech_broker": _l("Registered technology broker"),
+    "patent_attorney": _l("Patent attorney"),
+    "negotiate": _l("Negotiate only (counter, accept, decline)"),
+    "negotiate_draft": _l("Negotiate and draft (also open requests)"),
     "pending": _l("Pending verification"),
     "verified": _l("Verified"),
     "rejected": _l("Verification refused"),
@@ -136,6 +145,7 @@ ORG_KIND_CHOICE_LABELS = {
     "university": LABELS["university"],
     "institute": LABELS["institute"],
     "sme": _l("Small or medium enterprise (SME)"),
+    "agency": _l("IP service agency (broker, custody, patent agency)"),
 }
 
 # deals: states, what happened, who did it

@@ -21,6 +21,7 @@ NAV = [
     ("demands.mine", _l("My demands"), "sme"),
     ("demands.inbox", _l("Demands for us"), "licensor"),
     ("demands.board", _l("Technology demands"), "anonymous"),
+    ("agencies.mandates_held", _l("Mandates"), "agency"),
     ("orgs.mine", _l("My organisation"), "user"),
     ("centre.home", _l("Centre"), "centre"),
 ]

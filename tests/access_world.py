@@ -8,7 +8,7 @@ organisation and the centre complete the cast. Everything is built through the f
 and the services, as the feature tests build it.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from market.domain.dates import local_today
 from market.extensions import db
@@ -20,20 +20,24 @@ from market.models import (
     DemandVisibility,
     LicenceKind,
     ListingStatus,
+    MandateScope,
     Membership,
     OfferKind,
     OrgKind,
     OrgStatus,
     OutboxEmail,
     SavedSearch,
+    StaffQualification,
 )
 from market.models.base import utcnow
 from market.services import (
+    agencies,
     agency_register,
     deals,
     ledger,
     legal_status,
     listings,
+    mandates,
     orgs,
     payment_reports,
     payments,
@@ -73,6 +77,9 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
         # a service agency holding SME A in custody, and one that holds nobody
         "agency_a": make_user(kind=OrgKind.AGENCY, name="甲知识产权服务有限公司"),
         "agency_b": make_user(kind=OrgKind.AGENCY, name="乙专利代理事务所"),
+        # two IP service agencies: SME A's mandate to the first is live, to the second revoked
+        "broker": make_user(kind=OrgKind.AGENCY, name="丁知识产权服务有限公司"),
+        "broker_revoked": make_user(kind=OrgKind.AGENCY, name="戊知识产权服务有限公司"),
     }
     sme_a, uni_a = users["sme_a"], users["uni_a"]
     # someone who registered with University A's credit code: not a member until approved
@@ -143,6 +150,7 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
     commit()
 
     custody_ids = _custody(users)
+    brokered, revoked_brokered, mandate, staff = _brokered_deals(make_listing, users)
 
     royalty_deal, assignment_deal = (_concluded_in_2025(make_listing, uni_a, sme_a, kind)
                                      for kind in (OfferKind.LICENCE, OfferKind.ASSIGNMENT))
@@ -172,6 +180,8 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
         **custody_ids,
         "to_sign": to_sign.id, "to_sign_sha": signing.current_version(to_sign).data_sha256,
         **{name: demand.id for name, demand in demand_objects.items()},
+        "brokered": brokered.id, "revoked_brokered": revoked_brokered.id,
+        "mandate": mandate.id, "staff": staff.id,
     }
     return users, ids
 
@@ -195,6 +205,8 @@ def _custody(users) -> dict:
             "custody_to_decline": to_decline.id, "agency_a_org": agency_a.id,
             "complaint": complaint.id, "criterion_1": criteria[0].id,
             "criterion_2": criteria[1].id}
+
+
 def _demands(sme_a) -> dict:
     """SME A's technology demands: published (public and restricted to universities and
     institutes), a draft, and two waiting for the centre (one to approve, one to return)."""
@@ -213,6 +225,27 @@ def _demands(sme_a) -> dict:
         db.session.add(made[name])
     db.session.flush()
     return made
+
+
+def _brokered_deals(make_listing, users) -> tuple:
+    """A request the broker opened for SME A under its live mandate, and one the other
+    agency opened before SME A revoked its mandate; the broker's listed staff member."""
+    sme_a, uni_a, today = users["sme_a"], users["uni_a"], local_today()
+    opened = []
+    for name in ("broker", "broker_revoked"):
+        mandate = mandates.grant(sme_a, users[name].org, scope=MandateScope.NEGOTIATE_AND_DRAFT,
+                                 valid_from=today, valid_until=today + timedelta(days=90))
+        offer = make_listing(uni_a.org, offers=[NON_EXCLUSIVE]).offers[0]
+        opened.append((deals.request_deal(users[name], offer, proposal_of(offer), "代委托方申请。",
+                                          for_org=sme_a.org), mandate))
+    (brokered, live), (revoked_brokered, revoked) = opened
+    mandates.revoke(sme_a, revoked)
+    broker = users["broker"]
+    agencies.start_profile(broker.org, "21101")
+    staff = agencies.add_staff(broker, broker.org, name="赵经纪", certificate_number="JJR-0001",
+                               qualification=StaffQualification.TECH_BROKER)
+    commit()
+    return brokered, revoked_brokered, live, staff
 
 
 def _concluded_in_2025(make_listing, uni_a, sme_a, kind) -> Deal:

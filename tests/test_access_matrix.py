@@ -31,12 +31,15 @@ pytestmark = pytest.mark.db
 ANON, PENDING, APPLICANT, SME_A, SME_B, UNI_A, UNI_B, INSTITUTE, CENTRE = (
     "anonymous", "pending", "applicant", "sme_a", "sme_b", "uni_a", "uni_b", "institute",
     "centre")
-# service agencies: Agency A holds SME A in custody, Agency B holds nobody
+# the admins of four IP service agencies: Agency A holds SME A in custody, Agency B holds
+# nobody; SME A's mandate to BROKER is live (its broker opened {brokered} for SME A), to
+# BROKER_REVOKED revoked (it opened {revoked_brokered} before)
 AGENCY_A, AGENCY_B = "agency_a", "agency_b"
-ROLES = (ANON, PENDING, APPLICANT, SME_A, SME_B, UNI_A, UNI_B, INSTITUTE, CENTRE, AGENCY_A,
-         AGENCY_B)
+BROKER, BROKER_REVOKED = "broker", "broker_revoked"
+AGENCIES = (AGENCY_A, AGENCY_B, BROKER, BROKER_REVOKED)
+ROLES = (ANON, PENDING, APPLICANT, SME_A, SME_B, UNI_A, UNI_B, INSTITUTE, CENTRE, *AGENCIES)
 # nothing of the A side is theirs
-STRANGERS = (ANON, PENDING, APPLICANT, SME_B, UNI_B, INSTITUTE, AGENCY_B)
+STRANGERS = (ANON, PENDING, APPLICANT, SME_B, UNI_B, INSTITUTE, AGENCY_B, BROKER_REVOKED)
 LOGIN = 302  # anonymous users are sent to the log-in page
 
 
@@ -93,18 +96,41 @@ def custody_parties(status: int, **given: int) -> dict[str, int]:
 
 def custody_kinds(status: int = 200) -> dict[str, int]:
     """Pages of verified SMEs and agencies."""
-    return statuses(403, sme_a=status, sme_b=status, agency_a=status, agency_b=status)
+    return statuses(403, sme_a=status, sme_b=status, **dict.fromkeys(AGENCIES, status))
+
+
+def agencies(status: int = 200) -> dict[str, int]:
+    """Pages of IP service agencies (each its own)."""
+    return statuses(403, **dict.fromkeys(AGENCIES, status))
+
+
+def principals(status: int = 200) -> dict[str, int]:
+    """Pages of verified universities, institutes and SMEs: the mandates they grant."""
+    return statuses(403, sme_a=status, sme_b=status, uni_a=status, uni_b=status,
+                    institute=status)
+
+
+def brokered(status: int, **given: int) -> dict[str, int]:
+    """A deal SME A's broker opened: SME A, University A, the centre and the broker under
+    the live mandate; the agency whose mandate was revoked is a stranger (404)."""
+    return deal_side(status, unverified=given.pop("unverified", 404), broker=status, **given)
+
+
+def party_only(status: int, **given: int) -> dict[str, int]:
+    """:func:`deal_side` for what only the parties do (sign, record, pay, cancel): an agency
+    is refused by its kind (403) before any deal is looked up."""
+    return deal_side(status, unverified=given.pop("unverified", 403),
+                     **{**dict.fromkeys(AGENCIES, 403), **given})
 
 
 def deal_side(status: int, *, unverified: int = 404, **given: int) -> dict[str, int]:
     """A deal of SME A with University A: the two parties and the centre; strangers get 404
     whatever id they try. ``unverified`` is the pending SME's and the applicant's status
-    (403 on the actions, which need a verified member). Agencies are no party to a deal:
-    the actions refuse them by kind (403) before looking the deal up, the pages find none."""
-    by_kind = 403 if unverified == 403 else 404
-    return statuses(404, **{PENDING: unverified, APPLICANT: unverified, AGENCY_A: by_kind,
-                             AGENCY_B: by_kind, SME_A: status, UNI_A: status, CENTRE: status,
-                             **given})
+    (403 on the actions, which need a verified member). An agency without a live mandate
+    on the deal finds none (404); what only parties do refuses agencies by kind
+    (:func:`party_only`)."""
+    return statuses(404, **{PENDING: unverified, APPLICANT: unverified, SME_A: status,
+                             UNI_A: status, CENTRE: status, **given})
 
 
 # --- the table ------------------------------------------------------------------------
@@ -291,16 +317,16 @@ ROWS = [
         deal_side(302, unverified=403), {}, refused=True),
     Row("POST", "/deals/{deal}/decline", "deals.decline#concluded",
         deal_side(302, unverified=403), {"reason": "测试"}, refused=True),
-    Row("POST", "/deals/{deal}/sign", "deals.sign#concluded", deal_side(302, unverified=403),
+    Row("POST", "/deals/{deal}/sign", "deals.sign#concluded", party_only(302, unverified=403),
         SIGN, refused=True),
     Row("POST", "/deals/{request}/accept", "deals.accept", deal_side(302, unverified=403), {}),
     # the centre is sent back to the deal (it does not sign for a party)
-    Row("POST", "/deals/{to_sign}/sign", "deals.sign", deal_side(302, unverified=403), SIGN),
+    Row("POST", "/deals/{to_sign}/sign", "deals.sign", party_only(302, unverified=403), SIGN),
     Row("POST", "/deals/{request_to_decline}/decline", "deals.decline",
         deal_side(302, unverified=403), {"reason": "条件不合适"}),
     Row("POST", "/deals/{request_to_withdraw}/withdraw", "deals.withdraw",
         deal_side(302, unverified=403), {}),
-    Row("POST", "/deals/{deal}/recorded", "deals.record", deal_side(302, unverified=403),
+    Row("POST", "/deals/{deal}/recorded", "deals.record", party_only(302, unverified=403),
         {"record_number": "2026990000001"}),
     # the pledgee's consent (the patent of {request_to_withdraw} is pledged): the licensor
     # or the centre uploads it, the parties read it; the parties register the contract
@@ -309,9 +335,9 @@ ROWS = [
     Row("GET", "/deals/{request_to_withdraw}/pledge-consent/file/999999",
         "deals.pledge_consent_file#missing", users(404)),
     Row("POST", "/deals/{request_to_withdraw}/pledge-consent/{pledge}", "deals.pledge_consent",
-        deal_side(302, unverified=403), {"consent": (PNG, "同意书.png")}),
+        party_only(302, unverified=403), {"consent": (PNG, "同意书.png")}),
     Row("POST", "/deals/{deal}/tech-registration", "deals.tech_registration",
-        deal_side(302, unverified=403), {"number": "2026210103000123", "registered_on": TODAY}),
+        party_only(302, unverified=403), {"number": "2026210103000123", "registered_on": TODAY}),
     # royalty reports: the licensee files, the licensor confirms; a deal without a running
     # royalty has none
     Row("GET", "/deals/{royalty_deal}/royalties", "royalties.royalties", deal_side(200)),
@@ -320,7 +346,7 @@ ROWS = [
         deal_side(302, uni_a=422, centre=422),
         {"period": "2025-04-01", "net_sales": "200000", "units_sold": "", "note": ""}),
     Row("POST", "/deals/{royalty_deal}/royalties/{royalty_report}/paid", "royalties.royalty_paid",
-        deal_side(302, unverified=403), {"paid_on": "2025-05-10"}),
+        party_only(302, unverified=403), {"paid_on": "2025-05-10"}),
     # CNIPA registration of an assignment: either party records it
     Row("GET", "/deals/{assignment_deal}/registration", "royalties.registration", deal_side(200)),
     Row("GET", "/deals/{deal}/registration", "royalties.registration#licence", users(404)),
@@ -488,15 +514,45 @@ ROWS = [
         centre_only(200)),
     Row("POST", "/centre/demands/{pending_demand_2}/reject", "centre.reject_demand",
         centre_only(302), {"reason": "请补充温度指标。"}),
+    # --- agencies: their profile and staff (the agency's admin), the mandates they hold, the
+    # mandates principals grant; a broker requests and negotiates for SME A (never signs)
+    Row("GET", "/agencies/profile", "agencies.edit_profile", agencies()),
+    Row("POST", "/agencies/profile", "agencies.edit_profile", agencies(302),
+        {"services": "brokering", "industries": "new_materials", "description": "技术经纪。",
+         "cnipa_agency_code": "21102"}),
+    Row("POST", "/agencies/staff", "agencies.add_staff", agencies(302),
+        {"name": "钱代理", "qualification": "patent_attorney", "certificate_number": "DLS-9"}),
+    Row("GET", "/agencies/mandates", "agencies.mandates_held", agencies()),
+    Row("GET", "/agencies/mandates/granted", "agencies.mandates_granted", principals()),
+    Row("POST", "/agencies/mandates/granted", "agencies.mandates_granted", principals(422), {}),
+    Row("GET", "/deals/request/{exclusive_offer}/for", "deals.request_for", agencies()),
+    Row("POST", "/deals/request/{assignment_offer}/for", "deals.request_for", agencies(422),
+        {"price_fen": "-1"}),  # a form error: no request is made
+    Row("GET", "/deals/{brokered}", "deals.detail#brokered", brokered(200)),
+    Row("GET", "/deals/{revoked_brokered}", "deals.detail#revoked_mandate",
+        deal_side(200)),  # the mandate was revoked: its broker sees the deal no more
+    Row("GET", "/deals/{brokered}/review", "deals.review#brokered", users(404)),
+    Row("GET", "/deals/{brokered}/counter", "deals.counter#brokered",
+        brokered(302, unverified=403, uni_a=200)),  # the licensor's turn
+    Row("POST", "/deals/{brokered}/messages", "deals.message#brokered",
+        brokered(302, unverified=403), {"body": "委托方同意提成 3%。"}),
+    Row("POST", "/deals/{revoked_brokered}/messages", "deals.message#revoked_mandate",
+        deal_side(302, unverified=403), {"body": "仍在谈判吗？"}),
+    # no broker signs: refused by kind before anything else (the principal signs)
+    Row("POST", "/deals/{brokered}/sign", "deals.sign#brokered",
+        party_only(302), SIGN, refused=True),
 
     # --- last: these end things (a listing, a deal, a saved search, the session)
+    Row("POST", "/agencies/staff/{staff}/delete", "agencies.remove_staff", agencies(302), {}),
+    Row("POST", "/agencies/mandates/{mandate}/revoke", "agencies.revoke",
+        {**principals(404), SME_A: 302}, {}),
     Row("POST", "/patents/{patent}/withdraw", "listings.change_status#withdraw",
         listing_owner(302), {}),
     Row("POST", "/payments/deals/{due_deal}/cancel", "payments.cancel", deal_side(302),
         {"reason": "不再需要"}),
     Row("POST", "/payments/deals/{paid_deal}/cancel", "payments.cancel#paid", deal_side(302),
         {"reason": "不再需要"}),
-    Row("POST", "/deals/{deal}/cancel", "deals.cancel", deal_side(302, unverified=403),
+    Row("POST", "/deals/{deal}/cancel", "deals.cancel", party_only(302, unverified=403),
         {"reason": "不再需要"}),
     Row("POST", "/custody/{custody}/terminate", "custody.terminate",
         custody_parties(302, centre=403), {"last_day": TODAY, "reason": "不再需要"}),
@@ -542,9 +598,10 @@ def _send(client, row: Row, ids: dict):
     return client.open(row.path.format(**ids), method=row.method, data=data)
 
 
-# A's published offers are there to be taken: an SME taking one makes its own deal.
-# Any verified university or institute may answer a published demand with its own patents.
-OPEN_TO_EVERY_SME = {"deals.take_open", "deals.request", "demands.answer"}
+# A's published offers are there to be taken: an SME taking one makes its own deal (a
+# broker, one for its principal). Any verified university or institute may answer a
+# published demand with its own patents.
+OPEN_TO_EVERY_SME = {"deals.take_open", "deals.request", "deals.request_for", "demands.answer"}
 
 
 def _writes_by_id():
@@ -655,7 +712,8 @@ def test_the_forms_of_the_table_work(app, world):
     next (the licensor counters what the licensee may then accept). The rows marked
     ``refused`` change nothing, whoever posts them."""
     users, ids = world
-    sides = {role: _logged_in(app, role, users) for role in (SME_A, UNI_A, CENTRE, AGENCY_A)}
+    sides = {role: _logged_in(app, role, users)
+             for role in (SME_A, UNI_A, CENTRE, AGENCY_A, BROKER)}
     app.config["WTF_CSRF_ENABLED"] = False
     inert, changing_refusals = [], []
     for row in _writes_by_id():

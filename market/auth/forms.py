@@ -13,6 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
+from ..domain.agencies import InvalidAgencyCode, normalise_agency_code
 from ..domain.mail_kinds import CATEGORIES, CHOICES
 from ..forms_util import CreditCodeField, OrgFieldsMixin, district_choices, strip
 from ..labels import MAIL_CATEGORY_LABELS, MAIL_CHOICE_LABELS, ORG_KIND_CHOICE_LABELS
@@ -20,7 +21,7 @@ from ..models import OrgKind
 from ..services.passwords import MAX_LENGTH, MIN_LENGTH, password_problems
 
 KIND_CHOICES = [SelectChoice(kind.value, ORG_KIND_CHOICE_LABELS[kind.value])
-                for kind in (OrgKind.UNIVERSITY, OrgKind.INSTITUTE, OrgKind.SME)]
+                for kind in (OrgKind.UNIVERSITY, OrgKind.INSTITUTE, OrgKind.SME, OrgKind.AGENCY)]
 
 
 def check_password_policy(form, field):
@@ -38,6 +39,10 @@ class RegisterForm(OrgFieldsMixin, FlaskForm):
     credit_code = CreditCodeField(_l("Unified social credit code"),
                                   description=_l("18 characters, as on the business licence."),
                                   validators=[DataRequired()])
+    cnipa_agency_code = StringField(
+        _l("CNIPA patent agency code"), filters=[strip],
+        description=_l("Patent agencies only: the five-digit code CNIPA gave the agency "
+                       "(e.g. 21101). Leave blank for other agencies."))
     user_name = StringField(_l("Your name"), filters=[strip], validators=[DataRequired(), Length(max=100)])
     email = EmailField(_l("Your email (used to log in)"), filters=[strip],
                        validators=[DataRequired(), Email(), Length(max=254)])
@@ -74,7 +79,16 @@ class RegisterForm(OrgFieldsMixin, FlaskForm):
         if self.kind.data == OrgKind.SME.value and not self.sme_size.data:
             self.sme_size.errors = [*self.sme_size.errors, _l("An SME declares its size.")]
             ok = False
+        if self.kind.data == OrgKind.AGENCY.value:
+            try:
+                self.cnipa_agency_code.data = normalise_agency_code(self.cnipa_agency_code.data)
+            except InvalidAgencyCode as exc:
+                self.cnipa_agency_code.errors = [*self.cnipa_agency_code.errors, exc.message]
+                ok = False
         return ok
+
+    def agency_code(self) -> str | None:
+        return self.cnipa_agency_code.data if self.kind.data == OrgKind.AGENCY.value else None
 
     def org_fields(self) -> dict:
         return {**super().org_fields(), "kind": OrgKind(self.kind.data),

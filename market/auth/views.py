@@ -62,7 +62,8 @@ def register():
         with committing(refusal_on(form)) as outcome:
             user = accounts.register(org_fields=form.org_fields(), email=form.email.data,
                                      name=form.user_name.data, password=form.password.data,
-                                     terms_version=TERMS_VERSION, licence=form.licence_file())
+                                     terms_version=TERMS_VERSION, licence=form.licence_file(),
+                                     agency_code=form.agency_code())
         if outcome.committed:
             _start_session(user)
             if user.is_org_admin:

@@ -106,3 +106,15 @@ class SignForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that posts (CSRF only)."""
+
+
+class BrokerTermsForm(TermsForm):
+    """A broker's request for its principal: the principal first, then the terms."""
+
+    principal = SelectField(_l("On behalf of"), coerce=int, validators=[InputRequired()],
+                            description=_l("The SMEs whose live mandate lets your agency open "
+                                           "requests. The principal signs the contract "
+                                           "itself."))
+
+    def fill_principals(self, orgs) -> None:
+        self.principal.choices = [(org.id, org.name) for org in orgs]

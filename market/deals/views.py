@@ -9,7 +9,7 @@ from ..domain.terms import term_warnings
 from ..extensions import db
 from ..forms_util import refusal_on, show_service_error, show_service_errors
 from ..gateways import get_gateway
-from ..models import Deal, DealState, Offer, OfferKind, OrgKind
+from ..models import Deal, DealState, Offer, OfferKind, Organisation, OrgKind
 from ..params import page_arg
 from ..permissions import login_required, member_org_id, role_required
 from ..services import (
@@ -17,6 +17,7 @@ from ..services import (
     deal_queries,
     deals,
     demands,
+    mandates,
     notifications,
     recording,
     signing,
@@ -27,6 +28,7 @@ from ..services.payments import cancel_with_refunds
 from ..unit_of_work import commit, committing
 from .forms import (
     ActionForm,
+    BrokerTermsForm,
     DeclineForm,
     MessageForm,
     RecordForm,
@@ -42,6 +44,10 @@ sme_required = role_required(OrgKind.SME)
 # anyone may take an open licence (Patent Law art. 51): any verified organisation but the centre
 taker_required = role_required(*OPEN_LICENCE_TAKERS)
 party_required = role_required(OrgKind.SME, OrgKind.UNIVERSITY, OrgKind.INSTITUTE, OrgKind.CENTRE)
+# negotiation is open to a broker of an IP service agency too (for its principal, under a
+# live mandate: services/mandates.py); signing, paying and recording are not
+negotiator_required = role_required(OrgKind.SME, OrgKind.UNIVERSITY, OrgKind.INSTITUTE,
+                                    OrgKind.CENTRE, OrgKind.AGENCY)
 
 
 @bp.app_context_processor
@@ -57,6 +63,15 @@ def _deal_or_404(deal_id: int) -> Deal:
     """The deal if the current user is a party or the centre; 404 for everyone else."""
     deal = db.get_or_404(Deal, deal_id)
     if deals.role_of(deal, current_user) is None:
+        abort(404)
+    return deal
+
+
+def _negotiated_deal_or_404(deal_id: int) -> Deal:
+    """The deal if the current user is a party, the centre, or the broker acting for a party
+    under a live mandate; 404 for everyone else (a revoked mandate included)."""
+    deal = db.get_or_404(Deal, deal_id)
+    if deals.viewer_role(deal, current_user) is None:
         abort(404)
     return deal
 
@@ -88,13 +103,14 @@ def mine():
 @bp.route("/<int:deal_id>")
 @login_required
 def detail(deal_id: int):
-    deal = _deal_or_404(deal_id)
+    deal = _negotiated_deal_or_404(deal_id)
     decline_form, counter_form = DeclineForm(), TermsForm()
     counter_form.fill(deal, deal.licence_kind)
-    role = deals.role_of(deal, current_user)
+    role = deals.role_of(deal, current_user)  # None for a broker: it never signs
     signing_view = signing.overview(deal, current_user, role)
     return render_template(
         "deals/detail.html", deal=deal, role=role,
+        broker_for=None if role else deals.broker_role(deal, current_user),
         actions=deals.allowed_actions(deal, current_user), summaries=contracts.summaries(deal),
         signing_view=signing_view, **_contract_of(deal, signing_view),
         checklist=recording.checklist(deal), labels=labels, action_form=ActionForm(),
@@ -134,7 +150,7 @@ def _review_page(deal: Deal, form: SignForm | None = None, status: int = 200):
 @login_required
 def review(deal_id: int):
     """The frozen contract in full, its hash and signatures, and the sign form."""
-    return _review_page(_deal_or_404(deal_id))
+    return _review_page(_negotiated_deal_or_404(deal_id))
 
 
 @bp.post("/<int:deal_id>/sign")
@@ -173,7 +189,7 @@ def sign(deal_id: int):
 @login_required
 def contract_draft(deal_id: int):
     """The contract awaiting signatures as a PDF to read (not stored: not the contract)."""
-    deal = _deal_or_404(deal_id)
+    deal = _negotiated_deal_or_404(deal_id)
     if deal.state != DealState.ACCEPTED or signing.current_version(deal) is None:
         abort(404)
     return Response(signing.draft_pdf(deal), mimetype="application/pdf", headers={
@@ -244,12 +260,34 @@ def _prefill_from_demand(form, offer: Offer) -> None:
         form.licence_kind.data = prefill["licence_kind"]
     if prefill.get("message"):
         form.message.data = prefill["message"]
+@bp.route("/request/<int:offer_id>/for", methods=["GET", "POST"])
+@role_required(OrgKind.AGENCY)
+def request_for(offer_id: int):
+    """A broker opens a request for an SME principal under a live drafting mandate."""
+    offer = _offer_or_404(offer_id, (OfferKind.LICENCE, OfferKind.ASSIGNMENT))
+    form = BrokerTermsForm()
+    form.fill_principals(mandates.principals_of(current_user.org_id, draft=True))
+    if request.method == "GET":
+        form.fill(offer, offer.licence_kind)
+    if form.validate_on_submit():
+        principal = db.get_or_404(Organisation, form.principal.data)
+        with committing(refusal_on(form, listed=True)) as outcome:
+            deal = deals.request_deal(current_user, offer, form.proposal(), form.message.data,
+                                      for_org=principal)
+        if outcome.committed:
+            flash(_("The request has been sent for %(org)s. The patentee has %(days)d days to "
+                    "answer; %(org)s signs the contract.", org=principal.name,
+                    days=STALE_DAYS), "success")
+            _flash_term_warnings(deal)
+            return redirect(url_for("deals.detail", deal_id=deal.id))
+    return render_template("deals/request.html", form=form, offer=offer, patent=offer.patent,
+                           principals=form.principal.choices), 422 if form.errors else 200
 
 
 @bp.route("/<int:deal_id>/counter", methods=["GET", "POST"])
-@party_required
+@negotiator_required
 def counter(deal_id: int):
-    deal = _deal_or_404(deal_id)
+    deal = _negotiated_deal_or_404(deal_id)
     if "counter" not in deals.allowed_actions(deal, current_user):
         flash(_("A counter-offer is not possible now."), "error")
         return redirect(url_for("deals.detail", deal_id=deal.id))
@@ -279,7 +317,7 @@ def _flash_term_warnings(deal) -> None:
 
 
 def _act(deal_id: int, service, success: str, *args):
-    deal = _deal_or_404(deal_id)
+    deal = _negotiated_deal_or_404(deal_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     with committing() as outcome:
@@ -291,24 +329,28 @@ def _act(deal_id: int, service, success: str, *args):
 
 
 @bp.post("/<int:deal_id>/accept")
-@party_required
+@negotiator_required
 def accept(deal_id: int):
+    if deals.broker_role(_negotiated_deal_or_404(deal_id), current_user):
+        return _act(deal_id, deals.accept, _("You accepted the terms for your principal. It "
+                                             "has been asked to review the contract and sign "
+                                             "it."))
     return _act(deal_id, deals.accept, _("You accepted the terms. Review the contract and "
                                          "sign it: the deal is concluded when both sides "
                                          "have signed."))
 
 
 @bp.post("/<int:deal_id>/withdraw")
-@party_required
+@negotiator_required
 def withdraw(deal_id: int):
     return _act(deal_id, deals.withdraw, _("Withdrawn."))
 
 
 @bp.post("/<int:deal_id>/decline")
-@party_required
+@negotiator_required
 def decline(deal_id: int):
     form = DeclineForm()
-    _deal_or_404(deal_id)
+    _negotiated_deal_or_404(deal_id)
     if not form.validate_on_submit():
         flash(_("Say why you decline."), "error")
         return redirect(url_for("deals.detail", deal_id=deal_id))
@@ -326,10 +368,10 @@ def cancel(deal_id: int):
 
 
 @bp.post("/<int:deal_id>/messages")
-@party_required
+@negotiator_required
 def message(deal_id: int):
     form = MessageForm()
-    _deal_or_404(deal_id)
+    _negotiated_deal_or_404(deal_id)
     if not form.validate_on_submit():
         flash(_("Write a message."), "error")
         return redirect(url_for("deals.detail", deal_id=deal_id))
@@ -352,8 +394,9 @@ def record(deal_id: int):
 @login_required
 def contract_pdf(deal_id: int):
     """The concluded contract: the PDF stored at its first download, the same bytes ever
-    after (its SHA-256 in a header, to compare with the one kept)."""
-    deal = _deal_or_404(deal_id)
+    after (its SHA-256 in a header, to compare with the one kept). The broker who negotiated
+    it reads it too."""
+    deal = _negotiated_deal_or_404(deal_id)
     if deal.contract_number is None:
         abort(404)
     with committing() as outcome:

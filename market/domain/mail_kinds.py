@@ -21,6 +21,7 @@ KIND_CATEGORY = {
     "deal_request": DEALS, "deal_counter": DEALS, "deal_decline": DEALS,
     "deal_withdraw": DEALS, "deal_expire": DEALS, "deal_cancel": DEALS, "deal_closed": DEALS,
     "deal_ended": DEALS, "deal_stale": DEALS, "deal_message": DEALS,
+    "deal_broker": DEALS,  # a broker's action to its principal, the other side's to the broker
     # the contract is ready / the other side signed: a signature request, legal
     "deal_accepted": LEGAL, "deal_signed": LEGAL,
     "deal_concluded": SIGNATURES,  # both signed: the news, not a request

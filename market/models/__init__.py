@@ -1,4 +1,13 @@
 """All models, imported here so Alembic and the app see every table."""
+from .agencies import (
+    AgencyProfile,
+    AgencyService,
+    AgencyStaff,
+    Mandate,
+    MandateEvent,
+    MandateScope,
+    StaffQualification,
+)
 from .agency_register import (
     AgencyComplaint,
     AgencyCreditNote,
@@ -73,6 +82,8 @@ from .tech_contracts import TechContractRegistration
 __all__ = [
     "AgencyComplaint", "AgencyCreditNote", "AgencyEvaluation", "AgencyStatusEvent",
     "CustodyAgreement", "CustodyEvent", "EvaluationCriterion",
+    "AgencyProfile", "AgencyService", "AgencyStaff", "Mandate", "MandateEvent", "MandateScope",
+    "StaffQualification",
     "ApiToken", "AssignmentRegistration", "Attachment", "AuditEvent", "BusinessLicenceScan",
     "ContractDocument",
     "ContractVersion", "DISTRICTS",

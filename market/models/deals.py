@@ -74,11 +74,20 @@ class Deal(LicenceTermsColumns, db.Model):
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     cnipa_record_number: Mapped[str | None] = mapped_column(String(60), nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The agency whose technology broker acts on the deal for a principal under a mandate
+    # (market/services/mandates.py), the broker who opened it, and the broker's fee the
+    # principal pays the agency (fen; a row of the payment schedule when concluded).
+    broker_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"),
+                                                      nullable=True, index=True)
+    broker_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"),
+                                                       nullable=True)
+    broker_fee_fen: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
     patent = relationship("Patent")
     offer = relationship("Offer")
     licensor = relationship("Organisation", foreign_keys=[licensor_org_id])
     licensee = relationship("Organisation", foreign_keys=[licensee_org_id])
+    broker_org = relationship("Organisation", foreign_keys=[broker_org_id])
     events: Mapped[list[DealEvent]] = relationship(back_populates="deal", order_by="DealEvent.id")
     messages: Mapped[list[DealMessage]] = relationship(back_populates="deal",
                                                        order_by="DealMessage.id")

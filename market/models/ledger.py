@@ -57,6 +57,9 @@ class LedgerEntry(db.Model):
     licensee_kind: Mapped[str] = mapped_column(String(20))
     licensee_is_sme: Mapped[bool] = mapped_column(Boolean)
     licensor_is_university: Mapped[bool] = mapped_column(Boolean)  # university or institute
+    # the agency whose broker acted on the deal (None: the parties dealt directly)
+    broker_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"),
+                                                      nullable=True, index=True)
     industry: Mapped[str] = mapped_column(String(30))
     district: Mapped[str] = mapped_column(String(20))  # the licensee's district
     patent_ids: Mapped[list[int]] = mapped_column(JSON, default=list)

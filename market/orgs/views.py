@@ -6,7 +6,7 @@ from flask_login import current_user
 from ..domain.bank_accounts import format_account_number
 from ..extensions import db
 from ..forms_util import refusal_on
-from ..models import Organisation, User
+from ..models import Organisation, OrgKind, User
 from ..permissions import (
     can_edit_org,
     can_manage_members,
@@ -15,8 +15,8 @@ from ..permissions import (
     member_org_id,
     public,
 )
+from ..services import agencies, payees
 from ..services import orgs as org_service
-from ..services import payees
 from ..unit_of_work import committing, flash_refusal
 from .forms import BankAccountForm, InviteForm, MemberDecisionForm, OrgProfileForm
 
@@ -41,7 +41,16 @@ def mine():
 def profile(org_id: int):
     org = _org_or_404(org_id)
     return render_template("orgs/profile.html", org=org,
-                           is_member=member_org_id(current_user) == org.id)
+                           is_member=member_org_id(current_user) == org.id,
+                           agency=_agency_view(org))
+
+
+def _agency_view(org: Organisation) -> dict | None:
+    """What an agency's page adds: its profile, certified staff and record."""
+    if org.kind != OrgKind.AGENCY:
+        return None
+    return {"profile": agencies.profile_of(org), "staff": agencies.staff_of(org.id),
+            "record": agencies.record_of(org.id)}
 
 
 @bp.route("/<int:org_id>/edit", methods=["GET", "POST"])

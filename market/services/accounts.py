@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import BusinessLicenceScan, Membership, Organisation, OrgKind, OrgStatus, User
 from ..models.base import utcnow
 from ..urls import external_url_for
-from . import audit, login_throttle
+from . import agencies, audit, login_throttle
 from .errors import LoginThrottled, ServiceError
 from .mail_prefs import email_user
 from .notifications import notify_centre
@@ -51,14 +51,16 @@ def _new_user(org: Organisation, *, email: str, name: str, password: str,
 
 
 def register(*, org_fields: dict, email: str, name: str, password: str,
-             terms_version: str, licence: tuple[str | None, bytes] = (None, b"")) -> User:
+             terms_version: str, licence: tuple[str | None, bytes] = (None, b""),
+             agency_code: str | None = None) -> User:
     """Create an account, with a new (pending) organisation or as a request to join one.
 
     When the credit code belongs to an existing organisation the user becomes a *join
     request* that the organisation's admin approves; otherwise a new organisation is
     created, pending verification by the centre, with the user as its admin, and its
     business licence scan (``licence``: file name and bytes) kept for the centre to check.
-    The user's consent to the terms edition ``terms_version`` is recorded.
+    The user's consent to the terms edition ``terms_version`` is recorded. A new agency
+    starts its profile with ``agency_code`` (the CNIPA code of a patent agency, or None).
     Raises ServiceError naming the field (email taken, weak password, centre kind, the
     licence scan missing or not a scan).
     """
@@ -90,6 +92,8 @@ def register(*, org_fields: dict, email: str, name: str, password: str,
     user = _new_user(org, email=email, name=name, password=password, admin=True,
                      membership=Membership.ACTIVE, terms_version=terms_version)
     db.session.flush()
+    if org.kind == OrgKind.AGENCY:
+        agencies.start_profile(org, agency_code)
     db.session.add(BusinessLicenceScan(
         org_id=org.id, uploaded_by_user_id=user.id, content_type=content_type,
         filename=PurePath(licence_name or "licence").name[-200:], size=len(licence_data),

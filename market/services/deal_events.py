@@ -6,10 +6,11 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
+from .. import labels
 from ..domain.deadlines import RECORDING_MONTHS, STALE_DAYS
 from ..extensions import db
 from ..models import Deal, DealEvent, Notification, PaymentScheduleItem, ScheduleStatus
-from . import notifications
+from . import mandates, notifications
 
 
 def link(deal: Deal) -> str:
@@ -115,6 +116,38 @@ def notify(deal: Deal, event: DealEvent) -> None:
         text = _l("No answer for %(days)d days: “%(title)s”", days=STALE_DAYS, title=title)
         _tell_both(deal, "deal_stale", text)
         notifications.notify_centre("deal_stale", text, f"{licensee.name} → {licensor.name}", href)
+    _tell_broker_side(deal, event)
+
+
+# what a broker and its principal tell each other about
+_BROKER_NEWS = ("request", "counter", "accept", "decline", "withdraw", "sign", "conclude")
+
+
+def _tell_broker_side(deal: Deal, event: DealEvent) -> None:
+    """A broker's action is news to its principal (accepted terms: a request to sign); the
+    other side's actions are news to the broker while its mandate is live."""
+    if deal.broker_org_id is None or event.action not in _BROKER_NEWS:
+        return
+    title, href = _title(deal), link(deal)
+    action = labels.action_label(event.action)
+    if event.payload.get("broker_org_id"):
+        principal = deal.licensee if event.actor_role == "licensee" else deal.licensor
+        if event.action == "accept":
+            notifications.notify_org(
+                principal, "deal_accepted",
+                _l("Your broker agreed the terms of “%(title)s”: your signature is needed",
+                   title=title),
+                _l("Review the contract and sign it on the deal page."), href)
+        else:
+            notifications.notify_org(
+                principal, "deal_broker",
+                _l("Your broker on “%(title)s”: %(action)s", title=title, action=action), "",
+                href)
+    elif mandates.brokered_principal(deal) is not None:
+        notifications.notify_org(
+            deal.broker_org, "deal_broker",
+            _l("On “%(title)s”, which you broker: %(action)s", title=title, action=action), "",
+            href)
 
 
 def _lapse_reason(payload: dict):
@@ -131,8 +164,12 @@ def _tell_both(deal: Deal, kind: str, title, body="") -> None:
     notifications.notify_orgs((deal.licensee, deal.licensor), kind, title, body, link(deal))
 
 
-def notify_message(deal: Deal, author) -> None:
-    other = deal.licensor if author.org_id == deal.licensee_org_id else deal.licensee
+def notify_message(deal: Deal, author, role: str | None = None) -> None:
+    """Tell the other side of a new message (``role``: the side the author writes for, a
+    broker's principal's; by default the author's own organisation's side)."""
+    if role is None:
+        role = "licensee" if author.org_id == deal.licensee_org_id else "licensor"
+    other = deal.licensor if role == "licensee" else deal.licensee
     notifications.notify_org(other, "deal_message",
                              _l("New message on “%(title)s”", title=_title(deal)), "",
                              link(deal), email=False)

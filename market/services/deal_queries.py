@@ -7,27 +7,39 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy import Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..domain.dates import local_date, local_day_start, local_today
 from ..extensions import db
 from ..labels import label
-from ..models import Deal, DealState, OfferKind, Patent
+from ..models import Deal, DealState, Mandate, OfferKind, Patent
 from .indicator_tables import COUNT, MONEY, TEXT, Table
 
 REGISTER_EXPORT_LIMIT = 50_000  # rows in one CSV export (the whole register for years)
 
 
 def of_org(org_id: int | None, state: str, page: int, per_page: int = 30) -> Pagination:
-    """The deals the organisation is a party to, last changed first; ``state`` filters when
-    it is one. No organisation (a member whose request to join waits): no deals."""
-    query = select(Deal).where(or_(Deal.licensee_org_id == org_id, Deal.licensor_org_id == org_id)
+    """The deals the organisation is a party to, or brokers under a live mandate of a party
+    (an agency), last changed first; ``state`` filters when it is one. No organisation (a
+    member whose request to join waits): no deals."""
+    query = select(Deal).where(or_(Deal.licensee_org_id == org_id, Deal.licensor_org_id == org_id,
+                                   _brokered_by(org_id))
                                if org_id is not None else false())
     if state in set(DealState):
         query = query.where(Deal.state == state)
     return db.paginate(query.order_by(Deal.state_changed_at.desc(), Deal.id.desc()),
                        page=page, per_page=per_page, error_out=False)
+
+
+def _brokered_by(org_id: int):
+    """The deals ``org_id`` brokers while a mandate of one of their parties is live (a
+    revoked or ended mandate hides them at once, as the deal page does)."""
+    today = local_today()
+    return and_(Deal.broker_org_id == org_id, exists().where(
+        Mandate.agency_org_id == org_id,
+        Mandate.principal_org_id.in_((Deal.licensee_org_id, Deal.licensor_org_id)),
+        Mandate.revoked_at.is_(None), Mandate.valid_from <= today, Mandate.valid_until >= today))
 
 
 @dataclass(frozen=True)

@@ -153,12 +153,14 @@ def check_pledge_consent(deal: Deal) -> None:
 OPEN_LICENCE_TAKERS = (OrgKind.SME, OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
 
 
-def require_taker(user: User, offer: Offer) -> None:
+def require_taker(user: User, offer: Offer, principal=None) -> None:
     """Raise PermissionDenied unless ``user`` may take or request ``offer``: any verified
     organisation for an open licence, a verified SME for a negotiated deal (the plan's
-    transfers from universities and institutes to SMEs)."""
+    transfers from universities and institutes to SMEs). A broker (its mandate checked
+    before) requests for its verified SME ``principal``."""
     kinds = OPEN_LICENCE_TAKERS if offer.kind == OfferKind.OPEN_LICENCE else (OrgKind.SME,)
-    if user.org.kind not in kinds or not user.can_act:
+    org = principal if principal is not None else user.org
+    if org.kind not in kinds or not user.can_act or not org.is_verified:
         raise PermissionDenied(
             _l("Only verified organisations can take an open licence.")
             if offer.kind == OfferKind.OPEN_LICENCE
@@ -191,6 +193,10 @@ def offer_blocker(user: User, offer: Offer):
                 if user.org.is_verified else
                 _l("Your organisation is waiting for verification by the IP service centre: "
                    "you can take or request licences once it is verified."))
+    if user.org.kind == OrgKind.AGENCY:  # a broker requests for a principal (its mandate)
+        if offer.kind == OfferKind.OPEN_LICENCE:
+            return _l("An agency takes no licence itself: its principal takes an open licence.")
+        return _rival_in_force(offer)
     try:
         require_taker(user, offer)
         if offer.kind == OfferKind.OPEN_LICENCE:

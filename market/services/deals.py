@@ -38,6 +38,7 @@ from ..models import (
     LicenceKind,
     Offer,
     OfferKind,
+    Organisation,
     Patent,
     PaymentScheduleItem,
     ScheduleStatus,
@@ -45,7 +46,7 @@ from ..models import (
 )
 from ..models.base import utcnow
 from ..permissions import member_org_id
-from . import audit, deal_events, ledger, listings, signing
+from . import audit, deal_events, ledger, listings, mandates, signing
 from .deal_rules import (
     ExclusivityConflict,
     check_exclusivity,
@@ -57,7 +58,8 @@ from .errors import FieldErrors, NotFound, PermissionDenied, ServiceError
 
 __all__ = ["ExclusivityConflict", "TransitionNotAllowed", "TRANSITIONS",
            "accept", "allowed_actions", "cancel", "confirm_payment", "counter", "decline",
-           "end_terms", "flag_stale", "lock", "post_message", "request_deal", "role_of", "sign",
+           "broker_role", "end_terms", "flag_stale", "lock", "post_message", "request_deal",
+           "role_of", "sign",
            "take_open", "transition", "withdraw"]
 
 LICENSEE, LICENSOR, CENTRE, SYSTEM = "licensee", "licensor", "centre", "system"
@@ -130,6 +132,9 @@ WAITING_STATES = (S.REQUESTED, S.COUNTERED, S.ACCEPTED)
 # Actions a person starts from the deal page (the others belong to the system; signing
 # has its own form, see signing.may_sign_now).
 USER_ACTIONS = ("accept", "counter", "decline", "withdraw", "cancel")
+# What a broker may do for its principal under a mandate: negotiate. It never signs, pays,
+# cancels or records (services/mandates.py).
+BROKER_ACTIONS = ("accept", "counter", "decline", "withdraw")
 
 
 class TransitionNotAllowed(ServiceError):
@@ -152,9 +157,33 @@ def role_of(deal: Deal, user) -> str | None:
     return None
 
 
-def acting_role(deal: Deal, user: User) -> str:
-    """The role ``user`` acts in; NotFound for strangers, PermissionDenied if unverified."""
+def broker_role(deal: Deal, user) -> str | None:
+    """The role of the party ``user`` brokers for on ``deal`` under a live mandate (licensee
+    or licensor), or None: not the deal's broker, or the mandate is revoked or has ended."""
+    if user is None or not user.is_authenticated or deal.broker_org_id is None:
+        return None
+    principal = mandates.broker_principal(deal, user)
+    if principal is None:
+        return None
+    return LICENSEE if principal == deal.licensee_org_id else LICENSOR
+
+
+def viewer_role(deal: Deal, user) -> str | None:
+    """The role in which ``user`` sees ``deal``: a party's, the centre's, or the role of the
+    party it brokers for; None for everyone else."""
+    return role_of(deal, user) or broker_role(deal, user)
+
+
+def acting_role(deal: Deal, user: User, *, as_broker: bool = False) -> str:
+    """The role ``user`` acts in; NotFound for strangers, PermissionDenied if unverified.
+    A broker acts in its principal's role where ``as_broker`` (negotiation); elsewhere
+    (signing, payments, recording) it is refused: the principal does that."""
     role = role_of(deal, user)
+    if role is None:
+        role = broker_role(deal, user)
+        if role is not None and not as_broker:
+            raise PermissionDenied(_l("A broker negotiates for its principal; the principal "
+                                      "signs and pays."))
     if role is None:
         raise NotFound(_l("Deal not found."))
     if not user.can_act:
@@ -164,10 +193,12 @@ def acting_role(deal: Deal, user: User) -> str:
 
 def allowed_actions(deal: Deal, user) -> list[str]:
     """The actions ``user`` may take on ``deal`` now (what the page shows as buttons)."""
-    role = role_of(deal, user)
+    role, actions = role_of(deal, user), USER_ACTIONS
+    if role is None:
+        role, actions = broker_role(deal, user), BROKER_ACTIONS
     if role is None or not user.can_act:
         return []
-    return [action for action in USER_ACTIONS
+    return [action for action in actions
             if role in getattr(TRANSITIONS.get((deal.state, action)), "roles", ())
             and _refused_by_deal(deal, action, role) is None]
 
@@ -214,6 +245,7 @@ def transition(deal: Deal, action: str, *, actor: User | None, role: str,
     reason = _refused_by_deal(deal, action, role)
     if reason is not None:
         raise TransitionNotAllowed(reason, code="not_allowed")
+    payload = _with_broker(deal, actor, payload)
     deal.state = rule.target_for(role)
     now = utcnow()
     if deal.state != before:  # a flag or a signature leaves the clock of the state running
@@ -238,6 +270,14 @@ def transition(deal: Deal, action: str, *, actor: User | None, role: str,
         _enter(deal, before, action, actor)
         db.session.flush()
     return event
+
+
+def _with_broker(deal: Deal, actor: User | None, payload: dict | None) -> dict | None:
+    """The event of a broker's action says so: the agency acted for the party whose role
+    the event names."""
+    if actor is None or deal.broker_org_id is None or actor.org_id != deal.broker_org_id:
+        return payload
+    return {**(payload or {}), "broker_org_id": deal.broker_org_id}
 
 
 def _refusal(deal: Deal, action: str):
@@ -334,23 +374,26 @@ def _create_schedule(deal: Deal, signed: dict | None = None) -> None:
 
 # --- starting a deal -------------------------------------------------------------------------
 
-def _require_licensee(user: User, offer: Offer) -> None:
-    require_taker(user, offer)
+def _require_licensee(user: User, offer: Offer, org: Organisation | None = None) -> None:
+    """``user`` (or, for a broker, the principal ``org``) may request or take ``offer``."""
+    require_taker(user, offer, org)
     patent = offer.patent
     if not offer.active or not patent.is_public:
         raise NotFound(_l("This offer is no longer available."))
-    if patent.owner_org_id == user.org_id:
+    if patent.owner_org_id == (org.id if org is not None else user.org_id):
         raise PermissionDenied(_l("You cannot take a licence of your own patent."))
 
 
-def _new_deal(user: User, offer: Offer, **fields) -> Deal:
+def _new_deal(user: User, offer: Offer, licensee: Organisation | None = None,
+              **fields) -> Deal:
+    licensee = licensee or user.org
     values = dict(patent_id=offer.patent_id, offer_id=offer.id, kind=offer.kind,
                   licence_kind=offer.licence_kind, licensor_org_id=offer.patent.owner_org_id,
-                  licensee_org_id=user.org_id, **terms_values(offer.terms()),
+                  licensee_org_id=licensee.id, **terms_values(offer.terms()),
                   price_fen=offer.asking_price_fen)
     values.update(fields)
     deal = Deal(**values, schedule=[])  # a new deal has no payment rows: none to load later
-    deal.patent, deal.offer, deal.licensee = offer.patent, offer, user.org
+    deal.patent, deal.offer, deal.licensee = offer.patent, offer, licensee
     deal.licensor = offer.patent.owner
     return deal
 
@@ -430,21 +473,37 @@ def _apply_proposal(deal: Deal, proposal: dict) -> dict:
     return {"licence_kind": kind, **terms_values(terms)}
 
 
-def request_deal(user: User, offer: Offer, proposal: dict, message: str = "") -> Deal:
-    """An SME proposes terms for ``offer`` (a licence on request or an assignment).
+def request_deal(user: User, offer: Offer, proposal: dict, message: str = "", *,
+                 for_org: Organisation | None = None) -> Deal:
+    """An SME proposes terms for ``offer`` (a licence on request or an assignment); or a
+    broker for its SME principal ``for_org``, under a live mandate with the drafting scope
+    covering the patent (the deal records the agency, the broker and the mandate's fee).
+    A request an SME makes itself on a patent whose owner mandated an agency records that
+    agency as the deal's broker: its brokers answer for the patentee.
 
     Raises PermissionDenied, NotFound, FieldErrors, ServiceError (open request exists)
     or ExclusivityConflict (the patent cannot be licensed that way any more).
     """
     if offer.kind == OfferKind.OPEN_LICENCE:
         raise ServiceError(_l("An open licence is taken on its published terms, not requested."))
-    _require_licensee(user, offer)
+    if for_org is not None:
+        mandate = mandates.require_drafting_mandate(user, for_org, offer.patent_id)
+        broker = dict(broker_org_id=mandate.agency_org_id, broker_user_id=user.id,
+                      broker_fee_fen=mandate.fee_fen)
+    else:  # the patentee's agency, when it holds a live mandate on the patent, answers for it
+        mandate = mandates.licensor_mandate(offer.patent)
+        broker = dict(broker_org_id=mandate.agency_org_id, broker_fee_fen=mandate.fee_fen) \
+            if mandate else {}
+    _require_licensee(user, offer, for_org)
+    licensee = for_org or user.org
     if db.session.scalar(select(exists().where(
-            Deal.offer_id == offer.id, Deal.licensee_org_id == user.org_id,
+            Deal.offer_id == offer.id, Deal.licensee_org_id == licensee.id,
             Deal.state.in_((S.REQUESTED, S.COUNTERED))))):
-        raise ServiceError(_l("You already have an open request for this offer."),
-                           code="duplicate")
-    deal = _new_deal(user, offer, proposed_by=LICENSEE)
+        raise ServiceError(_l("You already have an open request for this offer.")
+                           if for_org is None else
+                           _l("%(org)s already has an open request for this offer.",
+                              org=for_org.name), code="duplicate")
+    deal = _new_deal(user, offer, licensee, proposed_by=LICENSEE, **broker)
     stored = _apply_proposal(deal, proposal)
     check_exclusivity(deal)  # early answer; decided again under the lock on acceptance
     transition(deal, "request", actor=user, role=LICENSEE, payload={"terms": stored})
@@ -468,7 +527,7 @@ def counter(deal: Deal, user: User, proposal: dict, message: str | None = "") ->
     contract waits for signatures: that version is voided); the message is optional.
     Raises TransitionNotAllowed, FieldErrors."""
     message = message or ""  # a form posted without the field gives None
-    role = acting_role(deal, user)
+    role = acting_role(deal, user, as_broker=True)
     lock(deal)
     if (deal.state, "counter") not in TRANSITIONS or role not in TRANSITIONS[
             (deal.state, "counter")].roles:
@@ -488,7 +547,7 @@ def accept(deal: Deal, user: User) -> DealEvent:
     """Accept the terms on the table: the contract is frozen and waits for both signatures.
     Raises TransitionNotAllowed (also for a second, double-submitted accept) or
     ExclusivityConflict."""
-    role = acting_role(deal, user)
+    role = acting_role(deal, user, as_broker=True)
     lock(deal)
     return transition(deal, "accept", actor=user, role=role)
 
@@ -517,7 +576,7 @@ def sign(deal: Deal, user: User, proof: signing.Reauthenticated, *, sha256: str,
 
 
 def decline(deal: Deal, user: User, reason: str) -> DealEvent:
-    role = acting_role(deal, user)
+    role = acting_role(deal, user, as_broker=True)
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_l("Say why you decline."), field="reason")
@@ -528,7 +587,7 @@ def decline(deal: Deal, user: User, reason: str) -> DealEvent:
 
 
 def withdraw(deal: Deal, user: User) -> DealEvent:
-    role = acting_role(deal, user)
+    role = acting_role(deal, user, as_broker=True)
     lock(deal)
     return transition(deal, "withdraw", actor=user, role=role)
 
@@ -543,13 +602,13 @@ def cancel(deal: Deal, user: User, reason: str = "") -> DealEvent:
 
 
 def post_message(deal: Deal, user: User, body: str) -> DealMessage:
-    role = acting_role(deal, user)
+    role = acting_role(deal, user, as_broker=True)
     if role == CENTRE:
         raise PermissionDenied(_l("Only the parties write in the deal's thread."))
     message = _add_message(deal, user, body)
     if message is None:
         raise ServiceError(_l("Write a message."), field="body")
-    deal_events.notify_message(deal, user)
+    deal_events.notify_message(deal, user, role)
     return message
 
 

@@ -61,7 +61,7 @@ def record_conclusion(deal: Deal) -> LedgerEntry:
         licensee_org_id=licensee.id, licensee_kind=licensee.kind.value,
         licensee_is_sme=licensee.kind == OrgKind.SME,
         licensor_is_university=licensor.kind in (OrgKind.UNIVERSITY, OrgKind.INSTITUTE),
-        industry=deal.patent.industry, district=licensee.district,
+        broker_org_id=deal.broker_org_id, industry=deal.patent.industry, district=licensee.district,
         patent_ids=[deal.patent_id], patent_count=1,
         days_to_conclusion=max((concluded_at - deal.created_at).days, 0)
         if deal.created_at else None)
