@@ -82,6 +82,13 @@ def listing_owner(status: int) -> dict[str, int]:
     return statuses(403, uni_a=status, uni_b=404, institute=404)
 
 
+def askers(status: int) -> dict[str, int]:
+    """A question about University A's listing: verified SMEs, universities and institutes;
+    the owner learns nothing by asking itself (404), the others are refused by kind (403)."""
+    return statuses(403, sme_a=status, sme_b=status, uni_b=status, institute=status,
+                    uni_a=404)
+
+
 def deal_side(status: int, *, unverified: int = 404, **given: int) -> dict[str, int]:
     """A deal of SME A with University A: the two parties and the centre; strangers get 404
     whatever id they try. ``unverified`` is the pending SME's and the applicant's status
@@ -205,6 +212,14 @@ ROWS = [
     Row("POST", "/patents/{draft}/publish", "listings.change_status", listing_owner(302), {}),
     Row("POST", "/patents/offers/{assignment_offer}/withdraw", "listings.withdraw_offer",
         listing_owner(302), {}),
+    # questions before a request: any verified SME, university or institute asks about
+    # another's public listing (OPEN_TO_EVERY_SME: an empty form here); its owner answers
+    Row("GET", "/patents/{patent}/ask", "engage.ask", askers(200)),
+    Row("POST", "/patents/{patent}/ask", "engage.ask", askers(422), {}),
+    Row("GET", "/patents/{draft}/ask", "engage.ask#draft", askers(404)),
+    Row("GET", "/patents/questions/{question}/answer", "engage.answer", listing_owner(200)),
+    Row("POST", "/patents/questions/{question}/answer", "engage.answer", listing_owner(302),
+        {"answer": "提供三个月的技术指导。", "public": "y"}),
     # legal status: the owner's page, its annual fee and proofs; the proof's file to the
     # owner and the centre only
     Row("GET", "/patents/{patent}/legal-status", "legal_status.manage", listing_owner(200)),
@@ -446,7 +461,8 @@ def _send(client, row: Row, ids: dict):
 
 
 # A's published offers are there to be taken: an SME taking one makes its own deal.
-OPEN_TO_EVERY_SME = {"deals.take_open", "deals.request"}
+# A question about a public listing is the asker's own row (the owner only reads it).
+OPEN_TO_EVERY_SME = {"deals.take_open", "deals.request", "engage.ask"}
 
 
 def _writes_by_id():

@@ -29,6 +29,8 @@ KIND_CATEGORY = {
     "payment_confirmed": LEGAL, "payment_paid_out": LEGAL,  # confirmations and receipts
     "open_licence_notice": LEGAL,  # the written notice under Patent Law art. 51
     "saved_search": ALERTS,
+    # questions about a listing and their answers: the conversation before any request
+    "listing_question": NEEDS, "question_answered": NEEDS,
     # royalty reports: the reports and their reminders are deal news; a confirmed royalty
     # is a confirmation of payment; registration reminders stay legal (the assignment has
     # no effect until CNIPA registers it), as any kind not named here

@@ -1,6 +1,7 @@
 """All models, imported here so Alembic and the app see every table."""
 from .audit import AuditEvent
 from .deals import Deal, DealEvent, DealMessage, DealState, PaymentScheduleItem, ScheduleStatus
+from .engagement import AnswerVisibility, ListingQuestion
 from .imports import ImportPreview
 from .ledger import LedgerEntry
 from .ledger_stats import STATS_INDEXES  # noqa: F401
@@ -54,12 +55,12 @@ from .signing import ContractDocument, ContractVersion, Signature
 from .tech_contracts import TechContractRegistration
 
 __all__ = [
-    "ApiToken", "AssignmentRegistration", "Attachment", "AuditEvent", "BusinessLicenceScan",
+    "AnswerVisibility", "ApiToken", "AssignmentRegistration", "Attachment", "AuditEvent", "BusinessLicenceScan",
     "ContractDocument",
     "ContractVersion", "DISTRICTS",
     "Deal", "DealEvent", "DealMessage", "DealState", "DigestItem", "EvaluationReport",
     "ImportPreview", "LedgerEntry", "LegalStatusEvent", "LegalStatusProof", "MailDigest",
-    "LegalStatus", "LicenceKind", "ListingChange", "ListingStatus", "LoginThrottle",
+    "LegalStatus", "LicenceKind", "ListingChange", "ListingQuestion", "ListingStatus", "LoginThrottle",
     "Membership",
     "Notification", "NotificationPreference", "Offer", "OfferKind", "Organisation", "OrgKind",
     "OrgStatus", "OutboxEmail",

@@ -1,0 +1,72 @@
+"""Questions about a listing: asked by verified users, answered by the owner's members."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..extensions import db, limiter
+from ..forms_util import refusal_on
+from ..models import ListingQuestion, OrgKind, Patent
+from ..permissions import member_org_id, role_required
+from ..services import questions
+from ..unit_of_work import committing
+from .forms import AnswerForm, QuestionForm
+
+bp = Blueprint("engage", __name__, url_prefix="/patents")
+askers_required = role_required(OrgKind.SME, OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
+
+
+def _question_limit() -> str:
+    return current_app.config["QUESTION_RATE_LIMIT"]
+
+
+def _user_key() -> str:
+    return f"user:{current_user.id}" if current_user.is_authenticated else \
+        f"ip:{request.remote_addr}"
+
+
+def _askable_or_404(patent_id: int) -> Patent:
+    """A public listing of another organisation (one's own is answered, not asked about)."""
+    patent = db.get_or_404(Patent, patent_id)
+    if not patent.is_public or patent.owner_org_id == member_org_id(current_user):
+        abort(404)
+    return patent
+
+
+@bp.route("/<int:patent_id>/ask", methods=["GET", "POST"])
+@askers_required
+@limiter.limit(_question_limit, key_func=_user_key, methods=["POST"])
+def ask(patent_id: int):
+    patent = _askable_or_404(patent_id)
+    form = QuestionForm()
+    if form.validate_on_submit():
+        with committing(refusal_on(form)) as outcome:
+            question = questions.ask(current_user, patent, form.body.data)
+        if outcome.committed:
+            flash(_("Your question has been sent to %(org)s. You will be told when it is "
+                    "answered.", org=patent.owner.name), "success")
+            return redirect(url_for("listings.detail", patent_id=patent.id,
+                                    _anchor=f"question-{question.id}"))
+    return render_template("engage/ask.html", form=form, patent=patent,
+                           mine=questions.visible_to(current_user, patent)), \
+        200 if not form.errors else 422
+
+
+@bp.route("/questions/<int:question_id>/answer", methods=["GET", "POST"])
+@role_required(OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
+def answer(question_id: int):
+    question = db.get_or_404(ListingQuestion, question_id)
+    if question.patent.owner_org_id != member_org_id(current_user):
+        abort(404)
+    form = AnswerForm(obj=question if request.method == "GET" else None)
+    if request.method == "GET" and question.visibility is not None:
+        form.public.data = question.visibility == "public"
+    if form.validate_on_submit():
+        with committing(refusal_on(form, listed=False)) as outcome:
+            questions.answer(current_user, question, form.answer.data, form.public.data)
+        if outcome.committed:
+            flash(_("Your answer has been published on the listing.") if form.public.data
+                  else _("Your answer has been sent to the asker only."), "success")
+            return redirect(url_for("listings.detail", patent_id=question.patent_id,
+                                    _anchor=f"question-{question.id}"))
+    return render_template("engage/answer.html", form=form, question=question), \
+        200 if not form.errors else 422
