@@ -220,6 +220,12 @@ ROWS = [
     Row("GET", "/patents/questions/{question}/answer", "engage.answer", listing_owner(200)),
     Row("POST", "/patents/questions/{question}/answer", "engage.answer", listing_owner(302),
         {"answer": "提供三个月的技术指导。", "public": "y"}),
+    # following a listing: any logged-in user, a listing it may see (OPEN_TO_EVERY_SME)
+    Row("GET", "/patents/following", "engage.following", users(200)),
+    Row("POST", "/patents/{patent}/follow", "engage.follow", users(302), {}),
+    Row("POST", "/patents/{patent}/unfollow", "engage.follow#unfollow", users(302), {}),
+    Row("POST", "/patents/{draft}/follow", "engage.follow#draft", {**users(404), UNI_A: 302},
+        {}),
     # legal status: the owner's page, its annual fee and proofs; the proof's file to the
     # owner and the centre only
     Row("GET", "/patents/{patent}/legal-status", "legal_status.manage", listing_owner(200)),
@@ -461,8 +467,10 @@ def _send(client, row: Row, ids: dict):
 
 
 # A's published offers are there to be taken: an SME taking one makes its own deal.
-# A question about a public listing is the asker's own row (the owner only reads it).
-OPEN_TO_EVERY_SME = {"deals.take_open", "deals.request", "engage.ask"}
+# A question about a public listing, following one: the user's own row (the owner's
+# listing is only read).
+OPEN_TO_EVERY_SME = {"deals.take_open", "deals.request", "engage.ask", "engage.follow",
+                     "engage.follow#unfollow"}
 
 
 def _writes_by_id():

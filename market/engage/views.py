@@ -1,14 +1,16 @@
-"""Questions about a listing: asked by verified users, answered by the owner's members."""
+"""Around a listing before any deal: questions (asked by verified users, answered by the
+owner's members) and following it (any logged-in user)."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from ..extensions import db, limiter
 from ..forms_util import refusal_on
 from ..models import ListingQuestion, OrgKind, Patent
-from ..permissions import member_org_id, role_required
-from ..services import questions
-from ..unit_of_work import committing
+from ..permissions import login_required, member_org_id, role_required
+from ..services import follows, questions
+from ..unit_of_work import commit, committing
 from .forms import AnswerForm, QuestionForm
 
 bp = Blueprint("engage", __name__, url_prefix="/patents")
@@ -70,3 +72,33 @@ def answer(question_id: int):
                                     _anchor=f"question-{question.id}"))
     return render_template("engage/answer.html", form=form, question=question), \
         200 if not form.errors else 422
+
+
+# --- following a listing ----------------------------------------------------------------
+
+def _followable_or_404(patent_id: int) -> Patent:
+    """A listing the user may see: public, or its own organisation's."""
+    patent = db.get_or_404(Patent, patent_id)
+    if not patent.is_public and patent.owner_org_id != member_org_id(current_user):
+        abort(404)
+    return patent
+
+
+@bp.route("/<int:patent_id>/<any(follow, unfollow):action>", methods=["POST"])
+@login_required
+def follow(patent_id: int, action: str):
+    patent = _followable_or_404(patent_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    (follows.follow if action == "follow" else follows.unfollow)(current_user, patent)
+    commit()
+    flash(_("You follow this listing: you will be told when its terms change, an exclusive "
+            "licence is granted or it is withdrawn.") if action == "follow"
+          else _("You no longer follow this listing."), "success")
+    return redirect(url_for("listings.detail", patent_id=patent.id))
+
+
+@bp.route("/following")
+@login_required
+def following():
+    return render_template("engage/following.html", patents=follows.followed_by(current_user))

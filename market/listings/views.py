@@ -28,6 +28,7 @@ from ..params import page_arg
 from ..permissions import member_org_id, public, role_required
 from ..services import (
     deal_rules,
+    follows,
     imports,
     legal_status,
     listing_queries,
@@ -94,7 +95,8 @@ def detail(patent_id: int):
                                      for o in patent.offers},
                            qa_public=questions.public_answers(patent),
                            qa_visible=questions.visible_to(current_user, patent),
-                           question_max=QUESTION_MAX_CHARS)
+                           question_max=QUESTION_MAX_CHARS,
+                           following=follows.is_following(current_user, patent))
 
 
 @bp.route("/mine")

@@ -1,7 +1,7 @@
 """All models, imported here so Alembic and the app see every table."""
 from .audit import AuditEvent
 from .deals import Deal, DealEvent, DealMessage, DealState, PaymentScheduleItem, ScheduleStatus
-from .engagement import AnswerVisibility, ListingQuestion
+from .engagement import AnswerVisibility, ListingFollow, ListingQuestion
 from .imports import ImportPreview
 from .ledger import LedgerEntry
 from .ledger_stats import STATS_INDEXES  # noqa: F401
@@ -60,7 +60,7 @@ __all__ = [
     "ContractVersion", "DISTRICTS",
     "Deal", "DealEvent", "DealMessage", "DealState", "DigestItem", "EvaluationReport",
     "ImportPreview", "LedgerEntry", "LegalStatusEvent", "LegalStatusProof", "MailDigest",
-    "LegalStatus", "LicenceKind", "ListingChange", "ListingQuestion", "ListingStatus", "LoginThrottle",
+    "LegalStatus", "LicenceKind", "ListingChange", "ListingFollow", "ListingQuestion", "ListingStatus", "LoginThrottle",
     "Membership",
     "Notification", "NotificationPreference", "Offer", "OfferKind", "Organisation", "OrgKind",
     "OrgStatus", "OutboxEmail",

@@ -1,10 +1,11 @@
-"""What a user does around a listing before (or instead of) a deal: asking a question."""
+"""What a user does around a listing before (or instead of) a deal: asking a question,
+following the listing."""
 from __future__ import annotations
 
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Text
+from sqlalchemy import ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -43,3 +44,18 @@ class ListingQuestion(db.Model):
     def is_answered(self) -> bool:
         return self.answer is not None
 
+
+class ListingFollow(db.Model):
+    """A user follows a listing: told when its terms change, an exclusive licence is granted
+    on it, or it is withdrawn. One row per user and listing (a double submit adds none)."""
+
+    __tablename__ = "listing_follow"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # the unique constraint below indexes patent_id first
+    patent_id: Mapped[int] = mapped_column(ForeignKey("patent.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[datetime] = created_at_column()
+
+    __table_args__ = (UniqueConstraint("patent_id", "user_id",
+                                       name="uq_listing_follow_patent_user"),)

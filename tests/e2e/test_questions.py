@@ -17,8 +17,8 @@ pytestmark = pytest.mark.e2e
 def world(live_app):
     university = make_user(db.session, kind=OrgKind.UNIVERSITY, name="沈阳工业大学",
                            email="tto@sut.example.cn", password=PASSWORD, user_name="赵老师")
-    sme = make_user(db.session, kind=OrgKind.SME, name="沈阳浑南储能科技有限公司",
-                    email="boss@sme.example.cn", password=PASSWORD, user_name="钱经理")
+    make_user(db.session, kind=OrgKind.SME, name="沈阳浑南储能科技有限公司",
+              email="boss@sme.example.cn", password=PASSWORD, user_name="钱经理")
     patent = make_listing(db.session, university.org, title="一种锂电池负极材料及其制备方法")
     db.session.commit()
     return patent
