@@ -392,6 +392,7 @@ ROWS = [
     Row("GET", "/centre/indicators/report.pdf?year=2024", "centre.indicators_report",
         centre_only()),
     Row("GET", "/centre/monitor", "centre.monitor", centre_only()),
+    Row("GET", "/centre/price-guidance", "centre.price_guidance_page", centre_only()),
     Row("GET", "/centre/pledges", "centre.pledge_list", centre_only()),
     Row("POST", "/centre/pledges", "centre.pledge_add", centre_only(422), {}),
     Row("POST", "/centre/pledges/import", "centre.pledge_import", centre_only(422), {}),

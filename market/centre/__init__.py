@@ -10,6 +10,7 @@ from . import (  # noqa: F401
     moderation,
     monitor,
     pledges,
+    price_guidance,
     verification,
     workbench,
 )

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from .. import labels
 from ..domain.deadlines import STALE_DAYS
+from ..domain.engagement import MIN_COMPARABLE_DEALS
 from ..domain.terms import term_warnings
 from ..extensions import db
 from ..forms_util import refusal_on, show_service_error, show_service_errors
@@ -12,7 +13,15 @@ from ..gateways import get_gateway
 from ..models import Deal, DealState, Offer, OfferKind, OrgKind
 from ..params import page_arg
 from ..permissions import login_required, member_org_id, role_required
-from ..services import contracts, deal_queries, deals, notifications, recording, signing
+from ..services import (
+    contracts,
+    deal_queries,
+    deals,
+    notifications,
+    price_guidance,
+    recording,
+    signing,
+)
 from ..services.deal_rules import OPEN_LICENCE_TAKERS
 from ..services.errors import FieldErrors, NotFound, ServiceError
 from ..services.payments import cancel_with_refunds
@@ -222,7 +231,9 @@ def request_licence(offer_id: int):
                     days=STALE_DAYS), "success")
             _flash_term_warnings(deal)
             return redirect(url_for("deals.detail", deal_id=deal.id))
-    return render_template("deals/request.html", form=form, offer=offer, patent=offer.patent), \
+    return render_template("deals/request.html", form=form, offer=offer, patent=offer.patent,
+                           guidance=price_guidance.for_offers(offer.patent, [offer]).get(offer.id),
+                           min_deals=MIN_COMPARABLE_DEALS), \
         422 if form.errors else 200
 
 

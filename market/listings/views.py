@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from ..domain.engagement import QUESTION_MAX_CHARS
+from ..domain.engagement import MIN_COMPARABLE_DEALS, QUESTION_MAX_CHARS
 from ..extensions import db, limiter
 from ..forms_util import refusal_on, show_service_error, show_warnings
 from ..models import Attachment, EvaluationReport, ListingStatus, Offer, OrgKind, Patent
@@ -33,6 +33,7 @@ from ..services import (
     legal_status,
     listing_queries,
     listings,
+    price_guidance,
     questions,
     view_tally,
 )
@@ -96,7 +97,9 @@ def detail(patent_id: int):
                            qa_public=questions.public_answers(patent),
                            qa_visible=questions.visible_to(current_user, patent),
                            question_max=QUESTION_MAX_CHARS,
-                           following=follows.is_following(current_user, patent))
+                           following=follows.is_following(current_user, patent),
+                           guidance=price_guidance.for_offers(patent, patent.active_offers),
+                           min_deals=MIN_COMPARABLE_DEALS)
 
 
 @bp.route("/mine")
