@@ -33,6 +33,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     from .deals.royalties import bp as royalties_bp
     from .deals.views import bp as deals_bp
     from .discover.views import bp as search_bp
+    from .engage.exhibitions import bp as exhibitions_bp
     from .engage.views import bp as engage_bp
     from .listings.status_views import bp as legal_status_bp
     from .listings.views import bp as listings_bp
@@ -42,7 +43,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     from .payments.views import bp as payments_bp
     for bp in (main_bp, auth_bp, orgs_bp, centre_bp, listings_bp, search_bp, deals_bp,
                royalties_bp, api_patents_bp, api_stats_bp, ops_bp, legal_status_bp,
-               engage_bp):
+               engage_bp, exhibitions_bp):
         app.register_blueprint(bp)
     app.register_blueprint(payments_bp)
 

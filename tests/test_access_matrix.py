@@ -226,6 +226,12 @@ ROWS = [
     Row("POST", "/patents/{patent}/unfollow", "engage.follow#unfollow", users(302), {}),
     Row("POST", "/patents/{draft}/follow", "engage.follow#draft", {**users(404), UNI_A: 302},
         {}),
+    # online exhibitions: public pages; any logged-in user signs up for the roadshow
+    # (OPEN_TO_EVERY_SME: the user's own row)
+    Row("GET", "/exhibitions/", "exhibitions.index", everyone(200)),
+    Row("GET", "/exhibitions/{exhibition}", "exhibitions.detail", everyone(200)),
+    Row("GET", "/exhibitions/999999", "exhibitions.detail#missing", everyone(404)),
+    Row("POST", "/exhibitions/{exhibition}/roadshow", "exhibitions.roadshow", users(302), {}),
     # legal status: the owner's page, its annual fee and proofs; the proof's file to the
     # owner and the centre only
     Row("GET", "/patents/{patent}/legal-status", "legal_status.manage", listing_owner(200)),
@@ -393,6 +399,10 @@ ROWS = [
         centre_only()),
     Row("GET", "/centre/monitor", "centre.monitor", centre_only()),
     Row("GET", "/centre/price-guidance", "centre.price_guidance_page", centre_only()),
+    Row("GET", "/centre/exhibitions", "centre.exhibition_list", centre_only()),
+    Row("GET", "/centre/exhibitions/new", "centre.exhibition_new", centre_only()),
+    Row("POST", "/centre/exhibitions/new", "centre.exhibition_new", centre_only(422), {}),
+    Row("GET", "/centre/exhibitions/{exhibition}", "centre.exhibition_leads", centre_only()),
     Row("GET", "/centre/pledges", "centre.pledge_list", centre_only()),
     Row("POST", "/centre/pledges", "centre.pledge_add", centre_only(422), {}),
     Row("POST", "/centre/pledges/import", "centre.pledge_import", centre_only(422), {}),
@@ -468,10 +478,10 @@ def _send(client, row: Row, ids: dict):
 
 
 # A's published offers are there to be taken: an SME taking one makes its own deal.
-# A question about a public listing, following one: the user's own row (the owner's
-# listing is only read).
+# A question about a public listing, following one, a roadshow sign-up: the user's own
+# row (the owner's listing, the centre's exhibition are only read).
 OPEN_TO_EVERY_SME = {"deals.take_open", "deals.request", "engage.ask", "engage.follow",
-                     "engage.follow#unfollow"}
+                     "engage.follow#unfollow", "exhibitions.roadshow"}
 
 
 def _writes_by_id():

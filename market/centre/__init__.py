@@ -4,6 +4,7 @@ Importing a page module registers its routes, so the package imports them all.
 """
 from . import (  # noqa: F401
     audit,
+    exhibitions,
     indicators,
     legal_status,
     mail,

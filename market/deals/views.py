@@ -11,12 +11,13 @@ from ..extensions import db
 from ..forms_util import refusal_on, show_service_error, show_service_errors
 from ..gateways import get_gateway
 from ..models import Deal, DealState, Offer, OfferKind, OrgKind
-from ..params import page_arg
+from ..params import int_arg, page_arg
 from ..permissions import login_required, member_org_id, role_required
 from ..services import (
     contracts,
     deal_queries,
     deals,
+    exhibitions,
     notifications,
     price_guidance,
     recording,
@@ -221,11 +222,14 @@ class _OfferTerms:
 def request_licence(offer_id: int):
     offer = _offer_or_404(offer_id, (OfferKind.LICENCE, OfferKind.ASSIGNMENT))
     form = TermsForm()
+    # started from an online exhibition: the query argument stays on the form's URL
+    exhibition = exhibitions.featuring(int_arg("exhibition"), offer.patent_id)
     if request.method == "GET":
         form.fill(offer, offer.licence_kind)
     if form.validate_on_submit():
         with committing(refusal_on(form, listed=True)) as outcome:
             deal = deals.request_deal(current_user, offer, form.proposal(), form.message.data)
+            exhibitions.record_request(exhibition, deal)
         if outcome.committed:
             flash(_("Your request has been sent. The patentee has %(days)d days to answer.",
                     days=STALE_DAYS), "success")

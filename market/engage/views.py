@@ -8,8 +8,9 @@ from flask_wtf import FlaskForm
 from ..extensions import db, limiter
 from ..forms_util import refusal_on
 from ..models import ListingQuestion, OrgKind, Patent
+from ..params import int_arg
 from ..permissions import login_required, member_org_id, role_required
-from ..services import follows, questions
+from ..services import exhibitions, follows, questions
 from ..unit_of_work import commit, committing
 from .forms import AnswerForm, QuestionForm
 
@@ -40,9 +41,11 @@ def _askable_or_404(patent_id: int) -> Patent:
 def ask(patent_id: int):
     patent = _askable_or_404(patent_id)
     form = QuestionForm()
+    exhibition = exhibitions.featuring(int_arg("exhibition"), patent.id)
     if form.validate_on_submit():
         with committing(refusal_on(form)) as outcome:
             question = questions.ask(current_user, patent, form.body.data)
+            exhibitions.record_question(exhibition, question)
         if outcome.committed:
             flash(_("Your question has been sent to %(org)s. You will be told when it is "
                     "answered.", org=patent.owner.name), "success")

@@ -24,10 +24,11 @@ from ..domain.engagement import MIN_COMPARABLE_DEALS, QUESTION_MAX_CHARS
 from ..extensions import db, limiter
 from ..forms_util import refusal_on, show_service_error, show_warnings
 from ..models import Attachment, EvaluationReport, ListingStatus, Offer, OrgKind, Patent
-from ..params import page_arg
+from ..params import int_arg, page_arg
 from ..permissions import member_org_id, public, role_required
 from ..services import (
     deal_rules,
+    exhibitions,
     follows,
     imports,
     legal_status,
@@ -99,7 +100,8 @@ def detail(patent_id: int):
                            question_max=QUESTION_MAX_CHARS,
                            following=follows.is_following(current_user, patent),
                            guidance=price_guidance.for_offers(patent, patent.active_offers),
-                           min_deals=MIN_COMPARABLE_DEALS)
+                           min_deals=MIN_COMPARABLE_DEALS,
+                           exhibition=exhibitions.featuring(int_arg("exhibition"), patent.id))
 
 
 @bp.route("/mine")

@@ -2,6 +2,13 @@
 from .audit import AuditEvent
 from .deals import Deal, DealEvent, DealMessage, DealState, PaymentScheduleItem, ScheduleStatus
 from .engagement import AnswerVisibility, ListingFollow, ListingQuestion
+from .exhibitions import (
+    Exhibition,
+    ExhibitionLead,
+    ExhibitionListing,
+    ExhibitionOrganisation,
+    RoadshowSignup,
+)
 from .imports import ImportPreview
 from .ledger import LedgerEntry
 from .ledger_stats import STATS_INDEXES  # noqa: F401
@@ -58,7 +65,8 @@ __all__ = [
     "AnswerVisibility", "ApiToken", "AssignmentRegistration", "Attachment", "AuditEvent", "BusinessLicenceScan",
     "ContractDocument",
     "ContractVersion", "DISTRICTS",
-    "Deal", "DealEvent", "DealMessage", "DealState", "DigestItem", "EvaluationReport",
+    "Deal", "DealEvent", "DealMessage", "DealState", "DigestItem", "EvaluationReport", "Exhibition", "ExhibitionLead",
+    "ExhibitionListing", "ExhibitionOrganisation",
     "ImportPreview", "LedgerEntry", "LegalStatusEvent", "LegalStatusProof", "MailDigest",
     "LegalStatus", "LicenceKind", "ListingChange", "ListingFollow", "ListingQuestion", "ListingStatus", "LoginThrottle",
     "Membership",
@@ -67,7 +75,7 @@ __all__ = [
     "PatentStatusCheck", "PatentType", "Patent", "ProofState",
     "Payee", "Payment", "PaymentProvider", "PaymentScheduleItem",
     "PaymentStatus", "PaymentVoucher", "Payout",
-    "PledgeDeal", "PledgedPatent", "PledgeeConsent", "RoyaltyReport",
+    "PledgeDeal", "PledgedPatent", "PledgeeConsent", "RoadshowSignup", "RoyaltyReport",
     "SavedSearch", "SavedSearchMatch", "ScheduleStatus", "SearchOutbox", "Signature", "SmeSize",
     "TechContractRegistration", "User", "VerificationSource",
     "WebhookEvent",
