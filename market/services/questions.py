@@ -107,9 +107,3 @@ def visible_to(user, patent: Patent) -> list[ListingQuestion]:
     return list(db.session.scalars(query.order_by(
         ListingQuestion.answer.is_not(None), ListingQuestion.id.desc())))
 
-
-def unanswered_count(org_id: int) -> int:
-    """Questions about the organisation's listings waiting for an answer."""
-    return db.session.scalar(select(func.count()).select_from(ListingQuestion).join(
-        Patent, Patent.id == ListingQuestion.patent_id).where(
-        Patent.owner_org_id == org_id, ListingQuestion.answer.is_(None))) or 0

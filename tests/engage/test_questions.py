@@ -113,3 +113,14 @@ def test_daily_limit_per_account(app, make_user, make_listing):
 def test_short_question_refused(app, make_user, make_listing):
     with pytest.raises(ServiceError):
         questions.ask(make_user(kind=OrgKind.SME), make_listing(), "  好？ ")
+
+
+def test_flask_limiter_limits_questions_per_user(make_app, make_user, make_listing):
+    """Besides the daily count, the per-user rate limit (QUESTION_RATE_LIMIT) answers 429."""
+    limited = make_app(RATELIMIT_ENABLED=True, QUESTION_RATE_LIMIT="1 per minute")
+    patent = make_listing()
+    client = limited.test_client()
+    log_in(client, make_user(kind=OrgKind.SME))
+    statuses = [post_form(client, f"/patents/{patent.id}/ask", {"body": f"第{n}个问题？请回答"},
+                          token_from=f"/patents/{patent.id}").status_code for n in range(2)]
+    assert statuses == [302, 429]
