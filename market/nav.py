@@ -10,7 +10,6 @@ from .services.orgs import verification_count
 NAV = [
     ("main.home", _l("Home"), "all"),
     ("search.search", _l("Find patents"), "all"),
-    ("exhibitions.index", _l("Exhibitions"), "all"),
     ("listings.mine", _l("My listings"), "licensor"),
     ("deals.mine", _l("My deals"), "party"),
     ("payments.mine", _l("Payments"), "user"),
