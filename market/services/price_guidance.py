@@ -5,14 +5,15 @@ each deal's signed contract (upfront fee in fen, royalty rate in basis points).
 Comparable: a licence of the same kind (exclusive, sole, non-exclusive; an open licence is
 non-exclusive) on a patent of the same IPC subclass as the listing's main code, or failing
 enough of those, of the same industry. A distribution is shown only when at least
-:data:`MIN_COMPARABLE_DEALS` deals make it up."""
+:data:`MIN_COMPARABLE_DEALS` deals make it up. Figures are kept until the ledger grows."""
 from __future__ import annotations
 
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import String, cast, select
 
 from ..domain.engagement import MIN_COMPARABLE_DEALS
 from ..extensions import db
@@ -65,8 +66,10 @@ def subclass_of(code: str) -> str:
     return code.replace(" ", "").upper()[:4]
 
 
-def _concluded_licences(licence_kind: str, industry: str | None = None) -> list[_Deal]:
-    """The concluded, not cancelled licences of ``licence_kind`` in CNY (of ``industry``)."""
+def _concluded_licences(licence_kind: str, *, industry: str | None = None,
+                        subclass: str | None = None) -> list[_Deal]:
+    """The concluded, not cancelled licences of ``licence_kind`` in CNY (of ``industry``; on
+    a patent with an IPC code of ``subclass``)."""
     reversed_deals = select(LedgerEntry.deal_id).where(LedgerEntry.entry == REVERSAL)
     query = (select(Deal.upfront_fee_fen, Deal.royalty_bp, LedgerEntry.industry,
                     Patent.ipc_codes)
@@ -77,8 +80,13 @@ def _concluded_licences(licence_kind: str, industry: str | None = None) -> list[
                     LedgerEntry.deal_id.not_in(reversed_deals)))
     if industry is not None:
         query = query.where(LedgerEntry.industry == industry)
-    return [_Deal(fee or 0, bp or 0, ind, frozenset(subclass_of(c) for c in codes or ()))
-            for fee, bp, ind, codes in db.session.execute(query)]
+    if subclass is not None:
+        # the JSON list's text narrows the rows in the database ('"C01B' starts a code of
+        # the subclass); the exact test follows on the parsed codes
+        query = query.where(cast(Patent.ipc_codes, String).like(f'%"{subclass}%'))
+    deals = [_Deal(fee or 0, bp or 0, ind, frozenset(subclass_of(c) for c in codes or ()))
+             for fee, bp, ind, codes in db.session.execute(query)]
+    return [d for d in deals if subclass is None or subclass in d.subclasses]
 
 
 def _guidance(licence_kind: str, basis: str | None, value: str, deals: list[_Deal]) -> Guidance:
@@ -89,17 +97,42 @@ def _guidance(licence_kind: str, basis: str | None, value: str, deals: list[_Dea
                     Spread.of([d.royalty_bp for d in deals]))
 
 
+def _ledger_mark() -> tuple | None:
+    """The last ledger row (id and time): the ledger only grows, so while this stays the same
+    every figure computed from it stays true. One row read by primary key."""
+    return db.session.execute(select(LedgerEntry.id, LedgerEntry.created_at)
+                              .order_by(LedgerEntry.id.desc()).limit(1)).first()
+
+
+def _cached(key: tuple, compute):
+    """``compute()`` once per ``key`` until the ledger grows (per app: each process keeps
+    its own; a listing page then costs one primary-key read)."""
+    cache = current_app.extensions.setdefault("market.price_guidance", {})
+    mark = _ledger_mark()
+    if cache.get("mark") != mark:
+        cache.clear()
+        cache["mark"] = mark
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
 def for_patent(patent: Patent, licence_kind: str) -> Guidance:
     """What licences of ``licence_kind`` on patents like ``patent`` were concluded for."""
-    deals = _concluded_licences(str(licence_kind))
-    if patent.ipc_codes:
-        subclass = subclass_of(patent.ipc_codes[0])
-        same = [d for d in deals if subclass in d.subclasses]
+    kind = str(licence_kind)
+    subclass = subclass_of(patent.ipc_codes[0]) if patent.ipc_codes else None
+    return _cached((kind, subclass, patent.industry),
+                   lambda: _compute(kind, subclass, patent.industry))
+
+
+def _compute(kind: str, subclass: str | None, industry: str) -> Guidance:
+    if subclass is not None:
+        same = _concluded_licences(kind, subclass=subclass)
         if len(same) >= MIN_COMPARABLE_DEALS:
-            return _guidance(licence_kind, IPC, subclass, same)
-    same = [d for d in deals if d.industry == patent.industry]
-    return _guidance(licence_kind, INDUSTRY if len(same) >= MIN_COMPARABLE_DEALS else None,
-                     patent.industry, same)
+            return _guidance(kind, IPC, subclass, same)
+    same = _concluded_licences(kind, industry=industry)
+    return _guidance(kind, INDUSTRY if len(same) >= MIN_COMPARABLE_DEALS else None,
+                     industry, same)
 
 
 def licence_kind_of(offer: Offer) -> str | None:
