@@ -37,6 +37,8 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     from .deals.views import bp as deals_bp
     from .demands.views import bp as demands_bp
     from .discover.views import bp as search_bp
+    from .engage.exhibitions import bp as exhibitions_bp
+    from .engage.views import bp as engage_bp
     from .listings.status_views import bp as legal_status_bp
     from .listings.views import bp as listings_bp
     from .main.views import bp as main_bp
@@ -45,7 +47,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     from .payments.views import bp as payments_bp
     for bp in (main_bp, auth_bp, orgs_bp, centre_bp, listings_bp, search_bp, deals_bp,
                royalties_bp, api_patents_bp, api_stats_bp, ops_bp, legal_status_bp, custody_bp,
-               disclosure_bp, demands_bp, agencies_bp):
+               disclosure_bp, demands_bp, agencies_bp, engage_bp, exhibitions_bp):
         app.register_blueprint(bp)
     app.register_blueprint(payments_bp)
 

@@ -75,6 +75,8 @@ class Config:
     RESET_RATE_LIMIT = "5 per minute;20 per hour"
     # Portfolio uploads per user (each is read, checked and kept until confirmed).
     IMPORT_RATE_LIMIT = os.environ.get("IMPORT_RATE_LIMIT", "10 per minute;60 per hour")
+    # Questions about listings per user (and the daily count per account in the service).
+    QUESTION_RATE_LIMIT = os.environ.get("QUESTION_RATE_LIMIT", "5 per minute;30 per hour")
     # An upload's preview can be confirmed this long (seconds); `flask imports clean` then
     # deletes it.
     IMPORT_PREVIEW_MAX_AGE = int(os.environ.get("IMPORT_PREVIEW_MAX_AGE", "86400"))

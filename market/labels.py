@@ -36,6 +36,8 @@ LABELS = {
     "utility_model": _l("Utility model"),
     "design": _l("Design"),
     "legal_granted": _l("Granted, in force"),
+    "answer_private": _l("Answered privately"),
+    "answer_public": _l("Answered publicly"),
     "legal_pending": _l("Under examination"),
     "legal_terminated": _l("Terminated"),
     "legal_withdrawn": _l("Withdrawn or rejected"),

@@ -34,6 +34,7 @@ from market.services import (
     agencies,
     agency_register,
     deals,
+    exhibitions,
     ledger,
     legal_status,
     listings,
@@ -42,6 +43,7 @@ from market.services import (
     payment_reports,
     payments,
     pledges,
+    questions,
     royalty_reports,
     signing,
 )
@@ -132,6 +134,13 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
                             amount_fen=500_000_00, pledged_on=local_today())
     consent = pledges.record_consent(requests[2], uni_a, pledge_id=pledge.id,
                                      filename="同意书.png", data=PNG)
+    # SME A asked University A about the open licence: the answer pages name it
+    question = questions.ask(sme_a, patent, "请问是否提供技术指导？")
+    # the centre's exhibition featuring it, with a roadshow to sign up for
+    exhibition = exhibitions.create(users["centre"], exhibitions.ExhibitionDraft(
+        theme="新材料专利展", description="", starts_on=local_today(), ends_on=local_today(),
+        numbers=[patent.application_number], org_ids=[uni_a.org_id],
+        roadshow_at=datetime(2030, 1, 10, 6, tzinfo=UTC), roadshow_place="浑南区"))
     saved = SavedSearch(user_id=sme_a.id, name="石墨烯", query="石墨烯", filters={})
     db.session.add(saved)
     # SME A asked for a new name: the centre's refusal has something to refuse
@@ -174,7 +183,7 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
         "due_deal": due.id, "due_row": due.schedule[0].id,
         "paid_deal": paid.id, "paid_row": paid.schedule[0].id,
         "report": report.id, "report_to_dispute": report_to_dispute.id,
-        "saved": saved.id, "failed_mail": failed_mail.id,
+        "saved": saved.id, "question": question.id, "exhibition": exhibition.id, "failed_mail": failed_mail.id,
         "proof": proof.id, "proof_to_reject": proof_to_reject.id,
         "pledge": pledge.id, "consent": consent.id, "pledged_patent": requests[2].patent_id,
         **custody_ids,

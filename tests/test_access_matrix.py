@@ -123,6 +123,13 @@ def party_only(status: int, **given: int) -> dict[str, int]:
                      **{**dict.fromkeys(AGENCIES, 403), **given})
 
 
+def askers(status: int) -> dict[str, int]:
+    """A question about University A's listing: verified SMEs, universities and institutes;
+    the owner learns nothing by asking itself (404), the others are refused by kind (403)."""
+    return statuses(403, sme_a=status, sme_b=status, uni_b=status, institute=status,
+                    uni_a=404)
+
+
 def deal_side(status: int, *, unverified: int = 404, **given: int) -> dict[str, int]:
     """A deal of SME A with University A: the two parties and the centre; strangers get 404
     whatever id they try. ``unverified`` is the pending SME's and the applicant's status
@@ -251,6 +258,26 @@ ROWS = [
     Row("POST", "/patents/{draft}/publish", "listings.change_status", listing_owner(302), {}),
     Row("POST", "/patents/offers/{assignment_offer}/withdraw", "listings.withdraw_offer",
         listing_owner(302), {}),
+    # questions before a request: any verified SME, university or institute asks about
+    # another's public listing (OPEN_TO_EVERY_SME: an empty form here); its owner answers
+    Row("GET", "/patents/{patent}/ask", "engage.ask", askers(200)),
+    Row("POST", "/patents/{patent}/ask", "engage.ask", askers(422), {}),
+    Row("GET", "/patents/{draft}/ask", "engage.ask#draft", askers(404)),
+    Row("GET", "/patents/questions/{question}/answer", "engage.answer", listing_owner(200)),
+    Row("POST", "/patents/questions/{question}/answer", "engage.answer", listing_owner(302),
+        {"answer": "提供三个月的技术指导。", "public": "y"}),
+    # following a listing: any logged-in user, a listing it may see (OPEN_TO_EVERY_SME)
+    Row("GET", "/patents/following", "engage.following", users(200)),
+    Row("POST", "/patents/{patent}/follow", "engage.follow", users(302), {}),
+    Row("POST", "/patents/{patent}/unfollow", "engage.follow#unfollow", users(302), {}),
+    Row("POST", "/patents/{draft}/follow", "engage.follow#draft", {**users(404), UNI_A: 302},
+        {}),
+    # online exhibitions: public pages; any logged-in user signs up for the roadshow
+    # (OPEN_TO_EVERY_SME: the user's own row)
+    Row("GET", "/exhibitions/", "exhibitions.index", everyone(200)),
+    Row("GET", "/exhibitions/{exhibition}", "exhibitions.detail", everyone(200)),
+    Row("GET", "/exhibitions/999999", "exhibitions.detail#missing", everyone(404)),
+    Row("POST", "/exhibitions/{exhibition}/roadshow", "exhibitions.roadshow", users(302), {}),
     # legal status: the owner's page, its annual fee and proofs; the proof's file to the
     # owner and the centre only
     Row("GET", "/patents/{patent}/legal-status", "legal_status.manage", listing_owner(200)),
@@ -417,6 +444,11 @@ ROWS = [
     Row("GET", "/centre/indicators/report.pdf?year=2024", "centre.indicators_report",
         centre_only()),
     Row("GET", "/centre/monitor", "centre.monitor", centre_only()),
+    Row("GET", "/centre/price-guidance", "centre.price_guidance_page", centre_only()),
+    Row("GET", "/centre/exhibitions", "centre.exhibition_list", centre_only()),
+    Row("GET", "/centre/exhibitions/new", "centre.exhibition_new", centre_only()),
+    Row("POST", "/centre/exhibitions/new", "centre.exhibition_new", centre_only(422), {}),
+    Row("GET", "/centre/exhibitions/{exhibition}", "centre.exhibition_leads", centre_only()),
     Row("GET", "/centre/pledges", "centre.pledge_list", centre_only()),
     Row("POST", "/centre/pledges", "centre.pledge_add", centre_only(422), {}),
     Row("POST", "/centre/pledges/import", "centre.pledge_import", centre_only(422), {}),
@@ -600,8 +632,12 @@ def _send(client, row: Row, ids: dict):
 
 # A's published offers are there to be taken: an SME taking one makes its own deal (a
 # broker, one for its principal). Any verified university or institute may answer a
-# published demand with its own patents.
-OPEN_TO_EVERY_SME = {"deals.take_open", "deals.request", "deals.request_for", "demands.answer"}
+# published demand with its own patents. A question about a public listing, following one,
+# a roadshow sign-up: the user's own row (the owner's listing, the centre's exhibition are
+# only read).
+OPEN_TO_EVERY_SME = {"deals.take_open", "deals.request", "deals.request_for", "demands.answer",
+                     "engage.ask", "engage.follow", "engage.follow#unfollow",
+                     "exhibitions.roadshow"}
 
 
 def _writes_by_id():

@@ -5,12 +5,14 @@ Importing a page module registers its routes, so the package imports them all.
 from . import (  # noqa: F401
     agencies,
     audit,
+    exhibitions,
     indicators,
     legal_status,
     mail,
     moderation,
     monitor,
     pledges,
+    price_guidance,
     verification,
     workbench,
 )

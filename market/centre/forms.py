@@ -1,9 +1,18 @@
 """Forms of the centre's pages: verification, pledge financing (one by one and CSV), hiding a
-listing."""
+listing, an exhibition."""
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..services.pledges import COLUMN_LABELS
@@ -74,3 +83,28 @@ class LegalStatusImportForm(FlaskForm):
 class ProofDecisionForm(FlaskForm):
     reason = TextAreaField(_l("What is wrong (shown to the owner)"),
                            validators=[Length(max=1000)])
+
+
+class ExhibitionForm(FlaskForm):
+    """An online exhibition: theme, dates, listings chosen by hand, organisations taking part,
+    an optional roadshow session."""
+    theme = StringField(_l("Theme"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Introduction"), validators=[Optional(), Length(max=5000)])
+    starts_on = DateField(_l("Opens on"), validators=[DataRequired()])
+    ends_on = DateField(_l("Closes on"), validators=[DataRequired()])
+    listings = TextAreaField(_l("Featured listings"), validators=[DataRequired()],
+                             description=_l("Application or patent numbers of listings on the "
+                                            "market, one per line or separated by commas, in "
+                                            "the order to show them."))
+    organisations = SelectMultipleField(_l("Participating organisations"), coerce=int,
+                                        validators=[Optional()],
+                                        description=_l("Hold Ctrl (⌘ on a Mac) to choose "
+                                                       "several."))
+    roadshow_at = DateTimeLocalField(_l("Roadshow session (optional)"),
+                                     validators=[Optional()], format="%Y-%m-%dT%H:%M")
+    roadshow_place = StringField(_l("Roadshow place or online link"),
+                                 validators=[Optional(), Length(max=300)])
+
+    def numbers(self) -> list[str]:
+        return [n.strip() for n in re.split(r"[,，;；\n]+", self.listings.data or "")
+                if n.strip()]

@@ -5,20 +5,23 @@ from flask_login import current_user
 
 from .. import labels
 from ..domain.deadlines import STALE_DAYS
+from ..domain.engagement import MIN_COMPARABLE_DEALS
 from ..domain.terms import term_warnings
 from ..extensions import db
 from ..forms_util import refusal_on, show_service_error, show_service_errors
 from ..gateways import get_gateway
 from ..models import Deal, DealState, Offer, OfferKind, Organisation, OrgKind
-from ..params import page_arg
+from ..params import int_arg, page_arg
 from ..permissions import login_required, member_org_id, role_required
 from ..services import (
     contracts,
     deal_queries,
     deals,
     demands,
+    exhibitions,
     mandates,
     notifications,
+    price_guidance,
     recording,
     signing,
 )
@@ -236,18 +239,23 @@ class _OfferTerms:
 def request_licence(offer_id: int):
     offer = _offer_or_404(offer_id, (OfferKind.LICENCE, OfferKind.ASSIGNMENT))
     form = TermsForm()
+    # started from an online exhibition: the query argument stays on the form's URL
+    exhibition = exhibitions.featuring(int_arg("exhibition"), offer.patent_id)
     if request.method == "GET":
         form.fill(offer, offer.licence_kind)
         _prefill_from_demand(form, offer)
     if form.validate_on_submit():
         with committing(refusal_on(form, listed=True)) as outcome:
             deal = deals.request_deal(current_user, offer, form.proposal(), form.message.data)
+            exhibitions.record_request(exhibition, deal)
         if outcome.committed:
             flash(_("Your request has been sent. The patentee has %(days)d days to answer.",
                     days=STALE_DAYS), "success")
             _flash_term_warnings(deal)
             return redirect(url_for("deals.detail", deal_id=deal.id))
-    return render_template("deals/request.html", form=form, offer=offer, patent=offer.patent), \
+    return render_template("deals/request.html", form=form, offer=offer, patent=offer.patent,
+                           guidance=price_guidance.for_offers(offer.patent, [offer]).get(offer.id),
+                           min_deals=MIN_COMPARABLE_DEALS), \
         422 if form.errors else 200
 
 

@@ -33,6 +33,11 @@ KIND_CATEGORY = {
     # technology demands: moderation, matches both ways, answers
     "demand_submitted": NEEDS, "demand_published": NEEDS, "demand_returned": NEEDS,
     "demand_match": NEEDS, "demand_new_listing": NEEDS, "demand_answer": NEEDS,
+    # questions about a listing and their answers: the conversation before any request
+    "listing_question": NEEDS, "question_answered": NEEDS,
+    # news of a listing the user follows
+    "followed_terms_changed": ALERTS, "followed_withdrawn": ALERTS,
+    "followed_exclusive_granted": ALERTS,
     # royalty reports: the reports and their reminders are deal news; a confirmed royalty
     # is a confirmation of payment; registration reminders stay legal (the assignment has
     # no effect until CNIPA registers it), as any kind not named here

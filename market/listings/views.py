@@ -20,12 +20,24 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from ..domain.engagement import MIN_COMPARABLE_DEALS, QUESTION_MAX_CHARS
 from ..extensions import db, limiter
 from ..forms_util import refusal_on, show_service_error, show_warnings
 from ..models import Attachment, EvaluationReport, ListingStatus, Offer, OrgKind, Patent
-from ..params import page_arg
+from ..params import int_arg, page_arg
 from ..permissions import member_org_id, public, role_required
-from ..services import deal_rules, imports, legal_status, listing_queries, listings, view_tally
+from ..services import (
+    deal_rules,
+    exhibitions,
+    follows,
+    imports,
+    legal_status,
+    listing_queries,
+    listings,
+    price_guidance,
+    questions,
+    view_tally,
+)
 from ..services.errors import ServiceError
 from ..services.uploads import scan_max_bytes
 from ..stored_files import stored_file_response
@@ -82,7 +94,14 @@ def detail(patent_id: int):
                            status_line=legal_status.status_line(patent),
                            report_form=EvaluationReportForm(),
                            blockers={o.id: deal_rules.offer_blocker(current_user, o)
-                                     for o in patent.offers})
+                                     for o in patent.offers},
+                           qa_public=questions.public_answers(patent),
+                           qa_visible=questions.visible_to(current_user, patent),
+                           question_max=QUESTION_MAX_CHARS,
+                           following=follows.is_following(current_user, patent),
+                           guidance=price_guidance.for_offers(patent, patent.active_offers),
+                           min_deals=MIN_COMPARABLE_DEALS,
+                           exhibition=exhibitions.featuring(int_arg("exhibition"), patent.id))
 
 
 @bp.route("/mine")

@@ -27,6 +27,14 @@ from .demands import (
     DemandState,
     DemandVisibility,
 )
+from .engagement import AnswerVisibility, ListingFollow, ListingQuestion
+from .exhibitions import (
+    Exhibition,
+    ExhibitionLead,
+    ExhibitionListing,
+    ExhibitionOrganisation,
+    RoadshowSignup,
+)
 from .imports import ImportPreview
 from .ledger import LedgerEntry
 from .ledger_stats import STATS_INDEXES  # noqa: F401
@@ -83,22 +91,23 @@ __all__ = [
     "AgencyComplaint", "AgencyCreditNote", "AgencyEvaluation", "AgencyStatusEvent",
     "CustodyAgreement", "CustodyEvent", "EvaluationCriterion",
     "AgencyProfile", "AgencyService", "AgencyStaff", "Mandate", "MandateEvent", "MandateScope",
-    "StaffQualification",
+    "StaffQualification", "AnswerVisibility",
     "ApiToken", "AssignmentRegistration", "Attachment", "AuditEvent", "BusinessLicenceScan",
     "ContractDocument",
     "ContractVersion", "DISTRICTS",
     "Deal", "DealEvent", "Demand", "DemandAnswer", "DemandEvent", "DemandMatch",
     "DemandState", "DemandVisibility", "OPEN_DEMAND_STATES", "DealMessage", "DealState",
-    "DigestItem", "EvaluationReport",
+    "DigestItem", "EvaluationReport", "Exhibition", "ExhibitionLead",
+    "ExhibitionListing", "ExhibitionOrganisation",
     "ImportPreview", "LedgerEntry", "LegalStatusEvent", "LegalStatusProof", "MailDigest",
-    "LegalStatus", "LicenceKind", "ListingChange", "ListingStatus", "LoginThrottle",
+    "LegalStatus", "LicenceKind", "ListingChange", "ListingFollow", "ListingQuestion", "ListingStatus", "LoginThrottle",
     "Membership",
     "Notification", "NotificationPreference", "Offer", "OfferKind", "Organisation", "OrgKind",
     "OrgStatus", "OutboxEmail",
     "PatentStatusCheck", "PatentType", "Patent", "ProofState",
     "Payee", "Payment", "PaymentProvider", "PaymentScheduleItem",
     "PaymentStatus", "PaymentVoucher", "Payout",
-    "PledgeDeal", "PledgedPatent", "PledgeeConsent", "RoyaltyReport",
+    "PledgeDeal", "PledgedPatent", "PledgeeConsent", "RoadshowSignup", "RoyaltyReport",
     "SavedSearch", "SavedSearchMatch", "ScheduleStatus", "SearchOutbox", "Signature", "SmeSize",
     "TechContractRegistration", "User", "VerificationSource",
     "WebhookEvent",

@@ -10,7 +10,7 @@ from .. import labels
 from ..domain.deadlines import RECORDING_MONTHS, STALE_DAYS
 from ..extensions import db
 from ..models import Deal, DealEvent, Notification, PaymentScheduleItem, ScheduleStatus
-from . import mandates, notifications
+from . import follows, mandates, notifications
 
 
 def link(deal: Deal) -> str:
@@ -99,6 +99,7 @@ def notify(deal: Deal, event: DealEvent) -> None:
         _tell_both(deal, "deal_concluded", _l("Contract concluded: “%(title)s”", title=title),
                    _l("The contract can be downloaded from the deal page. Record it with CNIPA "
                       "within %(months)d months.", months=RECORDING_MONTHS))
+        follows.deal_concluded(deal)  # an exclusive licence: the listing's followers too
     elif action == "close":
         _tell_both(deal, "deal_closed",
                    _l("Closed: “%(title)s” has been assigned to another party", title=title),

@@ -52,6 +52,7 @@ from ..models import (
     User,
 )
 from ..models.base import utcnow
+from . import follows
 from .errors import FieldErrors, PermissionDenied, ServiceError
 from .uploads import check_scan
 
@@ -332,6 +333,8 @@ def add_offer(user: User, patent: Patent, raw: dict) -> Offer:
     db.session.flush()
     _log(patent, user, "offer_added", {}, _snapshot(offer, OFFER_FIELDS), offer)
     touch_search(patent)
+    if patent.status == ListingStatus.PUBLISHED:
+        follows.terms_changed(patent)
     return offer
 
 
@@ -349,6 +352,7 @@ def update_offer(user: User, offer: Offer, raw: dict) -> None:
     db.session.flush()
     _log(patent, user, "terms_changed", before, _snapshot(offer, OFFER_FIELDS), offer)
     touch_search(patent)
+    follows.terms_changed(patent)
 
 
 def withdraw_offer(user: User, offer: Offer) -> None:
@@ -359,6 +363,7 @@ def withdraw_offer(user: User, offer: Offer) -> None:
     offer.active = False
     _log(offer.patent, user, "offer_withdrawn", {"active": True}, {"active": False}, offer)
     touch_search(offer.patent)
+    follows.terms_changed(offer.patent)
 
 
 # --- lifecycle --------------------------------------------------------------------------
@@ -402,6 +407,8 @@ def close_after_assignment(patent: Patent, contract_number: str | None) -> None:
     _log(patent, None, "assigned", {"status": before},
          {"status": patent.status.value, "contract": contract_number})
     touch_search(patent)
+    if before == ListingStatus.PUBLISHED:
+        follows.withdrawn(patent)
 
 
 def withdraw(user: User, patent: Patent) -> None:
@@ -413,6 +420,7 @@ def withdraw(user: User, patent: Patent) -> None:
     patent.status = ListingStatus.WITHDRAWN
     _log(patent, user, "withdrawn", {"status": before}, {"status": "withdrawn"})
     touch_search(patent)
+    follows.withdrawn(patent)
 
 
 

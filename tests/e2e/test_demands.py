@@ -106,11 +106,11 @@ def test_demand_from_post_to_licence_request(live_server, page, shot, world):
     page.get_by_role("link", name="需求收件箱").first.click()
     page.get_by_text("锂电池低温续航衰减").wait_for()
     _both_widths(page, shot, "05-university-inbox")
-    page.get_by_role("link", name="回应", exact=True).click()
+    page.get_by_role("link", name="回答", exact=True).click()
     assert page.get_by_label("一种锂电池低温加热装置及其控制方法", exact=False).is_checked()
     page.get_by_label("简要方案").fill("我校的低温加热装置可直接用于叉车电池包，欢迎洽谈。")
     _both_widths(page, shot, "06-answer-form")
-    page.get_by_role("button", name="发送回应").click()
+    page.get_by_role("button", name="发送回答").click()
     page.get_by_text("您的回应已发送给企业。").wait_for()
     _log_out(page)
 

@@ -1,0 +1,61 @@
+"""The centre's exhibitions: open one (theme, dates, listings chosen by hand, organisations,
+a roadshow), and see what each led to (questions, requests, roadshow sign-ups)."""
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..domain.dates import LOCAL_ZONE
+from ..extensions import db
+from ..forms_util import refusal_on
+from ..models import Exhibition, Organisation, OrgKind, OrgStatus
+from ..permissions import centre_required
+from ..services import exhibitions
+from ..unit_of_work import committing
+from .blueprint import bp
+from .forms import ExhibitionForm
+
+
+@bp.route("/exhibitions")
+@centre_required
+def exhibition_list():
+    return render_template("centre/exhibitions.html", items=exhibitions.all_exhibitions(),
+                           counts=exhibitions.lead_counts())
+
+
+def _participant_choices() -> list[tuple[int, str]]:
+    orgs = db.session.scalars(select(Organisation).where(
+        Organisation.kind.in_((OrgKind.UNIVERSITY, OrgKind.INSTITUTE)),
+        Organisation.status == OrgStatus.VERIFIED).order_by(Organisation.name))
+    return [(org.id, org.name) for org in orgs]
+
+
+@bp.route("/exhibitions/new", methods=["GET", "POST"])
+@centre_required
+def exhibition_new():
+    form = ExhibitionForm()
+    form.organisations.choices = _participant_choices()
+    if form.validate_on_submit():
+        roadshow_at = form.roadshow_at.data
+        draft = exhibitions.ExhibitionDraft(
+            theme=form.theme.data.strip(), description=(form.description.data or "").strip(),
+            starts_on=form.starts_on.data, ends_on=form.ends_on.data, numbers=form.numbers(),
+            org_ids=form.organisations.data or [],
+            roadshow_at=roadshow_at.replace(tzinfo=LOCAL_ZONE) if roadshow_at else None,
+            roadshow_place=(form.roadshow_place.data or "").strip())
+        with committing(refusal_on(form, listed=True)) as outcome:
+            exhibition = exhibitions.create(current_user, draft)
+        if outcome.committed:
+            flash(_("The exhibition is open."), "success")
+            return redirect(url_for("exhibitions.detail", exhibition_id=exhibition.id))
+    return render_template("centre/exhibition_new.html", form=form), \
+        200 if not form.errors else 422
+
+
+@bp.route("/exhibitions/<int:exhibition_id>")
+@centre_required
+def exhibition_leads(exhibition_id: int):
+    exhibition = db.get_or_404(Exhibition, exhibition_id)
+    return render_template("centre/exhibition_leads.html", exhibition=exhibition,
+                           counts=exhibitions.lead_counts().get(exhibition.id, {}),
+                           signups=exhibitions.signups(exhibition))

@@ -1,0 +1,1 @@
+"""Around a listing, before any deal: questions and answers, following a listing."""
