@@ -93,7 +93,21 @@ def prepare_document(doc: dict, tokenize: bool = True) -> dict:
         "ipc_display": "; ".join(c.strip() for c in ipcs),
         "owner": owner,
         "patent_number": text_or_empty(doc.get("patent_number")),
+        "card": listing_card(doc, ipcs),
         "facets": _facets_column(doc, owner).encode("utf-8"),
+    }
+
+
+def listing_card(doc: dict, ipcs: list[str]) -> dict:
+    """What a search result card shows besides the title, abstract and owner, stored with the
+    document so a results page needs no database read: codes only (labels are looked up
+    when the page renders, in its language)."""
+    return {
+        "patent_type": text_or_empty(doc.get("patent_type")),
+        "industry": text_or_empty(doc.get("industry")),
+        "shown_number": text_or_empty(doc.get("shown_number")),
+        "ipc": list(doc["ipc"][:3]) if isinstance(doc.get("ipc"), list) else ipcs[:3],
+        "offers": [dict(o) for o in doc.get("offers") or []],
     }
 
 
@@ -148,6 +162,7 @@ def whoosh_fields(prepared: dict) -> dict:
         "ipc_display": prepared["ipc_display"],
         "owner": prepared["owner"],
         "patent_number": prepared["patent_number"],
+        "card": prepared["card"],
         "facets": prepared["facets"],
     }
 
