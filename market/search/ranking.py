@@ -92,15 +92,17 @@ def bm25f_scores(snap: Snapshot, docnums: list[int], terms: list[str],
                     norm = (1 - BM25F_B) + BM25F_B * length / avgfl
                     tf[docnum] = tf.get(docnum, 0.0) + field_weight * matcher.weight() / norm
     n = searcher.doc_count_all()
+    term_weight = {}
+    for term in terms:
+        df = _any_field_df(snap, term)
+        term_weight[term] = weights.get(term, 1.0) * math.log(1 + (n - df + 0.5) / (df + 0.5))
     out = []
     for docnum in docnums:
         score = 0.0
         for term in terms:
             x = pseudo_tf[term].get(docnum)
             if x:
-                df = _any_field_df(snap, term)
-                idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-                score += weights.get(term, 1.0) * idf * x * (BM25F_K1 + 1) / (x + BM25F_K1)
+                score += term_weight[term] * x * (BM25F_K1 + 1) / (x + BM25F_K1)
         out.append((docnum, score))
     return out
 
