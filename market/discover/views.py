@@ -47,7 +47,7 @@ def search():
         search_request = search_queries.SearchRequest.from_args(request.args)
     except ParamError as exc:
         abort(exc.status)
-    result, hits = search_queries.run(search_request)
+    result, hits = search_queries.run(search_request, stored=True)
     if result.exact_match_id and search_request.page == 1 and len(hits) == 1 \
             and not search_request.filters:
         return redirect(url_for("listings.detail", patent_id=int(result.exact_match_id)))

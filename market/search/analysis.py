@@ -34,6 +34,7 @@ __all__ = [
     "add_domain_words",
     "added_domain_words",
     "segment",
+    "segment_weighted",
     "query_words",
     "clean_token",
     "ChineseTokenizer",
@@ -157,6 +158,9 @@ def added_domain_words() -> list[str]:
 # --------------------------------------------------------------------------
 # segmentation
 # --------------------------------------------------------------------------
+# Index weight of a search-mode piece of a longer word (沥青 of 沥青混合料) relative to a
+# whole word: the document mentions the query word only inside another concept.
+SUBWORD_WEIGHT = 0.5
 _ASCII_WORD = re.compile(r"^[a-z]+$")
 _KEEP = re.compile(r"[0-9a-z\u3400-\u9fff\uf900-\ufaff]")
 
@@ -195,6 +199,47 @@ def segment(text: str, normalised: bool = False) -> list[str]:
         if t is not None:
             append(t)
     return out
+
+
+def segment_weighted(text: str, normalised: bool = False) -> tuple[list[str], list[float]]:
+    """The terms of :func:`segment` (same terms, same order) and the weight of each: 1.0 for
+    a word of jieba's precise cut, :data:`SUBWORD_WEIGHT` for a search-mode piece of a longer
+    word (沥青 inside 沥青混合料). The index counts an occurrence by this weight, so a
+    document naming the query word itself outranks one where it is only part of another
+    word, while the piece still matches (word boundaries: see :func:`query_words`)."""
+    if not text:
+        return [], []
+    jieba = ensure_jieba()
+    if not normalised:
+        text = normalise_text(text)
+    terms: list[str] = []
+    weights: list[float] = []
+    cache = _post_cache
+    freq = jieba.dt.FREQ
+
+    def add(tok: str, weight: float) -> None:
+        t = cache.get(tok, _MISSING)
+        if t is _MISSING:
+            t = _post(tok)
+            if len(cache) < 500_000:
+                cache[tok] = t
+        if t is not None:
+            terms.append(t)
+            weights.append(weight)
+
+    # jieba's cut_for_search, with each term marked whole word or piece
+    for word in jieba.cut(text, HMM=False):
+        n = len(word)
+        if n > 2:
+            for i in range(n - 1):
+                if freq.get(word[i:i + 2]):
+                    add(word[i:i + 2], SUBWORD_WEIGHT)
+        if n > 3:
+            for i in range(n - 2):
+                if freq.get(word[i:i + 3]):
+                    add(word[i:i + 3], SUBWORD_WEIGHT)
+        add(word, 1.0)
+    return terms, weights
 
 
 def query_words(text: str, normalised: bool = False) -> list[tuple[str, list[str]]]:
@@ -248,13 +293,15 @@ _post_cache: dict[str, str | None] = {}
 # --------------------------------------------------------------------------
 class PreTokenized(str):
     """A field value whose terms were already computed (e.g. in a worker
-    process).  The tokenizer yields ``.tokens`` instead of re-segmenting."""
+    process).  The tokenizer yields ``.tokens`` (with ``.weights``, one per term, as
+    :func:`segment_weighted` gives them; None = all 1.0) instead of re-segmenting."""
 
-    __slots__ = ("tokens",)
+    __slots__ = ("tokens", "weights")
 
-    def __new__(cls, text: str, tokens):
+    def __new__(cls, text: str, tokens, weights=None):
         obj = str.__new__(cls, text)
         obj.tokens = tokens
+        obj.weights = weights
         return obj
 
 
@@ -284,11 +331,14 @@ class ChineseTokenizer(Tokenizer):
         if chars:
             yield from self._with_chars(t, value, positions, keeporiginal, start_pos, start_char)
             return
-        tokens = value.tokens if isinstance(value, PreTokenized) else segment(value)
+        if isinstance(value, PreTokenized):
+            tokens, weights = value.tokens, value.weights or (1.0,) * len(value.tokens)
+        else:
+            tokens, weights = segment_weighted(value)
         pos = start_pos
-        for text in tokens:
+        for text, weight in zip(tokens, weights, strict=True):
             t.text = text
-            t.boost = 1.0
+            t.boost = weight  # the index's term weight sums these (Whoosh Frequency format)
             t.stopped = False
             if keeporiginal:
                 t.original = text

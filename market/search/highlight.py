@@ -72,6 +72,13 @@ def highlight(text: str, pattern: re.Pattern | None, max_chars: int | None = Non
     return fragment
 
 
+def _card(stored: dict) -> dict | None:
+    card = stored.get("card")
+    if card is None:
+        return None
+    return {**card, "owner": stored.get("owner", "") or ""}
+
+
 def make_hits(snap: Snapshot, scored: list[tuple[int, float | None]], terms,
               do_highlight: bool = True) -> list[Hit]:
     """Hits of the (docnum, score) pairs, their title and snippet marked with ``terms``."""
@@ -89,6 +96,7 @@ def make_hits(snap: Snapshot, scored: list[tuple[int, float | None]], terms,
                 owner=html.escape(stored.get("owner", "") or ""),
                 ipc=html.escape(stored.get("ipc_display", "") or ""),
                 docnum=docnum,
+                card=_card(stored),
             )
         )
     return hits

@@ -4,6 +4,8 @@ long demand queries (Whoosh's OR slows more than linearly with the number of ter
 
 from __future__ import annotations
 
+import math
+
 from whoosh import query as whoosh_query
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -19,6 +21,12 @@ COORD_POWER = 2.0
 PHRASE_BONUS = 0.5  # whole query verbatim in the title
 RERANK_DEPTH = 50
 
+# BM25F proper (bm25f_scores): the textbook k1 and b, a title occurrence worth two of the
+# abstract's (the title is a short summary the applicant wrote of the whole patent)
+BM25F_K1 = 1.2
+BM25F_B = 0.75
+BM25F_FIELDS = (("title", 2.0), ("content", 1.0))
+
 
 def text_query(terms: list[str], weights: dict[str, float] | None = None) -> whoosh_query.Query:
     """OR of the terms over ``title`` (boosted) and ``content``."""
@@ -32,18 +40,78 @@ def text_query(terms: list[str], weights: dict[str, float] | None = None) -> who
 
 def rank(snap: Snapshot, text_q, final, terms, term_docs, phrase, want, weights=None):
     """Top ``want`` (docnum, score) of the docnums ``final`` by BM25F + coordination +
-    title phrase; ``term_docs`` maps each term to the docnums containing it."""
+    title phrase; ``term_docs`` maps each term to the docnums containing it.
+
+    Whoosh picks the candidates (its BM25F sums one saturated score per field); they are
+    then scored by BM25F proper (:func:`bm25f_scores`)."""
     depth = max(RERANK_DEPTH, want)
     res = snap.searcher.search(text_q, limit=depth, filter=final)
-    candidates = [(h.docnum, h.score) for h in res]
+    candidates = bm25f_scores(snap, [h.docnum for h in res], terms, weights or {})
     if len(terms) > 1 or phrase:
         candidates = _rerank(snap, candidates, terms, term_docs, phrase, weights or {})
+    else:
+        candidates.sort(key=lambda x: -x[1])
     if len(candidates) < want and len(final) > len(candidates):
         # beyond the scored depth (only for deep pages): whoosh order
         res = snap.searcher.search(text_q, limit=want, filter=final)
         seen = {d for d, _ in candidates}
         candidates += [(h.docnum, h.score) for h in res if h.docnum not in seen]
     return candidates[:want]
+
+
+def bm25f_scores(snap: Snapshot, docnums: list[int], terms: list[str],
+                 weights: dict[str, float]) -> list[tuple[int, float]]:
+    """(docnum, score) of ``docnums`` by BM25F as Robertson, Zaragoza & Taylor (2004) define
+    it: a term's occurrences in each field, weighted by the field and normalised by the
+    field's length, are added up *before* the one saturation k1 and one IDF (over
+    documents holding the term in any field). Summing a saturated score per field (as
+    Whoosh does) counts a word in the title and the abstract almost twice and lets a
+    title mention outweigh a document that is about the word. Textbook constants."""
+    if not docnums:
+        return []
+    searcher = snap.searcher
+    order = sorted(docnums)
+    pseudo_tf: dict[str, dict[int, float]] = {}
+    for term in terms:
+        tf = pseudo_tf[term] = {}
+        for fieldname, field_weight in BM25F_FIELDS:
+            try:
+                matcher = searcher.postings(fieldname, term)
+            except TermNotFound:
+                continue
+            avgfl = searcher.avg_field_length(fieldname) or 1.0
+            for docnum in order:
+                if not matcher.is_active():
+                    break
+                if matcher.id() < docnum:
+                    matcher.skip_to(docnum)
+                    if not matcher.is_active():
+                        break
+                if matcher.id() == docnum:
+                    length = searcher.doc_field_length(docnum, fieldname, 0)
+                    norm = (1 - BM25F_B) + BM25F_B * length / avgfl
+                    tf[docnum] = tf.get(docnum, 0.0) + field_weight * matcher.weight() / norm
+    n = searcher.doc_count_all()
+    term_weight = {}
+    for term in terms:
+        df = _any_field_df(snap, term)
+        term_weight[term] = weights.get(term, 1.0) * math.log(1 + (n - df + 0.5) / (df + 0.5))
+    out = []
+    for docnum in docnums:
+        score = 0.0
+        for term in terms:
+            x = pseudo_tf[term].get(docnum)
+            if x:
+                score += term_weight[term] * x * (BM25F_K1 + 1) / (x + BM25F_K1)
+        out.append((docnum, score))
+    return out
+
+
+def _any_field_df(snap: Snapshot, term: str) -> int:
+    """Documents holding ``term`` in the title or the content (an upper bound without the
+    overlap: the larger of the two field counts is the usual stand-in)."""
+    reader = snap.searcher.reader()
+    return max(reader.doc_frequency(f, term) for f, _ in BM25F_FIELDS)
 
 
 def _rerank(snap: Snapshot, candidates, terms, term_docs, phrase, weights):

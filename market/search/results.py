@@ -17,6 +17,7 @@ class Hit:
     ipc: str = ""
     matched_terms: list[str] = field(default_factory=list)
     docnum: int = -1
+    card: dict | None = None  # the stored listing card (None: an index built before it)
 
 
 @dataclass

@@ -20,7 +20,9 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from ..domain.ipc import INDUSTRIES as PLAN_INDUSTRIES
 from .analysis import chinese_analyzer
 
-SCHEMA_VERSION = 1
+# Bumped when the fields change: `flask search sync` rebuilds an index of another version.
+# 2: ``card`` (what a result card shows), sub-word weights in the postings
+SCHEMA_VERSION = 2
 
 INDUSTRIES = tuple(PLAN_INDUSTRIES)  # the plan's industries, in the domain's order
 PATENT_TYPES = ("invention", "utility_model", "design")
@@ -56,6 +58,9 @@ def build_schema() -> Schema:
         ipc_display=STORED(),
         owner=STORED(),
         patent_number=STORED(),
+        # what a result card shows besides title, abstract and owner (see
+        # market.search.index.documents.listing_card): the page renders from it
+        card=STORED(),
         facets=COLUMN(VarBytesColumn()),
     )
 

@@ -27,8 +27,10 @@ from ..extensions import db
 from ..models import ListingStatus, OfferKind, Patent, SearchOutbox
 from . import index as engine
 from .demand import demand_match
+from .index.generations import read_meta
 from .query import matching_ids, search
 from .results import SearchResult
+from .schema import SCHEMA_VERSION
 
 log = logging.getLogger("market.search")
 STATE_FILE = "outbox-state.json"
@@ -62,6 +64,12 @@ def patent_document(patent: Patent) -> dict:
         "open_licence": any(o.kind == OfferKind.OPEN_LICENCE for o in offers),
         "upfront_fee": min(fees), "royalty_bp": min((o.royalty_bp for o in licences), default=0),
         "term_years": max((o.term_years for o in licences), default=0),
+        "shown_number": patent.shown_number,
+        # the result card's offer tags (templates/_macros/listings.html offer_tags)
+        "offers": [{"kind": str(o.kind),
+                    "fast": o.kind != OfferKind.ASSIGNMENT and o.is_fast_licence,
+                    "upfront_fee_fen": o.upfront_fee_fen, "upfront_mode": o.upfront_mode}
+                   for o in offers],
         "district": patent.owner.district, "owner_id": str(patent.owner_org_id),
         "filing_year": patent.filing_date.year if patent.filing_date else None,
         "listed_at": patent.published_at,
@@ -216,6 +224,10 @@ class SearchService:
             log.error("search index unreadable: rebuilding it from the database")
             self.reindex()
             return 0
+        if wait is None and self.outdated():
+            log.warning("search index of another schema version: rebuilding it")
+            self.reindex()
+            return 0
         if not self.behind(applied):
             return 0
         if self.holder.is_broken():
@@ -298,6 +310,13 @@ class SearchService:
         except Exception:  # noqa: BLE001 - any failure to open means unreadable
             return False
         return not self.holder.verify()
+
+    def outdated(self) -> bool:
+        """Whether the current index was built with another schema version (its fields or
+        terms changed since): the timer's sync rebuilds it; until then it is searched as is
+        (the results page loads from the database what it lacks)."""
+        gen = engine.current_generation(self.index_dir)
+        return gen is not None and read_meta(gen).get("schema_version") != SCHEMA_VERSION
 
     def behind(self, applied: int | None = None) -> bool:
         """Whether the outbox holds rows this index has not applied."""

@@ -111,17 +111,59 @@ def facet_groups(request: SearchRequest, facets: dict, label_of, base_url: str) 
     return groups
 
 
-def run(request: SearchRequest):
+def run(request: SearchRequest, *, stored: bool = False):
     """The search as the page and the API run it: results, and the public patents of the hits
-    (in rank order; anything withdrawn or hidden since it was indexed is dropped)."""
+    (in rank order; anything withdrawn or hidden since it was indexed is dropped).
+
+    ``stored`` (the results page): each hit's listing is the :class:`StoredListing` the index
+    holds, no database read; the index follows every listing change (the search outbox,
+    applied after the commit that wrote it). Only hits of an index built before it stored
+    result cards are loaded from the database."""
     service = current_app.extensions["market.search"]
     result = service.search(request.q, request.filters, sort=request.sort, page=request.page,
                             per_page=PER_PAGE)
     if result.error:
         return database_fallback(request, result.error)
-    patents = public_patents([hit.id for hit in result.hits])
-    hits = [(hit, patents[int(hit.id)]) for hit in result.hits if int(hit.id) in patents]
+    listings = {hit.id: StoredListing(hit) for hit in result.hits
+                if stored and hit.card is not None}
+    patents = public_patents([hit.id for hit in result.hits if hit.id not in listings])
+    for patent_id, patent in patents.items():
+        listings[str(patent_id)] = patent
+    hits = [(hit, listings[hit.id]) for hit in result.hits if hit.id in listings]
     return result, hits
+
+
+@dataclass(frozen=True)
+class StoredOffer:
+    """An active offer as a result card shows it (its offer tag)."""
+    kind: str
+    is_fast_licence: bool
+    upfront_fee_fen: int
+    upfront_mode: str
+
+
+@dataclass(frozen=True)
+class StoredOwner:
+    name: str
+
+
+class StoredListing:
+    """A listing as the search index stored it for its result card
+    (:func:`market.search.index.documents.listing_card`): the attributes of a ``Patent``
+    that ``templates/search/_hit.html`` reads, so the card renders the same from either."""
+
+    def __init__(self, hit):
+        card = hit.card
+        self.id = int(hit.id)
+        self.patent_type = card["patent_type"]
+        self.industry = card["industry"]
+        self.shown_number = card["shown_number"]
+        self.ipc_codes = list(card["ipc"])
+        self.owner = StoredOwner(card["owner"])
+        self.active_offers = [
+            StoredOffer(o["kind"], bool(o["fast"]), int(o["upfront_fee_fen"] or 0),
+                        o["upfront_mode"])
+            for o in card["offers"]]
 
 
 def public_patents(ids) -> dict[int, Patent]:

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
-from ..analysis import PreTokenized, ipc_keys, normalise_text, number_keys, segment
+from ..analysis import PreTokenized, ipc_keys, normalise_text, number_keys, segment_weighted
 
 FIELD_SEP = "\x1f"  # field separator in the facets column
 LIST_SEP = "\x1e"  # list separator inside a facet value
@@ -52,7 +52,7 @@ def as_int(value, default=0) -> int:
 def prepare_document(doc: dict, tokenize: bool = True) -> dict:
     """Turn a document dict (the app contract) into picklable Whoosh field
     values.  With ``tokenize`` the text fields carry their jieba terms as
-    tuples (``*_tokens``); without, the analyser segments them later (in the
+    tuples (``*_tokens``, their index weights in ``*_weights``); without, the analyser segments them later (in the
     Whoosh sub-writer processes of a bulk build)."""
     title = text_or_empty(doc.get("title")).strip()
     abstract = text_or_empty(doc.get("abstract")).strip()
@@ -63,13 +63,15 @@ def prepare_document(doc: dict, tokenize: bool = True) -> dict:
 
     parts = [p for p in (keywords, abstract, claims, owner, inventors) if p]
     if tokenize:
-        title_tokens = tuple(segment(title))
-        content_tokens = []
+        title_tokens, title_weights = map(tuple, segment_weighted(title))
+        terms, weights = [], []
         for part in parts:
-            content_tokens.extend(segment(part))
-        content_tokens = tuple(content_tokens)
+            part_terms, part_weights = segment_weighted(part)
+            terms.extend(part_terms)
+            weights.extend(part_weights)
+        content_tokens, content_weights = tuple(terms), tuple(weights)
     else:
-        title_tokens = content_tokens = None
+        title_tokens = content_tokens = title_weights = content_weights = None
 
     ipcs = [c for c in (doc.get("ipc") or []) if c and c.strip()]
     if isinstance(doc.get("ipc"), str):
@@ -84,12 +86,28 @@ def prepare_document(doc: dict, tokenize: bool = True) -> dict:
         "content": "\n".join(parts),
         "title_tokens": title_tokens,
         "content_tokens": content_tokens,
+        "title_weights": title_weights,
+        "content_weights": content_weights,
         "abstract": abstract,
         "ipc": " ".join(sorted(ipc_terms)),
         "ipc_display": "; ".join(c.strip() for c in ipcs),
         "owner": owner,
         "patent_number": text_or_empty(doc.get("patent_number")),
+        "card": listing_card(doc, ipcs),
         "facets": _facets_column(doc, owner).encode("utf-8"),
+    }
+
+
+def listing_card(doc: dict, ipcs: list[str]) -> dict:
+    """What a search result card shows besides the title, abstract and owner, stored with the
+    document so a results page needs no database read: codes only (labels are looked up
+    when the page renders, in its language)."""
+    return {
+        "patent_type": text_or_empty(doc.get("patent_type")),
+        "industry": text_or_empty(doc.get("industry")),
+        "shown_number": text_or_empty(doc.get("shown_number")),
+        "ipc": list(doc["ipc"][:3]) if isinstance(doc.get("ipc"), list) else ipcs[:3],
+        "offers": [dict(o) for o in doc.get("offers") or []],
     }
 
 
@@ -131,8 +149,9 @@ def whoosh_fields(prepared: dict) -> dict:
     if prepared["title_tokens"] is None:  # analysed by the writer
         title, content = prepared["title"], prepared["content"]
     else:
-        title = PreTokenized(prepared["title"], prepared["title_tokens"])
-        content = PreTokenized("", prepared["content_tokens"])
+        title = PreTokenized(prepared["title"], prepared["title_tokens"],
+                             prepared["title_weights"])
+        content = PreTokenized("", prepared["content_tokens"], prepared["content_weights"])
     return {
         "id": prepared["id"],
         "title": title,
@@ -143,6 +162,7 @@ def whoosh_fields(prepared: dict) -> dict:
         "ipc_display": prepared["ipc_display"],
         "owner": prepared["owner"],
         "patent_number": prepared["patent_number"],
+        "card": prepared["card"],
         "facets": prepared["facets"],
     }
 
