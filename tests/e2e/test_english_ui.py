@@ -10,10 +10,8 @@ from sqlalchemy import String, Text, select
 
 from market.extensions import db
 from tests.access_world import build_world
-from tests.test_access_matrix import ANON
 
-from .conftest import LiveServer
-from .walk import ROLES_WALKED, log_in, pages_of
+from .walk import ROLES_WALKED, walk
 
 HAN = re.compile(r"[\u3400-\u9fff]+")
 # The platform's own words, not data, even where a table stores them.
@@ -59,20 +57,8 @@ def test_english_pages_have_no_untranslated_chinese(app, browser, make_user, mak
     users, ids = build_world(make_user, make_org, make_listing)
     stored = _stored_texts()
     assert any("大学" in run for run in stored)  # the world's names are counted as data
-    paths = pages_of(role, ids)
-    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(20000)
-    found = {}
-    with LiveServer(app) as server:
-        page.goto(f"{server.url}/?lang=en")  # the language switch, remembered in a cookie
-        if role != ANON:
-            log_in(page, server.url, users[role].email, lang="en")
-        for path in paths:
-            page.goto(server.url + path)
-            runs = _untranslated(page.evaluate(VISIBLE_ENGLISH_TEXT), stored)
-            if runs:
-                found[path] = sorted(runs)
-    context.close()
-    assert not found, f"Chinese on English pages for {role}: {found}"
 
+    def untranslated(page) -> list[str]:
+        return sorted(_untranslated(page.evaluate(VISIBLE_ENGLISH_TEXT), stored))
+    found = walk(app, browser, users, ids, role, untranslated, lang="en")
+    assert not found, f"Chinese on English pages for {role}: {found}"

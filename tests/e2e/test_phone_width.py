@@ -4,30 +4,19 @@ at 360 px as that role, and the document must not scroll sideways."""
 import pytest
 
 from tests.access_world import build_world
-from tests.test_access_matrix import ANON
 
-from .conftest import LiveServer
-from .walk import ROLES_WALKED, log_in, pages_of
+from .walk import ROLES_WALKED, walk
 
 WIDTH = 360
+
+
+def _too_wide(page) -> int | None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    return width if width > WIDTH else None
 
 
 @pytest.mark.parametrize("role", ROLES_WALKED)
 def test_no_page_is_wider_than_a_phone(app, browser, make_user, make_org, make_listing, role):
     users, ids = build_world(make_user, make_org, make_listing)
-    paths = pages_of(role, ids)
-    assert len(paths) >= 5, paths  # the walk covers the role's pages, not an empty list
-    context = browser.new_context(locale="zh-CN", viewport={"width": WIDTH, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(20000)
-    too_wide = {}
-    with LiveServer(app) as server:
-        if role != ANON:
-            log_in(page, server.url, users[role].email)
-        for path in paths:
-            page.goto(server.url + path)
-            width = page.evaluate("document.documentElement.scrollWidth")
-            if width > WIDTH:
-                too_wide[path] = width
-    context.close()
+    too_wide = walk(app, browser, users, ids, role, _too_wide, width=WIDTH)
     assert not too_wide, f"pages wider than {WIDTH} px for {role}: {too_wide}"
