@@ -171,9 +171,17 @@ def _link(demand: Demand) -> str:
 # --- the SME's actions -------------------------------------------------------------------------
 
 def create(user: User, fields: dict) -> Demand:
-    """A draft demand of the user's SME with ``fields`` (the form's cleaned values)."""
+    """A draft demand of the user's SME with ``fields`` (the form's cleaned values). The same
+    form sent again (a double submit, a reload after a lost answer) returns the draft it
+    made instead of a second one."""
     if not (user.can_act and user.org.kind == "sme"):
         raise PermissionDenied(_l("Only a verified SME posts technology demands."))
+    same = db.session.scalar(select(Demand).where(
+        Demand.owner_org_id == user.org_id, Demand.created_by_user_id == user.id,
+        Demand.state == S.DRAFT, Demand.title == fields.get("title"),
+        Demand.description == fields.get("description")).limit(1))
+    if same is not None:
+        return same
     demand = Demand(owner_org_id=user.org_id, created_by_user_id=user.id, **fields)
     transition(demand, "create", actor=user, role=OWNER)
     return demand

@@ -322,3 +322,16 @@ def test_the_centres_counts(app, sme, centre, university, battery_listing):
     commit()
     assert demand_queries.counts()["to_deals"] == 2  # both demands it answered led to it
     assert silent.first_answered_at is None
+
+
+def test_the_same_form_sent_twice_makes_one_draft(app, sme):
+    """A double submit (or a reload after a lost answer) of the new-demand form returns the
+    draft the first one made; a different demand is a new draft."""
+    first = demands.create(sme, _fields())
+    commit()
+    again = demands.create(sme, _fields())
+    commit()
+    other = demands.create(sme, _fields(title="另一个需求"))
+    commit()
+    assert again.id == first.id and other.id != first.id
+    assert db.session.scalar(select(func.count()).select_from(Demand)) == 2
