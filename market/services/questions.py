@@ -43,7 +43,8 @@ def asked_today(user: User) -> int:
 
 
 def ask(user: User, patent: Patent, body: str) -> ListingQuestion:
-    """``user`` asks about the public listing ``patent``; its owner's members are told.
+    """``user`` asks about the public listing ``patent``; its owner's members are told (an
+    unanswered question asked again is the same question).
     Raises PermissionDenied (not a verified SME, university or institute member; the
     owner's own member) or ServiceError (length, the daily limit, the listing not public)."""
     if not user.can_act or user.org.kind not in ASKERS:
@@ -54,6 +55,11 @@ def ask(user: User, patent: Patent, body: str) -> ListingQuestion:
     if not patent.is_public:
         raise ServiceError(_l("This listing is not on the market."), field="body")
     text = _text(body, QUESTION_MIN_CHARS, QUESTION_MAX_CHARS, "body")
+    same = db.session.scalar(select(ListingQuestion).where(
+        ListingQuestion.patent_id == patent.id, ListingQuestion.asker_user_id == user.id,
+        ListingQuestion.body == text, ListingQuestion.answered_at.is_(None)).limit(1))
+    if same is not None:
+        return same  # the same question sent again (a double submit): asked once
     if asked_today(user) >= QUESTIONS_PER_DAY:
         raise ServiceError(_l("You have asked %(n)d questions today, the daily limit. "
                               "Please ask again tomorrow.", n=QUESTIONS_PER_DAY), field="body")

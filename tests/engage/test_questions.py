@@ -124,3 +124,20 @@ def test_flask_limiter_limits_questions_per_user(make_app, make_user, make_listi
     statuses = [post_form(client, f"/patents/{patent.id}/ask", {"body": f"第{n}个问题？请回答"},
                           token_from=f"/patents/{patent.id}").status_code for n in range(2)]
     assert statuses == [302, 429]
+
+
+def test_the_same_question_sent_twice_is_asked_once(app, make_user, make_listing):
+    """A double submit asks once and tells the owner once; once answered, asking the same
+    words again is a new question."""
+    owner = make_user(kind=OrgKind.UNIVERSITY)
+    asker = make_user(kind=OrgKind.SME)
+    patent = make_listing(owner.org)
+    first = questions.ask(asker, patent, "请问价格可以商量吗？")
+    commit()
+    again = questions.ask(asker, patent, "请问价格可以商量吗？")
+    commit()
+    assert again.id == first.id
+    assert len(_notes(owner, "listing_question")) == 1
+    questions.answer(owner, first, "可以。", public=False)
+    commit()
+    assert questions.ask(asker, patent, "请问价格可以商量吗？").id != first.id
