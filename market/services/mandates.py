@@ -65,8 +65,15 @@ def grant(user: User, agency: Organisation, *, scope: MandateScope, valid_from: 
                               days=MAX_MANDATE_DAYS), field="valid_until")
     if fee_fen is not None and fee_fen < 0:
         raise ServiceError(_l("The fee cannot be negative."), field="fee")
+    patent_ids = sorted(set(patent_ids or []))
+    same = db.session.scalar(select(Mandate).where(
+        Mandate.principal_org_id == user.org_id, Mandate.agency_org_id == agency.id,
+        Mandate.scope == scope, Mandate.valid_from == valid_from,
+        Mandate.valid_until == valid_until, Mandate.revoked_at.is_(None)).limit(1))
+    if same is not None and same.patent_ids == patent_ids and same.fee_fen == (fee_fen or None):
+        return same  # the same grant sent again (a double submit): granted once
     mandate = Mandate(principal_org_id=user.org_id, agency_org_id=agency.id, scope=scope,
-                      patent_ids=sorted(set(patent_ids or [])), valid_from=valid_from,
+                      patent_ids=patent_ids, valid_from=valid_from,
                       valid_until=valid_until, fee_fen=fee_fen or None,
                       granted_by_user_id=user.id)
     db.session.add(mandate)

@@ -12,6 +12,7 @@ from market.models import (
     DealEvent,
     DealState,
     LedgerEntry,
+    Mandate,
     MandateEvent,
     MandateScope,
     OrgKind,
@@ -285,3 +286,12 @@ def test_mandate_events_cannot_be_changed_or_deleted(sme, broker):
         db.session.flush()
     db.session.rollback()
     assert db.session.get(MandateEvent, granted.id).action == "granted"
+
+
+def test_the_same_grant_sent_twice_grants_once(sme, broker):
+    """A double submit of the grant form makes one mandate; other terms make another."""
+    first, again = grant(sme, broker), grant(sme, broker)
+    other = grant(sme, broker, scope=MandateScope.NEGOTIATE)
+    assert again.id == first.id and other.id != first.id
+    assert len(db.session.scalars(select(Mandate).where(
+        Mandate.principal_org_id == sme.org_id)).all()) == 2
