@@ -34,7 +34,7 @@ SUGGEST = ("", _l("Suggest from the text"))
 class DemandForm(FlaskForm):
     title = StringField(_l("Title of the need"), filters=[strip],
                         validators=[DataRequired(), Length(max=MAX_TITLE)],
-                        description=_l("One line, e.g. 低温环境下锂电池续航衰减"))
+                        description=_l("One line, e.g. battery range lost at low temperature"))
     description = TextAreaField(
         _l("The problem to solve"), filters=[strip],
         validators=[DataRequired(), Length(min=20, max=MAX_DESCRIPTION)],

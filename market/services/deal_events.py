@@ -130,7 +130,8 @@ def _tell_broker_side(deal: Deal, event: DealEvent) -> None:
     if deal.broker_org_id is None or event.action not in _BROKER_NEWS:
         return
     title, href = _title(deal), link(deal)
-    action = labels.action_label(event.action)
+    # the lazy label: the inbox shows it in each reader's language
+    action = labels.DEAL_ACTION_LABELS.get(event.action, event.action)
     if event.payload.get("broker_org_id"):
         principal = deal.licensee if event.actor_role == "licensee" else deal.licensor
         if event.action == "accept":
