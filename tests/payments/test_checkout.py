@@ -93,14 +93,14 @@ def test_return_page_waits_for_the_webhook(awaiting, stripe_app, logged_in, sme,
     client = logged_in(stripe_app, sme)
     session_id = session_of(fake_stripe, checkout_url(client, pay_button(client, deal, row)))["id"]
     page = client.get(f"/payments/items/{row.id}/return").get_data(as_text=True)
-    assert 'http-equiv="refresh"' in page  # the browser's return proves nothing
+    assert 'data-poll=' in page  # the browser's return proves nothing: it waits
     assert fresh(deal).state == DealState.CONCLUDED  # by its signature, before payment
     body = json.dumps(event("checkout.session.completed",
                             {**fake_stripe.sessions[session_id], "payment_status": "paid"})).encode()
     assert stripe_app.test_client().post("/payments/stripe/webhook", data=body,
                                          headers={"Stripe-Signature": sign(body)}).status_code == 200
     page = client.get(f"/payments/items/{row.id}/return").get_data(as_text=True)
-    assert 'http-equiv="refresh"' not in page
+    assert 'data-poll=' not in page
     assert fresh(deal).state == DealState.CONCLUDED
     receipt = client.get(f"/payments/items/{row.id}/receipt")
     assert receipt.status_code == 200 and "SYIP-R-" in receipt.get_data(as_text=True)
