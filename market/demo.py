@@ -37,6 +37,12 @@ ORGS = [
     ("sme10", OrgKind.SME, "康平县风电运维技术有限公司", "康平县", SmeSize.MICRO, OrgStatus.VERIFIED),
     ("sme11", OrgKind.SME, "法库县陶瓷新材料有限公司", "法库县", SmeSize.SMALL, OrgStatus.VERIFIED),
     ("sme12", OrgKind.SME, "沈阳沈河数字文创有限公司", "沈河区", SmeSize.MICRO, OrgStatus.PENDING),
+    # IP service agencies register here and are verified over the years (demo_services.py)
+    ("agency1", OrgKind.AGENCY, "沈阳盛京知识产权代理有限公司", "铁西区", None, OrgStatus.PENDING),
+    ("agency2", OrgKind.AGENCY, "沈阳浑南科技成果转化服务有限公司", "浑南区", None,
+     OrgStatus.PENDING),
+    ("agency3", OrgKind.AGENCY, "辽宁北方知识产权托管服务有限公司", "于洪区", None,
+     OrgStatus.PENDING),
 ]
 
 # (email, name, org key, admin)
@@ -50,7 +56,8 @@ USERS = [
 ] + [(f"{key}@demo.ipmarket.cn", name, key, True) for key, name in [
     ("sme1", "陈经理"), ("sme2", "刘经理"), ("sme3", "杨经理"), ("sme4", "黄经理"),
     ("sme5", "吴经理"), ("sme6", "徐经理"), ("sme7", "朱经理"), ("sme8", "胡经理"),
-    ("sme9", "郭经理"), ("sme10", "何经理"), ("sme11", "高经理"), ("sme12", "林经理")]]
+    ("sme9", "郭经理"), ("sme10", "何经理"), ("sme11", "高经理"), ("sme12", "林经理"),
+    ("agency1", "马晓东"), ("agency2", "罗文博"), ("agency3", "梁志刚")]]
 
 
 def credit_code(seq: int, kind: OrgKind) -> str:
@@ -91,6 +98,7 @@ def load_all() -> dict:
     the history's start, the real patent texts and their five years of deals, then the
     invented listings as today's newest. Returns counts."""
     from .demo_history import START, load_history, load_real_listings
+    from .demo_services import load_services
     from .domain.dates import clock_at
     now = utcnow()
     with clock_at(START - timedelta(days=30)):
@@ -98,6 +106,7 @@ def load_all() -> dict:
     offers = load_real_listings(orgs, now)
     counts = load_history(orgs, offers, now)
     counts["listings"] = len(offers) + load_listings(orgs)
+    counts.update(load_services(orgs, offers, now))
     counts["emails_dropped"] = _drop_history_emails()
     return counts
 

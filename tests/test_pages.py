@@ -2,6 +2,7 @@
 import pytest
 from sqlalchemy import func, select
 
+from market import demo
 from market.extensions import db
 from market.models import Notification, Organisation, OrgKind, OutboxEmail, Patent, User
 
@@ -70,9 +71,10 @@ def test_demo_load(app, runner):
         select(Organisation.kind, func.count()).group_by(Organisation.kind)).all())
     assert kinds[OrgKind.UNIVERSITY] >= 3 and kinds[OrgKind.INSTITUTE] >= 2
     assert kinds[OrgKind.SME] >= 12 and kinds[OrgKind.CENTRE] == 1
+    assert kinds[OrgKind.AGENCY] == 3
     districts = db.session.scalar(select(func.count(func.distinct(Organisation.district))))
     assert districts >= 10
-    assert db.session.scalar(select(func.count()).select_from(User)) == 18
+    assert db.session.scalar(select(func.count()).select_from(User)) == len(demo.USERS) == 21
     assert db.session.scalar(select(func.count()).select_from(Patent)) >= 300
     _assert_history_made_through_services()
     assert db.session.scalar(select(func.count()).select_from(OutboxEmail).where(
@@ -82,6 +84,37 @@ def test_demo_load(app, runner):
     assert "镁合金" in app.test_client().get("/search/?q=镁合金").get_data(as_text=True)
     again = runner.invoke(args=["demo", "load", "--if-empty"])
     assert again.exit_code == 0 and "not loaded" in again.output
+
+
+def test_demo_services_alive(app, runner):
+    """Beyond deals the demo is alive: agencies entered the register over the years and hold
+    SMEs in custody (the plan's two indicators are non-zero and change by year), demands are
+    published and answered (one turned into a request), listings have public Q&A, one
+    exhibition ran and one is on, and a broker brought a deal to conclusion."""
+    from datetime import date
+
+    from market.domain.dates import local_today
+    from market.models import Deal, ListingQuestion
+    from market.services import agency_register, custody_stats, demand_queries, exhibitions
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    plan = date(app.config["PLAN_START_YEAR"], 1, 1)
+    ends = [date(year, 12, 31) for year in (2022, 2023, 2024, 2025)]
+    agencies = [agency_register.indicator(plan_start=plan, as_of=d)["current"] for d in ends]
+    custody = [custody_stats.counts(plan_start=plan, as_of=d)["cumulative"] for d in ends]
+    assert agencies == sorted(agencies) and agencies[0] > 0 and agencies[-1] > agencies[0]
+    assert custody == sorted(custody) and custody[0] > 0 and custody[-1] > custody[0]
+    assert custody_stats.counts(plan_start=plan, as_of=local_today())["current"] > 0
+    demands = demand_queries.counts()
+    assert demands["posted"] >= 3 and demands["to_deals"] >= 1 and demands["pending"] >= 1
+    assert len(exhibitions.all_exhibitions()) == 2 and len(exhibitions.on_show()) == 1
+    assert exhibitions.featured_listings(exhibitions.on_show()[0])
+    assert exhibitions.signups(exhibitions.on_show()[0])
+    assert db.session.scalar(select(func.count()).select_from(ListingQuestion).where(
+        ListingQuestion.answer.is_not(None))) >= 3
+    assert db.session.scalar(select(func.count()).select_from(Deal).where(
+        Deal.broker_org_id.is_not(None), Deal.concluded_at.is_not(None))) == 1
+    assert db.session.scalar(select(func.count()).select_from(OutboxEmail).where(
+        OutboxEmail.to_address.like("%@demo.ipmarket.cn"))) == 0
 
 
 def _assert_history_made_through_services():

@@ -20,5 +20,7 @@ def load_demo(if_empty: bool) -> None:
     counts = demo.load_all()
     commit()
     click.echo("demo data loaded: {listings} listings, {deals} deals ({concluded} concluded), "
-               "{payments} payments, {reports} royalty reports, {pledges} pledges".format(**counts))
+               "{payments} payments, {reports} royalty reports, {pledges} pledges, {agencies} "
+               "agencies, {custody} custody agreements, {demands} demands, {exhibitions} "
+               "exhibitions".format(**counts))
     click.echo(f"every demo user's password is {demo.DEMO_PASSWORD}")
