@@ -16,7 +16,8 @@ bp = Blueprint("exhibitions", __name__, url_prefix="/exhibitions")
 @bp.route("/")
 @public
 def index():
-    return render_template("engage/exhibitions.html", items=exhibitions.on_show())
+    return render_template("engage/exhibitions.html", items=exhibitions.on_show(),
+                           past=exhibitions.past())
 
 
 @bp.route("/<int:exhibition_id>")

@@ -102,6 +102,14 @@ def on_show(today: date | None = None) -> list[Exhibition]:
                                    .order_by(Exhibition.starts_on, Exhibition.id)))
 
 
+def past(today: date | None = None, limit: int = 20) -> list[Exhibition]:
+    """Exhibitions that have ended, the latest first (their pages stay readable)."""
+    today = today or local_today()
+    return list(db.session.scalars(select(Exhibition).where(Exhibition.ends_on < today)
+                                   .order_by(Exhibition.ends_on.desc(), Exhibition.id.desc())
+                                   .limit(limit)))
+
+
 def featuring(exhibition_id: int | None, patent_id: int) -> Exhibition | None:
     """The exhibition ``exhibition_id`` if it features the listing (else None: a made-up or
     stale query argument attributes nothing)."""

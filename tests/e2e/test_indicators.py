@@ -18,11 +18,11 @@ from market.models.base import utcnow
 from market.services import accounts
 from market.unit_of_work import commit
 
-from ..factories import make_org, new_application_number, new_credit_code
+from ..factories import PASSWORD, make_org, new_application_number, new_credit_code
+from .walk import log_in
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "a very long demo passphrase"
 _numbers = iter(range(1, 1000))
 
 
@@ -76,14 +76,6 @@ def _world():
     return patents, smes
 
 
-def _log_in(page, base, email):
-    page.goto(f"{base}/account/login")
-    page.get_by_label("邮箱").fill(email)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(lambda url: "/account/login" not in url)
-
-
 def _charts_drawn(page) -> list[str]:
     page.wait_for_function("document.querySelectorAll('canvas[data-drawn]').length >= 6")
     return page.evaluate("""() => Array.from(document.querySelectorAll('canvas')).filter(c => {
@@ -105,7 +97,7 @@ def test_centre_reads_live_indicators(live_server, page, shot):
 
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    _log_in(page, base, "centre@example.cn")
+    log_in(page, base, "centre@example.cn")
     page.wait_for_url("**/centre/")  # the centre lands on its home
     page.locator(".centre-nav").get_by_role("link", name="指标看板").click()
     page.wait_for_url("**/centre/indicators")
@@ -148,7 +140,7 @@ def test_monitor_and_pledges_pages_render(live_server, page, shot):
         "district": "浑南区", "address": "沈阳市浑南区", "contact_name": "王",
         "contact_phone": "024-1", "contact_email": "centre@example.cn"})
     commit()
-    _log_in(page, base, "centre@example.cn")
+    log_in(page, base, "centre@example.cn")
     page.goto(f"{base}/centre/pledges")
     page.get_by_label("出质人（机构名称或统一社会信用代码）").fill("沈阳某科技有限公司")
     page.get_by_label("质权银行").fill("盛京银行")
@@ -178,7 +170,7 @@ def test_centre_home_and_deal_register(live_server, page, shot):
         "contact_phone": "024-1", "contact_email": "centre@example.cn"})
     commit()
     _world()
-    _log_in(page, base, "centre@example.cn")
+    log_in(page, base, "centre@example.cn")
     page.wait_for_url("**/centre/")
     assert page.get_by_role("heading", name="中心工作台").is_visible()
     shot("05-centre-home")

@@ -14,7 +14,8 @@ from market.models import Deal, DealState, LedgerEntry, LicenceKind, OfferKind, 
 from market.services import ledger, stats
 from market.unit_of_work import commit
 
-from ..factories import PASSWORD, make_listing, make_user
+from ..factories import make_listing, make_user
+from .walk import log_in
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path("/tmp/royalty15-shots")  # also kept outside the test's tmp dir, to look at
@@ -39,14 +40,6 @@ def _world():
     return deal
 
 
-def _log_in(page, base, email):
-    page.goto(f"{base}/account/login")
-    page.get_by_label("邮箱").fill(email)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(lambda url: "/account/login" not in url)
-
-
 def _keep(path: Path) -> None:
     SHOTS.mkdir(exist_ok=True)
     shutil.copy(path, SHOTS / path.name)
@@ -61,7 +54,7 @@ def test_licensee_reports_licensor_confirms_royalty_counted(live_server, browser
     base = live_server.url
     deal = _world()
 
-    _log_in(page, base, "boss@sme.example.cn")
+    log_in(page, base, "boss@sme.example.cn")
     page.goto(f"{base}/deals/{deal.id}")
     assert "份报告已逾期" in page.locator("#royalties").inner_text()
     _keep(shot("01-deal-royalty-card-desktop"))
@@ -86,7 +79,7 @@ def test_licensee_reports_licensor_confirms_royalty_counted(live_server, browser
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     licensor = context.new_page()
     try:
-        _log_in(licensor, base, "tto@neu.example.cn")
+        log_in(licensor, base, "tto@neu.example.cn")
         licensor.goto(f"{base}/deals/inbox")
         licensor.goto(f"{base}/deals/{deal.id}/royalties")
         row = licensor.locator("#period-2025-01-15")

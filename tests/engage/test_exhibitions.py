@@ -94,3 +94,20 @@ def test_only_the_centre_opens_exhibitions(app, make_user, make_listing):
     from market.services.errors import PermissionDenied
     with pytest.raises(PermissionDenied):
         _open(make_user(kind=OrgKind.UNIVERSITY), make_listing())
+
+
+def test_an_exhibition_that_has_ended_is_listed_among_the_past(app, client, make_user,
+                                                                make_listing):
+    """Once over, an exhibition leaves the running list for "past exhibitions", still
+    linked (its page, its listings and its leads stay readable)."""
+    from datetime import UTC, datetime
+
+    from market.domain.dates import clock_at
+    exhibition = _open(make_user(kind=OrgKind.CENTRE), make_listing())
+    after = date(2027, 1, 5)
+    assert exhibition not in exhibitions.on_show(after)
+    assert exhibitions.past(after) == [exhibition]
+    assert exhibitions.past(date(2026, 12, 15)) == []  # still running then
+    with clock_at(datetime(2027, 1, 5, 2, tzinfo=UTC)):
+        page = client.get("/exhibitions/?lang=zh").get_data(as_text=True)
+    assert "往期展览" in page and f"/exhibitions/{exhibition.id}" in page
