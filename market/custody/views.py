@@ -75,13 +75,11 @@ def detail(agreement_id: int):
 
 def _detail(agreement, *, renew_form=None, terminate_form=None, status=200):
     now = custody.standing(agreement)
-    side = custody.side_of(current_user, agreement)
+    may = custody.allowed(current_user, agreement, now)
     return render_template(
-        "custody/detail.html", agreement=agreement, now=now, side=side,
-        may_answer=side is not None and now.pending is not None
-        and now.pending.by_org_id != current_user.org_id and current_user.can_act,
-        may_change=side is not None and current_user.can_act and not now.terminated
-        and now.state in (custody.SCHEDULED, custody.ACTIVE),
+        "custody/detail.html", agreement=agreement, now=now,
+        side=custody.side_of(current_user, agreement),
+        may_answer=may["answer"], may_change=may["change"],
         may_see_portfolio=custody.may_see_portfolio(current_user, agreement),
         accept_form=AcceptForm(formdata=None), decline_form=DeclineForm(formdata=None),
         renew_form=renew_form or RenewForm(formdata=None),

@@ -115,6 +115,20 @@ def _acting_side(user: User, agreement: CustodyAgreement) -> str:
     return side
 
 
+def _in_force(now: Standing) -> bool:
+    return now.state in (SCHEDULED, ACTIVE) and not now.terminated
+
+
+def allowed(user: User, agreement: CustodyAgreement, now: Standing | None = None) -> dict:
+    """What ``user`` may do on ``agreement`` now, by the rules the actions check (the page
+    offers these): ``answer`` the pending proposal (the side that did not make it), and
+    ``change`` (renew or end) a term in force."""
+    now = now or standing(agreement)
+    acts = side_of(user, agreement) is not None and user.can_act
+    return {"answer": acts and now.pending is not None and now.pending.by_org_id != user.org_id,
+            "change": acts and _in_force(now)}
+
+
 def _org_of(agreement: CustodyAgreement, side: str) -> Organisation:
     return agreement.sme if side == "sme" else agreement.agency
 
@@ -241,7 +255,7 @@ def propose_renewal(user: User, agreement: CustodyAgreement, *, ends_on: date,
     """Either side proposes to extend the term in force to ``ends_on`` for ``fee_fen``."""
     _acting_side(user, agreement)
     now = standing(agreement)
-    if now.state not in (SCHEDULED, ACTIVE) or now.terminated:
+    if not _in_force(now):
         raise ServiceError(_l("Only an agreement in force can be renewed."), code="not_in_force")
     if now.pending is not None:
         raise ServiceError(_l("A renewal is already waiting for an answer."), code="pending")
@@ -261,7 +275,7 @@ def terminate(user: User, agreement: CustodyAgreement, *, last_day: date,
     the last day of custody."""
     _acting_side(user, agreement)
     now = standing(agreement)
-    if now.state not in (SCHEDULED, ACTIVE) or now.terminated:
+    if not _in_force(now):
         raise ServiceError(_l("Only an agreement in force can be ended."), code="not_in_force")
     if last_day < local_today() or last_day > now.ends_on:
         raise ServiceError(_l("The last day is between today and %(date)s.",

@@ -251,3 +251,22 @@ def test_a_proposal_to_a_suspended_agency_cannot_be_accepted(sme, agency_user, c
     commit()
     with pytest.raises(custody.ServiceError):
         custody.accept(sme, agreement)
+
+
+def test_what_the_page_offers_is_what_the_actions_allow(sme, agency_user, centre_user):
+    """custody.allowed: the side that did not propose answers; once in force either side
+    may renew or end it; the centre and a proposer waiting for an answer may do neither."""
+    agreement = custody.propose(sme, agency_user.org, starts_on=TODAY,
+                                ends_on=TODAY + timedelta(days=365), fee_fen=300_000,
+                                scope={"patents": True})
+    commit()
+    assert custody.allowed(sme, agreement) == {"answer": False, "change": False}
+    assert custody.allowed(agency_user, agreement) == {"answer": True, "change": False}
+    assert custody.allowed(centre_user, agreement) == {"answer": False, "change": False}
+    with pytest.raises(custody.ServiceError):
+        custody.accept(sme, agreement)  # what the page does not offer, the action refuses
+    custody.accept(agency_user, agreement)
+    commit()
+    for user in (sme, agency_user):
+        assert custody.allowed(user, agreement) == {"answer": False, "change": True}
+    assert custody.allowed(centre_user, agreement)["change"] is False
