@@ -55,22 +55,13 @@ def mine():
     return render_template("demands/mine.html", demands=demand_queries.mine(current_user.org_id))
 
 
-def _with_suggestions(fields: dict) -> dict:
-    """Fill the industry and IPC the SME left empty from the listings its text matches."""
-    if fields["industry"] and fields["ipc_codes"]:
-        return fields
-    industry, ipc = demand_matching.suggest(fields["title"], fields["description"])
-    return {**fields, "industry": fields["industry"] or industry or "other",
-            "ipc_codes": fields["ipc_codes"] or ipc}
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @sme_required
 def new():
     form = DemandForm()
     if form.validate_on_submit():
         with committing(refusal_on(form)) as outcome:
-            demand = demands.create(current_user, _with_suggestions(form.fields_data()))
+            demand = demands.create(current_user, demand_matching.with_suggestions(form.fields_data()))
             if "submit" in request.form:
                 demands.submit(demand, current_user)
         if outcome.committed:
@@ -94,7 +85,7 @@ def edit(demand_id: int):
         form.fill(demand)
     if form.validate_on_submit():
         with committing(refusal_on(form)) as outcome:
-            demands.update(demand, current_user, _with_suggestions(form.fields_data()))
+            demands.update(demand, current_user, demand_matching.with_suggestions(form.fields_data()))
             if "submit" in request.form:
                 demands.submit(demand, current_user)
         if outcome.committed:

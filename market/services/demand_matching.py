@@ -56,6 +56,16 @@ def suggest(title: str, description: str) -> tuple[str, list[str]]:
     return (found.suggested_industry() if ipc else ""), ipc
 
 
+def with_suggestions(fields: dict) -> dict:
+    """A demand's form fields with the industry and IPC the SME left empty filled from the
+    listings its text matches ("other" when the index cannot say)."""
+    if fields["industry"] and fields["ipc_codes"]:
+        return fields
+    industry, ipc = suggest(fields["title"], fields["description"])
+    return {**fields, "industry": fields["industry"] or industry or "other",
+            "ipc_codes": fields["ipc_codes"] or ipc}
+
+
 # --- a demand newly published ----------------------------------------------------------------
 
 def match_new_demands() -> int:

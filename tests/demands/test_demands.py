@@ -335,3 +335,18 @@ def test_the_same_form_sent_twice_makes_one_draft(app, sme):
     commit()
     assert again.id == first.id and other.id != first.id
     assert db.session.scalar(select(func.count()).select_from(Demand)) == 2
+
+
+def test_an_empty_industry_and_ipc_are_suggested_from_the_listings(app, battery_listing):
+    """What the SME leaves empty is filled from the listings its text matches; what it chose
+    is kept; with nothing to go by the industry is "other"."""
+    from market.services import demand_matching
+    _reindex(app)
+    filled = demand_matching.with_suggestions(_fields(industry="", ipc_codes=[]))
+    assert filled["ipc_codes"] and filled["ipc_codes"][0].startswith("H01M")
+    assert filled["industry"] not in ("", "other")
+    kept = demand_matching.with_suggestions(_fields(industry="biomedicine", ipc_codes=[]))
+    assert kept["industry"] == "biomedicine"
+    nothing = demand_matching.with_suggestions(_fields(industry="", ipc_codes=[], title="",
+                                                       description=" "))
+    assert nothing["industry"] == "other" and nothing["ipc_codes"] == []
