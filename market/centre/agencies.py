@@ -35,7 +35,6 @@ def _plan_start() -> date:
 def agency_register_page():
     rows = agency_register.register(plan_start=_plan_start())
     return render_template("centre/agencies.html", rows=rows,
-                           brokered_known=agency_register.deals_brokered() is not None,
                            criteria=agency_register.active_criteria(),
                            criterion_form=CriterionForm(formdata=None))
 
@@ -143,6 +142,5 @@ def agency_criterion():
             return redirect(url_for("centre.agency_register_page", _anchor="h-criteria"))
     rows = agency_register.register(plan_start=_plan_start())
     return render_template("centre/agencies.html", rows=rows,
-                           brokered_known=agency_register.deals_brokered() is not None,
                            criteria=agency_register.active_criteria(),
                            criterion_form=form), 422

@@ -117,11 +117,23 @@ class Record:
     value_fen: int        # their fixed value, net of refunds and cancellations
 
 
+# deals a broker brought to conclusion, net of cancellations (a reversal row counts -1)
+_NET_DEALS = func.coalesce(func.sum(LedgerEntry.sign).filter(
+    LedgerEntry.entry.in_((CONCLUSION, REVERSAL))), 0)
+
+
+def deals_brokered() -> dict[int, int]:
+    """Deals brokered to conclusion per agency (its id), as each agency's record counts them."""
+    return {agency_id: int(n) for agency_id, n in db.session.execute(
+        select(LedgerEntry.broker_org_id, _NET_DEALS)
+        .where(LedgerEntry.broker_org_id.is_not(None))
+        .group_by(LedgerEntry.broker_org_id)).all()}
+
+
 def record_of(org_id: int) -> Record:
     """The agency's record from the ledger: the deals its brokers brought to conclusion."""
     count, value = db.session.execute(select(
-        func.coalesce(func.sum(LedgerEntry.sign).filter(
-            LedgerEntry.entry.in_((CONCLUSION, REVERSAL))), 0),
+        _NET_DEALS,
         func.coalesce(func.sum(LedgerEntry.contract_value_fen).filter(
             LedgerEntry.entry.in_(DEAL_ENTRIES)), 0))
         .where(LedgerEntry.broker_org_id == org_id)).one()

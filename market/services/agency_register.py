@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..domain.custody import AGENCY_TARGET
 from ..domain.dates import local_date, local_today
@@ -21,7 +21,6 @@ from ..models import (
     AgencyStatusEvent,
     CustodyAgreement,
     CustodyEvent,
-    Deal,
     EvaluationCriterion,
     Organisation,
     OrgKind,
@@ -38,6 +37,7 @@ from ..models.agency_register import (
 )
 from ..models.base import utcnow
 from . import audit, notifications
+from .agencies import deals_brokered
 from .custody_stats import custody_smes_by_agency
 from .errors import NotFound, ServiceError
 
@@ -230,15 +230,6 @@ def indicator(*, plan_start: date, as_of: date) -> dict:
             "target": AGENCY_TARGET, "met": current >= AGENCY_TARGET}
 
 
-def deals_brokered() -> dict[int, int] | None:
-    """Deals per broker agency; None while deals do not record a broker."""
-    broker = getattr(Deal, "broker_org_id", None)
-    if broker is None:
-        return None
-    return dict(db.session.execute(select(broker, func.count()).where(broker.is_not(None))
-                                   .group_by(broker)).all())
-
-
 def response_hours(agency_id: int) -> list[float]:
     """Hours from each proposal an SME addressed to the agency (a new agreement or a
     renewal) to the agency's first answer."""
@@ -269,7 +260,7 @@ class RegisterRow:
     state: str
     state_event: AgencyStatusEvent | None
     exited_on: date | None
-    deals_brokered: int | None
+    deals_brokered: int  # to conclusion, net of cancellations (the ledger)
     custody_total: int
     custody_current: int
     median_response_hours: float | None
@@ -310,7 +301,7 @@ def register(*, plan_start: date, today: date | None = None) -> list[RegisterRow
         rows.append(RegisterRow(
             agency=agency, entered_on=entry_date(agency), state=state, state_event=event,
             exited_on=event.effective_on if state == EXITED else None,
-            deals_brokered=None if brokered is None else brokered.get(agency.id, 0),
+            deals_brokered=brokered.get(agency.id, 0),
             custody_total=total, custody_current=current,
             median_response_hours=median_response_hours(agency.id),
             complaints=c[0], complaints_open=c[1], complaints_upheld=c[2],
@@ -325,7 +316,6 @@ def record_of(agency: Organisation) -> dict:
             model.agency_org_id == agency.id).order_by(order)))
     complaints = listed(AgencyComplaint, AgencyComplaint.received_on.desc())
     events = _events(agency.id)
-    brokered = deals_brokered()
     return {
         "state": _state(events, local_today())[0], "entered_on": entry_date(agency),
         "status_events": events,
@@ -335,5 +325,5 @@ def record_of(agency: Organisation) -> dict:
         "evaluations": listed(AgencyEvaluation, AgencyEvaluation.year.desc()),
         "credit_notes": listed(AgencyCreditNote, AgencyCreditNote.at.desc()),
         "median_response_hours": median_response_hours(agency.id),
-        "deals_brokered": None if brokered is None else brokered.get(agency.id, 0),
+        "deals_brokered": deals_brokered().get(agency.id, 0),
     }

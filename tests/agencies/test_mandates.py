@@ -18,7 +18,7 @@ from market.models import (
     OrgKind,
     OrgStatus,
 )
-from market.services import agencies, deals, mandates
+from market.services import agencies, agency_register, deals, mandates
 from market.services.errors import NotFound, PermissionDenied, ServiceError
 from market.unit_of_work import commit
 
@@ -163,12 +163,16 @@ def test_broker_negotiates_but_never_signs_and_the_principal_concludes(
     assert deal.state == DealState.ACCEPTED
     with pytest.raises(PermissionDenied):
         sign_contract(deal, broker)
+    # the centre's register and the agency's own record count the same thing: deals
+    # brought to conclusion (from the ledger), not requests still open
+    assert agency_register.record_of(broker.org).get("deals_brokered") == 0
     sign_contract(deal, university, sme)
     commit()
     assert deal.state == DealState.CONCLUDED
     row = db.session.scalars(select(LedgerEntry).where(LedgerEntry.deal_id == deal.id)).one()
     assert row.broker_org_id == broker.org_id
     assert agencies.record_of(broker.org_id).deals_brokered == 1
+    assert agency_register.record_of(broker.org)["deals_brokered"] == 1
 
 
 def test_a_negotiate_only_mandate_cannot_sign(sme, broker, offer, university):
