@@ -87,4 +87,5 @@ def exhibition_leads(exhibition_id: int):
     exhibition = db.get_or_404(Exhibition, exhibition_id)
     return render_template("centre/exhibition_leads.html", exhibition=exhibition,
                            counts=exhibitions.lead_counts().get(exhibition.id, {}),
+                           search_args=exhibitions.search_request(exhibition).args(),
                            signups=exhibitions.signups(exhibition))

@@ -85,6 +85,9 @@ def test_the_centre_defines_listings_by_a_search_in_the_form(app, client, make_u
     assert f"/patents/{battery.id}?exhibition={exhibition.id}" in page
     assert "B62D" not in page and page.count("?exhibition=") == 1
     assert "/search/?q=" in page  # the link to all the search finds
+    assert "按检索条件展示的挂牌" in client.get("/exhibitions/?lang=zh").get_data(as_text=True)
+    centre_page = client.get(f"/centre/exhibitions/{exhibition.id}").get_data(as_text=True)
+    assert "展品还按检索条件确定" in centre_page and "锂电池 · 新材料" in centre_page
 
 
 def test_the_search_decides_which_listings_attribute(app, make_user, make_listing):
