@@ -31,6 +31,7 @@ from ..models import (
     RoadshowSignup,
     User,
 )
+from ..models.base import utcnow
 from . import audit, demand_queries
 from .errors import FieldErrors, PermissionDenied
 from .search_queries import SearchRequest
@@ -221,8 +222,9 @@ def _search_finds(exhibition: Exhibition, patent_ids) -> bool:
 def record_lead(exhibition: Exhibition | None, *, question: ListingQuestion | None = None,
                 deal: Deal | None = None, answer: DemandAnswer | None = None) -> None:
     """Attribute one question, deal (a licence request or an open licence taken) or demand
-    answer to ``exhibition`` (see :func:`featuring`). Each counts once: the lead's row is
-    unique per question, deal and answer, and the services refuse a second one anyway."""
+    answer to ``exhibition`` (see :func:`featuring`). Each counts once: a service that hands
+    back the same question for a double submit finds its lead there already (the row is
+    unique per question, deal and answer; a second insert does nothing)."""
     if exhibition is None:
         return
     if question is not None:
@@ -231,9 +233,11 @@ def record_lead(exhibition: Exhibition | None, *, question: ListingQuestion | No
         kind = OPEN_LICENCE if deal.kind == OfferKind.OPEN_LICENCE else REQUEST
     else:
         kind = ANSWER
-    db.session.add(ExhibitionLead(
+    insert = _DIALECT_INSERT[db.session.get_bind().dialect.name]
+    db.session.execute(insert(ExhibitionLead).values(
         exhibition_id=exhibition.id, kind=kind, question_id=getattr(question, "id", None),
-        deal_id=getattr(deal, "id", None), answer_id=getattr(answer, "id", None)))
+        deal_id=getattr(deal, "id", None), answer_id=getattr(answer, "id", None),
+        created_at=utcnow()).on_conflict_do_nothing())
 
 
 def sign_up(user: User, exhibition: Exhibition) -> None:

@@ -122,3 +122,15 @@ def test_a_collaboration_answer_names_no_listing_and_is_not_attributed(app, clie
     assert post_form(client, url, {"collaboration": "y", "proposal": "我们可以开发。"}
                      ).status_code == 302
     assert _leads() == 0
+
+
+def test_a_question_sent_twice_from_an_exhibition_counts_once(app, client, make_user,
+                                                              make_listing):
+    featured = make_listing()
+    exhibition = _open(make_user(kind=OrgKind.CENTRE), featured)
+    log_in(client, make_user(kind=OrgKind.SME))
+    for _ in range(2):  # the service hands back the same question
+        assert post_form(client, f"/patents/{featured.id}/ask?exhibition={exhibition.id}",
+                         {"body": "能否提供样品？"}, token_from=f"/patents/{featured.id}"
+                         ).status_code == 302
+    assert exhibitions.lead_counts()[exhibition.id] == {"question": 1}
