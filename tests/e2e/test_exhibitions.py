@@ -88,6 +88,12 @@ def test_centre_opens_exhibition_and_counts_a_request(live_server, page, shot, w
     page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name="保存修改").click()
     assert page.get_by_text("展览已更新。").is_visible()
+    assert page.get_by_text("展品还按检索条件确定：").is_visible()
+    shot("10-centre-leads-after-edit")
+    page.goto(f"{base}/centre/exhibitions")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot("11-centre-list-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(exhibition_url)
     titles = page.locator(".qa-list a strong").all_inner_texts()
     assert titles == ["一种耐高温焊接材料及其制备方法", "一种焊接机器人轨迹跟踪方法"]
