@@ -312,6 +312,8 @@ AUDIT_ACTION_LABELS = {
     "deal.recorded": _l("Deal: licence recorded with CNIPA"),
     "deal.registered": _l("Deal: assignment registered with CNIPA"),
     "deal.tech_contract_registered": _l("Deal: technology contract registered"),
+    "exhibition.edited": _l("Exhibition edited"),
+    "exhibition.opened": _l("Exhibition opened"),
     "legal_status.imported": _l("Legal status imported"),
     "legal_status.proof_uploaded": _l("Legal-status proof uploaded"),
     "legal_status.proof_accepted": _l("Legal-status proof accepted"),
@@ -370,6 +372,7 @@ AUDIT_TARGET_LABELS = {
     "OutboxEmail": _l("Email"),
     "ApiToken": _l("API token"),
     "DealMessage": _l("Message"),
+    "Exhibition": _l("Exhibition"),
 }
 
 

@@ -211,9 +211,12 @@ def take_open(offer_id: int):
         org = current_user.org
         form.legal_name.data, form.credit_code.data = org.name, org.credit_code
         form.address.data = org.address
+    # started from an online exhibition: the query argument stays on the form's URL
+    exhibition = exhibitions.featuring(int_arg("exhibition"), offer.patent_id)
     if form.validate_on_submit():
         with committing(refusal_on(form)) as outcome:
             deal = deals.take_open(current_user, offer, form.details())
+            exhibitions.record_lead(exhibition, deal=deal)
         if outcome.committed:
             flash(_("Your written notice has been sent to the patentee. Review the licence "
                     "contract and sign it: your signature concludes the licence."), "success")
@@ -247,7 +250,7 @@ def request_licence(offer_id: int):
     if form.validate_on_submit():
         with committing(refusal_on(form, listed=True)) as outcome:
             deal = deals.request_deal(current_user, offer, form.proposal(), form.message.data)
-            exhibitions.record_request(exhibition, deal)
+            exhibitions.record_lead(exhibition, deal=deal)
         if outcome.committed:
             flash(_("Your request has been sent. The patentee has %(days)d days to answer.",
                     days=STALE_DAYS), "success")

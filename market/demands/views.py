@@ -9,8 +9,9 @@ from ..domain.demands import WANTED_KINDS
 from ..domain.ipc import INDUSTRIES
 from ..forms_util import refusal_on
 from ..models import Demand, DemandState, OrgKind
+from ..params import int_arg
 from ..permissions import public, role_required
-from ..services import demand_matching, demand_queries, demands
+from ..services import demand_matching, demand_queries, demands, exhibitions
 from ..services.errors import NotFound
 from ..unit_of_work import committing, flash_refusal
 from .forms import ActionForm, AnswerForm, DemandForm
@@ -154,9 +155,12 @@ def answer(demand_id: int):
         form.patent_ids.data = demand_queries.matched_patent_ids(demand, current_user.org_id)
     if form.validate_on_submit():
         with committing(refusal_on(form)) as outcome:
-            demands.answer(demand, current_user, patent_ids=form.patent_ids.data or [],
-                           proposal=form.proposal.data,
-                           collaboration=bool(form.collaboration.data))
+            reply = demands.answer(demand, current_user, patent_ids=form.patent_ids.data or [],
+                                   proposal=form.proposal.data,
+                                   collaboration=bool(form.collaboration.data))
+            # started from an online exhibition (``?exhibition=``, kept on the form's URL)
+            exhibitions.record_lead(exhibitions.featuring(
+                int_arg("exhibition"), *(p.id for p in reply.patents)), answer=reply)
         if outcome.committed:
             flash(_("Your answer was sent to the SME."), "success")
             return redirect(url_for("demands.detail", demand_id=demand.id))

@@ -38,6 +38,8 @@ KIND_CATEGORY = {
     # news of a listing the user follows
     "followed_terms_changed": ALERTS, "followed_withdrawn": ALERTS,
     "followed_exclusive_granted": ALERTS,
+    # an exhibition's roadshow the user signed up for moved
+    "roadshow_changed": ALERTS,
     # royalty reports: the reports and their reminders are deal news; a confirmed royalty
     # is a confirmation of payment; registration reminders stay legal (the assignment has
     # no effect until CNIPA registers it), as any kind not named here

@@ -24,10 +24,13 @@ def index():
 @public
 def detail(exhibition_id: int):
     exhibition = db.get_or_404(Exhibition, exhibition_id)
-    return render_template("engage/exhibition.html", exhibition=exhibition,
-                           listings=exhibitions.featured_listings(exhibition),
-                           participants=exhibitions.participants(exhibition),
-                           signed_up=exhibitions.signed_up(current_user, exhibition))
+    show = exhibitions.showcase(exhibition)
+    return render_template(
+        "engage/exhibition.html", exhibition=exhibition, listings=show.listings,
+        search_total=show.search_total, search_args=show.search_args,
+        participants=exhibitions.participants(exhibition),
+        demands=exhibitions.demands_to_answer(current_user, exhibition, show.listings),
+        signed_up=exhibitions.signed_up(current_user, exhibition))
 
 
 @bp.route("/<int:exhibition_id>/roadshow", methods=["POST"])

@@ -45,7 +45,7 @@ def ask(patent_id: int):
     if form.validate_on_submit():
         with committing(refusal_on(form)) as outcome:
             question = questions.ask(current_user, patent, form.body.data)
-            exhibitions.record_question(exhibition, question)
+            exhibitions.record_lead(exhibition, question=question)
         if outcome.committed:
             flash(_("Your question has been sent to %(org)s. You will be told when it is "
                     "answered.", org=patent.owner.name), "success")

@@ -1,13 +1,14 @@
 """Online exhibitions and roadshows (成果展览展示, the city plan's task 16): the centre
-curates a themed exhibition of listings chosen by hand, with the organisations taking part
-and an optional roadshow session people sign up for. Questions and licence requests started
-from an exhibition are attributed to it (:class:`ExhibitionLead`), so the centre sees what
-each one led to."""
+curates a themed exhibition of listings chosen by hand and/or defined by a search (its query
+and filters are stored, so the page shows the current matches), with the organisations taking
+part and an optional roadshow session people sign up for. Questions, licence requests, open
+licences taken and demand answers started from an exhibition are attributed to it
+(:class:`ExhibitionLead`), so the centre sees what each one led to."""
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -24,6 +25,9 @@ class Exhibition(db.Model):
     ends_on: Mapped[date] = mapped_column(Date)
     roadshow_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     roadshow_place: Mapped[str] = mapped_column(String(300), default="")
+    # listings defined by a search (as the search page reads it): words and filters
+    query: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    filters: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"),
                                                            nullable=True)
     created_at: Mapped[datetime] = created_at_column()
@@ -82,14 +86,18 @@ class RoadshowSignup(db.Model):
 
 
 class ExhibitionLead(db.Model):
-    """A question or licence request that started from the exhibition."""
+    """A question, licence request, open licence taken or demand answer that started from
+    the exhibition; each at most once (a double-submitted form does not count twice)."""
 
     __tablename__ = "exhibition_lead"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     exhibition_id: Mapped[int] = mapped_column(ForeignKey("exhibition.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # question | request
+    kind: Mapped[str] = mapped_column(String(20))  # question | request | open_licence | answer
     question_id: Mapped[int | None] = mapped_column(ForeignKey("listing_question.id"),
-                                                    nullable=True)
-    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deal.id"), nullable=True)
+                                                    nullable=True, unique=True)
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deal.id"), nullable=True,
+                                                unique=True)
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("demand_answer.id"),
+                                                  nullable=True, unique=True)
     created_at: Mapped[datetime] = created_at_column()

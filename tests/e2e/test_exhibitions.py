@@ -1,5 +1,6 @@
 """The centre opens an online exhibition; an SME starts a licence request from it; the
-centre sees the request counted there. Screenshots at 1280 and 390 px."""
+centre sees the request counted there, then edits the exhibition to add the listings a
+search finds. Screenshots at 1280 and 390 px."""
 import re
 
 import pytest
@@ -23,6 +24,9 @@ def world(live_app):
               email="boss@weld.example.cn", password=PASSWORD, user_name="孙经理")
     patent = make_listing(db.session, university.org, title="一种耐高温焊接材料及其制备方法",
                           offers=[EXCLUSIVE])
+    make_listing(db.session, university.org, title="一种焊接机器人轨迹跟踪方法",
+                 abstract="本发明涉及焊接机器人，通过视觉传感实时跟踪焊缝轨迹。",
+                 industry="high_end_equipment")
     db.session.commit()
     return patent
 
@@ -34,7 +38,7 @@ def test_centre_opens_exhibition_and_counts_a_request(live_server, page, shot, w
     page.get_by_label("主题").fill("高端装备专利专场")
     page.get_by_label("开始日期").fill(today)
     page.get_by_label("结束日期").fill(today)
-    page.get_by_label("展示项目").fill(f"ZL{patent.application_number}")
+    page.get_by_label("人工选定的展品").fill(f"ZL{patent.application_number}")
     page.get_by_label("参展单位").select_option(label="沈阳化工大学")
     page.get_by_label("路演时间（选填）").fill(f"{today}T14:30")
     page.get_by_label("路演地点或线上链接").fill("浑南区创新路 1 号路演厅")
@@ -72,3 +76,28 @@ def test_centre_opens_exhibition_and_counts_a_request(live_server, page, shot, w
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot("05-centre-leads-phone")
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("link", name="编辑", exact=True).click()
+    page.get_by_label("检索词").fill("焊接")
+    page.get_by_label("产业领域").select_option(value="high_end_equipment")
+    shot("06-edit-exhibition")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot("07-edit-exhibition-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("button", name="保存修改").click()
+    assert page.get_by_text("展览已更新。").is_visible()
+    assert page.get_by_text("展品还按检索条件确定：").is_visible()
+    shot("10-centre-leads-after-edit")
+    page.goto(f"{base}/centre/exhibitions")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot("11-centre-list-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(exhibition_url)
+    titles = page.locator(".qa-list a strong").all_inner_texts()
+    assert titles == ["一种耐高温焊接材料及其制备方法", "一种焊接机器人轨迹跟踪方法"]
+    shot("08-exhibition-with-search")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot("09-exhibition-with-search-phone")
