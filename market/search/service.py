@@ -416,11 +416,18 @@ def init_app(app: Flask) -> None:
         alert_and_commit(search, patent_ids)
         demand_matching.on_listings_published(search, patent_ids)
 
+    # deferred: market.search.demand_search builds on this module
+    from .demand_search import DemandSearchService, demand_index_dir
+
     service = SearchService(app.config["SEARCH_INDEX_DIR"], on_published=on_published)
     app.extensions["market.search"] = service
+    app.extensions["market.demand_search"] = DemandSearchService(demand_index_dir(app))
     if app.config.get("SEARCH_SYNC_AFTER_COMMIT", True):
         register_after_commit(app, _sync_after_commit, first=True,  # before email delivery
                               tables=[SearchOutbox.__tablename__])
+        # a demand published, answered, closed or expired: the board's index follows
+        register_after_commit(app, _sync_demands_after_commit, first=True,
+                              tables=["demand_event"])
     # a demand the centre published is matched against the listings once it is committed
     register_after_commit(app, demand_matching.match_new_demands, tables=["demand_event"])
 
@@ -435,6 +442,15 @@ def _sync_after_commit() -> None:
     db.session.rollback()  # end the read transaction (the request has committed)
     if behind:
         _catch_up_in_background(current_app._get_current_object(), service)
+
+
+def _sync_demands_after_commit() -> None:
+    """The request's demand changes show on the board when it answers. Demands change one
+    at a time, so there is no bulk to leave to a background thread: what a busy index could
+    not take now is applied by the next sync (after a commit, or the timer's)."""
+    service = current_app.extensions["market.demand_search"]
+    service.sync(wait=REQUEST_SYNC_WAIT, budget=REQUEST_SYNC_BUDGET, batch=REQUEST_SYNC_BATCH)
+    db.session.rollback()  # end the read transaction (the request has committed)
 
 
 _catching_up = threading.Lock()
