@@ -416,7 +416,7 @@ def init_app(app: Flask) -> None:
         alert_and_commit(search, patent_ids)
         demand_matching.on_listings_published(search, patent_ids)
 
-    # deferred: market.search.demand_search builds on this module
+    # deferred: the cycle with market.search.demand_search (its service builds on this module)
     from .demand_search import DemandSearchService, demand_index_dir
 
     service = SearchService(app.config["SEARCH_INDEX_DIR"], on_published=on_published)

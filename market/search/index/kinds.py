@@ -31,7 +31,7 @@ class DocKind:
 
 
 def _listing_table(raw):
-    from .reader import FacetTable  # the reader imports this module
+    from .reader import FacetTable  # deferred: the cycle with .reader (it imports this module)
     return FacetTable(raw)
 
 
