@@ -144,34 +144,30 @@ def test_a_missing_or_damaged_index_falls_back_to_the_database(app, sme, centre)
     assert board.error and [d.id for d in board.demands] == [demand.id]
 
 
-def test_flask_search_sync_applies_demands_and_rebuilds(app, sme, centre, make_app):
-    quiet = make_app(SEARCH_SYNC_AFTER_COMMIT=False)
-    with quiet.app_context():
-        user = db.session.get(type(sme), sme.id)
-        boss = db.session.get(type(centre), centre.id)
-        demand = demands.create(user, _fields())
-        demands.submit(demand, user)
-        commit()
-        demands.approve(demand, boss)
-        commit()
-        service = _service(quiet)
-        assert engine.current_generation(service.index_dir) is None  # nothing applied yet
-        runner = quiet.test_cli_runner()
-        result = runner.invoke(args=["search", "sync"])
-        assert result.exit_code == 0, result.output
-        assert {int(i) for i in service.indexed_ids()} == {demand.id}
-        demands.close(db.session.get(Demand, demand.id), user)
-        commit()
-        result = runner.invoke(args=["search", "sync"])
-        assert "1 demand events" in result.output
-        assert service.indexed_ids() == set()
-        check = runner.invoke(args=["search", "check"])
-        assert check.exit_code == 0, check.output
-        shutil.rmtree(service.index_dir)  # lost: the next sync rebuilds it
-        engine.close_all()
-        reopened = _published(user, boss, title="无人机巡检", description="无人机。")
-        runner.invoke(args=["search", "sync"])
-        assert {int(i) for i in service.indexed_ids()} == {reopened.id}
+def test_flask_search_sync_applies_demands_and_rebuilds(app, runner, sme, centre,
+                                                        monkeypatch):
+    monkeypatch.setitem(app.extensions, "market.after_commit", [])  # no sync on commit
+    demand = _published(sme, centre)
+    service = _service(app)
+    assert engine.current_generation(service.index_dir) is None  # nothing applied yet
+    result = runner.invoke(args=["search", "sync"])
+    assert result.exit_code == 0, result.output
+    assert _indexed(app) == {demand.id}
+    demands.close(db.session.get(Demand, demand.id), sme)
+    commit()
+    assert _indexed(app) == {demand.id}  # until the sync
+    result = runner.invoke(args=["search", "sync"])
+    assert "1 demand events" in result.output
+    assert _indexed(app) == set()
+    check = runner.invoke(args=["search", "check"])
+    assert check.exit_code == 0, check.output
+    shutil.rmtree(service.index_dir)  # lost: the next sync rebuilds it
+    engine.close_all()
+    reopened = _published(sme, centre, title="无人机巡检", description="无人机。")
+    runner.invoke(args=["search", "sync"])
+    assert _indexed(app) == {reopened.id}
+    result = runner.invoke(args=["search", "reindex"])
+    assert "1 demands" in result.output
 
 
 def test_an_index_of_another_schema_version_is_rebuilt_by_sync(app, sme, centre, monkeypatch):
