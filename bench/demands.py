@@ -13,7 +13,11 @@ app runs:
   demand's key terms, from one index snapshot), over every real demand text;
 * ``listing_to_demands``: a listing newly published, cut as the index cuts it and looked up
   in the open demands' key terms (:class:`market.search.demand_terms.DemandTermIndex`), over
-  500 listings drawn from the corpus (with abstracts where they have one).
+  500 listings drawn from the corpus (with abstracts where they have one);
+* ``demand_search``: the demand board's search (:func:`market.search.demand_search.
+  search_demands`, facets and first page included) over the 2,000 demands in their own
+  index, for every judged keyphrase query, every other one with a facet chosen.
+  ``--search-only`` runs this part alone (no listing index: a short run).
 
 Figures: wall-clock p50/p95 in milliseconds (the targets), the same runs' CPU time p95
 (``*_cpu_p95_ms``: what a run costs on an idle core; the wall figures include waiting for the
@@ -36,6 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from market.domain.demands import LISTING_MIN_SHARE, MATCHES_KEPT  # noqa: E402
+from market.search.demand_index import DEMAND  # noqa: E402
+from market.search.demand_search import Viewer, search_demands  # noqa: E402
 from market.search.demand_terms import (  # noqa: E402
     DemandMatch,
     DemandTermIndex,
@@ -86,9 +92,52 @@ class Timer:
                 f"{name}_cpu_p95_ms": round(percentile(self.cpu, 95), 2)}
 
 
+def demand_documents(texts: list[str], seed: int = 3) -> list[dict]:
+    """The demand index's documents of ``texts``: a title cut from the text, facet values
+    drawn at random, one in five restricted to universities and institutes."""
+    from market.domain.demands import WANTED_KINDS
+    from market.search.schema import INDUSTRIES
+    rnd = random.Random(seed)
+    docs = []
+    for n, text in enumerate(texts):
+        negotiable = rnd.random() < 0.4
+        high = None if negotiable else rnd.choice((5, 50, 500, 5000)) * 1_000_000
+        docs.append({"id": str(n + 1), "title": _SENT.split(text)[0][:40], "description": text,
+                     "owner": "企业", "owner_org_id": n % 97 + 1,
+                     "visibility": "licensors" if rnd.random() < 0.2 else "public",
+                     "industry": rnd.choice(INDUSTRIES), "wanted_kind": rnd.choice(WANTED_KINDS),
+                     "budget_negotiable": negotiable, "budget_min_fen": None,
+                     "budget_max_fen": high, "published_at": 1.7e9 + n * 60, "card": {}})
+    return docs
+
+
+def demand_search_figures(rows, texts: list[str]) -> dict:
+    tmp = tempfile.mkdtemp(prefix="bench-demand-search-")
+    t0 = time.perf_counter()
+    build_index(tmp, demand_documents(texts), kind=DEMAND)
+    out = {"demand_index_build_s": round(time.perf_counter() - t0, 1)}
+    holder = open_index(tmp)
+    search_demands(holder, "锂电池")  # open the searcher and its lookup table
+    queries = [r["query"] for r in rows if r.get("query_type") == "keyphrase" and r["query"]]
+    timer, viewer = Timer(), Viewer(False)
+    for n, q in enumerate(queries):
+        filters = {"budget": "negotiable"} if n % 2 else {}
+        with timer:
+            search_demands(holder, q, filters, viewer=viewer)
+    out.update(timer.figures("demand_search"))
+    return out
+
+
 def main() -> None:
-    docs = list(load_patent_csv(DATA / "patents_dev.csv"))
     rows = load_queries_csv(DATA / "queries_dev.csv")
+    if "--search-only" in sys.argv[1:]:
+        texts = demand_texts(rows, N_DEMANDS)
+        out = {"demands": len(texts), **demand_search_figures(rows, texts)}
+        out["load_average_1min"] = round(os.getloadavg()[0], 2)
+        close_all()
+        print(json.dumps(out, ensure_ascii=False))
+        return
+    docs = list(load_patent_csv(DATA / "patents_dev.csv"))
     out: dict = {"listings": len(docs)}
 
     tmp = tempfile.mkdtemp(prefix="bench-demands-")
@@ -125,6 +174,7 @@ def main() -> None:
         reached.append(len(found))
     out.update(timer.figures("listing_to_demands"))
     out["demands_reached_per_listing_mean"] = round(sum(reached) / len(reached), 2)
+    out.update(demand_search_figures(rows, texts))
     out["load_average_1min"] = round(os.getloadavg()[0], 2)
     close_all()
     print(json.dumps(out, ensure_ascii=False))

@@ -48,6 +48,9 @@ class Config:
     # here, the largest single cost of concluding a deal). OFF is refused.
     SQLITE_SYNCHRONOUS = os.environ.get("SQLITE_SYNCHRONOUS", "NORMAL")
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE / "search-index"))
+    # The demand board's index; unset: ``demands/`` inside SEARCH_INDEX_DIR (one directory
+    # to back up, delete or rebuild with `flask search reindex`)
+    DEMAND_SEARCH_INDEX_DIR = os.environ.get("DEMAND_SEARCH_INDEX_DIR") or None
     # /healthz says "degraded" when this server's index is more listing changes (search
     # outbox rows) behind the database than this: the sync timer has stopped or fails.
     SEARCH_MAX_LAG = int(os.environ.get("SEARCH_MAX_LAG", "500"))

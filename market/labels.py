@@ -96,6 +96,12 @@ LABELS = {
     "wanted_sole": _l("Sole licence"),
     "wanted_non_exclusive": _l("Non-exclusive licence"),
     "wanted_assignment": _l("Assignment"),
+    # the demand board's budget facet (market.domain.demands.BUDGET_BUCKETS)
+    "budget_negotiable": _l("Budget to be negotiated"),
+    "budget_0-100k": _l("Up to ¥100,000"),
+    "budget_100k-1m": _l("¥100,000–1,000,000"),
+    "budget_1m-10m": _l("¥1,000,000–10,000,000"),
+    "budget_10m+": _l("Over ¥10,000,000"),
     "demand_public": _l("Public"),
     "demand_licensors": _l("Verified universities and institutes only"),
     "contact_platform": _l("Through the platform only"),

@@ -5,12 +5,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import labels
-from ..domain.demands import WANTED_KINDS
+from ..domain.demands import BUDGET_FACET_VALUES, WANTED_KINDS
 from ..domain.ipc import INDUSTRIES
 from ..forms_util import refusal_on
 from ..models import Demand, DemandState, OrgKind
 from ..params import int_arg
 from ..permissions import public, role_required
+from ..search.demand_search import SORTS
 from ..services import demand_matching, demand_queries, demands, exhibitions
 from ..services.errors import NotFound
 from ..unit_of_work import committing, flash_refusal
@@ -40,14 +41,27 @@ def _own_demand_or_404(demand_id: int) -> Demand:
 @bp.route("/")
 @public
 def board():
-    q = request.args.get("q", "").strip()
-    industry = request.args.get("industry", "")
-    wanted_kind = request.args.get("wanted_kind", "")
-    industry = industry if industry in INDUSTRIES else ""
-    wanted_kind = wanted_kind if wanted_kind in WANTED_KINDS else ""
-    found = demand_queries.board(current_user, q, industry, wanted_kind)
-    return render_template("demands/board.html", found=found, q=q, industry=industry,
-                           wanted_kind=wanted_kind)
+    args = request.args
+    choice = {"q": args.get("q", "").strip(),
+              "industry": _one_of(args.get("industry"), INDUSTRIES),
+              "wanted_kind": _one_of(args.get("wanted_kind"), WANTED_KINDS),
+              "budget": _one_of(args.get("budget"), BUDGET_FACET_VALUES),
+              "sort": _one_of(args.get("sort"), SORTS) or "relevance"}
+    page = args.get("page", 1, type=int) or 1
+    found = demand_queries.board(current_user, page=max(1, page), **choice)
+
+    def board_url(**change) -> str:
+        """This board with ``change`` made to the choices (an empty value drops one)."""
+        wanted = {**choice, **change}
+        if wanted["sort"] == "relevance":
+            wanted["sort"] = ""
+        return url_for("demands.board", **{k: v for k, v in wanted.items() if v})
+    return render_template("demands/board.html", found=found, page=page, board_url=board_url,
+                           **choice)
+
+
+def _one_of(value, allowed) -> str:
+    return value if value in allowed else ""
 
 
 @bp.route("/mine")

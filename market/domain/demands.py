@@ -21,3 +21,27 @@ MAX_BUDGET_YUAN = 100_000_000
 
 WANTED_KINDS = ("any", "exclusive", "sole", "non_exclusive", "assignment")
 CONTACT_PREFERENCES = ("platform", "phone", "email")
+
+# The board's budget facet: buckets of a demand's budget (its upper bound, else its lower
+# bound), in fen: (key, low inclusive, high exclusive). A demand whose budget is to be
+# negotiated is counted under BUDGET_NEGOTIABLE instead. The steps follow the sums an SME
+# office signs off alone, with its board, and as a project (10万, 100万, 1000万 yuan).
+BUDGET_NEGOTIABLE = "negotiable"
+BUDGET_BUCKETS = (
+    ("0-100k", 0, 10_000_000),
+    ("100k-1m", 10_000_000, 100_000_000),
+    ("1m-10m", 100_000_000, 1_000_000_000),
+    ("10m+", 1_000_000_000, None),
+)
+BUDGET_FACET_VALUES = (BUDGET_NEGOTIABLE, *(key for key, _, _ in BUDGET_BUCKETS))
+
+
+def budget_bucket(negotiable: bool, low_fen: int | None, high_fen: int | None) -> str:
+    """The budget facet value of a demand."""
+    amount = high_fen if high_fen is not None else low_fen
+    if negotiable or amount is None:
+        return BUDGET_NEGOTIABLE
+    for key, low, high in BUDGET_BUCKETS:
+        if amount >= low and (high is None or amount < high):
+            return key
+    return BUDGET_BUCKETS[0][0]

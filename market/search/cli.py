@@ -53,11 +53,18 @@ def _service():
     return current_app.extensions["market.search"]
 
 
+def _demand_service():
+    from flask import current_app
+    return current_app.extensions["market.demand_search"]
+
+
 @search_cli.command("reindex")
 def reindex_command():
-    """Rebuild this server's index from the database into a new directory; swap it in."""
+    """Rebuild this server's indexes (listings, demands) from the database into new
+    directories; swap them in."""
     count = _service().reindex()
-    click.echo(f"index rebuilt: {count} listings")
+    demands = _demand_service().reindex()
+    click.echo(f"index rebuilt: {count} listings, {demands} demands")
 
 
 @search_cli.command("sync")
@@ -67,17 +74,19 @@ def reindex_command():
               help="Merge the index into one segment when it has more than this many "
                    "(default 3; bulk imports leave several and every query pays for each).")
 def sync_command(interval, max_segments):
-    """Apply listing changes from the database's outbox to this server's index, then merge
-    its segments when there are too many."""
+    """Apply listing and demand changes from the database's outboxes to this server's
+    indexes, then merge their segments when there are too many."""
     import time
 
     from .index import MAX_SEGMENTS
-    service = _service()
+    service, demand_service = _service(), _demand_service()
     while True:
         applied = service.sync()
         before, after = service.compact(max_segments or MAX_SEGMENTS)
         merged = f"; merged {before} index segments into {after}" if after < before else ""
-        click.echo(f"applied {applied} outbox rows{merged}")
+        demand_events = demand_service.sync()
+        demand_service.compact(max_segments or MAX_SEGMENTS)
+        click.echo(f"applied {applied} outbox rows{merged}; {demand_events} demand events")
         if interval is None:
             return
         time.sleep(interval)
@@ -87,6 +96,7 @@ def sync_command(interval, max_segments):
 def check_command():
     """Compare the index with the database and list the differences (exit 1 if any)."""
     report = _service().check()
+    report["demands"] = _demand_service().check()
     click.echo(json.dumps(report, ensure_ascii=False))
-    if not report["consistent"]:
+    if not (report["consistent"] and report["demands"]["consistent"]):
         raise SystemExit(1)

@@ -28,9 +28,9 @@ from ..models import ListingStatus, OfferKind, Patent, SearchOutbox
 from . import index as engine
 from .demand import demand_match
 from .index.generations import read_meta
+from .index.kinds import LISTING, DocKind
 from .query import matching_ids, search
 from .results import SearchResult
-from .schema import SCHEMA_VERSION
 
 log = logging.getLogger("market.search")
 STATE_FILE = "outbox-state.json"
@@ -83,60 +83,46 @@ def public_patents():
             .options(selectinload(Patent.offers), selectinload(Patent.owner)))
 
 
-class SearchService:
-    """One per app: the index directory of this server and the outbox cursor.
+class IndexSync:
+    """One index directory of this server kept in step with the database through an
+    outbox (rows of increasing id naming the documents that changed) and a cursor (the
+    last row applied). The document kind, the outbox and what the index holds are given
+    by a subclass: :class:`SearchService` (listings), ``DemandSearchService`` (demands).
 
-    ``on_published(ids)`` is called after a sync that indexed listings this index did not
-    hold before (newly published): the app passes the saved-search alerts
-    (:func:`market.services.saved_searches.alert_and_commit`)."""
+    ``on_published(ids)`` is called after a sync that indexed documents this index did not
+    hold before (newly published)."""
+
+    kind: DocKind = LISTING
 
     def __init__(self, index_dir: str | Path,
-                 on_published: Callable[[SearchService, list[int]], object] | None = None):
+                 on_published: Callable[[IndexSync, list[int]], object] | None = None):
         self.index_dir = Path(index_dir)
         self.on_published = on_published
+
+    # --- what the subclass says -----------------------------------------------------
+    def _outbox_rows(self, after: int, limit: int) -> list[tuple[int, int]]:
+        """(outbox row id, document id) of the rows after ``after``, oldest first."""
+        raise NotImplementedError
+
+    def _outbox_high(self) -> int:
+        """The id of the newest outbox row (0 when none)."""
+        raise NotImplementedError
+
+    def _outbox_count(self, after: int) -> int:
+        raise NotImplementedError
+
+    def _documents(self, ids=None) -> dict[int, dict]:
+        """The documents the index must hold, by id (only those of ``ids`` when given)."""
+        raise NotImplementedError
+
+    def _db_ids(self) -> set[str]:
+        """Ids of every document the index must hold (for :meth:`check`)."""
+        raise NotImplementedError
 
     # --- reading ------------------------------------------------------------------
     @property
     def holder(self) -> engine.SearchIndex:
         return engine.open_index(self.index_dir)
-
-    def search(self, q: str = "", filters: dict | None = None, **kwargs) -> SearchResult:
-        """Search; an index that is missing or broken answers empty with ``error`` set."""
-        try:
-            result = search(self.holder, q, filters, **kwargs)
-        except (engine.IndexNotBuilt, engine.IndexBroken):
-            return SearchResult(hits=[], total=0, facets={}, page=kwargs.get("page", 1),
-                                per_page=kwargs.get("per_page", 10),
-                                sort=kwargs.get("sort", "relevance"), error="index_broken")
-        except Exception:
-            self._broken("search")
-            return SearchResult(hits=[], total=0, facets={}, page=kwargs.get("page", 1),
-                                per_page=kwargs.get("per_page", 10),
-                                sort=kwargs.get("sort", "relevance"), error="index_broken")
-        return result
-
-    def matching_ids(self, q: str, filters: dict | None = None) -> set[str]:
-        """Ids of the listings the search finds, unranked; empty when the index is broken."""
-        try:
-            return matching_ids(self.holder, q, filters)
-        except (engine.IndexNotBuilt, engine.IndexBroken):
-            return set()
-        except Exception:
-            self._broken("search")
-            return set()
-
-    def demand(self, text: str, top: int = 10, filters: dict | None = None, **edits):
-        """Demand matching (``edits``: ``title``, ``drop``, ``add`` of :func:`demand_match`);
-        -> (result, None) or (None, error code)."""
-        try:
-            return demand_match(self.holder, text, top=top, filters=filters, **edits), None
-        except engine.IndexNotBuilt:
-            return None, "index_not_built"
-        except engine.IndexBroken:
-            return None, "index_broken"
-        except Exception:
-            self._broken("demand matching")
-            return None, "index_broken"
 
     def _broken(self, what: str) -> None:
         """A read failed. If a file of the open index was damaged under it, the index is
@@ -199,13 +185,13 @@ class SearchService:
     def reindex(self) -> int:
         """Rebuild the whole index from the database into a new generation, swap it in."""
         with self._sync_lock():
-            high = db.session.scalar(select(func.max(SearchOutbox.id))) or 0
-            docs = [patent_document(p) for p in db.session.scalars(public_patents())]
-            engine.build_index(self.index_dir, docs)
+            high = self._outbox_high()
+            docs = list(self._documents().values())
+            engine.build_index(self.index_dir, docs, kind=self.kind)
             self._set_applied(high)
             db.session.rollback()  # end the read transaction
         self.holder.invalidate()
-        log.info("search index rebuilt: %d listings, outbox at %d", len(docs), high)
+        log.info("search index rebuilt: %d %ss, outbox at %d", len(docs), self.kind.name, high)
         return len(docs)
 
     def sync(self, *, alerts: bool = True, wait: float | None = None,
@@ -239,17 +225,13 @@ class SearchService:
                 return 0
             applied = self.applied_id()
             while True:
-                rows = db.session.execute(
-                    select(SearchOutbox.id, SearchOutbox.patent_id)
-                    .where(SearchOutbox.id > applied).order_by(SearchOutbox.id)
-                    .limit(batch)).all()
+                rows = self._outbox_rows(applied, batch)
                 if not rows:
                     break
-                ids = {patent_id for _, patent_id in rows}
-                public = {p.id: p for p in db.session.scalars(
-                    public_patents().where(Patent.id.in_(ids)))}
+                ids = {doc_id for _, doc_id in rows}
+                public = self._documents(ids)
                 known = self._indexed_ids(ids)
-                ops = [("update", patent_document(p)) for p in public.values()]
+                ops = [("update", doc) for doc in public.values()]
                 ops += [("delete", str(i)) for i in ids - set(public)]
                 engine.write_ops(self.index_dir, ops)
                 published += [i for i in public if str(i) not in known]
@@ -284,16 +266,14 @@ class SearchService:
 
     # --- checking -------------------------------------------------------------------
     def check(self) -> dict:
-        """Compare the index with the database: listings missing or extra."""
-        db_ids = {str(i) for i in db.session.scalars(
-            select(Patent.id).where(Patent.status == ListingStatus.PUBLISHED,
-                                    Patent.hidden.is_(False)))}
+        """Compare the index with the database: documents missing or extra (the report keeps
+        the word "listings" for the database's count, whatever the kind)."""
+        db_ids = self._db_ids()
         try:
             index_ids = self.indexed_ids()
         except engine.IndexBroken as exc:
             return {"consistent": False, "broken": str(exc), "listings": len(db_ids)}
-        pending = db.session.scalar(select(func.count()).select_from(SearchOutbox)
-                                    .where(SearchOutbox.id > self.applied_id())) or 0
+        pending = self._outbox_count(self.applied_id())
         return {"consistent": db_ids == index_ids,
                 "missing": sorted(db_ids - index_ids, key=int),
                 "extra": sorted(index_ids - db_ids, key=lambda x: int(x) if x.isdigit() else 0),
@@ -316,20 +296,18 @@ class SearchService:
         terms changed since): the timer's sync rebuilds it; until then it is searched as is
         (the results page loads from the database what it lacks)."""
         gen = engine.current_generation(self.index_dir)
-        return gen is not None and read_meta(gen).get("schema_version") != SCHEMA_VERSION
+        return gen is not None and read_meta(gen).get("schema_version") != self.kind.schema_version
 
     def behind(self, applied: int | None = None) -> bool:
         """Whether the outbox holds rows this index has not applied."""
         applied = self.applied_id() if applied is None else applied
-        return db.session.scalar(select(SearchOutbox.id).where(SearchOutbox.id > applied)
-                                 .limit(1)) is not None
+        return bool(self._outbox_rows(applied, 1))
 
     def lag(self) -> dict:
         """How far this index is behind the database: outbox rows not applied yet."""
         applied = self.applied_id()
-        newest = db.session.scalar(select(func.max(SearchOutbox.id))) or 0
-        behind = db.session.scalar(select(func.count()).select_from(SearchOutbox)
-                                   .where(SearchOutbox.id > applied)) or 0
+        newest = self._outbox_high()
+        behind = self._outbox_count(applied)
         return {"applied_outbox_id": applied, "outbox_id": newest, "lag": behind}
 
     def health(self, max_lag: int | None = None) -> dict:
@@ -355,6 +333,75 @@ class SearchService:
         return {"ok": True, "documents": docs, **lag}
 
 
+class SearchService(IndexSync):
+    """One per app: the listing index of this server (search, demand matching) and its
+    outbox cursor (:class:`SearchOutbox`). The app's ``on_published`` alerts saved searches
+    (:func:`market.services.saved_searches.alert_and_commit`)."""
+
+    kind = LISTING
+
+    def _outbox_rows(self, after: int, limit: int) -> list[tuple[int, int]]:
+        return [tuple(row) for row in db.session.execute(
+            select(SearchOutbox.id, SearchOutbox.patent_id).where(SearchOutbox.id > after)
+            .order_by(SearchOutbox.id).limit(limit))]
+
+    def _outbox_high(self) -> int:
+        return db.session.scalar(select(func.max(SearchOutbox.id))) or 0
+
+    def _outbox_count(self, after: int) -> int:
+        return db.session.scalar(select(func.count()).select_from(SearchOutbox)
+                                 .where(SearchOutbox.id > after)) or 0
+
+    def _documents(self, ids=None) -> dict[int, dict]:
+        query = public_patents() if ids is None else public_patents().where(Patent.id.in_(ids))
+        return {p.id: patent_document(p) for p in db.session.scalars(query)}
+
+    def _db_ids(self) -> set[str]:
+        return {str(i) for i in db.session.scalars(
+            select(Patent.id).where(Patent.status == ListingStatus.PUBLISHED,
+                                    Patent.hidden.is_(False)))}
+
+    def search(self, q: str = "", filters: dict | None = None, **kwargs) -> SearchResult:
+        """Search; an index that is missing or broken answers empty with ``error`` set."""
+        try:
+            result = search(self.holder, q, filters, **kwargs)
+        except (engine.IndexNotBuilt, engine.IndexBroken):
+            return _broken_result(kwargs)
+        except Exception:
+            self._broken("search")
+            return _broken_result(kwargs)
+        return result
+
+    def matching_ids(self, q: str, filters: dict | None = None) -> set[str]:
+        """Ids of the listings the search finds, unranked; empty when the index is broken."""
+        try:
+            return matching_ids(self.holder, q, filters)
+        except (engine.IndexNotBuilt, engine.IndexBroken):
+            return set()
+        except Exception:
+            self._broken("search")
+            return set()
+
+    def demand(self, text: str, top: int = 10, filters: dict | None = None, **edits):
+        """Demand matching (``edits``: ``title``, ``drop``, ``add`` of :func:`demand_match`);
+        -> (result, None) or (None, error code)."""
+        try:
+            return demand_match(self.holder, text, top=top, filters=filters, **edits), None
+        except engine.IndexNotBuilt:
+            return None, "index_not_built"
+        except engine.IndexBroken:
+            return None, "index_broken"
+        except Exception:
+            self._broken("demand matching")
+            return None, "index_broken"
+
+
+def _broken_result(kwargs) -> SearchResult:
+    return SearchResult(hits=[], total=0, facets={}, page=kwargs.get("page", 1),
+                        per_page=kwargs.get("per_page", 10),
+                        sort=kwargs.get("sort", "relevance"), error="index_broken")
+
+
 def init_app(app: Flask) -> None:
     """Create the app's search service; sync it after every commit that changed a listing
     (wrote a search outbox row) and alert saved searches to what it newly indexed."""
@@ -369,11 +416,18 @@ def init_app(app: Flask) -> None:
         alert_and_commit(search, patent_ids)
         demand_matching.on_listings_published(search, patent_ids)
 
+    # deferred: the cycle with market.search.demand_search (its service builds on this module)
+    from .demand_search import DemandSearchService, demand_index_dir
+
     service = SearchService(app.config["SEARCH_INDEX_DIR"], on_published=on_published)
     app.extensions["market.search"] = service
+    app.extensions["market.demand_search"] = DemandSearchService(demand_index_dir(app))
     if app.config.get("SEARCH_SYNC_AFTER_COMMIT", True):
         register_after_commit(app, _sync_after_commit, first=True,  # before email delivery
                               tables=[SearchOutbox.__tablename__])
+        # a demand published, answered, closed or expired: the board's index follows
+        register_after_commit(app, _sync_demands_after_commit, first=True,
+                              tables=["demand_event"])
     # a demand the centre published is matched against the listings once it is committed
     register_after_commit(app, demand_matching.match_new_demands, tables=["demand_event"])
 
@@ -388,6 +442,15 @@ def _sync_after_commit() -> None:
     db.session.rollback()  # end the read transaction (the request has committed)
     if behind:
         _catch_up_in_background(current_app._get_current_object(), service)
+
+
+def _sync_demands_after_commit() -> None:
+    """The request's demand changes show on the board when it answers. Demands change one
+    at a time, so there is no bulk to leave to a background thread: what a busy index could
+    not take now is applied by the next sync (after a commit, or the timer's)."""
+    service = current_app.extensions["market.demand_search"]
+    service.sync(wait=REQUEST_SYNC_WAIT, budget=REQUEST_SYNC_BUDGET, batch=REQUEST_SYNC_BATCH)
+    db.session.rollback()  # end the read transaction (the request has committed)
 
 
 _catching_up = threading.Lock()

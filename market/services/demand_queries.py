@@ -2,9 +2,11 @@
 a demand's matches, and the centre's counts."""
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -23,8 +25,10 @@ from ..models import (
 )
 from ..models.demands import demand_answer_patent
 from ..search.analysis import query_words
+from ..search.demand_search import Viewer
 from ..search.schema import INDUSTRIES
 from .demands import LICENSOR, role_of
+from .search_queries import StoredOwner
 
 MAX_QUERY = 200
 PER_PAGE = 20
@@ -48,14 +52,69 @@ def _text_condition(q: str):
 
 @dataclass
 class Board:
-    demands: list[Demand]
+    demands: list
     total: int
     facets: dict[str, list[dict]]
+    error: str | None = None  # the demand index could not be read: the database answered
+    pages: int = 1
 
 
-def board(user, q: str = "", industry: str = "", wanted_kind: str = "") -> Board:
-    """The open demands ``user`` may see, newest first, with counts by industry and by
-    wanted licence kind (each counted under the other filter, as the search page does)."""
+def viewer_of(user) -> Viewer:
+    """What the board shows ``user``: restricted demands to the centre and to verified
+    universities and institutes; an SME's own demands to it whatever their visibility."""
+    if not user.is_authenticated:
+        return Viewer(sees_restricted=False)
+    return Viewer(sees_restricted=user.is_centre or (user.can_act and user.org.is_licensor_kind),
+                  org_id=user.org_id)
+
+
+def board(user, q: str = "", industry: str = "", wanted_kind: str = "", budget: str = "",
+          sort: str = "relevance", page: int = 1) -> Board:
+    """The open demands ``user`` may see, searched with the listings' engine (the demand
+    index), with counts by industry, budget and wanted licence kind (each counted under the
+    other filters); ranked by relevance when words are searched, else newest first. When
+    the demand index cannot be read, the database answers (:func:`database_board`)."""
+    service = current_app.extensions["market.demand_search"]
+    result = service.search(q[:MAX_QUERY], {"industry": industry, "wanted_kind": wanted_kind,
+                                            "budget": budget},
+                            viewer=viewer_of(user), sort=sort, page=page, per_page=PER_PAGE)
+    if result.error:
+        found = database_board(user, q, industry, wanted_kind)
+        found.error = result.error
+        return found
+    return Board([StoredDemand(hit) for hit in result.hits], result.total, result.facets,
+                 pages=result.pages)
+
+
+class StoredDemand:
+    """A demand as the demand index stored it for its card: the attributes of a ``Demand``
+    that ``templates/demands/_card.html`` reads, plus the title and snippet with the
+    searched words marked."""
+
+    def __init__(self, hit):
+        card = hit.card
+        self.id = int(hit.id)
+        # escaped HTML whose only markup is <mark> (the template shows them |safe)
+        self.marked_title, self.marked_snippet = hit.title, hit.snippet
+        self.title, self.description = _unmarked(hit.title), _unmarked(hit.snippet)
+        self.owner = StoredOwner(card["owner"])
+        self.industry, self.wanted_kind = card["industry"], card["wanted_kind"]
+        self.visibility = DemandVisibility(card["visibility"])
+        self.budget_negotiable = card["budget_negotiable"]
+        self.budget_min_fen, self.budget_max_fen = card["budget_min_fen"], card["budget_max_fen"]
+        self.currency = card["currency"]
+        self.published_at = datetime.fromisoformat(card["published_at"]) \
+            if card["published_at"] else None
+        self.deadline = date.fromisoformat(card["deadline"]) if card["deadline"] else None
+
+
+def _unmarked(marked: str) -> str:
+    return html.unescape(marked.replace("<mark>", "").replace("</mark>", ""))
+
+
+def database_board(user, q: str = "", industry: str = "", wanted_kind: str = "") -> Board:
+    """The board read from the database (the demand index is missing or damaged): words
+    matched with LIKE, newest first, no budget facet."""
     base = [Demand.state.in_(OPEN_DEMAND_STATES)]
     if not (user.is_authenticated and (user.is_centre or (user.can_act
                                                           and user.org.is_licensor_kind))):

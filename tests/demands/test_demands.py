@@ -256,14 +256,16 @@ def test_an_answer_turns_into_a_prefilled_request(app, sme, centre, university,
 
 
 def test_the_board_searches_and_counts_by_industry(app, sme, centre):
-    _published(sme, centre)
-    _published(sme, centre, title="玉米秸秆还田机械", industry="modern_agriculture",
-               description="需要一种适合辽宁地区的玉米秸秆粉碎还田机械，降低作业油耗。")
+    battery = _published(sme, centre)
+    corn = _published(sme, centre, title="玉米秸秆还田机械", industry="modern_agriculture",
+                      description="需要一种适合辽宁地区的玉米秸秆粉碎还田机械，降低作业油耗。")
     client = app.test_client()
     page = client.get("/demands/?q=锂电池").get_data(as_text=True)
-    assert "锂电池低温续航衰减" in page and "玉米秸秆还田机械" not in page
+    assert "<mark>锂电池</mark>低温续航衰减" in page and "玉米秸秆还田机械" not in page
+    assert f'href="/demands/{corn.id}"' not in page
     page = client.get("/demands/?industry=modern_agriculture").get_data(as_text=True)
     assert "玉米秸秆还田机械" in page and "锂电池低温续航衰减" not in page
+    assert f'href="/demands/{battery.id}"' not in page
 
 
 def test_the_centre_approving_twice_publishes_once(app, sme, centre):

@@ -219,8 +219,12 @@ def test_write_during_rebuild_is_not_lost(index_dir, docs, monkeypatch):
         # a write lands after the new generation was built, before the swap
         return real_replay(index_dir_, gen)
 
+    from dataclasses import replace
+
+    from market.search.index.kinds import LISTING
+
     calls = []
-    orig_add = ixmod.build_schema
+    orig_add = LISTING.build_schema
 
     def schema_and_write():
         if not calls:
@@ -228,9 +232,8 @@ def test_write_during_rebuild_is_not_lost(index_dir, docs, monkeypatch):
             update_document(index_dir, doc("late", "重建过程中新增的钙钛矿专利"))
         return orig_add()
 
-    monkeypatch.setattr(ixmod, "build_schema", schema_and_write)
     monkeypatch.setattr(ixmod, "_replay_journal", replay)
-    build_index(index_dir, docs)
+    build_index(index_dir, docs, kind=replace(LISTING, build_schema=schema_and_write))
     assert ids(search(index_dir, "钙钛矿")) == ["late"]
 
 

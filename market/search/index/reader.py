@@ -24,6 +24,7 @@ from ..schema import fee_bucket, make_weighting
 from ..storage import open_generation
 from .documents import FIELD_SEP, LIST_SEP, as_int
 from .generations import IndexNotBuilt, current_generation, load_vocab, require_current_generation
+from .kinds import kind_of
 
 _log = logging.getLogger("market.search")
 T = TypeVar("T")
@@ -124,7 +125,8 @@ class Snapshot:
                 raw = [column[i] for i in range(n)]
             else:
                 raw = [None] * n
-            self.table = FacetTable(raw)
+            self.kind = kind_of(gen)
+            self.table = self.kind.table(raw)
         except BaseException:
             self.ix.close()
             raise

@@ -24,9 +24,7 @@ from whoosh import index as whoosh_index
 from whoosh.multiproc import MpWriter
 
 from ..analysis import add_domain_words, ensure_jieba
-from ..schema import SCHEMA_VERSION, build_schema
 from ..storage import open_generation
-from .documents import doc_keywords, prepare_document, whoosh_fields
 from .generations import (
     JOURNAL,
     REBUILD_MARK,
@@ -39,6 +37,7 @@ from .generations import (
     write_meta,
     write_vocab,
 )
+from .kinds import LISTING, DocKind, kind_of
 from .reader import notify_change
 
 POOL_MIN_DOCS = 1500  # below this, segmenting in-process is faster than forking
@@ -67,18 +66,20 @@ def build_index(
     swap: bool = True,
     extra_words: Iterable[str] = (),
     limitmb: int = 256,
+    kind: DocKind = LISTING,
 ) -> Path:
     """Build a complete index of ``docs`` into a new generation directory of
     ``index_dir`` and (``swap=True``) make it current atomically.
 
     Segmentation runs in ``procs`` worker processes (default: CPU count) when
     there are enough documents; the main process only feeds Whoosh; one commit.
-    Returns the generation directory."""
+    ``kind`` says what the documents are (listings unless told). Returns the generation
+    directory."""
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     docs = list(docs)
     ensure_jieba()
-    words = set(extra_words) | doc_keywords(docs)
+    words = set(extra_words) | kind.keywords(docs)
     add_domain_words(sorted(words))
 
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
@@ -87,8 +88,9 @@ def build_index(
     if swap:
         _start_rebuild(index_dir, gen)
     try:
-        _write_generation(gen, docs, procs or os.cpu_count() or 1, chunk_size, limitmb)
-        write_meta(gen, schema_version=SCHEMA_VERSION, doc_count=len(docs), built_at=stamp)
+        _write_generation(gen, docs, procs or os.cpu_count() or 1, chunk_size, limitmb, kind)
+        write_meta(gen, kind=kind.name, schema_version=kind.schema_version,
+                   doc_count=len(docs), built_at=stamp)
         if swap:
             _finish_rebuild(index_dir, gen)
     except BaseException:
@@ -120,8 +122,8 @@ def _finish_rebuild(index_dir: Path, gen: Path) -> None:
 
 
 def _write_generation(gen: Path, docs: list[dict], procs: int, chunk_size: int,
-                      limitmb: int) -> None:
-    ix = whoosh_index.create_in(str(gen), build_schema())
+                      limitmb: int, kind: DocKind) -> None:
+    ix = whoosh_index.create_in(str(gen), kind.build_schema())
     # The build allocates millions of small objects that live until the
     # commit: the cyclic GC only burns time here (the forked sub-writers
     # inherit this setting).
@@ -138,10 +140,10 @@ def _write_generation(gen: Path, docs: list[dict], procs: int, chunk_size: int,
     try:
         if parallel:
             for doc in docs:
-                writer.add_document(**whoosh_fields(prepare_document(doc, tokenize=False)))
+                writer.add_document(**kind.lazy_fields(doc))
         else:
             for doc in docs:
-                writer.add_document(**whoosh_fields(prepare_document(doc)))
+                writer.add_document(**kind.fields(doc))
     except BaseException:
         writer.cancel()
         if gc_was_enabled:
@@ -173,13 +175,14 @@ def _json_hook(obj):
 
 
 def _apply_ops(gen: Path, ops: list[tuple[str, object]]) -> None:
+    fields = kind_of(gen).fields
     ix = open_generation(gen)
     try:
         writer = ix.writer(timeout=60.0, delay=0.05)
         try:
             for op, arg in ops:
                 if op == "update":
-                    writer.update_document(**whoosh_fields(prepare_document(arg)))
+                    writer.update_document(**fields(arg))
                 elif op == "delete":
                     writer.delete_by_term("id", str(arg))
         except BaseException:
