@@ -35,14 +35,14 @@ from . import audit
 from .errors import NotFound, PermissionDenied, ServiceError
 from .notifications import notify_org
 
-PRINCIPAL_KINDS = (OrgKind.UNIVERSITY, OrgKind.INSTITUTE, OrgKind.SME)
+PRINCIPAL_KINDS = (OrgKind.UNIVERSITY, OrgKind.INSTITUTE, OrgKind.SME, OrgKind.ENTERPRISE)
 GRANTED, REVOKED = "granted", "revoked"
 
 
 def _require_principal_admin(user: User) -> None:
     if not (user.can_act and user.is_org_admin and user.org.kind in PRINCIPAL_KINDS):
-        raise PermissionDenied(_l("Only the admin of a verified university, institute or SME "
-                                  "can grant or revoke a mandate."))
+        raise PermissionDenied(_l("Only the admin of a verified university, institute or "
+                                  "enterprise can grant or revoke a mandate."))
 
 
 def grant(user: User, agency: Organisation, *, scope: MandateScope, valid_from: date,
