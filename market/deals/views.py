@@ -272,7 +272,7 @@ def _prefill_from_demand(form, offer: Offer) -> None:
 @bp.route("/request/<int:offer_id>/for", methods=["GET", "POST"])
 @role_required(OrgKind.AGENCY)
 def request_for(offer_id: int):
-    """A broker opens a request for an SME principal under a live drafting mandate."""
+    """A broker opens a request for a buyer principal under a live drafting mandate."""
     offer = _offer_or_404(offer_id, (OfferKind.LICENCE, OfferKind.ASSIGNMENT))
     form = BrokerTermsForm()
     form.fill_principals(mandates.principals_of(current_user.org_id, draft=True))

@@ -1,8 +1,8 @@
-"""Mandates: a principal (a university, institute or SME) lets an IP service agency's brokers
+"""Mandates: a principal (a university, institute, SME or larger enterprise) lets an IP service agency's brokers
 act for it on deals, within a scope, for a period, and may revoke it at any time.
 
 The principal signs, always: a broker negotiates (counters, accepts, declines, withdraws,
-writes in the thread) and, with the drafting scope, opens requests for an SME principal;
+writes in the thread) and, with the drafting scope, opens requests for an SME or enterprise principal;
 nothing here lets a broker sign (``services.deals.sign`` refuses brokers). A revocation
 takes effect at once: every broker check reads the mandate as it stands now.
 

@@ -8,8 +8,25 @@ from sqlalchemy import select
 
 from market.domain.dates import local_today
 from market.extensions import db
-from market.models import BusinessLicenceScan, LedgerEntry, OfferKind, Organisation, OrgKind, OrgStatus
-from market.services import custody, deal_rules, deals, demands, orgs, questions, stats
+from market.models import (
+    BusinessLicenceScan,
+    LedgerEntry,
+    MandateScope,
+    OfferKind,
+    Organisation,
+    OrgKind,
+    OrgStatus,
+)
+from market.services import (
+    custody,
+    deal_rules,
+    deals,
+    demands,
+    mandates,
+    orgs,
+    questions,
+    stats,
+)
 from market.services.errors import PermissionDenied
 from market.services.stats import Period
 from market.unit_of_work import commit
@@ -111,3 +128,17 @@ def test_an_enterprise_registers_with_no_size_and_the_centre_verifies_it(client,
 def test_the_profile_names_the_kind_in_chinese(client, enterprise):
     page = client.get(f"/org/{enterprise.org_id}").get_data(as_text=True)
     assert "大型企业" in page and "企业规模" not in page
+
+
+def test_a_broker_requests_for_an_enterprise_under_its_mandate(make_listing, university,
+                                                               enterprise, make_user):
+    broker = make_user(kind=OrgKind.AGENCY, name="沈阳知桥知识产权服务有限公司")
+    today = local_today()
+    mandates.grant(enterprise, broker.org, scope=MandateScope.NEGOTIATE_AND_DRAFT,
+                   valid_from=today, valid_until=today + timedelta(days=180))
+    commit()
+    offer = make_listing(university.org, offers=[EXCLUSIVE]).offers[0]
+    deal = deals.request_deal(broker, offer, proposal_of(offer), "代委托方申请。",
+                              for_org=enterprise.org)
+    commit()
+    assert (deal.licensee_org_id, deal.broker_org_id) == (enterprise.org_id, broker.org_id)
