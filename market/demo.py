@@ -1,4 +1,5 @@
-"""Fictional but realistic demo data: Shenyang universities, institutes, SMEs and a centre.
+"""Fictional but realistic demo data: Shenyang universities, institutes, SMEs, a larger
+enterprise, agencies and a centre.
 
 Names are invented in the style of real ones; credit codes are generated with a valid
 check character. None of it comes from ``../shared/data``.
@@ -43,6 +44,10 @@ ORGS = [
      OrgStatus.PENDING),
     ("agency3", OrgKind.AGENCY, "辽宁北方知识产权托管服务有限公司", "于洪区", None,
      OrgStatus.PENDING),
+    # a larger enterprise (above the SME size standard): it takes one open licence
+    # (demo_services.py), counted as a licence but not in the SME counts
+    ("ent1", OrgKind.ENTERPRISE, "沈阳北方重型装备集团有限公司", "铁西区", None,
+     OrgStatus.VERIFIED),
 ]
 
 # (email, name, org key, admin)
@@ -57,7 +62,7 @@ USERS = [
     ("sme1", "陈经理"), ("sme2", "刘经理"), ("sme3", "杨经理"), ("sme4", "黄经理"),
     ("sme5", "吴经理"), ("sme6", "徐经理"), ("sme7", "朱经理"), ("sme8", "胡经理"),
     ("sme9", "郭经理"), ("sme10", "何经理"), ("sme11", "高经理"), ("sme12", "林经理"),
-    ("agency1", "马晓东"), ("agency2", "罗文博"), ("agency3", "梁志刚")]]
+    ("agency1", "马晓东"), ("agency2", "罗文博"), ("agency3", "梁志刚"), ("ent1", "董经理")]]
 
 
 def credit_code(seq: int, kind: OrgKind) -> str:

@@ -1,8 +1,8 @@
 """The demo market's services beyond deals: IP service agencies (verified over the years,
 with profiles and certified staff), custody agreements (so the plan's custody and agency
-indicators change by year), mandates and one brokered deal, technology demands (answered,
-one turned into a request), public questions and follows on listings, and online
-exhibitions (one past, one running) with roadshow sign-ups.
+indicators change by year), mandates and one brokered deal, a larger enterprise's open
+licence, technology demands (answered, one turned into a request), public questions and
+follows on listings, and online exhibitions (one past, one running) with roadshow sign-ups.
 
 Everything is made by the services the pages call, each as of its moment (``clock_at``), and
 follows from fixed rules over the history's listings: the same database every time. Only
@@ -13,7 +13,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from .demo_history import START, _admin, _morning, _pay, _proposal, _record, _report, _sign
+from .demo_history import (
+    START,
+    _admin,
+    _details,
+    _morning,
+    _pay,
+    _proposal,
+    _record,
+    _report,
+    _sign,
+)
 from .domain.dates import clock_at
 from .models import MandateScope, OfferKind, Organisation, StaffQualification
 
@@ -58,6 +68,7 @@ def load_services(orgs: dict[str, Organisation], offers: list, now: datetime) ->
     counts = {"agencies": _agencies(orgs)}
     counts["custody"] = _custody(orgs, now)
     counts["brokered"] = _brokered(orgs, untouched, now)
+    counts["enterprise_licences"] = _enterprise_open_licence(orgs, untouched, now)
     counts["demands"] = _demands(orgs, untouched, now)
     counts["questions"] = _questions(orgs, untouched, now)
     counts["exhibitions"] = _exhibitions(orgs, untouched, now)
@@ -161,6 +172,28 @@ def _brokered(orgs: dict[str, Organisation], untouched: list, now: datetime) -> 
         mandates.grant(_admin(orgs["syau"]), orgs["agency1"], scope=MandateScope.NEGOTIATE,
                        valid_from=(now - timedelta(days=200)).date(),
                        valid_until=(now + timedelta(days=530)).date())
+    return 1
+
+
+def _enterprise_open_licence(orgs: dict[str, Organisation], untouched: list,
+                             now: datetime) -> int:
+    """The larger enterprise takes an announced open licence of a university three months
+    ago and signs it the next day; its fee is paid like the history's. The indicators count
+    it as a licence (and its fee as contract value), not as an SME taking up a patent."""
+    from .domain.open_licence import ANNOUNCED
+    from .services import deals
+    taker, taken = _admin(orgs["ent1"]), now - timedelta(days=90)
+    universities = {orgs[key].id for key in ("neut", "sypu", "syau")}
+    fit = [o for o in untouched if o.kind == OfferKind.OPEN_LICENCE
+           and o.patent.owner_org_id in universities
+           and o.patent.status.value == "published" and o.patent.published_at < taken
+           and o.declaration_state == ANNOUNCED]
+    offer = next((o for o in fit if o.upfront_fee_fen), fit[0])  # a fee shows in the value
+    with clock_at(taken):
+        deal = deals.take_open(taker, offer, _details(taker, taken.date()))
+    with clock_at(taken + timedelta(days=1)):
+        _sign(deal, taker)
+    _pay(deal, _admin(offer.patent.owner), _admin(orgs["centre"]), 1, now - timedelta(days=3))
     return 1
 
 

@@ -12,6 +12,7 @@ LABELS = {
     "university": _l("University"),
     "institute": _l("Research institute"),
     "sme": _l("SME"),
+    "enterprise": _l("Larger enterprise"),
     "centre": _l("IP service centre"),
     "agency": _l("IP service agency"),
     # agencies: services, staff qualifications, mandate scopes
@@ -153,6 +154,7 @@ ORG_KIND_CHOICE_LABELS = {
     "university": LABELS["university"],
     "institute": LABELS["institute"],
     "sme": _l("Small or medium enterprise (SME)"),
+    "enterprise": _l("Larger enterprise (above the SME size standard)"),
     "agency": _l("IP service agency (broker, custody, patent agency)"),
 }
 

@@ -8,14 +8,15 @@ from .services.orgs import verification_count
 
 # (endpoint, label, who): who is "all", "anonymous" (logged-out visitors: members reach
 # the same page from their own entries), "user", "party" (a user who is not the centre's:
-# the centre is never a party to a deal), "licensor", or an organisation kind.
+# the centre is never a party to a deal), "licensor", "buyer" (SMEs and larger enterprises),
+# or an organisation kind.
 NAV = [
     ("main.home", _l("Home"), "all"),
     ("search.search", _l("Find patents"), "all"),
     ("listings.mine", _l("My listings"), "licensor"),
     ("deals.mine", _l("My deals"), "party"),
     ("payments.mine", _l("Payments"), "user"),
-    ("search.saved", _l("Saved searches"), "sme"),
+    ("search.saved", _l("Saved searches"), "buyer"),
     ("custody.mine", _l("IP custody"), "sme"),
     ("custody.mine", _l("IP custody"), "agency"),
     ("demands.mine", _l("My demands"), "sme"),
@@ -62,6 +63,8 @@ def _visible(who: str) -> bool:
         return not current_user.is_centre
     if who == "licensor":
         return current_user.org.is_licensor_kind
+    if who == "buyer":
+        return current_user.org.is_buyer_kind and current_user.can_act
     return current_user.org.kind == who and current_user.can_act
 
 

@@ -75,6 +75,7 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
         "uni_a": make_user(kind=OrgKind.UNIVERSITY, name="甲大学"),
         "uni_b": make_user(kind=OrgKind.UNIVERSITY, name="乙大学"),
         "institute": make_user(kind=OrgKind.INSTITUTE, name="丙研究所"),
+        "enterprise": make_user(kind=OrgKind.ENTERPRISE, name="沈阳丁重工集团有限公司"),
         "centre": make_user(kind=OrgKind.CENTRE),
         # a service agency holding SME A in custody, and one that holds nobody
         "agency_a": make_user(kind=OrgKind.AGENCY, name="甲知识产权服务有限公司"),

@@ -37,9 +37,14 @@ ANON, PENDING, APPLICANT, SME_A, SME_B, UNI_A, UNI_B, INSTITUTE, CENTRE = (
 AGENCY_A, AGENCY_B = "agency_a", "agency_b"
 BROKER, BROKER_REVOKED = "broker", "broker_revoked"
 AGENCIES = (AGENCY_A, AGENCY_B, BROKER, BROKER_REVOKED)
-ROLES = (ANON, PENDING, APPLICANT, SME_A, SME_B, UNI_A, UNI_B, INSTITUTE, CENTRE, *AGENCIES)
+# a verified larger enterprise (above the SME size standard): it buys and licenses in like
+# an SME, but custody and technology demands stay the SMEs'; it owns nothing of the A side
+ENTERPRISE = "enterprise"
+ROLES = (ANON, PENDING, APPLICANT, SME_A, SME_B, UNI_A, UNI_B, INSTITUTE, CENTRE, *AGENCIES,
+         ENTERPRISE)
 # nothing of the A side is theirs
-STRANGERS = (ANON, PENDING, APPLICANT, SME_B, UNI_B, INSTITUTE, AGENCY_B, BROKER_REVOKED)
+STRANGERS = (ANON, PENDING, APPLICANT, SME_B, UNI_B, INSTITUTE, AGENCY_B, BROKER_REVOKED,
+             ENTERPRISE)
 LOGIN = 302  # anonymous users are sent to the log-in page
 
 
@@ -72,9 +77,16 @@ def smes(status: int = 200, *, pending: int = 403) -> dict[str, int]:
     return statuses(403, sme_a=status, sme_b=status, pending=pending)
 
 
+def buyers(status: int = 200, *, pending: int = 403) -> dict[str, int]:
+    """Pages of the organisations that request licences and assignments and save searches:
+    SMEs and the larger enterprise (verified unless ``pending`` says otherwise)."""
+    return {**smes(status, pending=pending), ENTERPRISE: status}
+
+
 def takers(status: int = 200) -> dict[str, int]:
     """An open licence: any verified organisation but its owner and the centre (art. 51)."""
-    return statuses(403, sme_a=status, sme_b=status, uni_b=status, institute=status)
+    return statuses(403, sme_a=status, sme_b=status, uni_b=status, institute=status,
+                    enterprise=status)
 
 
 def org_admin(status: int) -> dict[str, int]:
@@ -105,9 +117,9 @@ def agencies(status: int = 200) -> dict[str, int]:
 
 
 def principals(status: int = 200) -> dict[str, int]:
-    """Pages of verified universities, institutes and SMEs: the mandates they grant."""
+    """Pages of verified universities, institutes and enterprises: the mandates they grant."""
     return statuses(403, sme_a=status, sme_b=status, uni_a=status, uni_b=status,
-                    institute=status)
+                    institute=status, enterprise=status)
 
 
 def brokered(status: int, **given: int) -> dict[str, int]:
@@ -124,10 +136,11 @@ def party_only(status: int, **given: int) -> dict[str, int]:
 
 
 def askers(status: int) -> dict[str, int]:
-    """A question about University A's listing: verified SMEs, universities and institutes;
-    the owner learns nothing by asking itself (404), the others are refused by kind (403)."""
+    """A question about University A's listing: verified enterprises, universities and
+    institutes; the owner learns nothing by asking itself (404), the others are refused by
+    kind (403)."""
     return statuses(403, sme_a=status, sme_b=status, uni_b=status, institute=status,
-                    uni_a=404)
+                    enterprise=status, uni_a=404)
 
 
 def deal_side(status: int, *, unverified: int = 404, **given: int) -> dict[str, int]:
@@ -293,8 +306,8 @@ ROWS = [
     Row("GET", "/search/?q=test", "search.search#query", everyone(200)),
     Row("GET", "/search/need", "search.demand", everyone(200)),
     Row("POST", "/search/need", "search.demand", everyone(422), {}),
-    Row("GET", "/search/saved", "search.saved", smes(pending=200)),
-    Row("POST", "/search/saved", "search.save", smes(302, pending=302), {}),
+    Row("GET", "/search/saved", "search.saved", buyers(pending=200)),
+    Row("POST", "/search/saved", "search.save", buyers(302, pending=302), {}),
     Row("GET", "/api/v1/patents?q=x", "api_patents.search_patents", everyone(200)),
     Row("GET", "/api/v1/patents/{patent}", "api_patents.get_patent", everyone(200)),
     Row("GET", "/api/v1/patents/{draft}", "api_patents.get_patent#draft", everyone(404)),
@@ -319,17 +332,17 @@ ROWS = [
     Row("GET", "/deals/{to_sign}/contract-draft.pdf", "deals.contract_draft", deal_side(200)),
     Row("GET", "/deals/{deal}/contract-draft.pdf", "deals.contract_draft#concluded",
         users(404)),
-    # any verified organisation may take A's open licence, any verified SME request A's
-    # other offers (OPEN_TO_EVERY_SME): empty forms here
+    # any verified organisation may take A's open licence, any verified SME or larger
+    # enterprise request A's other offers (OPEN_TO_EVERY_SME): empty forms here
     Row("GET", "/deals/take/{open_offer}", "deals.take_open", takers()),
     # the wrong page for the kind of offer: a taker learns nothing (404), others by kind (403)
     Row("GET", "/deals/take/{exclusive_offer}", "deals.take_open#licence",
         {**takers(404), UNI_A: 404}),
-    Row("GET", "/deals/request/{assignment_offer}", "deals.request#assignment", smes()),
-    Row("GET", "/deals/request/{open_offer}", "deals.request#open", smes(404)),
+    Row("GET", "/deals/request/{assignment_offer}", "deals.request#assignment", buyers()),
+    Row("GET", "/deals/request/{open_offer}", "deals.request#open", buyers(404)),
     Row("POST", "/deals/take/{open_offer}", "deals.take_open", takers(422), {}),
-    Row("GET", "/deals/request/{exclusive_offer}", "deals.request", smes()),
-    Row("POST", "/deals/request/{assignment_offer}", "deals.request", smes(422),
+    Row("GET", "/deals/request/{exclusive_offer}", "deals.request", buyers()),
+    Row("POST", "/deals/request/{assignment_offer}", "deals.request", buyers(422),
         {"price_fen": "-1"}),  # a form error: no request is made
     Row("GET", "/deals/{request}/counter", "deals.counter",
         deal_side(302, unverified=403, uni_a=200)),  # the others: "not possible now"
@@ -600,9 +613,9 @@ ROWS = [
         centre_only(302), {"kind": "agency_event_suspension", "effective_on": TODAY,
                            "reason": "投诉查实"}),
     Row("POST", "/search/saved/{saved}/delete", "search.delete_saved",
-        smes(404, pending=404) | {SME_A: 302}),  # the saved search is SME A's user's
+        buyers(404, pending=404) | {SME_A: 302}),  # the saved search is SME A's user's
     Row("POST", "/search/saved/999999/delete", "search.delete_saved#missing",
-        smes(404, pending=404)),
+        buyers(404, pending=404)),
     Row("POST", "/demands/{demand}/close", "demands.close",
         statuses(403, sme_a=302, sme_b=404, centre=302), {}),
     Row("POST", "/account/logout", "auth.logout", users(302), {}),

@@ -4,7 +4,15 @@ from sqlalchemy import func, select
 
 from market import demo
 from market.extensions import db
-from market.models import Notification, Organisation, OrgKind, OutboxEmail, Patent, User
+from market.models import (
+    LedgerEntry,
+    Notification,
+    Organisation,
+    OrgKind,
+    OutboxEmail,
+    Patent,
+    User,
+)
 
 pytestmark = pytest.mark.db
 
@@ -71,10 +79,13 @@ def test_demo_load(app, runner):
         select(Organisation.kind, func.count()).group_by(Organisation.kind)).all())
     assert kinds[OrgKind.UNIVERSITY] >= 3 and kinds[OrgKind.INSTITUTE] >= 2
     assert kinds[OrgKind.SME] >= 12 and kinds[OrgKind.CENTRE] == 1
-    assert kinds[OrgKind.AGENCY] == 3
+    assert kinds[OrgKind.AGENCY] == 3 and kinds[OrgKind.ENTERPRISE] == 1
+    taken = db.session.execute(select(LedgerEntry.licensee_is_sme, LedgerEntry.open_licence).where(
+        LedgerEntry.licensee_kind == "enterprise")).all()
+    assert taken == [(False, True)]  # its open licence, outside the SME counts
     districts = db.session.scalar(select(func.count(func.distinct(Organisation.district))))
     assert districts >= 10
-    assert db.session.scalar(select(func.count()).select_from(User)) == len(demo.USERS) == 21
+    assert db.session.scalar(select(func.count()).select_from(User)) == len(demo.USERS) == 22
     assert db.session.scalar(select(func.count()).select_from(Patent)) >= 300
     _assert_history_made_through_services()
     assert db.session.scalar(select(func.count()).select_from(OutboxEmail).where(

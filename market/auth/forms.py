@@ -21,7 +21,8 @@ from ..models import OrgKind
 from ..services.passwords import MAX_LENGTH, MIN_LENGTH, password_problems
 
 KIND_CHOICES = [SelectChoice(kind.value, ORG_KIND_CHOICE_LABELS[kind.value])
-                for kind in (OrgKind.UNIVERSITY, OrgKind.INSTITUTE, OrgKind.SME, OrgKind.AGENCY)]
+                for kind in (OrgKind.UNIVERSITY, OrgKind.INSTITUTE, OrgKind.SME, OrgKind.ENTERPRISE,
+                             OrgKind.AGENCY)]
 
 
 def check_password_policy(form, field):

@@ -10,7 +10,7 @@ from ..domain.terms import term_warnings
 from ..extensions import db
 from ..forms_util import refusal_on, show_service_error, show_service_errors
 from ..gateways import get_gateway
-from ..models import Deal, DealState, Offer, OfferKind, Organisation, OrgKind
+from ..models import BUYER_KINDS, Deal, DealState, Offer, OfferKind, Organisation, OrgKind
 from ..params import int_arg, page_arg
 from ..permissions import login_required, member_org_id, role_required
 from ..services import (
@@ -43,13 +43,14 @@ from .forms import (
 bp = Blueprint("deals", __name__, url_prefix="/deals")
 # templates/deals/_contract_text.html draws a contract's data with the PDF's words
 bp.add_app_template_global(contracts.contract_view, "contract_view")
-sme_required = role_required(OrgKind.SME)
+# licences and assignments on negotiated terms: SMEs and larger enterprises (deal_rules.require_taker)
+buyer_required = role_required(*BUYER_KINDS)
 # anyone may take an open licence (Patent Law art. 51): any verified organisation but the centre
 taker_required = role_required(*OPEN_LICENCE_TAKERS)
-party_required = role_required(OrgKind.SME, OrgKind.UNIVERSITY, OrgKind.INSTITUTE, OrgKind.CENTRE)
+party_required = role_required(*BUYER_KINDS, OrgKind.UNIVERSITY, OrgKind.INSTITUTE, OrgKind.CENTRE)
 # negotiation is open to a broker of an IP service agency too (for its principal, under a
 # live mandate: services/mandates.py); signing, paying and recording are not
-negotiator_required = role_required(OrgKind.SME, OrgKind.UNIVERSITY, OrgKind.INSTITUTE,
+negotiator_required = role_required(*BUYER_KINDS, OrgKind.UNIVERSITY, OrgKind.INSTITUTE,
                                     OrgKind.CENTRE, OrgKind.AGENCY)
 
 
@@ -238,7 +239,7 @@ class _OfferTerms:
 
 
 @bp.route("/request/<int:offer_id>", methods=["GET", "POST"], endpoint="request")
-@sme_required
+@buyer_required
 def request_licence(offer_id: int):
     offer = _offer_or_404(offer_id, (OfferKind.LICENCE, OfferKind.ASSIGNMENT))
     form = TermsForm()
@@ -274,7 +275,7 @@ def _prefill_from_demand(form, offer: Offer) -> None:
 @bp.route("/request/<int:offer_id>/for", methods=["GET", "POST"])
 @role_required(OrgKind.AGENCY)
 def request_for(offer_id: int):
-    """A broker opens a request for an SME principal under a live drafting mandate."""
+    """A broker opens a request for a buyer principal under a live drafting mandate."""
     offer = _offer_or_404(offer_id, (OfferKind.LICENCE, OfferKind.ASSIGNMENT))
     form = BrokerTermsForm()
     form.fill_principals(mandates.principals_of(current_user.org_id, draft=True))

@@ -9,14 +9,15 @@ from wtforms.validators import DataRequired, Length
 
 from ..extensions import db
 from ..labels import fee_bucket_label, label
-from ..models import OrgKind, SavedSearch
+from ..models import BUYER_KINDS, SavedSearch
 from ..params import ParamError, as_id
 from ..permissions import public, role_required
 from ..services import saved_search_queries, search_queries
 from ..unit_of_work import commit
 
 bp = Blueprint("search", __name__, url_prefix="/search")
-sme_required = role_required(OrgKind.SME, verified=False)
+# buyers save searches and are alerted to new listings matching them
+buyer_member = role_required(*BUYER_KINDS, verified=False)
 MAX_SAVED = 20
 
 
@@ -57,8 +58,8 @@ def search():
         from ..search.suggestions import suggest_wider
         service = current_app.extensions["market.search"]
         suggestions = suggest_wider(service.holder, search_request.q, search_request.filters)
-    save_form = None  # only SMEs save searches (and a form costs a CSRF token in the session)
-    if current_user.is_authenticated and current_user.org.kind == OrgKind.SME:
+    save_form = None  # only buyers save searches (and a form costs a CSRF token in the session)
+    if current_user.is_authenticated and current_user.org.is_buyer_kind:
         save_form = SaveSearchForm(name=search_request.q or _("My search"),
                                    query_string=request.query_string.decode()[:1000])
     groups = search_queries.facet_groups(search_request, result.facets, _facet_label,
@@ -153,7 +154,7 @@ def _term_edits(data) -> tuple[list[str], list[str]]:
 
 
 @bp.route("/saved")
-@sme_required
+@buyer_member
 def saved():
     return render_template("search/saved.html",
                            searches=saved_search_queries.of_user(current_user.id),
@@ -161,7 +162,7 @@ def saved():
 
 
 @bp.route("/saved", methods=["POST"])
-@sme_required
+@buyer_member
 def save():
     form = SaveSearchForm()
     if not form.validate_on_submit():
@@ -187,7 +188,7 @@ def save():
 
 
 @bp.route("/saved/<int:saved_id>/delete", methods=["POST"])
-@sme_required
+@buyer_member
 def delete_saved(saved_id: int):
     saved = saved_search_queries.owned(saved_id, current_user.id)
     if saved is None:

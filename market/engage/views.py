@@ -15,7 +15,7 @@ from ..unit_of_work import commit, committing
 from .forms import AnswerForm, QuestionForm
 
 bp = Blueprint("engage", __name__, url_prefix="/patents")
-askers_required = role_required(OrgKind.SME, OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
+askers_required = role_required(*questions.ASKERS)
 
 
 def _question_limit() -> str:

@@ -61,6 +61,7 @@ from .listings import (
 from .mail_prefs import DigestItem, MailDigest, NotificationPreference
 from .notifications import Notification
 from .orgs import (
+    BUYER_KINDS,
     DISTRICTS,
     BusinessLicenceScan,
     LoginThrottle,
@@ -101,7 +102,7 @@ __all__ = [
     "ExhibitionListing", "ExhibitionOrganisation",
     "ImportPreview", "LedgerEntry", "LegalStatusEvent", "LegalStatusProof", "MailDigest",
     "LegalStatus", "LicenceKind", "ListingChange", "ListingFollow", "ListingQuestion", "ListingStatus", "LoginThrottle",
-    "Membership",
+    "BUYER_KINDS", "Membership",
     "Notification", "NotificationPreference", "Offer", "OfferKind", "Organisation", "OrgKind",
     "OrgStatus", "OutboxEmail",
     "PatentStatusCheck", "PatentType", "Patent", "ProofState",

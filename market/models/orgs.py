@@ -24,6 +24,15 @@ class OrgKind(enum.StrEnum):
     SME = "sme"
     CENTRE = "centre"
     AGENCY = "agency"  # an IP service agency: brokers deals under mandates, keeps SMEs' IP in custody
+    # a company above the SME size standard (大型企业): licenses in and buys like an SME, but
+    # the plan's SME counts, custody and demand collection leave it out
+    ENTERPRISE = "enterprise"
+
+
+# Who licenses in and buys patents on negotiated terms (requests, counters, signs as licensee
+# or assignee). The plan speaks of SMEs; a larger enterprise takes part the same way, and the
+# ledger's licensee_is_sme keeps the SME counts to SMEs.
+BUYER_KINDS = (OrgKind.SME, OrgKind.ENTERPRISE)
 
 
 class OrgStatus(enum.StrEnum):
@@ -90,6 +99,10 @@ class Organisation(db.Model):
     @property
     def has_bank_account(self) -> bool:
         return bool(self.bank_account_name and self.bank_name and self.bank_account_number)
+
+    @property
+    def is_buyer_kind(self) -> bool:
+        return self.kind in BUYER_KINDS
 
     @property
     def is_licensor_kind(self) -> bool:

@@ -18,6 +18,7 @@ from ..domain.open_licence import ANNOUNCED, AWAITING_ANNOUNCEMENT
 from ..domain.terms import DEFAULT_TERRITORY
 from ..extensions import db
 from ..models import (
+    BUYER_KINDS,
     Deal,
     DealState,
     LicenceKind,
@@ -150,21 +151,22 @@ def check_pledge_consent(deal: Deal) -> None:
 
 # Anyone may take an open licence by written notice and payment (Patent Law art. 51); the
 # platform asks for a verified organisation. The centre runs the market and takes none.
-OPEN_LICENCE_TAKERS = (OrgKind.SME, OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
+OPEN_LICENCE_TAKERS = (OrgKind.SME, OrgKind.ENTERPRISE, OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
 
 
 def require_taker(user: User, offer: Offer, principal=None) -> None:
     """Raise PermissionDenied unless ``user`` may take or request ``offer``: any verified
-    organisation for an open licence, a verified SME for a negotiated deal (the plan's
-    transfers from universities and institutes to SMEs). A broker (its mandate checked
-    before) requests for its verified SME ``principal``."""
-    kinds = OPEN_LICENCE_TAKERS if offer.kind == OfferKind.OPEN_LICENCE else (OrgKind.SME,)
+    organisation for an open licence, a verified SME or larger enterprise (BUYER_KINDS) for
+    a negotiated deal. A broker (its mandate checked before) requests for its verified
+    buyer ``principal``."""
+    kinds = OPEN_LICENCE_TAKERS if offer.kind == OfferKind.OPEN_LICENCE else BUYER_KINDS
     org = principal if principal is not None else user.org
     if org.kind not in kinds or not user.can_act or not org.is_verified:
         raise PermissionDenied(
             _l("Only verified organisations can take an open licence.")
             if offer.kind == OfferKind.OPEN_LICENCE
-            else _l("Only verified SMEs can take or request a licence."))
+            else _l("Only verified enterprises (SMEs or larger) can request a licence or an "
+                    "assignment."))
 
 
 def require_announced(offer: Offer) -> None:

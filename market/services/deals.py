@@ -475,10 +475,10 @@ def _apply_proposal(deal: Deal, proposal: dict) -> dict:
 
 def request_deal(user: User, offer: Offer, proposal: dict, message: str = "", *,
                  for_org: Organisation | None = None) -> Deal:
-    """An SME proposes terms for ``offer`` (a licence on request or an assignment); or a
-    broker for its SME principal ``for_org``, under a live mandate with the drafting scope
+    """An SME or larger enterprise proposes terms for ``offer`` (a licence on request or an
+    assignment); or a broker for its principal ``for_org``, under a live mandate with the drafting scope
     covering the patent (the deal records the agency, the broker and the mandate's fee).
-    A request an SME makes itself on a patent whose owner mandated an agency records that
+    A request a buyer makes itself on a patent whose owner mandated an agency records that
     agency as the deal's broker: its brokers answer for the patentee.
 
     Raises PermissionDenied, NotFound, FieldErrors, ServiceError (open request exists)

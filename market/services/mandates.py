@@ -1,8 +1,8 @@
-"""Mandates: a principal (a university, institute or SME) lets an IP service agency's brokers
+"""Mandates: a principal (a university, institute, SME or larger enterprise) lets an IP service agency's brokers
 act for it on deals, within a scope, for a period, and may revoke it at any time.
 
 The principal signs, always: a broker negotiates (counters, accepts, declines, withdraws,
-writes in the thread) and, with the drafting scope, opens requests for an SME principal;
+writes in the thread) and, with the drafting scope, opens requests for an SME or enterprise principal;
 nothing here lets a broker sign (``services.deals.sign`` refuses brokers). A revocation
 takes effect at once: every broker check reads the mandate as it stands now.
 
@@ -35,14 +35,14 @@ from . import audit
 from .errors import NotFound, PermissionDenied, ServiceError
 from .notifications import notify_org
 
-PRINCIPAL_KINDS = (OrgKind.UNIVERSITY, OrgKind.INSTITUTE, OrgKind.SME)
+PRINCIPAL_KINDS = (OrgKind.UNIVERSITY, OrgKind.INSTITUTE, OrgKind.SME, OrgKind.ENTERPRISE)
 GRANTED, REVOKED = "granted", "revoked"
 
 
 def _require_principal_admin(user: User) -> None:
     if not (user.can_act and user.is_org_admin and user.org.kind in PRINCIPAL_KINDS):
-        raise PermissionDenied(_l("Only the admin of a verified university, institute or SME "
-                                  "can grant or revoke a mandate."))
+        raise PermissionDenied(_l("Only the admin of a verified university, institute or "
+                                  "enterprise can grant or revoke a mandate."))
 
 
 def grant(user: User, agency: Organisation, *, scope: MandateScope, valid_from: date,

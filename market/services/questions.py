@@ -20,7 +20,7 @@ from ..permissions import member_org_id
 from . import notifications
 from .errors import PermissionDenied, ServiceError
 
-ASKERS = (OrgKind.SME, OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
+ASKERS = (OrgKind.SME, OrgKind.ENTERPRISE, OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
 
 
 def _link(patent_id: int, question_id: int) -> str:
@@ -45,7 +45,7 @@ def asked_today(user: User) -> int:
 def ask(user: User, patent: Patent, body: str) -> ListingQuestion:
     """``user`` asks about the public listing ``patent``; its owner's members are told (an
     unanswered question asked again is the same question).
-    Raises PermissionDenied (not a verified SME, university or institute member; the
+    Raises PermissionDenied (not a verified enterprise, university or institute member; the
     owner's own member) or ServiceError (length, the daily limit, the listing not public)."""
     if not user.can_act or user.org.kind not in ASKERS:
         raise PermissionDenied(_l("Only verified enterprises, universities and institutes "

@@ -1,11 +1,21 @@
 """Walking every page a role may open: the pages of the access matrix (the journeys' pages,
 each with the objects of a full test world) and the log-in that starts each walk."""
 from tests.factories import PASSWORD
-from tests.test_access_matrix import AGENCY_A, ANON, BROKER, CENTRE, PENDING, ROWS, SME_A, UNI_A
+from tests.test_access_matrix import (
+    AGENCY_A,
+    ANON,
+    BROKER,
+    CENTRE,
+    ENTERPRISE,
+    PENDING,
+    ROWS,
+    SME_A,
+    UNI_A,
+)
 
 from .conftest import LiveServer
 
-ROLES_WALKED = (ANON, PENDING, SME_A, UNI_A, CENTRE, AGENCY_A, BROKER)
+ROLES_WALKED = (ANON, PENDING, SME_A, UNI_A, CENTRE, AGENCY_A, BROKER, ENTERPRISE)
 NOT_PAGES = (".pdf", ".csv", ".xlsx", ".json", "/file", "/voucher", "/api/", "/healthz",
              "/report", "/consents/", "/evaluation-report", "/attachments/",
              "/legal-status/proofs/")  # files, not pages
