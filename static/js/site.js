@@ -1,11 +1,16 @@
 // Small progressive enhancements; every page works without JavaScript.
 (function () {
   "use strict";
-  // Registration: show the SME size field only for SMEs.
+  // Registration: the SME size field only for SMEs, the CNIPA agency code only for agencies.
   var kind = document.getElementById("kind");
-  var sizeField = document.getElementById("sme_size-field");
-  if (kind && sizeField) {
-    var sync = function () { sizeField.hidden = kind.value !== "sme"; };
+  var onlyFor = { "sme_size-field": "sme", "cnipa_agency_code-field": "agency" };
+  if (kind) {
+    var sync = function () {
+      Object.keys(onlyFor).forEach(function (id) {
+        var el = document.getElementById(id);
+        if (el) { el.hidden = kind.value !== onlyFor[id]; }
+      });
+    };
     kind.addEventListener("change", sync);
     sync();
   }
