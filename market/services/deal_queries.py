@@ -98,11 +98,11 @@ def register_table(f: RegisterFilter) -> Table:
     return Table("deals", str(_l("Deal register")), [
         (_l("Deal"), COUNT), (_l("Contract number"), TEXT), (_l("Application number"), TEXT),
         (_l("Patent"), TEXT), (_l("Licensor"), TEXT), (_l("Licensee"), TEXT),
-        (_l("Kind"), TEXT), (_l("Licence kind"), TEXT), (_l("State"), TEXT),
+        (_l("Licensee kind"), TEXT), (_l("Kind"), TEXT), (_l("Licence kind"), TEXT), (_l("State"), TEXT),
         (_l("Created"), TEXT), (_l("Concluded"), TEXT),
         (_l("Upfront fee or price (yuan)"), MONEY)],
         [[d.id, d.contract_number, d.patent.application_number, d.patent.title,
-          d.licensor.name, d.licensee.name, label(d.kind), label(d.licence_kind),
+          d.licensor.name, d.licensee.name, label(d.licensee.kind), label(d.kind), label(d.licence_kind),
           label(d.state), local_date(d.created_at).isoformat(),
           local_date(d.concluded_at).isoformat() if d.concluded_at else None,
           d.price_fen if d.kind == OfferKind.ASSIGNMENT else d.upfront_fee_fen]

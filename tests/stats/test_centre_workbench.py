@@ -57,8 +57,9 @@ def test_the_register_exports_what_the_filters_show(client, login_as, deals):
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0][:2] == ["交易", "合同编号"]
-    assert [(r[0], r[1], r[5]) for r in rows[1:]] == [
-        (str(deals["done"].id), "SYIP-T-1", "乙科技有限公司")]
+    assert rows[0][5:7] == ["被许可方", "被许可方类型"]
+    assert [(r[0], r[1], r[5], r[6]) for r in rows[1:]] == [
+        (str(deals["done"].id), "SYIP-T-1", "乙科技有限公司", "中小企业")]
 
 
 def test_the_centre_home_counts_what_waits(client, login_as, make_org, deals):
