@@ -25,7 +25,8 @@ from ..permissions import member_org_id
 from . import audit
 from .errors import PermissionDenied, ServiceError
 
-RECEIVERS = tuple(p.value for p in Payee)
+# the deployment's choice; an agency is paid directly only for its own broker's fee
+RECEIVERS = (Payee.LICENSOR.value, Payee.CENTRE.value)
 # which side confirms that the money arrived
 CONFIRMED_BY_LICENSOR, CONFIRMED_BY_CENTRE, CONFIRMED_BY_PROVIDER = "licensor", "centre", "provider"
 CONFIRMED_BY_AGENCY = "agency"
@@ -96,7 +97,7 @@ def payee_of(row: PaymentScheduleItem, payment: Payment | None = None) -> PayeeV
     centre for card payments (Stripe configured) and in escrow mode, else the licensor
     (the broker agency for a broker's fee)."""
     if payment is None:
-        return _payee_now(row.deal, beneficiary_of(row), fee=row.is_broker_fee)
+        return _payee_now(beneficiary_of(row), fee=row.is_broker_fee)
     by_card = payment.provider == PaymentProvider.STRIPE
     kind = Payee.CENTRE if by_card else (payment.payee or receiver_setting())
     if kind == Payee.CENTRE:
@@ -126,10 +127,10 @@ def is_fee_agency(row: PaymentScheduleItem, user) -> bool:
 def payee_of_deal(deal) -> PayeeView:
     """Who takes a new payment on ``deal`` today (what its contract names): the centre for
     card payments (Stripe configured) and in escrow mode, else the licensor."""
-    return _payee_now(deal, deal.licensor)
+    return _payee_now(deal.licensor)
 
 
-def _payee_now(deal, beneficiary: Organisation, *, fee: bool = False) -> PayeeView:
+def _payee_now(beneficiary: Organisation, *, fee: bool = False) -> PayeeView:
     by_card = get_gateway().hosted_checkout
     if by_card or receiver_setting() == Payee.CENTRE:
         return _centre(by_card, beneficiary)

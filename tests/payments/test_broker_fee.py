@@ -218,3 +218,12 @@ def test_no_fee_row_once_the_mandate_was_revoked_before_conclusion(
 def test_an_open_licence_without_broker_has_no_fee_row(awaiting):
     deal = awaiting(**PAID_OPEN)
     assert [r.kind for r in deal.schedule] == ["upfront"]
+
+
+def test_agency_is_no_deployment_setting(tmp_path):
+    """An agency takes only its own fee: ``PAYMENT_RECEIVER=agency`` is refused."""
+    from market import create_app
+    from market.config import TestConfig
+    with pytest.raises(RuntimeError, match="PAYMENT_RECEIVER"):
+        create_app(TestConfig, PAYMENT_RECEIVER="agency",
+                   SEARCH_INDEX_DIR=str(tmp_path / "index"))
