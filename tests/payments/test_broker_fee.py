@@ -227,3 +227,30 @@ def test_agency_is_no_deployment_setting(tmp_path):
     with pytest.raises(RuntimeError, match="PAYMENT_RECEIVER"):
         create_app(TestConfig, PAYMENT_RECEIVER="agency",
                    SEARCH_INDEX_DIR=str(tmp_path / "index"))
+
+
+def test_card_payment_of_a_fee_goes_to_the_centre_in_escrow(
+        sme_brokered, stripe_app, logged_in, sme, university, broker, deliver):
+    """With Stripe: the principal pays the fee by card to the centre (escrow for the
+    agency), the licensor does not even see the row, the webhook books it, no ledger row."""
+    from .fake_stripe import event
+    from .test_checkout import checkout_url, pay_button
+    deal = sme_brokered
+    row = fee_row(deal)
+    assert pay_button(logged_in(stripe_app, university), deal, row).status_code == 404
+    url = checkout_url(logged_in(stripe_app, sme), pay_button(logged_in(stripe_app, sme), deal,
+                                                                row))
+    assert url
+    session = {"id": "cs_test_fee", "object": "checkout.session", "amount_total": FEE,
+               "currency": "cny", "client_reference_id": row.reference, "payment_status": "paid",
+               "payment_intent": "pi_test_fee",
+               "metadata": {"deal_id": str(deal.id), "schedule_item_id": str(row.id),
+                            "reference": row.reference}}
+    assert deliver(event("checkout.session.completed", session)).status_code == 200
+    assert fresh(row).status == ScheduleStatus.PAID
+    paid = next(p for p in payments.attempts_of(fresh(row)) if p.status == PaymentStatus.SUCCEEDED)
+    assert paid.payee == Payee.CENTRE
+    with stripe_app.test_request_context():
+        payee = payees.payee_of(fresh(row), paid)
+    assert (payee.by_card, payee.beneficiary.id) == (True, broker.org_id)
+    assert [r.entry for r in ledger_rows(deal)] == ["conclusion"]
