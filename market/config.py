@@ -107,7 +107,8 @@ class Config:
     # Who receives bank transfers: "licensor" (into the licensor's own account, entered on
     # its organisation profile; the licensor confirms) or "centre" (the account above holds
     # the money as escrow; the centre confirms and records the pay-out). Card payments
-    # (Stripe) always go to the centre. See market/services/payees.py.
+    # (Stripe) always go to the centre. A broker's fee follows the same rule with the
+    # broker agency in the licensor's place. See market/services/payees.py.
     PAYMENT_RECEIVER = os.environ.get("PAYMENT_RECEIVER", "licensor").strip().lower()
     # The largest bank voucher (image or PDF) a payer may upload with a reported transfer.
     VOUCHER_MAX_BYTES = int(os.environ.get("VOUCHER_MAX_BYTES", str(5 * 1024 * 1024)))

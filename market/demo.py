@@ -139,8 +139,9 @@ def load() -> dict[str, Organisation]:
             address=f"沈阳市{district}示范路{seq * 11}号", contact_name=contacts.get(key, "王经理"),
             contact_phone=f"024-2{seq:03d}{seq:04d}", contact_email=f"{key}@demo.ipmarket.cn",
             sme_size=size, status=status, verified_at=utcnow() if status == OrgStatus.VERIFIED else None)
-        if kind in (OrgKind.UNIVERSITY, OrgKind.INSTITUTE):
-            # licensors are paid into their own account (PAYMENT_RECEIVER=licensor)
+        if kind in (OrgKind.UNIVERSITY, OrgKind.INSTITUTE, OrgKind.AGENCY):
+            # licensors (and agencies, for brokers' fees) are paid into their own account
+            # (PAYMENT_RECEIVER=licensor)
             org.bank_account_name, org.bank_name = name, "中国工商银行沈阳浑南支行（演示）"
             org.bank_account_number = f"6222021000{seq:08d}"
         db.session.add(org)

@@ -199,8 +199,9 @@ def _pay(deal, licensor: User, centre: User, i: int, last: datetime) -> int:
         moment = datetime.combine(received, datetime.min.time(), UTC) + timedelta(hours=3)
         if moment > last:
             continue
-        user = centre if payees.payee_of(row).confirmer == payees.CONFIRMED_BY_CENTRE \
-            else licensor
+        confirmer = payees.payee_of(row).confirmer
+        user = centre if confirmer == payees.CONFIRMED_BY_CENTRE else \
+            _admin(deal.broker_org) if confirmer == payees.CONFIRMED_BY_AGENCY else licensor
         with clock_at(moment):
             payments.confirm_receipt(row, user, amount_fen=row.amount_fen, received_on=received,
                                      bank_reference=f"DEMO{row.reference}")

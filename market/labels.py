@@ -202,6 +202,7 @@ SCHEDULE_KIND_LABELS = {
     "deferred_upfront": _l("Deferred upfront fee"),
     "minimum_annual_royalty": _l("Minimum annual royalty"),
     "assignment_price": _l("Assignment price"),
+    "broker_fee": _l("Broker's fee"),
 }
 SCHEDULE_STATUS_LABELS = {
     "due": _l("Not yet paid"), "paid": _l("Paid"), "overdue": _l("Overdue"),

@@ -61,6 +61,7 @@ from .factories import (
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 PDF = b"%PDF-1.4\n%report\n"
 PAID_FEE_FEN = PAID_OPEN["upfront_fee_fen"]
+BROKER_FEE_FEN = 200_000
 NON_EXCLUSIVE = {"kind": OfferKind.LICENCE, "licence_kind": LicenceKind.NON_EXCLUSIVE,
                  "upfront_mode": "waived", "royalty_bp": 300, "term_years": 3}
 
@@ -161,6 +162,7 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
 
     custody_ids = _custody(users)
     brokered, revoked_brokered, mandate, staff = _brokered_deals(make_listing, users)
+    fee_deal = _fee_deal(make_listing, users)
 
     royalty_deal, assignment_deal = (_concluded_in_2025(make_listing, uni_a, sme_a, kind)
                                      for kind in (OfferKind.LICENCE, OfferKind.ASSIGNMENT))
@@ -192,6 +194,8 @@ def build_world(make_user, make_org, make_listing) -> tuple[dict, dict]:
         **{name: demand.id for name, demand in demand_objects.items()},
         "brokered": brokered.id, "revoked_brokered": revoked_brokered.id,
         "mandate": mandate.id, "staff": staff.id,
+        "fee_deal": fee_deal.id,
+        "fee_row": next(row.id for row in fee_deal.schedule if row.is_broker_fee),
     }
     return users, ids
 
@@ -238,13 +242,15 @@ def _demands(sme_a) -> dict:
 
 
 def _brokered_deals(make_listing, users) -> tuple:
-    """A request the broker opened for SME A under its live mandate, and one the other
-    agency opened before SME A revoked its mandate; the broker's listed staff member."""
+    """A request the broker opened for SME A under its live mandate (with a broker's fee),
+    and one the other agency opened before SME A revoked its mandate; the broker's listed
+    staff member."""
     sme_a, uni_a, today = users["sme_a"], users["uni_a"], local_today()
     opened = []
     for name in ("broker", "broker_revoked"):
         mandate = mandates.grant(sme_a, users[name].org, scope=MandateScope.NEGOTIATE_AND_DRAFT,
-                                 valid_from=today, valid_until=today + timedelta(days=90))
+                                 valid_from=today, valid_until=today + timedelta(days=90),
+                                 fee_fen=BROKER_FEE_FEN if name == "broker" else None)
         offer = make_listing(uni_a.org, offers=[NON_EXCLUSIVE]).offers[0]
         opened.append((deals.request_deal(users[name], offer, proposal_of(offer), "代委托方申请。",
                                           for_org=sme_a.org), mandate))
@@ -256,6 +262,19 @@ def _brokered_deals(make_listing, users) -> tuple:
                                qualification=StaffQualification.TECH_BROKER)
     commit()
     return brokered, revoked_brokered, live, staff
+
+
+def _fee_deal(make_listing, users) -> Deal:
+    """A deal the broker brought to conclusion for SME A: its schedule holds the broker's
+    fee, owed by SME A to the broker's agency (the licence itself has no fixed payment)."""
+    sme_a, uni_a, broker = users["sme_a"], users["uni_a"], users["broker"]
+    offer = make_listing(uni_a.org, offers=[NON_EXCLUSIVE]).offers[0]
+    deal = deals.request_deal(broker, offer, proposal_of(offer), "", for_org=sme_a.org)
+    deals.accept(deal, uni_a)
+    commit()
+    sign_contract(deal, uni_a, sme_a)
+    commit()
+    return deal
 
 
 def _concluded_in_2025(make_listing, uni_a, sme_a, kind) -> Deal:

@@ -432,6 +432,14 @@ ROWS = [
     Row("POST", "/payments/items/{due_row}/confirm", "payments.confirm_receipt",
         deal_side(302, sme_a=403, centre=403), RECEIPT),
     Row("POST", "/payments/stripe/webhook", "payments.stripe_webhook", everyone(404), {}),
+    # a broker's fee: SME A (the principal) pays it to the broker's agency, which confirms
+    # it; University A sees the deal's payments but not the fee row
+    Row("GET", "/payments/deals/{fee_deal}", "payments.deal#broker_fee",
+        deal_side(200, broker=200)),
+    Row("GET", "/payments/items/{fee_row}/confirm", "payments.confirm_receipt#broker_fee",
+        deal_side(403, uni_a=404, broker=200)),
+    Row("GET", "/payments/items/{fee_row}/report", "payments.report_transfer#broker_fee",
+        deal_side(403, sme_a=200, uni_a=404, broker=403)),
 
     # --- the centre
     Row("GET", "/centre/", "centre.home", centre_only()),
@@ -751,13 +759,16 @@ def test_undeclared_view_is_denied(app):
 @pytest.mark.parametrize("role", ROLES)
 def test_lists_show_only_the_roles_own_deals(app, world, role):
     """The pages that list deals and payments (200 for every user) show A's deals to its
-    parties only (and the payments to the centre, which sees every payment)."""
+    parties only (and the payments to the centre, which sees every payment; a broker's fee
+    to its payer and its agency)."""
     users, ids = world
     client = _client_of(app, role, users)
     parties = (SME_A, UNI_A)
     for path, link, shown_to in (
             ("/deals/", f'href="/deals/{ids["deal"]}"', parties),
-            ("/payments/", f'href="/payments/deals/{ids["due_deal"]}"', (*parties, CENTRE))):
+            ("/payments/", f'href="/payments/deals/{ids["due_deal"]}"', (*parties, CENTRE)),
+            # a broker's fee: its payer (SME A), its agency and the centre
+            ("/payments/", f'href="/payments/deals/{ids["fee_deal"]}"', (SME_A, BROKER, CENTRE))):
         page = client.get(path).get_data(as_text=True)
         assert (link in page) == (role in shown_to), f"{role}: {path}"
 

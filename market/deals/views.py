@@ -21,6 +21,8 @@ from ..services import (
     exhibitions,
     mandates,
     notifications,
+    payees,
+    payment_queries,
     price_guidance,
     recording,
     signing,
@@ -112,8 +114,13 @@ def detail(deal_id: int):
     counter_form.fill(deal, deal.licence_kind)
     role = deals.role_of(deal, current_user)  # None for a broker: it never signs
     signing_view = signing.overview(deal, current_user, role)
+    # a broker's fee row: only its payer (the principal), its agency and the centre see it
+    schedule = [row for row in deal.schedule
+                if not row.is_broker_fee or payment_queries.visible(row, current_user)]
     return render_template(
-        "deals/detail.html", deal=deal, role=role,
+        "deals/detail.html", deal=deal, role=role, schedule=schedule,
+        fee_receiver=any(payees.is_fee_agency(row, current_user) for row in schedule),
+        payee_of=payees.payee_of,
         broker_for=None if role else deals.broker_role(deal, current_user),
         actions=deals.allowed_actions(deal, current_user), summaries=contracts.summaries(deal),
         signing_view=signing_view, **_contract_of(deal, signing_view),

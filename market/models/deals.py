@@ -192,6 +192,9 @@ class DealMessage(db.Model):
     author = relationship("User")
 
 
+BROKER_FEE = "broker_fee"  # the schedule row of a broker's fee
+
+
 class ScheduleStatus(enum.StrEnum):
     DUE = "due"            # waiting for payment (dated or triggered)
     PAID = "paid"
@@ -215,8 +218,23 @@ class PaymentScheduleItem(db.Model):
         enum_column(ScheduleStatus, "schedule_status"), default=ScheduleStatus.DUE)
     reference: Mapped[str] = mapped_column(String(40), unique=True)  # bank-transfer reference
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # who owes the row when it is not the licensee: the principal that owes its broker's
+    # fee (kind ``broker_fee``, paid to the deal's broker agency; services/payees.py)
+    payer_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"),
+                                                     nullable=True)
 
     deal: Mapped[Deal] = relationship(back_populates="schedule")
+    payer_org = relationship("Organisation", foreign_keys=[payer_org_id])
+
+    @property
+    def is_broker_fee(self) -> bool:
+        """A broker's fee: a service fee the principal pays its agency, not contract value."""
+        return self.kind == BROKER_FEE
+
+    @property
+    def payer(self):
+        """The organisation that owes the row: the licensee, or the principal of a fee."""
+        return self.payer_org if self.payer_org_id is not None else self.deal.licensee
 
     @property
     def is_overdue(self) -> bool:

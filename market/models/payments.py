@@ -46,6 +46,7 @@ class Payee(enum.StrEnum):
     """Who takes the money of a payment (``services.payments.payee_of`` decides)."""
     LICENSOR = "licensor"      # into the licensor's own bank account
     CENTRE = "centre"          # into the centre's account, as escrow (and every card payment)
+    AGENCY = "agency"          # a broker's fee, into the broker agency's own bank account
 
 
 class Payment(db.Model):

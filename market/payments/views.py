@@ -58,15 +58,18 @@ def _labels():
 
 
 def _deal_or_404(deal_id: int) -> Deal:
+    """The deal, to its parties, the centre and the agency a broker's fee of it is owed to."""
     deal = db.get_or_404(Deal, deal_id)
-    if deals.role_of(deal, current_user) is None:
+    if deals.role_of(deal, current_user) is None and not any(
+            payees.is_fee_agency(row, current_user) for row in deal.schedule):
         abort(404)
     return deal
 
 
 def _row_or_404(item_id: int) -> PaymentScheduleItem:
     row = db.get_or_404(PaymentScheduleItem, item_id)
-    _deal_or_404(row.deal_id)
+    if not payment_queries.visible(row, current_user):
+        abort(404)
     return row
 
 
@@ -95,10 +98,14 @@ def deal(deal_id: int):
     deal = _deal_or_404(deal_id)
     role = deals.role_of(deal, current_user)
     rows = payment_queries.rows_of_deal(deal, current_user)
+    contract_rows = [v for v in rows if not v.row.is_broker_fee]
+    fee_rows = [v for v in rows if v.row.is_broker_fee]
     return render_template("payments/deal.html", deal=deal, role=role, rows=rows,
                            gateway=get_gateway(), payable=payments.accepts_payments(deal),
-                           payee=payees.payee_of(rows[0].row) if rows else None,
-                           confirms=_confirms(rows[0].row) if rows else False,
+                           payee=contract_rows[0].payee if contract_rows else None,
+                           fee_payee=fee_rows[0].payee if fee_rows else None,
+                           contract_rows=contract_rows, fee_rows=fee_rows,
+                           confirms={v.row.id: _confirms(v.row) for v in rows},
                            payouts={v.row.id: payment_reports.payout_of(v.row) for v in rows},
                            held={v.row.id: payment_reports.held_by_centre(v.row) for v in rows},
                            action_form=ActionForm(), cancel_form=CancelForm(),
@@ -139,9 +146,9 @@ def checkout(item_id: int):
 @bp.route("/items/<int:item_id>/checkout")
 @login_required
 def to_checkout(item_id: int):
-    """A page that forwards the licensee to the open Stripe checkout of the row."""
+    """A page that forwards the payer to the open Stripe checkout of the row."""
     row = _row_or_404(item_id)
-    if deals.role_of(row.deal, current_user) != deals.LICENSEE:
+    if not payees.is_payer(row, current_user):
         abort(403)
     url = payments.open_checkout_url(row)
     if url is None:
@@ -194,7 +201,7 @@ def confirm_receipt(item_id: int):
 def report_transfer(item_id: int):
     """The payer reports a bank transfer it made, with the bank's voucher."""
     row = _row_or_404(item_id)
-    if deals.role_of(row.deal, current_user) != deals.LICENSEE or not current_user.can_act:
+    if not payees.is_payer(row, current_user) or not current_user.can_act:
         abort(403)
     form = ReportTransferForm()
     view = payment_queries.view_of(row, current_user)
@@ -219,7 +226,7 @@ def report_transfer(item_id: int):
 
 def _report_or_404(payment_id: int) -> Payment:
     payment = db.get_or_404(Payment, payment_id)
-    _deal_or_404(payment.deal_id)
+    _row_or_404(payment.schedule_item_id)
     if payment.reported_by_user_id is None:
         abort(404)  # not a payer's report (a card payment or the receiver's own record)
     return payment

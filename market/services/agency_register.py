@@ -21,6 +21,8 @@ from ..models import (
     AgencyStatusEvent,
     CustodyAgreement,
     CustodyEvent,
+    Deal,
+    DealEvent,
     EvaluationCriterion,
     Organisation,
     OrgKind,
@@ -230,27 +232,76 @@ def indicator(*, plan_start: date, as_of: date) -> dict:
             "target": AGENCY_TARGET, "met": current >= AGENCY_TARGET}
 
 
-def response_hours(agency_id: int) -> list[float]:
-    """Hours from each proposal an SME addressed to the agency (a new agreement or a
-    renewal) to the agency's first answer."""
-    rows = db.session.execute(
-        select(CustodyEvent.agreement_id, CustodyEvent.by_org_id, CustodyEvent.kind,
-               CustodyEvent.at)
-        .join(CustodyAgreement, CustodyAgreement.id == CustodyEvent.agreement_id)
-        .where(CustodyAgreement.agency_org_id == agency_id)
-        .order_by(CustodyEvent.agreement_id, CustodyEvent.id)).all()
-    hours, asked = [], {}
-    for agreement_id, by_org, kind, at in rows:
-        if kind in ("proposed", "renewal_proposed") and by_org != agency_id:
+@dataclass(frozen=True)
+class ResponseTimes:
+    """How fast an agency answers: the median in hours (None without any answer) and how
+    many answers it is the median of."""
+    median_hours: float | None
+    count: int
+
+    @classmethod
+    def of(cls, hours: list[float]) -> ResponseTimes:
+        return cls(round(statistics.median(hours), 1) if hours else None, len(hours))
+
+
+# a party's move that waits for the other side's answer on a deal
+DEAL_ASKS = ("request", "counter")
+DEAL_PARTIES = ("licensee", "licensor")
+
+
+def custody_response_hours(agency_id: int | None = None) -> dict[int, list[float]]:
+    """Per agency, the hours from each proposal an SME addressed to it (a new agreement or
+    a renewal) to the agency's first answer. One query for every agency (or ``agency_id``)."""
+    query = (select(CustodyAgreement.agency_org_id, CustodyEvent.agreement_id,
+                    CustodyEvent.by_org_id, CustodyEvent.kind, CustodyEvent.at)
+             .join(CustodyAgreement, CustodyAgreement.id == CustodyEvent.agreement_id)
+             .order_by(CustodyEvent.agreement_id, CustodyEvent.id))
+    if agency_id is not None:
+        query = query.where(CustodyAgreement.agency_org_id == agency_id)
+    hours: dict[int, list[float]] = {}
+    asked: dict[int, object] = {}
+    for agency, agreement_id, by_org, kind, at in db.session.execute(query):
+        if kind in ("proposed", "renewal_proposed") and by_org != agency:
             asked[agreement_id] = at
-        elif by_org == agency_id and agreement_id in asked:
-            hours.append((at - asked.pop(agreement_id)).total_seconds() / 3600)
+        elif by_org == agency and agreement_id in asked:
+            hours.setdefault(agency, []).append(_hours(asked.pop(agreement_id), at))
     return hours
 
 
-def median_response_hours(agency_id: int) -> float | None:
-    hours = response_hours(agency_id)
-    return round(statistics.median(hours), 1) if hours else None
+def deal_response_hours(agency_id: int | None = None) -> dict[int, list[float]]:
+    """Per agency, on the deals it brokers: the hours from a request or counter-offer of the
+    other side to the broker's next action on the deal (its events say so: they carry the
+    agency's ``broker_org_id``). A move of the principal itself closes the wait without a
+    figure (the broker did not answer). One query for every agency (or ``agency_id``)."""
+    query = (select(Deal.broker_org_id, DealEvent.deal_id, DealEvent.actor_role,
+                    DealEvent.action, DealEvent.payload, DealEvent.at)
+             .join(Deal, Deal.id == DealEvent.deal_id)
+             .where(Deal.broker_org_id.is_not(None))
+             .order_by(DealEvent.deal_id, DealEvent.id))
+    if agency_id is not None:
+        query = query.where(Deal.broker_org_id == agency_id)
+    hours: dict[int, list[float]] = {}
+    waiting: dict[int, tuple[str, object]] = {}  # deal -> (the asking side, since when)
+    for agency, deal_id, role, action, payload, at in db.session.execute(query):
+        if role not in DEAL_PARTIES:
+            continue  # the system's clock and the centre wait for nobody here
+        asked = waiting.pop(deal_id, None)
+        if (payload or {}).get("broker_org_id") == agency:
+            if asked is not None and asked[0] != role:
+                hours.setdefault(agency, []).append(_hours(asked[1], at))
+        elif action in DEAL_ASKS:
+            waiting[deal_id] = (role, at)
+    return hours
+
+
+def _hours(start, end) -> float:
+    return (end - start).total_seconds() / 3600
+
+
+def response_times(agency_id: int) -> dict[str, ResponseTimes]:
+    """The agency's two response figures: ``custody`` (proposals) and ``deals`` (brokered)."""
+    return {"custody": ResponseTimes.of(custody_response_hours(agency_id).get(agency_id, [])),
+            "deals": ResponseTimes.of(deal_response_hours(agency_id).get(agency_id, []))}
 
 
 @dataclass
@@ -263,7 +314,8 @@ class RegisterRow:
     deals_brokered: int  # to conclusion, net of cancellations (the ledger)
     custody_total: int
     custody_current: int
-    median_response_hours: float | None
+    custody_response: ResponseTimes  # SMEs' custody proposals answered
+    deal_response: ResponseTimes     # the other side's moves on brokered deals answered
     complaints: int
     complaints_open: int
     complaints_upheld: int
@@ -272,7 +324,8 @@ class RegisterRow:
 
 
 def register(*, plan_start: date, today: date | None = None) -> list[RegisterRow]:
-    """Every agency ever verified, with its record: a few grouped queries."""
+    """Every agency ever verified, with its record: a few grouped queries (one per figure,
+    whatever the number of agencies)."""
     today = today or local_today()
     agencies = verified_agencies()
     by_agency: dict[int, list] = {}
@@ -280,6 +333,7 @@ def register(*, plan_start: date, today: date | None = None) -> list[RegisterRow
         by_agency.setdefault(event.agency_org_id, []).append(event)
     custody = custody_smes_by_agency(plan_start=plan_start, as_of=today)
     brokered = deals_brokered()
+    custody_hours, deal_hours = custody_response_hours(), deal_response_hours()
     complaints: dict[int, list[int]] = {}
     for agency_id, outcome in db.session.execute(
             select(AgencyComplaint.agency_org_id, AgencyComplaint.outcome)).all():
@@ -303,7 +357,8 @@ def register(*, plan_start: date, today: date | None = None) -> list[RegisterRow
             exited_on=event.effective_on if state == EXITED else None,
             deals_brokered=brokered.get(agency.id, 0),
             custody_total=total, custody_current=current,
-            median_response_hours=median_response_hours(agency.id),
+            custody_response=ResponseTimes.of(custody_hours.get(agency.id, [])),
+            deal_response=ResponseTimes.of(deal_hours.get(agency.id, [])),
             complaints=c[0], complaints_open=c[1], complaints_upheld=c[2],
             last_grade=grade, last_year=year))
     return rows
@@ -324,6 +379,6 @@ def record_of(agency: Organisation) -> dict:
         + [e for e in events if e.kind in (EXIT, SUSPENSION)],
         "evaluations": listed(AgencyEvaluation, AgencyEvaluation.year.desc()),
         "credit_notes": listed(AgencyCreditNote, AgencyCreditNote.at.desc()),
-        "median_response_hours": median_response_hours(agency.id),
+        "response_times": response_times(agency.id),
         "deals_brokered": deals_brokered().get(agency.id, 0),
     }

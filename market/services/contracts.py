@@ -209,10 +209,11 @@ def _fees(deal: Deal) -> dict:
 
 def _schedule(deal: Deal, on: date) -> list[dict]:
     """The fixed payments: the deal's own schedule rows once they exist (with their bank
-    references), else the same rows computed from the terms as of ``on``."""
+    references), else the same rows computed from the terms as of ``on``. A broker's fee
+    is owed to the agency under the mandate, not under this contract: never listed."""
     if deal.schedule:
         rows = [(i.kind, i.amount_fen, i.currency, i.due_on, i.trigger, i.reference)
-                for i in deal.schedule]
+                for i in deal.schedule if not i.is_broker_fee]
     elif deal.kind == OfferKind.ASSIGNMENT:
         rows = [("assignment_price", deal.price_fen, deal.currency, on, None, None)] \
             if deal.price_fen else []

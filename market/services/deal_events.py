@@ -178,7 +178,8 @@ def notify_message(deal: Deal, author, role: str | None = None) -> None:
 
 
 def notify_overdue(today: date) -> int:
-    """Tell both parties of each overdue payment, once per schedule item."""
+    """Tell both sides of each overdue payment, once per schedule item: the parties, or for
+    a broker's fee its payer (the principal) and the agency."""
     items = db.session.scalars(select(PaymentScheduleItem).where(
         PaymentScheduleItem.status == ScheduleStatus.DUE, PaymentScheduleItem.due_on < today)
         .order_by(PaymentScheduleItem.id)).all()
@@ -190,7 +191,9 @@ def notify_overdue(today: date) -> int:
             continue
         text = _l("Payment overdue: %(reference)s for “%(title)s”", reference=item.reference,
                   title=_title(item.deal))
-        for org in (item.deal.licensee, item.deal.licensor):
+        sides = (item.payer, item.deal.broker_org) if item.is_broker_fee else \
+            (item.deal.licensee, item.deal.licensor)
+        for org in sides:
             notifications.notify_org(org, "payment_overdue", text, "", href)
         count += 1
     return count

@@ -45,6 +45,7 @@ from ..models import (
     User,
 )
 from ..models.base import utcnow
+from ..models.deals import BROKER_FEE
 from ..permissions import member_org_id
 from . import audit, deal_events, ledger, listings, mandates, signing
 from .deal_rules import (
@@ -370,6 +371,23 @@ def _create_schedule(deal: Deal, signed: dict | None = None) -> None:
         db.session.add(PaymentScheduleItem(
             deal=deal, kind=kind, amount_fen=amount, currency=deal.currency, due_on=due_on,
             trigger=trigger, reference=f"SYIP-P-{deal.id:06d}{n:02d}"))
+    _add_broker_fee(deal, len(rows) + 1, today)
+
+
+def _add_broker_fee(deal: Deal, n: int, today: date) -> None:
+    """The broker's fee of the mandate, due on conclusion from the principal to the agency:
+    a row of its own after the contract's rows (the licence contract between the parties
+    does not name it). None when the deal has no broker or fee, or when no live mandate
+    of a party covers the deal any more (revoked before conclusion: no fee under it)."""
+    if deal.broker_org_id is None or not deal.broker_fee_fen:
+        return
+    principal = mandates.brokered_principal(deal)
+    if principal is None:
+        return
+    db.session.add(PaymentScheduleItem(
+        deal=deal, kind=BROKER_FEE, amount_fen=deal.broker_fee_fen, currency=deal.currency,
+        due_on=today, trigger=None, reference=f"SYIP-P-{deal.id:06d}{n:02d}",
+        payer_org_id=principal))
 
 
 # --- starting a deal -------------------------------------------------------------------------

@@ -21,12 +21,15 @@ from ..domain.bank_accounts import InvalidBankAccount, check_bank_account, forma
 from ..extensions import db
 from ..gateways import get_gateway
 from ..models import Organisation, Payee, Payment, PaymentProvider, PaymentScheduleItem, User
+from ..permissions import member_org_id
 from . import audit
 from .errors import PermissionDenied, ServiceError
 
-RECEIVERS = tuple(p.value for p in Payee)
+# the deployment's choice; an agency is paid directly only for its own broker's fee
+RECEIVERS = (Payee.LICENSOR.value, Payee.CENTRE.value)
 # which side confirms that the money arrived
 CONFIRMED_BY_LICENSOR, CONFIRMED_BY_CENTRE, CONFIRMED_BY_PROVIDER = "licensor", "centre", "provider"
+CONFIRMED_BY_AGENCY = "agency"
 
 
 @dataclass(frozen=True)
@@ -37,9 +40,11 @@ class PayeeView:
     name: str
     bank_name: str | None
     account_number: str | None  # digits only
-    confirmer: str               # licensor | centre | provider (card payments: the webhook)
+    confirmer: str               # licensor | agency | centre | provider (card: the webhook)
     by_card: bool
-    org: Organisation | None     # the licensor when it is paid directly
+    org: Organisation | None     # the licensor (or the fee's agency) when paid directly
+    # whom the centre passes the money on to in escrow: the licensor, or the fee's agency
+    beneficiary: Organisation | None = None
 
     @property
     def is_escrow(self) -> bool:
@@ -65,41 +70,71 @@ def receiver_setting(config=None) -> Payee:
     return Payee(value)
 
 
-def _centre(by_card: bool) -> PayeeView:
+def _centre(by_card: bool, beneficiary: Organisation | None = None) -> PayeeView:
     config = current_app.config
     digits = "".join(ch for ch in str(config.get("PAYMENT_BANK_ACCOUNT") or "") if ch.isdigit())
     return PayeeView(Payee.CENTRE, config["PAYMENT_BANK_ACCOUNT_NAME"],
                      None if by_card else config.get("PAYMENT_BANK_NAME"),
                      None if by_card else digits or None,
-                     CONFIRMED_BY_PROVIDER if by_card else CONFIRMED_BY_CENTRE, by_card, None)
+                     CONFIRMED_BY_PROVIDER if by_card else CONFIRMED_BY_CENTRE, by_card, None,
+                     beneficiary)
 
 
-def _licensor(org: Organisation) -> PayeeView:
-    return PayeeView(Payee.LICENSOR, org.bank_account_name or org.name, org.bank_name,
-                     org.bank_account_number, CONFIRMED_BY_LICENSOR, False, org)
+def _direct(org: Organisation, kind: Payee = Payee.LICENSOR) -> PayeeView:
+    confirmer = CONFIRMED_BY_AGENCY if kind == Payee.AGENCY else CONFIRMED_BY_LICENSOR
+    return PayeeView(kind, org.bank_account_name or org.name, org.bank_name,
+                     org.bank_account_number, confirmer, False, org, org)
+
+
+def beneficiary_of(row: PaymentScheduleItem) -> Organisation:
+    """Whose money the row is in the end: the broker agency for a fee, else the licensor."""
+    return row.deal.broker_org if row.is_broker_fee else row.deal.licensor
 
 
 def payee_of(row: PaymentScheduleItem, payment: Payment | None = None) -> PayeeView:
     """Who takes the money of ``row``: for ``payment`` (a payment already reported or
     booked), the payee fixed then; otherwise whoever takes a new payment today — the
-    centre for card payments (Stripe configured) and in escrow mode, else the licensor."""
-    if payment is not None:
-        by_card = payment.provider == PaymentProvider.STRIPE
-        kind = Payee.CENTRE if by_card else (payment.payee or receiver_setting())
-    else:
-        return payee_of_deal(row.deal)
+    centre for card payments (Stripe configured) and in escrow mode, else the licensor
+    (the broker agency for a broker's fee)."""
+    if payment is None:
+        return _payee_now(beneficiary_of(row), fee=row.is_broker_fee)
+    by_card = payment.provider == PaymentProvider.STRIPE
+    kind = Payee.CENTRE if by_card else (payment.payee or receiver_setting())
     if kind == Payee.CENTRE:
-        return _centre(by_card)
-    return _licensor(row.deal.licensor)
+        return _centre(by_card, beneficiary_of(row))
+    return _direct(beneficiary_of(row), Payee.AGENCY if row.is_broker_fee else Payee.LICENSOR)
+
+
+def payer_org_id(row: PaymentScheduleItem) -> int:
+    """The organisation that owes ``row``: the licensee, or the principal of a broker's fee."""
+    return row.payer_org_id if row.payer_org_id is not None else row.deal.licensee_org_id
+
+
+def is_payer(row: PaymentScheduleItem, user) -> bool:
+    """Whether ``user`` is a member of the organisation that owes ``row`` (verified or not)."""
+    org_id = member_org_id(user) if user is not None and user.is_authenticated else None
+    return org_id is not None and org_id == payer_org_id(row)
+
+
+def is_fee_agency(row: PaymentScheduleItem, user) -> bool:
+    """Whether ``user`` is a member of the broker agency that a broker's fee ``row`` is owed to."""
+    if not row.is_broker_fee or user is None or not user.is_authenticated:
+        return False
+    org_id = member_org_id(user)
+    return org_id is not None and org_id == row.deal.broker_org_id
 
 
 def payee_of_deal(deal) -> PayeeView:
     """Who takes a new payment on ``deal`` today (what its contract names): the centre for
     card payments (Stripe configured) and in escrow mode, else the licensor."""
+    return _payee_now(deal.licensor)
+
+
+def _payee_now(beneficiary: Organisation, *, fee: bool = False) -> PayeeView:
     by_card = get_gateway().hosted_checkout
     if by_card or receiver_setting() == Payee.CENTRE:
-        return _centre(by_card)
-    return _licensor(deal.licensor)
+        return _centre(by_card, beneficiary)
+    return _direct(beneficiary, Payee.AGENCY if fee else Payee.LICENSOR)
 
 
 def set_bank_account(user: User, org: Organisation, *, account_name: str | None,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, or_, select
+from sqlalchemy import and_, case, or_, select
 
 from ..domain.dates import local_today
 from ..extensions import db
 from ..models import Deal, Payment, PaymentScheduleItem, PaymentStatus, ScheduleStatus, User
+from ..models.deals import BROKER_FEE
 from ..permissions import member_org_id
-from . import deals
+from . import deals, payees
 
 SHOWN = (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED, PaymentStatus.REPORTED,
          PaymentStatus.DISPUTED)
@@ -20,8 +21,17 @@ SHOWN = (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED, PaymentStatus.REPORTED
 class RowView:
     row: PaymentScheduleItem
     deal: Deal
-    side: str  # licensee | licensor | centre
+    side: str  # payer | receiver | centre (the viewer's side of this row)
     payments: list[Payment] = field(default_factory=list)  # booked, refunded, reported, disputed
+
+    @property
+    def payee(self) -> payees.PayeeView:
+        """Who takes a new payment of the row (``payees.payee_of``)."""
+        return payees.payee_of(self.row)
+
+    @property
+    def payer(self):
+        return self.row.payer
 
     @property
     def receipts(self) -> list[Payment]:
@@ -85,8 +95,28 @@ def _row_views(rows, user: User) -> list[RowView]:
                 Payment.schedule_item_id.in_(ids), Payment.status.in_(SHOWN))
                 .order_by(Payment.id)):
             by_row.setdefault(p.schedule_item_id, []).append(p)
-    return [RowView(row, row.deal, deals.role_of(row.deal, user) or "centre",
-                    by_row.get(row.id, [])) for row in rows]
+    return [RowView(row, row.deal, side_of(row, user), by_row.get(row.id, [])) for row in rows]
+
+
+def side_of(row: PaymentScheduleItem, user: User) -> str:
+    """The viewer's side of ``row``: payer, receiver (the licensor, or the agency of a
+    broker's fee) or centre (everyone else who may see it)."""
+    if payees.is_payer(row, user):
+        return "payer"
+    if payees.is_fee_agency(row, user) or (
+            not row.is_broker_fee and deals.role_of(row.deal, user) == deals.LICENSOR):
+        return "receiver"
+    return "centre"
+
+
+def visible(row: PaymentScheduleItem, user: User) -> bool:
+    """Whether ``user`` sees ``row``: the deal's parties see its contract rows; a broker's
+    fee is the business of its payer (the principal), its agency and the centre only."""
+    if user.is_authenticated and user.is_centre:
+        return True
+    if row.is_broker_fee:
+        return payees.is_payer(row, user) or payees.is_fee_agency(row, user)
+    return deals.role_of(row.deal, user) is not None
 
 
 def rows_for(user: User) -> list[RowView]:
@@ -101,12 +131,16 @@ def rows_for(user: User) -> list[RowView]:
         org_id = member_org_id(user)  # a request to join is not membership yet
         if org_id is None:
             return []
-        query = query.where(or_(Deal.licensee_org_id == org_id, Deal.licensor_org_id == org_id))
+        fee = PaymentScheduleItem.kind == BROKER_FEE
+        query = query.where(or_(
+            and_(~fee, or_(Deal.licensee_org_id == org_id, Deal.licensor_org_id == org_id)),
+            and_(fee, or_(PaymentScheduleItem.payer_org_id == org_id,
+                          Deal.broker_org_id == org_id))))
     return _row_views(db.session.scalars(query.limit(500)).all(), user)
 
 
 def rows_of_deal(deal: Deal, user: User) -> list[RowView]:
-    return _row_views(list(deal.schedule), user)
+    return _row_views([row for row in deal.schedule if visible(row, user)], user)
 
 
 def view_of(row: PaymentScheduleItem, user: User) -> RowView:

@@ -48,20 +48,20 @@ def check_voucher(filename: str | None, data: bytes) -> str:
 
 
 def _payer_row(row: PaymentScheduleItem, user: User) -> None:
-    role = deals.role_of(row.deal, user)
-    if role is None:
+    if deals.role_of(row.deal, user) is None:
         raise NotFound(_l("Payment not found."))
-    if role != deals.LICENSEE or not user.can_act:
-        raise PermissionDenied(_l("Only the licensee reports a payment it made."))
+    if not payees.is_payer(row, user) or not user.can_act:
+        raise PermissionDenied(_l("Only the payer of this item reports a payment it made."))
 
 
 def report_transfer(row: PaymentScheduleItem, user: User, *, token: str, amount_fen: int,
                     paid_on: date, bank_reference: str | None, voucher_name: str | None,
                     voucher_data: bytes) -> Payment:
-    """The licensee reports a bank transfer of ``amount_fen`` made on ``paid_on`` for
-    ``row``, with its voucher. ``token`` (one per form) makes a second submission of the
-    same form return the first report unchanged. A part payment is fine; more than the
-    balance is refused. Raises NotFound, PermissionDenied, PaymentRejected, ServiceError."""
+    """The row's payer (the licensee; the principal for a broker's fee) reports a bank
+    transfer of ``amount_fen`` made on ``paid_on`` for ``row``, with its voucher.
+    ``token`` (one per form) makes a second submission of the same form return the first
+    report unchanged. A part payment is fine; more than the balance is refused. Raises
+    NotFound, PermissionDenied, PaymentRejected, ServiceError."""
     _payer_row(row, user)
     if get_gateway().hosted_checkout:
         raise ServiceError(_l("Pay by card on the payments page."), code="card_only")
@@ -77,8 +77,9 @@ def report_transfer(row: PaymentScheduleItem, user: User, *, token: str, amount_
         return existing  # the same form again
     payee = payees.payee_of(row)
     if not payee.ready:
-        raise ServiceError(_l("The licensor has not yet entered the bank account to pay "
-                              "into. You can pay once it has."),
+        raise ServiceError(_l("%(org)s has not yet entered the bank account to pay into. "
+                              "You can pay once it has.",
+                              org=payee.org.name if payee.org else payee.name),
                            code="no_bank_account")
     if paid_on > local_today():
         raise PaymentRejected(_l("The date cannot be in the future."), field="paid_on",
@@ -100,7 +101,7 @@ def report_transfer(row: PaymentScheduleItem, user: User, *, token: str, amount_
                  payment_id=payment.id, amount_fen=amount_fen, paid_on=paid_on.isoformat(),
                  payee=payee.kind.value)
     _tell_receiver(payee, row, _l("%(org)s reports a transfer of %(amount)s: please confirm",
-                                  org=deal.licensee.name,
+                                  org=row.payer.name,
                                   amount=format_fen(amount_fen, row.currency)))
     db.session.flush()
     return payment
@@ -111,7 +112,7 @@ def _tell_receiver(payee: payees.PayeeView, row: PaymentScheduleItem, title) -> 
     if payee.kind == Payee.CENTRE:
         notifications.notify_centre("payment_reported", title, "", link)
     else:
-        notifications.notify_org(row.deal.licensor, "payment_reported", title, "", link)
+        notifications.notify_org(payee.org, "payment_reported", title, "", link)
 
 
 def _decidable(payment: Payment, user: User) -> PaymentScheduleItem:
@@ -137,7 +138,7 @@ def confirm_report(payment: Payment, user: User, *, amount_fen: int) -> Payment:
     audit.record("payment.confirmed", actor=user, target=row.deal, item=row.reference,
                  payment_id=payment.id, reported_fen=payment.reported_amount_fen,
                  received_fen=amount_fen)
-    notifications.notify_org(row.deal.licensee, "payment_confirmed", _l(
+    notifications.notify_org(row.payer, "payment_confirmed", _l(
         "%(amount)s received for %(ref)s", amount=format_fen(amount_fen, row.currency),
         ref=row.reference), "", f"/payments/deals/{row.deal_id}")
     return payment
@@ -161,7 +162,7 @@ def dispute_report(payment: Payment, user: User, *, reason: str) -> Payment:
     db.session.flush()
     audit.record("payment.disputed", actor=user, target=row.deal, item=row.reference,
                  payment_id=payment.id, reason=payment.dispute_reason)
-    notifications.notify_org(row.deal.licensee, "payment_disputed", _l(
+    notifications.notify_org(row.payer, "payment_disputed", _l(
         "Your reported payment for %(ref)s was not found", ref=row.reference),
         payment.dispute_reason, f"/payments/deals/{row.deal_id}")
     return payment
@@ -181,8 +182,8 @@ def payout_of(row: PaymentScheduleItem) -> Payout | None:
 def record_payout(row: PaymentScheduleItem, user: User, *, paid_out_on: date,
                   bank_reference: str) -> Payout:
     """The centre records that it paid what it held for a fully paid ``row`` on to the
-    licensor. Once per row (a second submission returns the first). Raises NotFound,
-    PermissionDenied, ServiceError."""
+    licensor (the broker agency for a broker's fee). Once per row (a second submission
+    returns the first). Raises NotFound, PermissionDenied, ServiceError."""
     role = deals.role_of(row.deal, user)
     if role is None:
         raise NotFound(_l("Payment not found."))
@@ -210,17 +211,19 @@ def record_payout(row: PaymentScheduleItem, user: User, *, paid_out_on: date,
     db.session.flush()
     audit.record("payment.paid_out", actor=user, target=row.deal, item=row.reference,
                  amount_fen=held, bank_reference=payout.bank_reference)
-    notifications.notify_org(row.deal.licensor, "payment_paid_out", _l(
+    notifications.notify_org(payees.beneficiary_of(row), "payment_paid_out", _l(
         "The centre paid out %(amount)s for %(ref)s", amount=format_fen(held, row.currency),
         ref=row.reference), "", f"/payments/deals/{row.deal_id}")
     return payout
 
 
 def voucher_of(payment_id: int, user: User) -> PaymentVoucher:
-    """The voucher of a reported payment, for the deal's parties and the centre only.
-    Raises NotFound otherwise (a stranger learns nothing)."""
+    """The voucher of a reported payment, for the deal's parties, the centre and (for a
+    broker's fee) the agency it is paid to. Raises NotFound otherwise (a stranger learns
+    nothing)."""
     voucher = db.session.scalar(select(PaymentVoucher).where(
         PaymentVoucher.payment_id == payment_id))
-    if voucher is None or deals.role_of(voucher.payment.deal, user) is None:
+    if voucher is None or (deals.role_of(voucher.payment.deal, user) is None and not
+                           payees.is_fee_agency(voucher.payment.schedule_item, user)):
         raise NotFound(_l("Voucher not found."))
     return voucher

@@ -200,18 +200,24 @@ def require_receiver(row: PaymentScheduleItem, user: User,
                      payee: payees.PayeeView | None = None) -> payees.PayeeView:
     """Check that ``user`` confirms receipt for ``row``'s payee: a verified member of the
     licensor when it is paid directly (and only once its bank account is on its profile),
-    the centre in escrow mode. Returns the payee. Raises NotFound for strangers,
-    PermissionDenied for anyone else, ServiceError when the licensor has no bank account."""
+    of the broker agency for a broker's fee paid to it directly, the centre in escrow
+    mode. Returns the payee. Raises NotFound for strangers, PermissionDenied for anyone
+    else, ServiceError when the payee has no bank account."""
     role = deals.role_of(row.deal, user)
-    if role is None:
+    agency = payees.is_fee_agency(row, user)
+    if role is None and not agency:
         raise NotFound(_l("Payment not found."))
     payee = payee or payees.payee_of(row)
     if payee.confirmer == payees.CONFIRMED_BY_CENTRE:
         if not user.is_centre:
             raise PermissionDenied(_l("The IP service centre holds this payment in escrow: "
                                       "only the centre confirms it was received."))
-    elif payee.confirmer == payees.CONFIRMED_BY_LICENSOR:
-        if role != deals.LICENSOR or not user.can_act:
+    elif payee.confirmer in (payees.CONFIRMED_BY_LICENSOR, payees.CONFIRMED_BY_AGENCY):
+        if payee.confirmer == payees.CONFIRMED_BY_AGENCY and not (agency and user.can_act):
+            raise PermissionDenied(_l("Only the broker agency confirms that its fee was "
+                                      "received."))
+        if payee.confirmer == payees.CONFIRMED_BY_LICENSOR and not (
+                role == deals.LICENSOR and user.can_act):
             raise PermissionDenied(_l("Only the licensor confirms that a transfer was "
                                       "received."))
         if not payee.ready:
@@ -242,13 +248,13 @@ def confirm_receipt(row: PaymentScheduleItem, user: User, *, amount_fen: int,
 def start_checkout(row: PaymentScheduleItem, user: User, gateway: PaymentGateway, *,
                    success_url: str, cancel_url: str) -> str:
     """Open (or reuse) a hosted checkout for ``row``; returns the address to send the payer
-    to. Only a verified member of the licensee pays. Raises NotFound, PermissionDenied,
-    ServiceError (not due, provider unreachable)."""
-    role = deals.role_of(row.deal, user)
-    if role is None:
+    to. Only a verified member of the row's payer pays (the licensee; the principal for a
+    broker's fee). Raises NotFound, PermissionDenied, ServiceError (not due, provider
+    unreachable)."""
+    if deals.role_of(row.deal, user) is None:
         raise NotFound(_l("Payment not found."))
-    if role != deals.LICENSEE or not user.can_act:
-        raise PermissionDenied(_l("Only the licensee pays."))
+    if not payees.is_payer(row, user) or not user.can_act:
+        raise PermissionDenied(_l("Only the payer of this item pays it."))
     if not gateway.hosted_checkout:
         raise ServiceError(_l("Pay by bank transfer with the reference shown."))
     deal = deals.lock(row.deal)
@@ -374,8 +380,10 @@ def _refund_one(row: PaymentScheduleItem, payment: Payment, gateway: PaymentGate
                                       "again in a moment.")) from exc
     payment.status, payment.refunded_at, payment.refund_ref = (
         PaymentStatus.REFUNDED, utcnow(), refund_ref)
-    # money given back no longer counts in the contract value (a reversing ledger row)
-    ledger.record_refund(row.deal, payment.amount_fen, ref=f"payment-{payment.id}")
+    # money given back no longer counts in the contract value (a reversing ledger row);
+    # a broker's fee never counted in it (a service fee), so its refund books nothing
+    if not row.is_broker_fee:
+        ledger.record_refund(row.deal, payment.amount_fen, ref=f"payment-{payment.id}")
     db.session.flush()
     audit.record("payment.refunded", actor=actor, target=row.deal, item=row.reference,
                  refund_ref=refund_ref, amount_fen=payment.amount_fen)

@@ -19,8 +19,17 @@ PROVIDER_ZH = {"stripe": "银行卡或支付宝（Stripe）", "offline": "银行
 STATUS_ZH = {"succeeded": "已收款", "refunded": "已退款"}  # as the receipt page words them
 
 
-def payee_note(payee: payees.PayeeView) -> str:
+def payee_note(payee: payees.PayeeView, row: PaymentScheduleItem | None = None) -> str:
     """Who took the money, in the words the receipt prints (the HTML receipt says the same)."""
+    if row is not None and row.is_broker_fee:
+        agency = payee.beneficiary.name if payee.beneficiary else ""
+        if payee.by_card:
+            note = f"银行卡支付由沈阳市知识产权运营服务中心代收（托管），再转付服务机构{agency}"
+        elif payee.is_escrow:
+            note = f"由沈阳市知识产权运营服务中心代收（托管），再转付服务机构{agency}"
+        else:
+            note = "服务机构直接收款"
+        return note + "；技术经纪服务费，不属于许可合同价款"
     if payee.by_card:
         return "银行卡支付由沈阳市知识产权运营服务中心代收（托管），再转付许可方"
     if payee.is_escrow:
@@ -45,9 +54,9 @@ def receipt_pdf(payment: Payment, row: PaymentScheduleItem, deal: Deal) -> bytes
         ["款项", f"{SCHEDULE_KIND_ZH.get(row.kind, row.kind)} · {deal.patent.title}"
                  f"（{deal.patent.shown_number}）"],
         ["合同编号", deal.contract_number or "—"],
-        ["付款方", deal.licensee.name],
+        ["付款方", row.payer.name],
         ["收款方", payee.name],
-        ["收款说明", payee_note(payee)],
+        ["收款说明", payee_note(payee, row)],
     ]
     if payee.account_number and not payee.by_card:
         rows.append(["收款账户", f"{payee.bank_name or ''} {payee.account_display}"])

@@ -17,7 +17,8 @@ PATENT_TYPE = {"invention": "发明", "utility_model": "实用新型", "design":
 LEGAL_STATUS = {"granted": "有效（已授权）", "pending": "审查中（未授权）", "terminated": "已终止",
                 "withdrawn": "已撤回或驳回"}
 SCHEDULE_KIND = {"upfront": "签约时支付的许可费", "deferred_upfront": "延期支付的许可费",
-                 "minimum_annual_royalty": "年度最低提成费", "assignment_price": "转让价款"}
+                 "minimum_annual_royalty": "年度最低提成费", "assignment_price": "转让价款",
+                 "broker_fee": "技术经纪服务费"}
 NUMERALS = "零一二三四五六七八九十"
 BLANK = "＿＿＿＿＿＿＿＿＿＿"
 
