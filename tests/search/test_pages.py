@@ -28,7 +28,16 @@ def catalogue(make_user):
 
 
 def result_ids(page_html: str) -> list[int]:
-    return [int(i) for i in re.findall(r'<h3><a href="/patents/(\d+)"', page_html)]
+    """The matches a results page lists (not the related patents that may follow them)."""
+    matches = page_html.split('<section class="related-results"', 1)[0]
+    return [int(i) for i in re.findall(r'<h3><a href="/patents/(\d+)"', matches)]
+
+
+def related_ids(page_html: str) -> list[int]:
+    if '<section class="related-results"' not in page_html:
+        return []
+    related = page_html.split('<section class="related-results"', 1)[1]
+    return [int(i) for i in re.findall(r'<h3><a href="/patents/(\d+)"', related)]
 
 
 @pytest.mark.parametrize("q, key", [
