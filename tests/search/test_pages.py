@@ -192,3 +192,14 @@ def test_demand_page_terms_can_be_left_out_and_added(client, catalogue):
     assert 'name="drop" value="石墨烯"' not in page and 'name="drop" value="水稻"' in page
     assert catalogue["gene"].id in result_ids(page)
     assert result_ids(page) != result_ids(first)
+
+
+def test_related_patents_follow_the_matches_under_their_own_heading(client, catalogue):
+    shown = {}
+    for q in ("石墨烯", "水稻", "冷却"):
+        page = client.get("/search/", query_string={"q": q}).get_data(as_text=True)
+        if related_ids(page):
+            shown[q] = page
+            assert set(related_ids(page)).isdisjoint(result_ids(page))
+            assert "相关专利" in page and "不含您的检索词" in page
+    assert shown  # a small catalogue: some search's matches end on its first page
