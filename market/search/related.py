@@ -15,7 +15,7 @@ import heapq
 import math
 from collections import Counter
 
-from .analysis import segment_weighted
+from .analysis import DEMAND_STOPWORDS, segment_weighted
 from .facets import filter_docs
 from .index.reader import Snapshot
 from .ranking import term_scores
@@ -26,6 +26,7 @@ FEEDBACK_DOCS = 3
 FEEDBACK_TERMS = 10
 FEEDBACK_CHARS = 400  # of each abstract: segmenting is the cost, the opening says the most
 TITLE_WEIGHT = 2.0
+MIN_SHARED_TERMS = 2
 
 
 def related_docs(snap: Snapshot, best: list[int], exclude: set[int], query_terms: list[str],
@@ -36,9 +37,13 @@ def related_docs(snap: Snapshot, best: list[int], exclude: set[int], query_terms
         return []
     expansion = feedback_terms(snap, best[:FEEDBACK_DOCS], set(query_terms))
     scores: Counter = Counter()
+    shared: Counter = Counter()
     for term, weight in expansion:
         for docnum, score in term_scores(snap, term).items():
             scores[docnum] += weight * score
+            shared[docnum] += 1
+    # one word in common is a coincidence (a small catalogue has few words besides)
+    scores = Counter({d: s for d, s in scores.items() if shared[d] >= MIN_SHARED_TERMS})
     reader = snap.searcher.reader()
     if reader.has_deletions():
         live = {d for d in scores if d not in exclude and not reader.is_deleted(d)}
@@ -56,7 +61,7 @@ def feedback_terms(snap: Snapshot, docnums: list[int], skip: set[str]) -> list[t
         stored = snap.searcher.stored_fields(docnum)
         for term, weight in _vector(snap, stored.get("title", "") or "",
                                     (stored.get("abstract", "") or "")[:FEEDBACK_CHARS]).items():
-            if term not in skip:
+            if term not in skip and term not in DEMAND_STOPWORDS:  # 方法, 制备, 系统 ...
                 centroid[term] += weight / len(docnums)
     return centroid.most_common(FEEDBACK_TERMS)
 
