@@ -27,6 +27,7 @@ FEEDBACK_TERMS = 10
 FEEDBACK_CHARS = 400  # of each abstract: segmenting is the cost, the opening says the most
 TITLE_WEIGHT = 2.0
 MIN_SHARED_TERMS = 2
+MAX_DF_SHARE = 0.05  # a word in more than 1 patent in 20 says little about a subject
 
 
 def related_docs(snap: Snapshot, best: list[int], exclude: set[int], query_terms: list[str],
@@ -57,11 +58,13 @@ def feedback_terms(snap: Snapshot, docnums: list[int], skip: set[str]) -> list[t
     """The :data:`FEEDBACK_TERMS` terms of the centroid of the documents' length-normalised
     TF-IDF vectors (title and the opening of the abstract), without the terms in ``skip``."""
     centroid: Counter = Counter()
+    max_df = max(MIN_SHARED_TERMS, MAX_DF_SHARE * snap.doc_count)
     for docnum in docnums:
         stored = snap.searcher.stored_fields(docnum)
         for term, weight in _vector(snap, stored.get("title", "") or "",
                                     (stored.get("abstract", "") or "")[:FEEDBACK_CHARS]).items():
-            if term not in skip and term not in DEMAND_STOPWORDS:  # 方法, 制备, 系统 ...
+            if term not in skip and term not in DEMAND_STOPWORDS and \
+                    _doc_frequency(snap, term) <= max_df:  # 方法, 制备, 系统 ...; common words
                 centroid[term] += weight / len(docnums)
     return centroid.most_common(FEEDBACK_TERMS)
 
