@@ -28,6 +28,7 @@ FEEDBACK_CHARS = 400  # of each abstract: segmenting is the cost, the opening sa
 TITLE_WEIGHT = 2.0
 MIN_SHARED_TERMS = 2
 MAX_DF_SHARE = 0.05  # a word in more than 1 patent in 20 says little about a subject
+MAX_DF_FLOOR = 50  # ... except in a small catalogue, where every word is in a large share
 
 
 def related_docs(snap: Snapshot, best: list[int], exclude: set[int], query_terms: list[str],
@@ -58,7 +59,7 @@ def feedback_terms(snap: Snapshot, docnums: list[int], skip: set[str]) -> list[t
     """The :data:`FEEDBACK_TERMS` terms of the centroid of the documents' length-normalised
     TF-IDF vectors (title and the opening of the abstract), without the terms in ``skip``."""
     centroid: Counter = Counter()
-    max_df = max(MIN_SHARED_TERMS, MAX_DF_SHARE * snap.doc_count)
+    max_df = max(MAX_DF_FLOOR, MAX_DF_SHARE * snap.doc_count)
     for docnum in docnums:
         stored = snap.searcher.stored_fields(docnum)
         for term, weight in _vector(snap, stored.get("title", "") or "",
