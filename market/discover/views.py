@@ -64,8 +64,10 @@ def search():
                                    query_string=request.query_string.decode()[:1000])
     groups = search_queries.facet_groups(search_request, result.facets, _facet_label,
                                          url_for("search.search"))
+    related = search_queries.with_listings(getattr(result, "related", []), stored=True)
     page = render_template("search/results.html", req=search_request, result=result, hits=hits,
-                           suggestions=suggestions, save_form=save_form, facet_groups=groups)
+                           related=related, suggestions=suggestions, save_form=save_form,
+                           facet_groups=groups)
     if cache_key is not None and not result.error:
         _page_cache.put(cache_key, page)
     return page

@@ -217,6 +217,12 @@ class SubstringScan:
         return [doc_id for *_, doc_id in found]
 
 
+def _shown(res) -> list[str]:
+    """The ids a result page shows, in order: the matches, then the related patents that
+    fill the page after the last match (a demand result has none)."""
+    return [h.id for h in res.hits] + [h.id for h in getattr(res, "related", ())]
+
+
 def run_queries(index, queries: Iterable[dict], k: int = 10, source_of=None, scan=None) -> dict:
     """Run queries against an already built index; metrics + latencies. With ``source_of``
     (doc id -> source) the condensed figures are computed too; with ``scan`` (a
@@ -239,12 +245,12 @@ def run_queries(index, queries: Iterable[dict], k: int = 10, source_of=None, sca
         lat.setdefault(qtype, []).append(ms)
         if not rel:
             continue
-        ranked = [h.id for h in res.hits]
+        ranked = _shown(res)
         scope = judged_scope(row, sources)
         if scope is not None and qtype != "sme_requirement":
             # the same ranking read deeper, for the condensed list (untimed)
             deep = search(index, text, per_page=CONDENSED_DEPTH, facets=False, highlight=False)
-            ranked = ranked + [d for d in (h.id for h in deep.hits) if d not in ranked]
+            ranked = ranked + [d for d in _shown(deep) if d not in ranked]
         engine.add(ranked, rel, scope, source_of, k)
         if scan is not None and qtype != "sme_requirement":
             peer.add(scan(text), rel, scope, source_of, k)

@@ -42,6 +42,7 @@ from .index.generations import IndexNotBuilt
 from .index.reader import Snapshot, with_snapshot
 from .numbers import NumberQuery, parse_number_query
 from .ranking import rank, text_query
+from .related import related_docs
 from .results import SearchResult
 
 MAX_QUERY_TERMS = 15
@@ -212,7 +213,18 @@ def _run_search(snap: Snapshot, q, filters, sort, page, per_page, facets, do_hig
         scored = [(d, None) for d in heapq.nsmallest(want, final, key=_sort_key(snap, sort))]
     page_docs = scored[(page - 1) * per_page : want]
     result.hits = make_hits(snap, page_docs, highlight_terms(q, terms), do_highlight)
+    if sort == "relevance" and terms and len(final) < want:
+        result.related = _related(snap, matched, scored, filters, page, per_page, do_highlight)
     return result
+
+
+def _related(snap: Snapshot, matched: _Matched, scored, filters, page, per_page, do_highlight):
+    """Hits for the places of the page after the last match (:mod:`.related`)."""
+    start = max(0, (page - 1) * per_page - len(matched.docs))
+    wanted = page * per_page - len(matched.docs)
+    docs = related_docs(snap, [d for d, _ in scored], matched.docs, matched.terms, wanted,
+                        filters)
+    return make_hits(snap, docs[start:], [], do_highlight)
 
 
 def _sort_key(snap: Snapshot, sort: str):

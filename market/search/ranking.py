@@ -24,8 +24,8 @@ RERANK_DEPTH = 50
 # BM25F proper (bm25f_scores): the textbook k1 and b, a title occurrence worth two of the
 # abstract's (the title is a short summary the applicant wrote of the whole patent)
 BM25F_K1 = 1.2
-BM25F_B = 0.75
-BM25F_FIELDS = (("title", 2.0), ("content", 1.0))
+# (field, weight, b)
+BM25F_FIELDS = (("title", 2.0, 0.75), ("content", 1.0, 0.75))
 
 
 def text_query(terms: list[str], weights: dict[str, float] | None = None) -> whoosh_query.Query:
@@ -74,7 +74,7 @@ def bm25f_scores(snap: Snapshot, docnums: list[int], terms: list[str],
     pseudo_tf: dict[str, dict[int, float]] = {}
     for term in terms:
         tf = pseudo_tf[term] = {}
-        for fieldname, field_weight in BM25F_FIELDS:
+        for fieldname, field_weight, field_b in BM25F_FIELDS:
             try:
                 matcher = searcher.postings(fieldname, term)
             except TermNotFound:
@@ -89,7 +89,7 @@ def bm25f_scores(snap: Snapshot, docnums: list[int], terms: list[str],
                         break
                 if matcher.id() == docnum:
                     length = searcher.doc_field_length(docnum, fieldname, 0)
-                    norm = (1 - BM25F_B) + BM25F_B * length / avgfl
+                    norm = (1 - field_b) + field_b * length / avgfl
                     tf[docnum] = tf.get(docnum, 0.0) + field_weight * matcher.weight() / norm
     n = searcher.doc_count_all()
     term_weight = {}
@@ -111,23 +111,31 @@ def _any_field_df(snap: Snapshot, term: str) -> int:
     """Documents holding ``term`` in the title or the content (an upper bound without the
     overlap: the larger of the two field counts is the usual stand-in)."""
     reader = snap.searcher.reader()
-    return max(reader.doc_frequency(f, term) for f, _ in BM25F_FIELDS)
+    return max(reader.doc_frequency(f, term) for f, *_ in BM25F_FIELDS)
 
 
 def _rerank(snap: Snapshot, candidates, terms, term_docs, phrase, weights):
+    """Coordination and the title phrase bonus; with several terms, the documents holding
+    the query verbatim (title or abstract) come first: its words in that order say more than
+    the same words scattered (计算 and 算机 apart are not 计算机)."""
     total_weight = sum(weights.get(t, 1.0) for t in terms) or 1.0
     ranked = []
     for docnum, score in candidates:
+        verbatim = False
         if len(terms) > 1:
             matched_weight = sum(weights.get(t, 1.0) for t in terms if docnum in term_docs[t])
             score *= (matched_weight / total_weight) ** COORD_POWER
         if phrase and len(terms) > 1:
-            title = normalise_text(snap.searcher.stored_fields(docnum).get("title", ""))
+            stored = snap.searcher.stored_fields(docnum)
+            title = normalise_text(stored.get("title", ""))
             if phrase in title:
                 score *= 1.0 + PHRASE_BONUS
-        ranked.append((docnum, score))
-    ranked.sort(key=lambda x: -x[1])
-    return ranked
+                verbatim = True
+            else:
+                verbatim = phrase in normalise_text(stored.get("abstract", "") or "")
+        ranked.append((docnum, score, verbatim))
+    ranked.sort(key=lambda x: (not x[2], -x[1]))
+    return [(docnum, score) for docnum, score, _ in ranked]
 
 
 def _length_normalisers(snap: Snapshot, leaf, fieldname: str, avgfl: float):

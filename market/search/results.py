@@ -33,6 +33,9 @@ class SearchResult:
     ipc: list[str] = field(default_factory=list)
     error: str | None = None
     number: Any = None  # a numbers.NumberQuery when the query was a patent identifier
+    # the page's places after the last match: patents like the best matches that do not
+    # match the query (market.search.related)
+    related: list[Hit] = field(default_factory=list)
 
     @property
     def pages(self) -> int:

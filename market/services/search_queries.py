@@ -124,13 +124,18 @@ def run(request: SearchRequest, *, stored: bool = False):
                             per_page=PER_PAGE)
     if result.error:
         return database_fallback(request, result.error)
-    listings = {hit.id: StoredListing(hit) for hit in result.hits
+    return result, with_listings(result.hits, stored)
+
+
+def with_listings(search_hits, stored: bool = False):
+    """(hit, listing) of the ``search_hits`` whose listing is public, in their order
+    (see :func:`run` for ``stored``); also for a result's related patents."""
+    listings = {hit.id: StoredListing(hit) for hit in search_hits
                 if stored and hit.card is not None}
-    patents = public_patents([hit.id for hit in result.hits if hit.id not in listings])
+    patents = public_patents([hit.id for hit in search_hits if hit.id not in listings])
     for patent_id, patent in patents.items():
         listings[str(patent_id)] = patent
-    hits = [(hit, listings[hit.id]) for hit in result.hits if hit.id in listings]
-    return result, hits
+    return [(hit, listings[hit.id]) for hit in search_hits if hit.id in listings]
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,16 @@ def catalogue(make_user):
 
 
 def result_ids(page_html: str) -> list[int]:
-    return [int(i) for i in re.findall(r'<h3><a href="/patents/(\d+)"', page_html)]
+    """The matches a results page lists (not the related patents that may follow them)."""
+    matches = page_html.split('<section class="related-results"', 1)[0]
+    return [int(i) for i in re.findall(r'<h3><a href="/patents/(\d+)"', matches)]
+
+
+def related_ids(page_html: str) -> list[int]:
+    if '<section class="related-results"' not in page_html:
+        return []
+    related = page_html.split('<section class="related-results"', 1)[1]
+    return [int(i) for i in re.findall(r'<h3><a href="/patents/(\d+)"', related)]
 
 
 @pytest.mark.parametrize("q, key", [
@@ -183,3 +192,13 @@ def test_demand_page_terms_can_be_left_out_and_added(client, catalogue):
     assert 'name="drop" value="石墨烯"' not in page and 'name="drop" value="水稻"' in page
     assert catalogue["gene"].id in result_ids(page)
     assert result_ids(page) != result_ids(first)
+
+
+def test_related_patents_follow_the_matches_under_their_own_heading(client, catalogue):
+    film = publish(catalogue["uni"], "一种手机散热导热薄膜", abstract="导热薄膜贴于手机内部散热。")
+    page = client.get("/search/", query_string={"q": "石墨烯"}).get_data(as_text=True)
+    assert film.id not in result_ids(page)  # it does not name graphene
+    assert related_ids(page) == [film.id]  # but it is about the same heat-spreading film
+    assert "相关专利" in page and "不含您的检索词" in page
+    page = client.get("/search/", query_string={"q": "水稻"}).get_data(as_text=True)
+    assert related_ids(page) == [] and "相关专利" not in page  # nothing alike enough

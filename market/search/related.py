@@ -1,0 +1,101 @@
+"""Related patents: the rest of a page that the matches of a search do not fill.
+
+A rare word finds a few patents; more patents on the same subject use other words for it
+(a patent about a 涂覆材料层 is about a 涂料 without naming it). Pseudo-relevance feedback
+(Rocchio 1971; "more like these"): the terms that weigh most (TF-IDF) in the best
+:data:`FEEDBACK_DOCS` matches, without the query's own terms, are searched with BM25 and
+the best patents that do not match the query follow the matches, marked as related. The
+matches themselves and their order are untouched, and the work is done only when the
+matches end on the page asked for.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter
+
+from .analysis import DEMAND_STOPWORDS, segment_weighted
+from .facets import filter_docs
+from .index.reader import Snapshot
+from .ranking import term_scores
+
+# Few documents and terms on principle: the best matches are the most likely on topic, and
+# every term searched costs a postings walk. Title words count twice (as in BM25F).
+FEEDBACK_DOCS = 3
+FEEDBACK_TERMS = 10
+FEEDBACK_CHARS = 400  # of each abstract: segmenting is the cost, the opening says the most
+TITLE_WEIGHT = 2.0
+MIN_SHARED_TERMS = 2
+MAX_DF_SHARE = 0.05  # a word in more than 1 patent in 20 says little about a subject
+MAX_DF_FLOOR = 50  # ... except in a small catalogue, where every word is in a large share
+
+
+def related_docs(snap: Snapshot, best: list[int], exclude: set[int], query_terms: list[str],
+                 want: int, filters: dict | None = None) -> list[tuple[int, float]]:
+    """Up to ``want`` (docnum, score) of live documents outside ``exclude`` (the matches)
+    most like the documents ``best`` (the top matches, best first), passing ``filters``."""
+    if want <= 0 or not best:
+        return []
+    expansion = feedback_terms(snap, best[:FEEDBACK_DOCS], set(query_terms))
+    scores: Counter = Counter()
+    shared: Counter = Counter()
+    for term, weight in expansion:
+        for docnum, score in term_scores(snap, term).items():
+            scores[docnum] += weight * score
+            shared[docnum] += 1
+    # one word in common is a coincidence (a small catalogue has few words besides)
+    scores = Counter({d: s for d, s in scores.items() if shared[d] >= MIN_SHARED_TERMS})
+    reader = snap.searcher.reader()
+    if reader.has_deletions():
+        live = {d for d in scores if d not in exclude and not reader.is_deleted(d)}
+    else:
+        live = scores.keys() - exclude
+    live = filter_docs(snap, live, filters)
+    return heapq.nlargest(want, ((d, scores[d]) for d in live), key=lambda x: (x[1], -x[0]))
+
+
+def feedback_terms(snap: Snapshot, docnums: list[int], skip: set[str]) -> list[tuple[str, float]]:
+    """The :data:`FEEDBACK_TERMS` terms of the centroid of the documents' length-normalised
+    TF-IDF vectors (title and the opening of the abstract), without the terms in ``skip``."""
+    centroid: Counter = Counter()
+    max_df = max(MAX_DF_FLOOR, MAX_DF_SHARE * snap.doc_count)
+    for docnum in docnums:
+        stored = snap.searcher.stored_fields(docnum)
+        for term, weight in _vector(snap, stored.get("title", "") or "",
+                                    (stored.get("abstract", "") or "")[:FEEDBACK_CHARS]).items():
+            if term not in skip and term not in DEMAND_STOPWORDS and \
+                    _doc_frequency(snap, term) <= max_df:  # 方法, 制备, 系统 ...; common words
+                centroid[term] += weight / len(docnums)
+    return centroid.most_common(FEEDBACK_TERMS)
+
+
+def _vector(snap: Snapshot, title: str, abstract: str) -> dict[str, float]:
+    tf: Counter = Counter()
+    for text, field_weight in ((title, TITLE_WEIGHT), (abstract, 1.0)):
+        terms, weights = segment_weighted(text)
+        for term, weight in zip(terms, weights, strict=True):
+            tf[term] += field_weight * weight
+    n = max(1, snap.doc_count)
+    vector = {}
+    for term, count in tf.items():
+        if count < 1.0:  # only pieces of longer words: not what the document is about
+            continue
+        df = _doc_frequency(snap, term)
+        if df:
+            vector[term] = (1.0 + math.log(count)) * math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+    norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+    return {term: w / norm for term, w in vector.items()}
+
+
+def _doc_frequency(snap: Snapshot, term: str) -> int:
+    """Documents holding ``term`` in the title or the content, kept for the snapshot's life
+    (a term lookup reads the index's term table; the same words come back query after
+    query, and the cache is bounded by the index's vocabulary)."""
+    cache = snap.norms_cache.setdefault("related_df", {})
+    df = cache.get(term)
+    if df is None:
+        reader = snap.searcher.reader()
+        df = cache[term] = max(reader.doc_frequency("title", term),
+                               reader.doc_frequency("content", term))
+    return df
