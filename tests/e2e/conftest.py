@@ -117,3 +117,19 @@ def shot(page, tmp_path):
         page.screenshot(path=str(path), full_page=True)
         return path
     return take
+
+
+@pytest.fixture()
+def shots(tmp_path):
+    """``shots(page, "name")`` saves full-page screenshots at 1280 and 390 px (under
+    ``SHOTS_DIR`` when set, to look at them) and fails when the page is wider than either."""
+    folder = Path(os.environ.get("SHOTS_DIR") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str) -> None:
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+        page.set_viewport_size({"width": 1280, "height": 900})
+    return take

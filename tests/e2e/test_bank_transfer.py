@@ -2,9 +2,7 @@
 reports it with the bank voucher, the licensor confirms what arrived, the SME reports and
 the licensor confirms the rest, and the receipt names the licensor as payee. Screenshots at
 1280 and 390 px (into $SHOTS_DIR when set, else the test's tmp dir)."""
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -46,21 +44,6 @@ def parties(live_server):
         made.append(deal)
     commit()
     return university, sme, made
-
-
-@pytest.fixture()
-def shots(tmp_path):
-    folder = Path(os.environ.get("SHOTS_DIR") or tmp_path / "screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-
-    def take(page, name: str) -> None:
-        for width in (1280, 390):
-            page.set_viewport_size({"width": width, "height": 900})
-            page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
-            # nothing wider than the screen
-            assert page.evaluate("document.documentElement.scrollWidth") <= width, name
-        page.set_viewport_size({"width": 1280, "height": 900})
-    return take
 
 
 def _report(page, amount: str, voucher: bytes = PNG):

@@ -2,9 +2,7 @@
 finds the fee on its payments page beside the licence fee (payee: the agency), reports the
 transfer, and the agency's user confirms it; the receipt names the agency and the SME.
 Screenshots at 1280 and 390 px (into $SHOTS_DIR when set, else the test's tmp dir)."""
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -22,20 +20,6 @@ pytestmark = pytest.mark.e2e
 LICENCE = {"kind": OfferKind.LICENCE, "licence_kind": LicenceKind.EXCLUSIVE,
            "upfront_mode": "due_at_signing", "upfront_fee_fen": 5_000_000, "royalty_bp": 300,
            "term_years": 5}
-
-
-@pytest.fixture()
-def shots(tmp_path):
-    folder = Path(os.environ.get("SHOTS_DIR") or tmp_path / "screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-
-    def take(page, name: str) -> None:
-        for width in (1280, 390):
-            page.set_viewport_size({"width": width, "height": 900})
-            page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
-            assert page.evaluate("document.documentElement.scrollWidth") <= width, name
-        page.set_viewport_size({"width": 1280, "height": 900})
-    return take
 
 
 @pytest.fixture()

@@ -3,8 +3,6 @@ the patent is refused first), the licensor tries to accept an exclusive licence 
 pledged patent and is told why not, uploads the pledgee's consent and accepts; once the
 contract is concluded a party records its technology contract registration; the centre
 records the release. Screenshots at 1280 and 390 px (into $SHOTS_DIR when set)."""
-import os
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -27,20 +25,6 @@ def _user(kind, name, email):
                      user_name="王经理", contact_email=email)
     db.session.commit()
     return user
-
-
-@pytest.fixture()
-def shots(tmp_path):
-    folder = Path(os.environ.get("SHOTS_DIR") or tmp_path / "screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-
-    def take(page, name: str) -> None:
-        for width in (1280, 390):
-            page.set_viewport_size({"width": width, "height": 900})
-            page.screenshot(path=str(folder / f"pledge-{name}-{width}.png"), full_page=True)
-            assert page.evaluate("document.documentElement.scrollWidth") <= width, name
-        page.set_viewport_size({"width": 1280, "height": 900})
-    return take
 
 
 @pytest.fixture()
@@ -77,14 +61,14 @@ def test_licensor_needs_the_pledgees_consent(live_server, browser, page, shots, 
     _record_pledge(page, base, "沈阳某贸易有限公司", listing.application_number)
     error = page.locator("#patents-error")
     assert f"专利 {listing.application_number} 的权利人是沈阳工业大学" in error.inner_text()
-    shots(page, "01-centre-pledgor-refused")
+    shots(page, "pledge-01-centre-pledgor-refused")
     _record_pledge(page, base, "沈阳工业大学", listing.application_number)
     page.wait_for_url(f"{base}/centre/pledges")
     assert "专利与商标混合质押 1 笔" in page.locator("#pledge-counts").inner_text()
-    shots(page, "02-centre-pledge-recorded")
+    shots(page, "pledge-02-centre-pledge-recorded")
     page.get_by_text("登记质权人同意").click()
     assert page.get_by_label("质权人书面同意（扫描件或 PDF）").is_visible()
-    shots(page, "02b-centre-consent-form")
+    shots(page, "pledge-02b-centre-consent-form")
 
     licensor = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     other = licensor.new_page()
@@ -131,7 +115,7 @@ def test_licensor_needs_the_pledgees_consent(live_server, browser, page, shots, 
     page.wait_for_url("**/centre/pledges#pledge-*")
     db.session.expire_all()
     assert db.session.scalars(select(PledgeDeal)).one().released_on == local_today()
-    shots(page, "07-centre-released")
+    shots(page, "pledge-07-centre-released")
     page.goto(f"{base}/centre/indicators?year={local_today().year}")
     assert "（纯专利 0 个，专利与商标混合 1 个）" in page.content()
-    shots(page, "08-indicators")
+    shots(page, "pledge-08-indicators")
