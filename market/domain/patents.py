@@ -4,6 +4,7 @@ a patent is protected, and whether it is in force or may still be offered on a g
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -88,6 +89,17 @@ def expiry_date(patent_type: PatentType, filing_date: date) -> date:
         return filing_date.replace(year=filing_date.year + years, day=28)
 
 
+# The page counts of a CNIPA publication's front page ("权利要求书1页 说明书3页 附图2页"),
+# which a title copied or extracted from the PDF often starts with.
+_PAGE_COUNTS = re.compile(r"^(?:(?:权利要求书|说明书附图|说明书|附图)\s*\d+\s*页\s*)+")
+
+
+def strip_page_counts(title: str) -> str:
+    """``title`` without the front page's page counts it may start with."""
+    return _PAGE_COUNTS.sub("", title).strip() if title.startswith(("权利要求书", "说明书")) \
+        else title
+
+
 def clean_patent(raw: dict, *, today: date) -> tuple[dict, list[FieldError]]:
     """Check and normalise a patent record typed by a user or read from a file.
 
@@ -127,7 +139,7 @@ def clean_patent(raw: dict, *, today: date) -> tuple[dict, list[FieldError]]:
         else:
             values[field] = None
 
-    title = (raw.get("title") or "").strip()
+    title = strip_page_counts((raw.get("title") or "").strip())
     if not title:
         error("title", _l("Enter the patent's title."))
     elif len(title) > 300:
