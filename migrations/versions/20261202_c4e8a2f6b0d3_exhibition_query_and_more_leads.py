@@ -21,6 +21,12 @@ def upgrade():
                                       server_default=''))
         batch_op.add_column(sa.Column('filters', sa.JSON(), nullable=False,
                                       server_default='{}'))
+    # A question sent twice from an exhibition page used to be counted twice: keep each
+    # question's and each deal's first lead, so the unique constraints below can hold.
+    for column in ('question_id', 'deal_id'):
+        op.execute(f"DELETE FROM exhibition_lead WHERE {column} IS NOT NULL AND id NOT IN "
+                   f"(SELECT MIN(id) FROM exhibition_lead WHERE {column} IS NOT NULL "
+                   f"GROUP BY {column})")
     with op.batch_alter_table('exhibition_lead', schema=None) as batch_op:
         batch_op.add_column(sa.Column('answer_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_exhibition_lead_answer_id_demand_answer'),
