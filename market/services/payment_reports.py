@@ -32,7 +32,7 @@ from ..models import (
     User,
 )
 from ..models.base import utcnow
-from . import audit, deals, notifications, payees
+from . import audit, deals, notifications, payees, payment_queries
 from .errors import NotFound, PermissionDenied, ServiceError
 from .payments import PaymentRejected, book, check_amount, local_midnight, require_receiver
 from .uploads import check_scan
@@ -218,12 +218,11 @@ def record_payout(row: PaymentScheduleItem, user: User, *, paid_out_on: date,
 
 
 def voucher_of(payment_id: int, user: User) -> PaymentVoucher:
-    """The voucher of a reported payment, for the deal's parties, the centre and (for a
-    broker's fee) the agency it is paid to. Raises NotFound otherwise (a stranger learns
-    nothing)."""
+    """The voucher of a reported payment, for whoever sees its schedule row
+    (:func:`payment_queries.visible`: a broker's fee is its payer's, its agency's and the
+    centre's only). Raises NotFound otherwise (a stranger learns nothing)."""
     voucher = db.session.scalar(select(PaymentVoucher).where(
         PaymentVoucher.payment_id == payment_id))
-    if voucher is None or (deals.role_of(voucher.payment.deal, user) is None and not
-                           payees.is_fee_agency(voucher.payment.schedule_item, user)):
+    if voucher is None or not payment_queries.visible(voucher.payment.schedule_item, user):
         raise NotFound(_l("Voucher not found."))
     return voucher

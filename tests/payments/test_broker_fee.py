@@ -108,6 +108,10 @@ def test_the_agency_confirms_the_fee_and_the_licensor_cannot(
     licensor = logged_in(app, university)
     assert licensor.get(f"/payments/items/{row.id}/confirm").status_code == 404
     assert decide(licensor, payment, "confirm", amount=str(FEE // 100)).status_code == 404
+    # nor its voucher: the principal's bank slip is the payer's, the agency's and the centre's
+    assert licensor.get(f"/payments/reports/{payment.id}/voucher").status_code == 404
+    assert logged_in(app, broker).get(f"/payments/reports/{payment.id}/voucher").status_code \
+        == 200
     with pytest.raises(PermissionDenied):
         payments.require_receiver(row, university)
     assert fresh(payment).status == PaymentStatus.REPORTED
