@@ -24,10 +24,11 @@ from ..models import (
     Patent,
 )
 from ..models.demands import demand_answer_patent
+from ..permissions import member_org_id
 from ..search.analysis import query_words
 from ..search.demand_search import Viewer
 from ..search.schema import INDUSTRIES
-from .demands import LICENSOR, role_of
+from .demands import LICENSOR, role_of, sees_restricted
 from .search_queries import StoredOwner
 
 MAX_QUERY = 200
@@ -64,8 +65,8 @@ def viewer_of(user) -> Viewer:
     universities and institutes; an SME's own demands to it whatever their visibility."""
     if not user.is_authenticated:
         return Viewer(sees_restricted=False)
-    return Viewer(sees_restricted=user.is_centre or (user.can_act and user.org.is_licensor_kind),
-                  org_id=user.org_id)
+    # a request to join an SME is not membership: its demands are not yet the user's own
+    return Viewer(sees_restricted=sees_restricted(user), org_id=member_org_id(user))
 
 
 def board(user, q: str = "", industry: str = "", wanted_kind: str = "", budget: str = "",
@@ -116,11 +117,11 @@ def database_board(user, q: str = "", industry: str = "", wanted_kind: str = "")
     """The board read from the database (the demand index is missing or damaged): words
     matched with LIKE, newest first, no budget facet."""
     base = [Demand.state.in_(OPEN_DEMAND_STATES)]
-    if not (user.is_authenticated and (user.is_centre or (user.can_act
-                                                          and user.org.is_licensor_kind))):
+    viewer = viewer_of(user)
+    if not viewer.sees_restricted:
         visible = Demand.visibility == DemandVisibility.PUBLIC
-        if user.is_authenticated:
-            visible = or_(visible, Demand.owner_org_id == user.org_id)
+        if viewer.org_id is not None:
+            visible = or_(visible, Demand.owner_org_id == viewer.org_id)
         base.append(visible)
     text = _text_condition(q) if q.strip() else None
     if text is not None:

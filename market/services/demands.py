@@ -82,9 +82,16 @@ def role_of(demand: Demand, user) -> str | None:
         return OWNER
     if user.is_centre:
         return CENTRE
-    if user.can_act and user.org.is_licensor_kind:
+    if sees_restricted(user):
         return LICENSOR
     return None
+
+
+def sees_restricted(user) -> bool:
+    """Whether ``user`` sees demands shown only to universities and institutes: the centre
+    and verified universities and institutes."""
+    return user.is_authenticated and (user.is_centre or (user.can_act
+                                                         and user.org.is_licensor_kind))
 
 
 def can_view(demand: Demand, user) -> bool:

@@ -8,7 +8,7 @@ import pytest
 
 from market.domain.dates import local_today
 from market.extensions import db
-from market.models import Demand, OrgKind
+from market.models import Demand, Membership, OrgKind
 from market.search import index as engine
 from market.search.demand_search import Viewer
 from market.services import demand_queries, demands
@@ -79,6 +79,12 @@ def test_restricted_demands_show_only_to_licensors_and_their_owner(app, sme, cen
         seen = {d.id for d in board.demands}
         wanted = {public.id} if user is other_sme else {public.id, restricted.id}
         assert seen == wanted, user
+    # a request to join the SME is not membership: the applicant sees what a stranger sees,
+    # from the index and from the database alike
+    applicant = make_user(sme.org, membership=Membership.REQUESTED, admin=False)
+    assert {d.id for d in demand_queries.board(applicant, "锂电池").demands} == {public.id}
+    assert {d.id for d in demand_queries.database_board(applicant, "锂电池").demands} == \
+        {public.id}
     anonymous = app.test_client().get("/demands/?q=锂电池").get_data(as_text=True)
     assert "隔膜" not in anonymous and f'href="/demands/{public.id}"' in anonymous
     client = app.test_client()
