@@ -397,15 +397,18 @@ def licence_started(deal: Deal) -> bool:
 def cancel_with_refunds(deal: Deal, user: User, gateway: PaymentGateway,
                         reason: str = "") -> list[Payment]:
     """Cancel ``deal`` through the deals service (which writes the ledger reversal of a
-    concluded deal) and, when the licence has not started, refund every paid row. Returns
-    the refunded payments. Raises what ``deals.cancel`` raises, and ServiceError when a
-    refund cannot be made (then nothing is cancelled)."""
+    concluded deal) and, when the licence has not started, refund every paid row of the
+    contract. A broker's fee is not refunded with it: it is owed under the mandate, not the
+    contract, and in escrow it may have been paid out to the agency already. Returns the
+    refunded payments. Raises what ``deals.cancel`` raises, and ServiceError when a refund
+    cannot be made (then nothing is cancelled)."""
     started = licence_started(deal)
     deals.cancel(deal, user, reason)
     if started:
         return []
     # every payment booked, also on rows paid only in part (cancelled with the deal)
-    return [payment for row in deal.schedule for payment in refund_row(row, gateway, actor=user)]
+    return [payment for row in deal.schedule if not row.is_broker_fee
+            for payment in refund_row(row, gateway, actor=user)]
 
 
 def attempts_of(row: PaymentScheduleItem) -> list[Payment]:

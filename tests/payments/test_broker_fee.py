@@ -205,6 +205,23 @@ def test_refunding_a_fee_writes_no_ledger_row_but_a_contract_row_does(
     assert [r.contract_value_fen for r in refunds] == [-upfront.amount_fen]
 
 
+def test_cancelling_the_deal_refunds_the_contract_not_the_brokers_fee(
+        app, sme_brokered, broker, university, centre):
+    deal = sme_brokered
+    row = fee_row(deal)
+    upfront = next(r for r in deal.schedule if not r.is_broker_fee)
+    payments.confirm_receipt(row, broker, amount_fen=FEE, received_on=local_today(),
+                             bank_reference="BOC-FEE-3")
+    payments.confirm_receipt(upfront, university, amount_fen=upfront.amount_fen,
+                             received_on=local_today(), bank_reference="ICBC-UP-3")
+    commit()
+    refunded = payments.cancel_with_refunds(fresh(deal), centre, get_gateway(), "合同解除")
+    commit()
+    assert [p.schedule_item_id for p in refunded] == [upfront.id]
+    assert fresh(upfront).status == ScheduleStatus.REFUNDED
+    assert fresh(row).status == ScheduleStatus.PAID  # owed under the mandate
+
+
 def test_no_fee_row_once_the_mandate_was_revoked_before_conclusion(
         sme, broker, offer, university):
     _grant(sme, broker)
