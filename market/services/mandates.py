@@ -144,13 +144,17 @@ def broker_principal(deal: Deal, user) -> int | None:
 
 
 def brokered_principal(deal: Deal) -> int | None:
-    """The party of ``deal`` whose live mandate lets the deal's broker agency act, or None."""
+    """The party of ``deal`` the deal's broker agency acts for, while that party's mandate
+    lives; None otherwise. The side is fixed when the deal starts: a broker who opens a
+    request does so for the licensee (``broker_user_id`` names that broker); otherwise the
+    agency is the patentee's, answering for the licensor. An agency holding mandates from
+    both sides still acts, and is paid, for the one it started with."""
     if deal.broker_org_id is None:
         return None
-    for party_id in (deal.licensee_org_id, deal.licensor_org_id):
-        if live_mandate(deal.broker_org_id, party_id, deal.patent_id) is not None:
-            return party_id
-    return None
+    party_id = deal.licensee_org_id if deal.broker_user_id is not None else deal.licensor_org_id
+    if live_mandate(deal.broker_org_id, party_id, deal.patent_id) is None:
+        return None
+    return party_id
 
 
 def licensor_mandate(patent: Patent) -> Mandate | None:

@@ -153,8 +153,10 @@ def test_a_patentees_fee_is_paid_by_the_licensor_not_the_licensee(
         app, make_listing, logged_in, sme, broker, university):
     offer = make_listing(university.org, offers=[PAID_EXCLUSIVE]).offers[0]
     _grant(university, broker, patent_ids=[offer.patent_id])
+    _grant(sme, broker)  # the agency is the SME's broker too, but the SME asked on its own
     deal = deals.request_deal(sme, offer, proposal_of(offer), "")
     commit()
+    assert deals.broker_role(deal, broker) == "licensor"  # it answers for the patentee
     deals.accept(deal, university)
     commit()
     sign_contract(deal, university, sme)
