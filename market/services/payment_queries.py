@@ -3,8 +3,10 @@ what is left, and the lists — open rows first by due date (overdue, today, lat
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy import and_, case, or_, select
+from sqlalchemy.orm import selectinload
 
 from ..domain.dates import local_today
 from ..extensions import db
@@ -24,7 +26,7 @@ class RowView:
     side: str  # payer | receiver | centre (the viewer's side of this row)
     payments: list[Payment] = field(default_factory=list)  # booked, refunded, reported, disputed
 
-    @property
+    @cached_property
     def payee(self) -> payees.PayeeView:
         """Who takes a new payment of the row (``payees.payee_of``)."""
         return payees.payee_of(self.row)
@@ -136,6 +138,13 @@ def rows_for(user: User) -> list[RowView]:
             and_(~fee, or_(Deal.licensee_org_id == org_id, Deal.licensor_org_id == org_id)),
             and_(fee, or_(PaymentScheduleItem.payer_org_id == org_id,
                           Deal.broker_org_id == org_id))))
+    # what each row's payee, payer and deal columns read, loaded for all rows at once
+    query = query.options(
+        selectinload(PaymentScheduleItem.payer_org),
+        selectinload(PaymentScheduleItem.deal).selectinload(Deal.patent),
+        selectinload(PaymentScheduleItem.deal).selectinload(Deal.licensor),
+        selectinload(PaymentScheduleItem.deal).selectinload(Deal.licensee),
+        selectinload(PaymentScheduleItem.deal).selectinload(Deal.broker_org))
     return _row_views(db.session.scalars(query.limit(500)).all(), user)
 
 

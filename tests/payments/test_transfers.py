@@ -435,3 +435,30 @@ def test_an_unknown_receiver_setting_refuses_to_start(tmp_path):
     app = create_app(TestConfig, PAYMENT_RECEIVER=" Centre ",
                      SEARCH_INDEX_DIR=str(tmp_path / "index"))
     assert app.config["PAYMENT_RECEIVER"] == "centre"
+
+
+def test_the_payments_list_reads_a_fixed_number_of_queries(app, awaiting, logged_in, sme):
+    """More deals on the list add no query: rows, deals, patents, parties and payers are
+    loaded together, not row by row."""
+    from sqlalchemy import event
+
+    client = logged_in(app, sme)
+
+    def queries_for_list() -> int:
+        seen = []
+
+        def count(*_args):
+            seen.append(1)
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert client.get("/payments/").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(seen)
+
+    awaiting()
+    awaiting()
+    two = queries_for_list()
+    for _ in range(4):
+        awaiting()
+    assert queries_for_list() == two
