@@ -114,9 +114,7 @@ def detail(deal_id: int):
     counter_form.fill(deal, deal.licence_kind)
     role = deals.role_of(deal, current_user)  # None for a broker: it never signs
     signing_view = signing.overview(deal, current_user, role)
-    # a broker's fee row: only its payer (the principal), its agency and the centre see it
-    schedule = [row for row in deal.schedule
-                if not row.is_broker_fee or payment_queries.visible(row, current_user)]
+    schedule = payment_queries.contract_schedule(deal, current_user)
     return render_template(
         "deals/detail.html", deal=deal, role=role, schedule=schedule,
         fee_receiver=any(payees.is_fee_agency(row, current_user) for row in schedule),

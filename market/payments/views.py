@@ -60,8 +60,7 @@ def _labels():
 def _deal_or_404(deal_id: int) -> Deal:
     """The deal, to its parties, the centre and the agency a broker's fee of it is owed to."""
     deal = db.get_or_404(Deal, deal_id)
-    if deals.role_of(deal, current_user) is None and not any(
-            payees.is_fee_agency(row, current_user) for row in deal.schedule):
+    if not payment_queries.deal_visible(deal, current_user):
         abort(404)
     return deal
 

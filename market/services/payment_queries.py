@@ -121,6 +121,25 @@ def visible(row: PaymentScheduleItem, user: User) -> bool:
     return deals.role_of(row.deal, user) is not None
 
 
+def visible_schedule(deal: Deal, user: User) -> list[PaymentScheduleItem]:
+    """The rows of ``deal``'s schedule ``user`` sees on its payments page (:func:`visible`)."""
+    return [row for row in deal.schedule if visible(row, user)]
+
+
+def contract_schedule(deal: Deal, user: User) -> list[PaymentScheduleItem]:
+    """The schedule as the deal's page shows it to whoever may open that page (a broker
+    included): the contract's rows, and a broker's fee only to its payer, its agency and
+    the centre."""
+    return [row for row in deal.schedule if not row.is_broker_fee or visible(row, user)]
+
+
+def deal_visible(deal: Deal, user: User) -> bool:
+    """Whether ``user`` sees ``deal``'s payments page: its parties, the centre, and the
+    agency a broker's fee of it is owed to."""
+    return deals.role_of(deal, user) is not None or any(
+        payees.is_fee_agency(row, user) for row in deal.schedule)
+
+
 def rows_for(user: User) -> list[RowView]:
     """The schedule rows of the user's deals (every deal's for the centre): open rows first,
     by due date (overdue, then due today, then later; rows waiting for an event after
@@ -149,7 +168,7 @@ def rows_for(user: User) -> list[RowView]:
 
 
 def rows_of_deal(deal: Deal, user: User) -> list[RowView]:
-    return _row_views([row for row in deal.schedule if visible(row, user)], user)
+    return _row_views(visible_schedule(deal, user), user)
 
 
 def view_of(row: PaymentScheduleItem, user: User) -> RowView:
