@@ -26,7 +26,6 @@ from ..models import (
     ListingQuestion,
     OfferKind,
     Organisation,
-    OrgKind,
     Patent,
     RoadshowSignup,
     User,
@@ -39,7 +38,6 @@ from .search_queries import run as run_search
 
 QUESTION, REQUEST, OPEN_LICENCE, ANSWER = "question", "request", "open_licence", "answer"
 LEAD_KINDS = (QUESTION, REQUEST, OPEN_LICENCE, ANSWER)
-LICENSOR_KINDS = (OrgKind.UNIVERSITY, OrgKind.INSTITUTE)
 _DIALECT_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
@@ -163,7 +161,7 @@ def demands_to_answer(user, exhibition: Exhibition, listings: list[Patent],
     (from its 需求 inbox) that its listings shown there match, not answered yet; their
     answer links carry the exhibition, so an answer counts as one of its leads."""
     today = today or local_today()
-    if not (user.is_authenticated and user.can_act and user.org.kind in LICENSOR_KINDS
+    if not (user.is_authenticated and user.can_act and user.org.is_licensor_kind
             and exhibition.starts_on <= today <= exhibition.ends_on):
         return []
     shown = {patent.id for patent in listings if patent.owner_org_id == user.org_id}
