@@ -11,7 +11,8 @@ from .services.orgs import verification_count
 # the centre is never a party to a deal), "licensor", "buyer" (SMEs and larger enterprises),
 # or an organisation kind.
 NAV = [
-    ("main.home", _l("Home"), "all"),
+    # members reach home by the brand and their organisation by their name in the header
+    ("main.home", _l("Home"), "anonymous"),
     ("search.search", _l("Find patents"), "all"),
     ("listings.mine", _l("My listings"), "licensor"),
     ("deals.mine", _l("My deals"), "party"),
@@ -23,7 +24,6 @@ NAV = [
     ("demands.inbox", _l("Demands for us"), "licensor"),
     ("demands.board", _l("Technology demands"), "anonymous"),
     ("agencies.mandates_held", _l("Mandates"), "agency"),
-    ("orgs.mine", _l("My organisation"), "user"),
     ("centre.home", _l("Centre"), "centre"),
 ]
 # The centre's own bar, under the header on every page a centre user sees.

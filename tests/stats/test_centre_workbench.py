@@ -87,3 +87,18 @@ def test_a_filter_value_that_is_not_one_is_ignored(client, login_as, deals):
     login_as("centre")
     html = client.get("/centre/deals?kind=nonsense&state=nonsense").get_data(as_text=True)
     assert _ids(html, deals) == {"old", "done", "new"}
+
+
+def test_members_reach_home_by_the_brand_and_their_organisation_by_their_name(
+        client, login_as):
+    """The main bar keeps to the work (one row at 1280 px in Chinese): no 首页 or 我的机构
+    entry for members; the brand and the name in the header lead there."""
+    anonymous = client.get("/").get_data(as_text=True)
+    assert '<nav class="main-nav"' in anonymous and '>首页</a>' in anonymous
+    login_as("sme")
+    html = client.get("/").get_data(as_text=True)
+    nav = html.split('<nav class="main-nav"', 1)[1].split("</nav>", 1)[0]
+    assert '>首页</a>' not in nav and 'href="/org/"' not in nav
+    assert 'class="user-link" href="/org/" title="我的机构"' in html
+    assert 'href="/org/" title="我的机构" aria-current="page"' in \
+        client.get("/org/", follow_redirects=True).get_data(as_text=True)
