@@ -5,22 +5,17 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from market import create_app
-from market.config import TestConfig
 from market.extensions import db
 
 from .test_migration_terms_by_kind import _insert
-from .test_migrations import empty_database_url  # noqa: F401  (the fixture)
+from .test_migrations import app_at, empty_database_url  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.db
 BEFORE, AFTER = "a9e3c5f7b1d2", "c4e8a2f6b0d3"
 
 
 def test_double_counted_leads_are_folded_into_one(empty_database_url, tmp_path):  # noqa: F811
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=empty_database_url,
-                     SEARCH_INDEX_DIR=str(tmp_path / "index"))
-    with app.app_context():
-        upgrade(revision=BEFORE)
+    with app_at(empty_database_url, tmp_path, BEFORE):
         meta = sa.MetaData()
         with db.engine.begin() as conn:
             meta.reflect(conn)
@@ -45,5 +40,3 @@ def test_double_counted_leads_are_folded_into_one(empty_database_url, tmp_path):
                 conn.execute(sa.text("INSERT INTO exhibition_lead (id, exhibition_id, kind, "
                                      "question_id, created_at) VALUES (4, 1, 'question', 1, "
                                      "CURRENT_TIMESTAMP)"))
-        db.session.remove()
-        db.engine.dispose()

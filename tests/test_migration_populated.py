@@ -6,22 +6,17 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from market import create_app
-from market.config import TestConfig
 from market.extensions import db
 
 from .test_migration_terms_by_kind import _insert
-from .test_migrations import empty_database_url  # noqa: F401  (the fixture)
+from .test_migrations import app_at, empty_database_url  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.db
 BEFORE = "c4e8a2f6b0d3"
 
 
 def test_a_table_other_rows_point_at_is_rebuilt_with_its_rows(empty_database_url, tmp_path):  # noqa: F811
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=empty_database_url,
-                     SEARCH_INDEX_DIR=str(tmp_path / "index"))
-    with app.app_context():
-        upgrade(revision=BEFORE)
+    with app_at(empty_database_url, tmp_path, BEFORE):
         meta = sa.MetaData()
         with db.engine.begin() as conn:
             meta.reflect(conn)
@@ -47,5 +42,3 @@ def test_a_table_other_rows_point_at_is_rebuilt_with_its_rows(empty_database_url
             assert conn.execute(sa.text("SELECT id, amount_fen, payer_org_id FROM "
                                         "payment_schedule_item")).all() == [(1, 1_000_000, None)]
             assert conn.execute(sa.text("SELECT schedule_item_id FROM payment")).all() == [(1,)]
-        db.session.remove()
-        db.engine.dispose()

@@ -1,4 +1,6 @@
 """The Alembic migrations build exactly the models' schema, on SQLite and PostgreSQL."""
+from contextlib import contextmanager
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -11,6 +13,20 @@ from market.config import TestConfig
 from market.extensions import db
 
 pytestmark = pytest.mark.db
+
+
+@contextmanager
+def app_at(database_url: str, tmp_path, revision: str):
+    """An app context on ``database_url`` migrated up to ``revision``."""
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url,
+                     SEARCH_INDEX_DIR=str(tmp_path / "index"))
+    with app.app_context():
+        upgrade(revision=revision)
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture()

@@ -186,9 +186,9 @@ def test_in_escrow_the_centre_confirms_the_fee_not_the_agency(
         app.config["PAYMENT_RECEIVER"] = "licensor"
 
 
-def test_refunding_a_fee_writes_no_ledger_row_but_a_contract_row_does(
-        app, sme_brokered, broker, university):
-    deal = sme_brokered
+def _both_paid(deal, broker, university):
+    """The broker's fee confirmed by the agency and the upfront fee by the licensor; returns
+    the two rows."""
     row = fee_row(deal)
     upfront = next(r for r in deal.schedule if not r.is_broker_fee)
     payments.confirm_receipt(row, broker, amount_fen=FEE, received_on=local_today(),
@@ -196,6 +196,13 @@ def test_refunding_a_fee_writes_no_ledger_row_but_a_contract_row_does(
     payments.confirm_receipt(upfront, university, amount_fen=upfront.amount_fen,
                              received_on=local_today(), bank_reference="ICBC-UP-2")
     commit()
+    return row, upfront
+
+
+def test_refunding_a_fee_writes_no_ledger_row_but_a_contract_row_does(
+        app, sme_brokered, broker, university):
+    deal = sme_brokered
+    row, upfront = _both_paid(deal, broker, university)
     (refunded,) = payments.refund_row(fresh(row), get_gateway(), actor=None)
     commit()
     assert fresh(refunded).status == PaymentStatus.REFUNDED
@@ -210,13 +217,7 @@ def test_refunding_a_fee_writes_no_ledger_row_but_a_contract_row_does(
 def test_cancelling_the_deal_refunds_the_contract_not_the_brokers_fee(
         app, sme_brokered, broker, university, centre):
     deal = sme_brokered
-    row = fee_row(deal)
-    upfront = next(r for r in deal.schedule if not r.is_broker_fee)
-    payments.confirm_receipt(row, broker, amount_fen=FEE, received_on=local_today(),
-                             bank_reference="BOC-FEE-3")
-    payments.confirm_receipt(upfront, university, amount_fen=upfront.amount_fen,
-                             received_on=local_today(), bank_reference="ICBC-UP-3")
-    commit()
+    row, upfront = _both_paid(deal, broker, university)
     refunded = payments.cancel_with_refunds(fresh(deal), centre, get_gateway(), "合同解除")
     commit()
     assert [p.schedule_item_id for p in refunded] == [upfront.id]
