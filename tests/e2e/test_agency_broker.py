@@ -14,7 +14,6 @@ from market.extensions import db
 from market.models import Deal, DealState, LedgerEntry, LicenceKind, OfferKind, OrgKind, User
 
 from ..factories import new_credit_code
-from .test_bank_transfer import shots as shots  # noqa: F401  (fixture)
 from .test_deals import _log_out, _patent, _sign, _user
 from .test_onboarding import PASSWORD, _centre_user, _log_in
 

@@ -17,7 +17,6 @@ from market.models import Deal, DealState, LicenceKind, OfferKind, OrgKind, Sche
 
 from ..pdf_check import check_pdf
 from .test_bank_transfer import PNG
-from .test_bank_transfer import shots as shots  # noqa: F401  (fixture)
 from .test_deals import _log_out, _patent, _sign, _user
 from .test_onboarding import _log_in
 
