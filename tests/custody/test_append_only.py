@@ -3,6 +3,7 @@ append-only: the ORM refuses to change or delete a row, and so does the database
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import delete, text, update
 from sqlalchemy.exc import DatabaseError
 
@@ -11,6 +12,7 @@ from market.models import CustodyAgreement, CustodyEvent, OrgKind
 from market.models.append_only import AppendOnlyViolation
 from market.services import agency_register
 
+from ..test_migration_terms_by_kind import _insert
 from .conftest import agree
 
 pytestmark = pytest.mark.db
@@ -69,7 +71,11 @@ def test_the_database_refuses_deletes(agreement, tmp_path):
                      SEARCH_INDEX_DIR=str(tmp_path / "index"))
     with app.app_context():
         upgrade()
-        with db.engine.begin() as conn:
+        meta = sa.MetaData()
+        with db.engine.begin() as conn:  # foreign keys hold: the agency exists first
+            meta.reflect(conn, only=["organisation"])
+            _insert(conn, meta.tables["organisation"], id=1, kind="agency",
+                    credit_code="CODE1", status="verified")
             conn.execute(text("INSERT INTO agency_credit_note (agency_org_id, kind, text, at) "
                               "VALUES (1, 'note', 'x', '2026-01-01')"))
         for statement in ("DELETE FROM agency_credit_note",
