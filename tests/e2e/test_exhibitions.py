@@ -31,7 +31,7 @@ def world(live_app):
     return patent
 
 
-def test_centre_opens_exhibition_and_counts_a_request(live_server, page, shot, world):
+def test_centre_opens_exhibition_and_counts_a_request(live_server, page, shot, shots, world):
     base, patent, today = live_server.url, world, local_today().isoformat()
     _log_in(page, base, "centre@example.cn")
     page.goto(f"{base}/centre/exhibitions/new")
@@ -53,11 +53,7 @@ def test_centre_opens_exhibition_and_counts_a_request(live_server, page, shot, w
     page.goto(exhibition_url)
     page.get_by_role("button", name="报名参加路演").click()
     assert page.get_by_text("您已报名参加路演。").is_visible()
-    shot("02-exhibition-page")
-    page.set_viewport_size({"width": 390, "height": 844})
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    shot("03-exhibition-page-phone")
-    page.set_viewport_size({"width": 1280, "height": 900})
+    shots(page, "02-exhibition-page")  # 1280 and 390 px, nothing wider than the screen
     page.get_by_role("link", name="一种耐高温焊接材料及其制备方法").click()
     assert page.get_by_text("此项目参展于线上展览").is_visible()
     page.get_by_role("link", name="申请许可").click()
@@ -81,11 +77,7 @@ def test_centre_opens_exhibition_and_counts_a_request(live_server, page, shot, w
     page.get_by_role("link", name="编辑", exact=True).click()
     page.get_by_label("检索词").fill("焊接")
     page.get_by_label("产业领域").select_option(value="high_end_equipment")
-    shot("06-edit-exhibition")
-    page.set_viewport_size({"width": 390, "height": 844})
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    shot("07-edit-exhibition-phone")
-    page.set_viewport_size({"width": 1280, "height": 900})
+    shots(page, "06-edit-exhibition")  # 1280 and 390 px, nothing wider than the screen
     page.get_by_role("button", name="保存修改").click()
     assert page.get_by_text("展览已更新。").is_visible()
     assert page.get_by_text("展品还按检索条件确定：").is_visible()
