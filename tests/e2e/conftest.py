@@ -127,8 +127,15 @@ def shots(tmp_path):
     folder.mkdir(parents=True, exist_ok=True)
 
     def take(page, name: str) -> None:
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
         for width in (1280, 390):
             page.set_viewport_size({"width": width, "height": 900})
+            # Let resize observers (Chart.js redraws a frame later) settle before measuring.
+            fits = f"document.documentElement.scrollWidth <= {width}"
+            try:
+                page.wait_for_function(fits, timeout=3000)
+            except PlaywrightTimeout:
+                pass
             page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
             assert page.evaluate("document.documentElement.scrollWidth") <= width, name
         page.set_viewport_size({"width": 1280, "height": 900})
