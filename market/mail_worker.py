@@ -1,9 +1,11 @@
-"""The outbox's postman: delivers queued emails off the request, in batches.
+"""The outbox's postman: tells deal events and delivers queued emails off the request, in batches.
 
-A commit that queued an email only wakes this worker (a thread of the process, started at
+A commit that wrote a deal event or queued an email only wakes this worker (a thread of the process, started at
 the process's first request or wake, so after a server forks its workers). The worker waits
 ``MAIL_LINGER`` seconds for the emails of further commits, then delivers everything pending
-in transactions of up to :data:`~market.services.mail.DELIVERY_BATCH` messages. What the mail
+in transactions of up to :data:`~market.services.mail.DELIVERY_BATCH` messages, after writing
+the inbox notices (and emails) of the deal events not told yet
+(:func:`~market.services.deal_events.notify_pending`). What the mail
 server refuses is recorded per message by :mod:`market.services.mail` (retried with backoff,
 or failed for the centre); a delivery that fails as a whole (the database) is logged and
 retried after ``MAIL_RETRY_SECONDS``. The worker also looks every ``MAIL_POLL_SECONDS`` for
@@ -23,8 +25,9 @@ from flask import Flask, current_app
 from sqlalchemy.exc import OperationalError
 
 from .extensions import db
-from .models import OutboxEmail
+from .models import DealEvent, OutboxEmail
 from .ops.sqlite import immediate_transactions
+from .services.deal_events import NOTICE_BATCH, notify_pending
 from .services.mail import DELIVERY_BATCH, deliver_pending
 from .unit_of_work import register_after_commit
 
@@ -109,8 +112,7 @@ class MailWorker:
         trying again (sooner when SQLite was only busy than after a failure)."""
         try:
             with self.app.app_context(), immediate_transactions():
-                while deliver_pending(DELIVERY_BATCH) == DELIVERY_BATCH:
-                    pass
+                tell_and_deliver()
             return None
         except OperationalError as exc:
             if "locked" not in str(exc.orig):
@@ -131,7 +133,8 @@ def worker(app: Flask) -> MailWorker:
 
 def init_app(app: Flask) -> None:
     mail_worker = app.extensions[_KEY] = MailWorker(app)
-    register_after_commit(app, _after_commit, tables=[OutboxEmail.__tablename__])
+    register_after_commit(app, _after_commit,
+                          tables=[OutboxEmail.__tablename__, DealEvent.__tablename__])
     if app.config.get("MAIL_DELIVERY", "background") != "inline":
         # At the first request of each process (after a server forks its workers), so
         # messages left unsent by a stopped process go out without waiting for a new one.
@@ -145,6 +148,8 @@ def deliver_due(batch: int = DELIVERY_BATCH) -> int:
     so this run leaves the rest to it (and to the next run) instead of failing."""
     total = 0
     with immediate_transactions():
+        while notify_pending() == NOTICE_BATCH:
+            pass
         while True:
             try:
                 claimed = deliver_pending(batch)
@@ -163,11 +168,19 @@ def _after_commit() -> None:
     deliver_soon()
 
 
+def tell_and_deliver() -> None:
+    """The deal events' notices not written yet, then every due email, batch after batch."""
+    while notify_pending() == NOTICE_BATCH:
+        pass
+    while deliver_pending(DELIVERY_BATCH) == DELIVERY_BATCH:
+        pass
+
+
 def deliver_soon() -> None:
     """Hand the outbox to the worker (or deliver now, ``inline``): after a commit that
-    queued emails, or put a failed one back in the queue."""
+    wrote deal events or queued emails, or put a failed one back in the queue."""
     if current_app.config.get("MAIL_DELIVERY", "background") == "inline":
         with immediate_transactions():
-            deliver_pending()
+            tell_and_deliver()
     else:
         worker(current_app._get_current_object()).wake()

@@ -174,9 +174,18 @@ class DealEvent(db.Model):
     to_state: Mapped[str] = mapped_column(String(20))
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
     at: Mapped[datetime] = created_at_column()
+    # Delivery bookkeeping, not part of the record: when the parties' inbox notices and
+    # emails for this event were written (off the deal's transaction, by the after-commit
+    # worker: market.services.deal_events.notify_pending). Empty while they are pending.
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     deal: Mapped[Deal] = relationship(back_populates="events")
     actor = relationship("User")
+
+    __table_args__ = (
+        Index("ix_deal_event_pending_notice", "id", sqlite_where=text("notified_at IS NULL"),
+              postgresql_where=text("notified_at IS NULL")),
+    )
 
 
 class DealMessage(db.Model):

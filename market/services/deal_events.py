@@ -1,16 +1,29 @@
-"""What each deal event tells whom (inbox + email) and the written notice of an open licence."""
+"""What each deal event tells whom (inbox + email) and the written notice of an open licence.
+
+The notices of an event are written after the deal's transaction has committed, by
+:func:`notify_pending` (the after-commit worker of :mod:`market.mail_worker`, or at once
+after the commit where mail is delivered inline): the deal's unit of work holds the write
+lock only for the deal itself, and a burst of events is told in batches. An event is told
+once: its ``notified_at`` is set in the transaction that writes its notices.
+"""
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, update
+from sqlalchemy.orm import selectinload
 
 from .. import labels
 from ..domain.deadlines import RECORDING_MONTHS, STALE_DAYS
 from ..extensions import db
 from ..models import Deal, DealEvent, Notification, PaymentScheduleItem, ScheduleStatus
+from ..models.base import utcnow
 from . import follows, mandates, notifications
+
+log = logging.getLogger("market")
+NOTICE_BATCH = 200  # events told per transaction
 
 
 def link(deal: Deal) -> str:
@@ -48,6 +61,57 @@ def _declaration_zh(deal: Deal) -> str:
 
 def _title(deal: Deal) -> str:
     return deal.patent.title
+
+
+_PENDING = (select(DealEvent).where(DealEvent.notified_at.is_(None)).order_by(DealEvent.id)
+            .options(selectinload(DealEvent.deal).selectinload(Deal.patent),
+                     selectinload(DealEvent.deal).selectinload(Deal.licensee),
+                     selectinload(DealEvent.deal).selectinload(Deal.licensor)))
+
+
+def notify_pending(limit: int = NOTICE_BATCH) -> int:
+    """Write the notices of up to ``limit`` events not told yet (oldest first) and commit.
+    Returns how many events were claimed: a full batch means there may be more. Another
+    process telling events at the same time skips the ones this one claimed (PostgreSQL;
+    SQLite runs one writer at a time). An event whose notices fail is logged and marked
+    told, so that one fault does not hold back every later notice."""
+    db.session.commit()  # a fresh transaction (under the write lock on SQLite)
+    events = db.session.scalars(_PENDING.limit(limit).with_for_update(
+        skip_locked=True, of=DealEvent)).all()
+    if not events:
+        db.session.rollback()
+        return 0
+    try:
+        with db.session.no_autoflush:
+            for event in events:
+                notify(event.deal, event)
+    except Exception:  # noqa: BLE001 - find the event at fault, tell the others
+        db.session.rollback()
+        return _notify_one_by_one([event.id for event in events])
+    _mark_told([event.id for event in events])
+    db.session.commit()
+    return len(events)
+
+
+def _notify_one_by_one(ids: list[int]) -> int:
+    for event_id in ids:
+        event = db.session.get(DealEvent, event_id)
+        if event is None or event.notified_at is not None:
+            db.session.rollback()
+            continue
+        try:
+            notify(event.deal, event)
+        except Exception:  # noqa: BLE001
+            db.session.rollback()
+            log.exception("deal event %s: its notices failed; marked told", event_id)
+        _mark_told([event_id])
+        db.session.commit()
+    return len(ids)
+
+
+def _mark_told(ids: list[int]) -> None:
+    db.session.execute(update(DealEvent).where(DealEvent.id.in_(ids))
+                       .values(notified_at=utcnow()), execution_options={"synchronize_session": False})
 
 
 def notify(deal: Deal, event: DealEvent) -> None:

@@ -237,7 +237,8 @@ def transition(deal: Deal, action: str, *, actor: User | None, role: str,
 
     Raises TransitionNotAllowed when the table does not allow it, ExclusivityConflict when
     accepting would break exclusivity. Entering a state runs its consequences (payment
-    schedule, conclusion, contract number, ledger, notifications) in the same transaction.
+    schedule, conclusion, contract number, ledger) in the same transaction; the parties'
+    notices are written after the commit (:func:`deal_events.notify_pending`).
     """
     before = deal.state
     rule = TRANSITIONS.get((before, action))
@@ -267,8 +268,7 @@ def transition(deal: Deal, action: str, *, actor: User | None, role: str,
         audit.record(f"deal.{action}", actor=actor, target=deal, role=role,
                      from_state=event.from_state, to_state=event.to_state,
                      reason=(payload or {}).get("reason"))
-        deal_events.notify(deal, event)
-        _enter(deal, before, action, actor)
+        _enter(deal, before, action, actor)  # its notices follow the commit (deal_events)
         db.session.flush()
     return event
 

@@ -11,7 +11,7 @@ import math
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, case, delete
+from sqlalchemy import bindparam, case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
@@ -58,6 +58,24 @@ def _upsert(dialect: str):
         set_={"attempts": case((stale, 1), else_=LoginThrottle.attempts + 1),
               "window_start": case((stale, now), else_=LoginThrottle.window_start)},
     ).returning(LoginThrottle.attempts, LoginThrottle.window_start)
+
+
+_COUNT = select(LoginThrottle.attempts, LoginThrottle.window_start).where(
+    LoginThrottle.key == bindparam("key"),
+    LoginThrottle.window_start > bindparam("stale_before", type_=LoginThrottle.window_start.type))
+
+
+def blocked_until(email: str) -> tuple[int, datetime | None]:
+    """Read, without counting, the attempts on ``email`` in the current window and, when
+    they used up the window's allowance, the time the account may be tried again. For a
+    password check that passed: only wrong ones need counting (:func:`count_attempt`)."""
+    now, window = utcnow(), _window()
+    row = db.session.execute(_COUNT, {"key": _key(email), "stale_before": now - window}).first()
+    if row is None:
+        return 0, None
+    attempts, started = row
+    blocked = attempts >= current_app.config["LOGIN_ACCOUNT_MAX_ATTEMPTS"]
+    return attempts, (started + window if blocked else None)
 
 
 _FORGET = delete(LoginThrottle).where(

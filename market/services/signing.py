@@ -151,13 +151,18 @@ def normalise_name(name: str) -> str:
 
 def reauthenticate(user: User, password: str, full_name: str
                    ) -> tuple[Reauthenticated | None, list[ServiceError]]:
-    """Check the signer's current password (counted in the log-in throttle of the account,
-    so a signing form cannot be used to guess it) and its typed full name against the
-    registered one. Returns the proof, or None and the errors (each naming its field).
-    The caller commits at once when there are errors: a wrong password's count must stay."""
+    """Check the signer's current password (a wrong one is counted in the log-in throttle
+    of the account, so a signing form cannot be used to guess it; a right one is refused
+    too while the account is throttled) and its typed full name against the registered
+    one. Returns the proof, or None and the errors (each naming its field). The caller
+    commits at once when there are errors: a wrong password's count must stay. The right
+    password of an account with no wrong one in the window writes nothing."""
     errors: list[ServiceError] = []
     ok = verify_password(user.password_hash, password or "")
-    retry_at = login_throttle.count_attempt(user.email)
+    if ok:
+        counted, retry_at = login_throttle.blocked_until(user.email)
+    else:
+        counted, retry_at = 1, login_throttle.count_attempt(user.email)
     if retry_at is not None:
         errors.append(ServiceError(
             _l("Too many wrong passwords for this account. Try again in %(minutes)d minutes.",
@@ -174,7 +179,8 @@ def reauthenticate(user: User, password: str, full_name: str
                name=user.name), field="full_name", code="wrong_name"))
     if errors:
         return None, errors
-    login_throttle.forget(user.email)
+    if counted:
+        login_throttle.forget(user.email)  # earlier wrong passwords: the account starts afresh
     return Reauthenticated(user.id, typed), []
 
 

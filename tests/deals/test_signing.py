@@ -303,6 +303,18 @@ def test_throttled_after_too_many_wrong_passwords(app, accepted, university):
     assert count(Signature) == 0
 
 
+def test_only_wrong_passwords_are_counted(app, university):
+    app.config["LOGIN_ACCOUNT_MAX_ATTEMPTS"] = 1
+    for _ in range(3):  # the right password with a mistyped name: no guess, no count
+        proof, errors = signing.reauthenticate(university, PASSWORD, "别人的名字")
+        assert proof is None and [e.code for e in errors] == ["wrong_name"]
+    assert count(LoginThrottle) == 0
+    proof, errors = signing.reauthenticate(university, "wrong wrong", university.name)
+    assert [e.code for e in errors] == ["wrong_password"] and count(LoginThrottle) == 1
+    proof, errors = signing.reauthenticate(university, PASSWORD, university.name)
+    assert proof is None and [e.code for e in errors] == ["throttled"]
+
+
 def test_a_member_without_authority_sees_no_form_and_is_refused(app, accepted, university,
                                                                  make_user):
     deal = accepted()
