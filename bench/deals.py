@@ -58,57 +58,135 @@ def seed(db, n_patents: int, n_smes: int):
     return [o.id for o in offers], [u.id for u in smes]
 
 
+def make_app(database_url: str, workdir: str, synchronous: str | None):
+    from market import create_app
+    from market.config import Config
+    return create_app(Config, SQLALCHEMY_DATABASE_URI=database_url,
+                      SEARCH_INDEX_DIR=str(Path(workdir) / "index"), SECRET_KEY="bench",
+                      PASSWORD_HASH_METHOD="scrypt:1024:8:1",
+                      **({"SQLITE_SYNCHRONOUS": synchronous} if synchronous else {}))
+
+
+def run_deals(app, jobs, timing) -> float:
+    """Take and sign one open licence per (offer id, user id) of ``jobs``, as the two
+    requests do; then wait for the outbox worker to tell and deliver what they queued.
+    Returns the seconds the worker needed after the last deal."""
+    from market.extensions import db
+    from market.mail_worker import worker
+    from market.models import Offer, User
+    from market.services import deals, signing
+    from tests.factories import details_of
+
+    for offer_id, user_id in jobs:
+        user, offer = db.session.get(User, user_id), db.session.get(Offer, offer_id)
+        deal = deals.take_open(user, offer, details_of(user, field_of_use="电池"))
+        timing.commit()
+        proof, errors = signing.reauthenticate(user, PASSWORD, SIGNER)
+        assert not errors, errors
+        deals.sign(deal, user, proof, sha256=signing.current_version(deal).data_sha256,
+                   ip="127.0.0.1", user_agent="bench")
+        timing.commit()
+        db.session.expunge_all()  # like separate requests: no identity map growth
+    drain_start = time.perf_counter()
+    worker(app).wait_idle(120)
+    drain = time.perf_counter() - drain_start
+    worker(app).stop()
+    return drain
+
+
+def _worker_process(database_url, workdir, synchronous, jobs, ready, go, results) -> None:
+    """One server worker process: its own app and connections, its share of the deals."""
+    import logging
+    logging.disable(logging.INFO)
+    from market.extensions import db
+    app = make_app(database_url, workdir, synchronous)
+    timing = CommitTiming()
+    with app.app_context():
+        db.session.execute(db.text("SELECT 1"))  # connected before the clock starts
+        ready.set()
+        go.wait()
+        cpu_start = time.process_time()
+        drain = run_deals(app, jobs, timing)
+        cpu = time.process_time() - cpu_start
+        db.session.remove()
+        db.engine.dispose()
+    results.put({"end": time.perf_counter(), "cpu": cpu, "drain": drain,
+                 "commit_s": timing.commit_s, "hooks_s": timing.hooks_s})
+
+
+def run_in_processes(n: int, database_url, workdir, synchronous, jobs) -> dict:
+    """The deals shared among ``n`` processes (each its own SMEs), started together."""
+    import multiprocessing
+    ctx = multiprocessing.get_context("fork")
+    go, results = ctx.Event(), ctx.Queue()
+    shares = [[job for job in jobs if job[1] % n == i] for i in range(n)]
+    ready = [ctx.Event() for _ in range(n)]
+    procs = [ctx.Process(target=_worker_process, args=(database_url, workdir, synchronous,
+                                                        share, ready[i], go, results))
+             for i, share in enumerate(shares)]
+    for proc in procs:
+        proc.start()
+    for event in ready:
+        event.wait(60)
+    start = time.perf_counter()
+    go.set()
+    reports = [results.get(timeout=3600) for _ in procs]
+    for proc in procs:
+        proc.join()
+        assert proc.exitcode == 0, f"a worker process failed (exit {proc.exitcode})"
+    timing = CommitTiming()
+    for report in reports:
+        timing.commit_s += report["commit_s"]
+        timing.hooks_s += report["hooks_s"]
+    ends = [r["end"] - r["drain"] for r in reports]  # the last deal, before the drains
+    return {"elapsed": max(ends) - start, "cpu": sum(r["cpu"] for r in reports),
+            "drain": max(r["drain"] for r in reports), "timing": timing}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--deals", type=int, default=10_000)
     parser.add_argument("--pdf-sample", type=int, default=20)
     parser.add_argument("--synchronous", choices=("NORMAL", "FULL", "EXTRA"), default=None,
                         help="SQLITE_SYNCHRONOUS for the run (default: the app's)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="server worker processes sharing the deals (default 1: in this one)")
+    parser.add_argument("--database-url", default=None,
+                        help="an EMPTY database to use instead of a fresh SQLite file (e.g. "
+                             "postgresql+psycopg://...): its tables are dropped and created")
     args = parser.parse_args()
     import logging
 
     from sqlalchemy import func, select
 
-    from market import create_app
-    from market.config import Config
     from market.extensions import db
-    from market.mail_worker import worker
-    from market.models import Deal, DealState, LedgerEntry, Offer, OutboxEmail, Signature, User
-    from market.services import deals, signing
+    from market.models import Deal, DealState, LedgerEntry, OutboxEmail, Signature
     from market.unit_of_work import commit
-    from tests.factories import details_of
 
     logging.disable(logging.INFO)
     n_patents = 100
     n_smes = -(-args.deals // n_patents)
     with tempfile.TemporaryDirectory() as workdir:
-        app = create_app(Config, SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(workdir) / 'bench.sqlite'}",
-                         SEARCH_INDEX_DIR=str(Path(workdir) / "index"), SECRET_KEY="bench",
-                         PASSWORD_HASH_METHOD="scrypt:1024:8:1",
-                         **({"SQLITE_SYNCHRONOUS": args.synchronous} if args.synchronous else {}))
-        timing = CommitTiming()
+        database_url = args.database_url or f"sqlite:///{Path(workdir) / 'bench.sqlite'}"
+        app = make_app(database_url, workdir, args.synchronous)
         with app.app_context():
+            if args.database_url:
+                db.drop_all()
             db.create_all()
             offer_ids, user_ids = seed(db, n_patents, n_smes)
             commit()  # the seed's listings indexed, as their publishing requests did
             jobs = [(offer_ids[i % n_patents], user_ids[i // n_patents]) for i in range(args.deals)]
-            start, cpu_start = time.perf_counter(), time.process_time()
-            for offer_id, user_id in jobs:
-                user, offer = db.session.get(User, user_id), db.session.get(Offer, offer_id)
-                deal = deals.take_open(user, offer, details_of(user, field_of_use="电池"))
-                timing.commit()
-                proof, errors = signing.reauthenticate(user, PASSWORD, SIGNER)
-                assert not errors, errors
-                deals.sign(deal, user, proof, sha256=signing.current_version(deal).data_sha256,
-                           ip="127.0.0.1", user_agent="bench")
-                timing.commit()
-                db.session.expunge_all()  # like separate requests: no identity map growth
-            elapsed = time.perf_counter() - start
-            drain_start = time.perf_counter()
-            worker(app).wait_idle(120)
-            drain = time.perf_counter() - drain_start
-            cpu = time.process_time() - cpu_start  # the deals and their emails' delivery
-            worker(app).stop()
+            if args.workers > 1:
+                db.session.remove()
+                db.engine.dispose()  # no connection crosses the fork
+                run = run_in_processes(args.workers, database_url, workdir, args.synchronous, jobs)
+                elapsed, cpu, drain, timing = run["elapsed"], run["cpu"], run["drain"], run["timing"]
+            else:
+                timing = CommitTiming()
+                start, cpu_start = time.perf_counter(), time.process_time()
+                drain = run_deals(app, jobs, timing)
+                elapsed = time.perf_counter() - start - drain
+                cpu = time.process_time() - cpu_start  # the deals and their emails' delivery
             concluded = db.session.scalar(select(func.count()).select_from(Deal).where(
                 Deal.state == DealState.CONCLUDED))
             rows = db.session.scalar(select(func.count()).select_from(LedgerEntry))
@@ -119,7 +197,9 @@ def main() -> None:
             pdf_ms = contract_pdf_ms(db, Deal, args.pdf_sample)
             db.session.remove()
             db.engine.dispose()
-    print(json.dumps({"deals": args.deals, "sqlite_synchronous": app.config["SQLITE_SYNCHRONOUS"],
+    print(json.dumps({"deals": args.deals, "workers": args.workers,
+                      "database": database_url.split(":")[0].split("+")[0],
+                      "sqlite_synchronous": app.config["SQLITE_SYNCHRONOUS"],
                       "concluded": concluded, "ledger_rows": rows,
                       "signatures": signatures, "seconds": round(elapsed, 2),
                       "deals_per_s": round(args.deals / elapsed, 1),
