@@ -54,6 +54,9 @@ class Config:
     # /healthz says "degraded" when this server's index is more listing changes (search
     # outbox rows) behind the database than this: the sync timer has stopped or fails.
     SEARCH_MAX_LAG = int(os.environ.get("SEARCH_MAX_LAG", "500"))
+    # ... and when a deal event has waited longer than this (seconds) for its notices: no
+    # outbox worker or `flask mail deliver` timer is telling them.
+    NOTICE_MAX_DELAY = int(os.environ.get("NOTICE_MAX_DELAY", "300"))
     BABEL_DEFAULT_LOCALE = "zh"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "market" / "translations")

@@ -9,10 +9,10 @@ once: its ``notified_at`` is set in the transaction that writes its notices.
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import UTC, date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import selectinload
 
 from .. import labels
@@ -91,6 +91,23 @@ def notify_pending(limit: int = NOTICE_BATCH) -> int:
     _mark_told([event.id for event in events])
     db.session.commit()
     return len(events)
+
+
+_OLDEST_PENDING = (select(DealEvent.at).where(DealEvent.notified_at.is_(None))
+                   .order_by(DealEvent.id).limit(1))
+_PENDING_COUNT = select(func.count()).select_from(DealEvent).where(DealEvent.notified_at.is_(None))
+
+
+def pending_notices(connection) -> dict:
+    """How many deal events wait for their notices, and for how long the oldest has
+    (seconds; for /healthz, on its own ``connection``)."""
+    oldest = connection.execute(_OLDEST_PENDING).scalar()
+    if oldest is None:
+        return {"pending": 0, "oldest_seconds": 0}
+    if oldest.tzinfo is None:  # SQLite keeps no zone: stored as UTC
+        oldest = oldest.replace(tzinfo=UTC)
+    return {"pending": connection.execute(_PENDING_COUNT).scalar(),
+            "oldest_seconds": max(0, round((utcnow() - oldest).total_seconds()))}
 
 
 def _notify_one_by_one(ids: list[int]) -> int:

@@ -15,14 +15,39 @@ def test_healthy(app, client):
     assert "Set-Cookie" not in response.headers  # no session, no language cookie
 
 
-def test_search_absent_is_ok(app, client):
-    service = app.extensions.pop("market.search", None)
-    try:
-        body = client.get("/healthz").get_json()
-    finally:
-        if service is not None:
-            app.extensions["market.search"] = service
+def test_search_absent_is_ok(app, client, monkeypatch):
+    monkeypatch.delitem(app.extensions, "market.search", raising=False)
+    body = client.get("/healthz").get_json()
     assert body == {"status": "ok", "database": "ok", "search": "absent"}
+
+
+def test_reports_the_demand_index_and_the_waiting_notices(app, client, monkeypatch,
+                                                          sme, university, make_listing):
+    from datetime import timedelta
+
+    from market.extensions import db
+    from market.models import DealEvent
+    from market.services import deals
+    from tests.factories import EXCLUSIVE, proposal_of
+    monkeypatch.setitem(app.extensions, "market.search", FakeSearch({"ok": True}))
+    monkeypatch.setitem(app.extensions, "market.demand_search", FakeSearch({"ok": True}))
+    assert set(client.get("/healthz").get_json()) == {"status", "database", "search"}  # cheap
+    body = client.get("/healthz?full=1").get_json()
+    assert body["status"] == "ok" and body["demand_search"] == {"ok": True}
+    assert body["notices"] == {"ok": True, "pending": 0, "oldest_seconds": 0}
+    monkeypatch.setitem(app.extensions, "market.demand_search",
+                        FakeSearch({"ok": False, "error": "not built"}))
+    assert client.get("/healthz?full=1").get_json()["status"] == "degraded"
+    monkeypatch.setitem(app.extensions, "market.demand_search", FakeSearch({"ok": True}))
+    offer = make_listing(university.org, offers=[EXCLUSIVE]).offers[0]
+    deal = deals.request_deal(sme, offer, proposal_of(offer), "请求")
+    db.session.flush()
+    deal.events[0].at -= timedelta(seconds=app.config["NOTICE_MAX_DELAY"] + 60)
+    db.session.commit()  # not the unit of work: no worker told it (a stopped worker)
+    body = client.get("/healthz?full=1").get_json()
+    assert body["status"] == "degraded" and body["notices"]["pending"] == 1
+    assert body["notices"]["oldest_seconds"] > app.config["NOTICE_MAX_DELAY"]
+    assert db.session.get(DealEvent, deal.events[0].id).notified_at is None
 
 
 class FakeSearch:
