@@ -1,11 +1,12 @@
-"""The outbox's postman: tells deal events and delivers queued emails off the request, in batches.
+"""The outbox's postman: tells deal events and delivers queued emails off the request, in
+batches.
 
-A commit that wrote a deal event or queued an email only wakes this worker (a thread of the process, started at
-the process's first request or wake, so after a server forks its workers). The worker waits
-``MAIL_LINGER`` seconds for the emails of further commits, then delivers everything pending
-in transactions of up to :data:`~market.services.mail.DELIVERY_BATCH` messages, after writing
-the inbox notices (and emails) of the deal events not told yet
-(:func:`~market.services.deal_events.notify_pending`). What the mail
+A commit that wrote a deal event or queued an email only wakes this worker (a thread of the
+process, started at the process's first request or wake, so after a server forks its
+workers). The worker waits ``MAIL_LINGER`` seconds for the emails of further commits, then
+writes the inbox notices (and emails) of the deal events not told yet
+(:func:`~market.services.deal_events.notify_pending`) and delivers everything pending in
+transactions of up to :data:`~market.services.mail.DELIVERY_BATCH` messages. What the mail
 server refuses is recorded per message by :mod:`market.services.mail` (retried with backoff,
 or failed for the centre); a delivery that fails as a whole (the database) is logged and
 retried after ``MAIL_RETRY_SECONDS``. The worker also looks every ``MAIL_POLL_SECONDS`` for
@@ -148,8 +149,7 @@ def deliver_due(batch: int = DELIVERY_BATCH) -> int:
     so this run leaves the rest to it (and to the next run) instead of failing."""
     total = 0
     with immediate_transactions():
-        while notify_pending() == NOTICE_BATCH:
-            pass
+        tell_all()
         while True:
             try:
                 claimed = deliver_pending(batch)
@@ -168,10 +168,15 @@ def _after_commit() -> None:
     deliver_soon()
 
 
-def tell_and_deliver() -> None:
-    """The deal events' notices not written yet, then every due email, batch after batch."""
+def tell_all() -> None:
+    """Write the notices of every deal event not told yet, batch after batch."""
     while notify_pending() == NOTICE_BATCH:
         pass
+
+
+def tell_and_deliver() -> None:
+    """The deal events' notices not written yet, then every due email, batch after batch."""
+    tell_all()
     while deliver_pending(DELIVERY_BATCH) == DELIVERY_BATCH:
         pass
 

@@ -127,8 +127,8 @@ def _notify_one_by_one(ids: list[int]) -> int:
 
 
 def _mark_told(ids: list[int]) -> None:
-    db.session.execute(update(DealEvent).where(DealEvent.id.in_(ids))
-                       .values(notified_at=utcnow()), execution_options={"synchronize_session": False})
+    db.session.execute(update(DealEvent).where(DealEvent.id.in_(ids)).values(notified_at=utcnow()),
+                       execution_options={"synchronize_session": False})
 
 
 def notify(deal: Deal, event: DealEvent) -> None:
