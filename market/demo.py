@@ -13,6 +13,7 @@ from stdnum.cn import uscc
 from .extensions import db
 from .models import Membership, Organisation, OrgKind, OrgStatus, OutboxEmail, SmeSize, User
 from .models.base import utcnow
+from .services import deal_events
 from .services.passwords import hash_password
 
 DEMO_DOMAIN = "demo.ipmarket.cn"  # invented: no mail is ever sent there
@@ -112,6 +113,8 @@ def load_all() -> dict:
     counts = load_history(orgs, offers, now)
     counts["listings"] = len(offers) + load_listings(orgs)
     counts.update(load_services(orgs, offers, now))
+    # the deals' notices, each as of its event, before the history's emails are dropped
+    counts["notices"] = deal_events.tell_pending_here(at_event_time=True)
     counts["emails_dropped"] = _drop_history_emails()
     return counts
 

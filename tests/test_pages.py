@@ -3,8 +3,10 @@ import pytest
 from sqlalchemy import func, select
 
 from market import demo
+from market.domain.dates import local_today
 from market.extensions import db
 from market.models import (
+    DealEvent,
     LedgerEntry,
     Notification,
     Organisation,
@@ -91,6 +93,10 @@ def test_demo_load(app, runner):
     assert db.session.scalar(select(func.count()).select_from(OutboxEmail).where(
         OutboxEmail.to_address.like("%@demo.ipmarket.cn"))) == 0  # invented people get no mail
     assert db.session.scalar(select(func.count()).select_from(Notification)) > 100  # inboxes
+    assert db.session.scalar(select(func.count()).select_from(DealEvent).where(
+        DealEvent.notified_at.is_(None))) == 0  # every deal event told, each as of its day:
+    oldest = db.session.scalar(select(func.min(Notification.created_at)))
+    assert oldest.year <= local_today().year - 3  # the five years' notices are not all today's
     assert "演示数据" in app.test_client().get("/").get_data(as_text=True)
     assert "镁合金" in app.test_client().get("/search/?q=镁合金").get_data(as_text=True)
     again = runner.invoke(args=["demo", "load", "--if-empty"])

@@ -9,6 +9,7 @@ once: its ``notified_at`` is set in the transaction that writes its notices.
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 from datetime import UTC, date
 
 from flask_babel import lazy_gettext as _l
@@ -16,6 +17,7 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import selectinload
 
 from .. import labels
+from ..domain.dates import clock_at
 from ..domain.deadlines import RECORDING_MONTHS, STALE_DAYS
 from ..extensions import db
 from ..models import Deal, DealEvent, Notification, PaymentScheduleItem, ScheduleStatus
@@ -82,15 +84,33 @@ def notify_pending(limit: int = NOTICE_BATCH) -> int:
         db.session.rollback()
         return 0
     try:
-        with db.session.no_autoflush:
-            for event in events:
-                notify(event.deal, event)
+        _tell(events)
     except Exception:  # noqa: BLE001 - find the event at fault, tell the others
         db.session.rollback()
         return _notify_one_by_one([event.id for event in events])
-    _mark_told([event.id for event in events])
     db.session.commit()
     return len(events)
+
+
+def tell_pending_here(*, at_event_time: bool = False) -> int:
+    """Write the notices of every event not told yet in the caller's transaction (flushes;
+    the caller commits). The demo loader does, before it drops its invented people's
+    emails; ``at_event_time``: each notice dated as its event (a history loaded in the
+    past's clock). Returns how many events were told."""
+    db.session.flush()
+    told = 0
+    while events := db.session.scalars(_PENDING.limit(NOTICE_BATCH)).all():
+        _tell(events, at_event_time=at_event_time)
+        told += len(events)
+    return told
+
+
+def _tell(events: list[DealEvent], *, at_event_time: bool = False) -> None:
+    with db.session.no_autoflush:
+        for event in events:
+            with clock_at(event.at) if at_event_time else nullcontext():
+                notify(event.deal, event)
+    _mark_told([event.id for event in events])
 
 
 _OLDEST_PENDING = (select(DealEvent.at).where(DealEvent.notified_at.is_(None))

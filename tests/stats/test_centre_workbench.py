@@ -99,6 +99,7 @@ def test_members_reach_home_by_the_brand_and_their_organisation_by_their_name(
     html = client.get("/").get_data(as_text=True)
     nav = html.split('<nav class="main-nav"', 1)[1].split("</nav>", 1)[0]
     assert '>首页</a>' not in nav and 'href="/org/"' not in nav
-    assert 'class="user-link" href="/org/" title="我的机构"' in html
-    assert 'href="/org/" title="我的机构" aria-current="page"' in \
+    # the tooltip holds the whole name (a long one is cut on the bar) and where it leads
+    assert 'class="user-link" href="/org/" title="测试用户 · 我的机构"' in html
+    assert 'href="/org/" title="测试用户 · 我的机构" aria-current="page"' in \
         client.get("/org/", follow_redirects=True).get_data(as_text=True)
