@@ -110,8 +110,7 @@ def bm25f_scores(snap: Snapshot, docnums: list[int], terms: list[str],
 def _any_field_df(snap: Snapshot, term: str) -> int:
     """Documents holding ``term`` in the title or the content (an upper bound without the
     overlap: the larger of the two field counts is the usual stand-in)."""
-    reader = snap.searcher.reader()
-    return max(reader.doc_frequency(f, term) for f, *_ in BM25F_FIELDS)
+    return max(snap.doc_frequency(f, term) for f, *_ in BM25F_FIELDS)
 
 
 def _rerank(snap: Snapshot, candidates, terms, term_docs, phrase, weights):
@@ -163,11 +162,14 @@ def term_scores(snap: Snapshot, term: str) -> dict[int, float]:
     reader = searcher.reader()
     scores: dict[int, float] = {}
     k1_plus_one = BM25_K1 + 1.0
+    n = searcher.doc_count_all()
     for fieldname, field_boost in (("title", TITLE_BOOST), ("content", 1.0)):
-        if not reader.doc_frequency(fieldname, term):
+        df = snap.doc_frequency(fieldname, term)
+        if not df:
             continue
         avgfl = searcher.avg_field_length(fieldname) or 1.0
-        mult = searcher.idf(fieldname, term) * field_boost * k1_plus_one
+        idf = math.log(n / (df + 1)) + 1  # Whoosh's (whoosh.scoring.WeightingModel.idf)
+        mult = idf * field_boost * k1_plus_one
         for leaf, offset in reader.leaf_readers():
             try:
                 matcher = leaf.postings(fieldname, term)

@@ -103,13 +103,5 @@ def _counts(stored: dict) -> dict[str, float]:
 
 
 def _doc_frequency(snap: Snapshot, term: str) -> int:
-    """Documents holding ``term`` in the title or the content, kept for the snapshot's life
-    (a term lookup reads the index's term table; the same words come back query after
-    query, and the cache is bounded by the index's vocabulary)."""
-    cache = snap.norms_cache.setdefault("related_df", {})
-    df = cache.get(term)
-    if df is None:
-        reader = snap.searcher.reader()
-        df = cache[term] = max(reader.doc_frequency("title", term),
-                               reader.doc_frequency("content", term))
-    return df
+    """Documents holding ``term`` in the title or the content (the larger count)."""
+    return max(snap.doc_frequency("title", term), snap.doc_frequency("content", term))
