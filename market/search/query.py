@@ -88,13 +88,13 @@ def may_match_terms(q: str, doc_terms: set[str]) -> bool:
 
 def _term_docs(snap: Snapshot, terms: list[str]) -> dict[str, set[int]]:
     """docnums (live) containing each term in ``title`` or ``content``."""
-    searcher = snap.searcher
+    reader = snap.searcher.reader()  # its postings: no scorer set up (the searcher's are)
     out = {}
     for term in terms:
         docs: set[int] = set()
         for fieldname in ("title", "content"):
             try:
-                matcher = searcher.postings(fieldname, term)
+                matcher = reader.postings(fieldname, term)
             except TermNotFound:
                 continue
             docs.update(matcher.all_ids())

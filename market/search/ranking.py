@@ -77,13 +77,14 @@ def bm25f_scores(snap: Snapshot, docnums: list[int], terms: list[str],
     if not docnums:
         return []
     searcher = snap.searcher
+    reader = searcher.reader()  # its postings: no Whoosh scorer set up (unused here)
     order = sorted(docnums)
     pseudo_tf: dict[str, dict[int, float]] = {}
     for term in terms:
         tf = pseudo_tf[term] = {}
         for fieldname, field_weight, field_b in BM25F_FIELDS:
             try:
-                matcher = searcher.postings(fieldname, term)
+                matcher = reader.postings(fieldname, term)
             except TermNotFound:
                 continue
             avgfl = searcher.avg_field_length(fieldname) or 1.0
