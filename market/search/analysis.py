@@ -35,6 +35,7 @@ __all__ = [
     "added_domain_words",
     "segment",
     "segment_weighted",
+    "segment_weighted_prefix",
     "query_words",
     "clean_token",
     "ChineseTokenizer",
@@ -207,8 +208,18 @@ def segment_weighted(text: str, normalised: bool = False) -> tuple[list[str], li
     word (沥青 inside 沥青混合料). The index counts an occurrence by this weight, so a
     document naming the query word itself outranks one where it is only part of another
     word, while the piece still matches (word boundaries: see :func:`query_words`)."""
+    terms, weights, _ = segment_weighted_prefix(text, 0, normalised)
+    return terms, weights
+
+
+def segment_weighted_prefix(text: str, chars: int,
+                            normalised: bool = False) -> tuple[list[str], list[float], int]:
+    """:func:`segment_weighted` of ``text``, and how many of its terms (the first ones) come
+    from the words that start in its first ``chars`` characters: what the text's opening
+    says, without segmenting the text twice (jieba's cut keeps every character, so a word's
+    offset is the length of the words before it)."""
     if not text:
-        return [], []
+        return [], [], 0
     jieba = ensure_jieba()
     if not normalised:
         text = normalise_text(text)
@@ -216,6 +227,7 @@ def segment_weighted(text: str, normalised: bool = False) -> tuple[list[str], li
     weights: list[float] = []
     cache = _post_cache
     freq = jieba.dt.FREQ
+    offset, in_prefix = 0, 0
 
     def add(tok: str, weight: float) -> None:
         t = cache.get(tok, _MISSING)
@@ -230,6 +242,8 @@ def segment_weighted(text: str, normalised: bool = False) -> tuple[list[str], li
     # jieba's cut_for_search, with each term marked whole word or piece
     for word in jieba.cut(text, HMM=False):
         n = len(word)
+        starts_in_prefix = offset < chars
+        offset += n
         if n > 2:
             for i in range(n - 1):
                 if freq.get(word[i:i + 2]):
@@ -239,7 +253,9 @@ def segment_weighted(text: str, normalised: bool = False) -> tuple[list[str], li
                 if freq.get(word[i:i + 3]):
                     add(word[i:i + 3], SUBWORD_WEIGHT)
         add(word, 1.0)
-    return terms, weights
+        if starts_in_prefix:
+            in_prefix = len(terms)
+    return terms, weights, in_prefix
 
 
 def query_words(text: str, normalised: bool = False) -> list[tuple[str, list[str]]]:

@@ -39,7 +39,7 @@ def build_demand_schema() -> Schema:
     )
 
 
-def demand_fields(doc: dict, tokenize: bool = True) -> dict:
+def demand_fields(doc: dict) -> dict:
     """``writer.add_document`` arguments of a demand document
     (:func:`market.search.demand_search.demand_document`)."""
     title = text_or_empty(doc.get("title")).strip()
@@ -49,17 +49,14 @@ def demand_fields(doc: dict, tokenize: bool = True) -> dict:
         ipc_terms |= ipc_keys(code)
     fields = {
         "id": text_or_empty(doc.get("id")),
-        "title": title, "content": description,
+        "title": PreTokenized(title, *segment_weighted(title)), "_stored_title": title,
+        "content": PreTokenized("", *segment_weighted(description)),
         "abstract": description[:SNIPPET_STORED],
         "ipc": " ".join(sorted(ipc_terms)),
         "owner": text_or_empty(doc.get("owner")),
         "card": dict(doc.get("card") or {}),
         "facets": facets_column(doc).encode("utf-8"),
     }
-    if tokenize:
-        fields["_stored_title"] = title
-        fields["title"] = PreTokenized(title, *segment_weighted(title))
-        fields["content"] = PreTokenized("", *segment_weighted(description))
     return fields
 
 
@@ -111,5 +108,5 @@ class DemandTable:
 
 DEMAND = register(DocKind(
     name="demand", schema_version=DEMAND_SCHEMA_VERSION, build_schema=build_demand_schema,
-    fields=demand_fields, lazy_fields=lambda doc: demand_fields(doc, tokenize=False),
+    fields=demand_fields,
     table=DemandTable))

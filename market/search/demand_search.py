@@ -28,7 +28,7 @@ from .highlight import highlight_terms, make_hits
 from .index.generations import IndexNotBuilt
 from .index.reader import Snapshot, with_snapshot
 from .query import _match
-from .ranking import rank, text_query
+from .ranking import rank
 from .results import SearchResult
 from .schema import INDUSTRIES
 from .service import IndexSync
@@ -124,8 +124,7 @@ def _run(snap: Snapshot, q: str, filters: dict, viewer: Viewer, sort: str, page:
     result.terms, result.ipc, result.total = matched.terms, matched.codes, len(final)
     want = page * per_page
     if sort == "relevance" and matched.terms and final:
-        scored = rank(snap, text_query(matched.terms), final, matched.terms,
-                      matched.term_docs, matched.phrase, want)
+        scored = rank(snap, final, matched.terms, matched.term_docs, matched.phrase, want)
     else:
         published = snap.table.published
         scored = [(d, None) for d in heapq.nsmallest(want, final,

@@ -41,7 +41,7 @@ from .highlight import highlight_terms, make_hits
 from .index.generations import IndexNotBuilt
 from .index.reader import Snapshot, with_snapshot
 from .numbers import NumberQuery, parse_number_query
-from .ranking import rank, text_query
+from .ranking import rank
 from .related import related_docs
 from .results import SearchResult
 
@@ -88,13 +88,13 @@ def may_match_terms(q: str, doc_terms: set[str]) -> bool:
 
 def _term_docs(snap: Snapshot, terms: list[str]) -> dict[str, set[int]]:
     """docnums (live) containing each term in ``title`` or ``content``."""
-    searcher = snap.searcher
+    reader = snap.searcher.reader()  # its postings: no scorer set up (the searcher's are)
     out = {}
     for term in terms:
         docs: set[int] = set()
         for fieldname in ("title", "content"):
             try:
-                matcher = searcher.postings(fieldname, term)
+                matcher = reader.postings(fieldname, term)
             except TermNotFound:
                 continue
             docs.update(matcher.all_ids())
@@ -207,8 +207,7 @@ def _run_search(snap: Snapshot, q, filters, sort, page, per_page, facets, do_hig
 
     want = page * per_page
     if sort == "relevance" and terms:
-        scored = rank(snap, text_query(terms), final, terms, matched.term_docs, matched.phrase,
-                      want)
+        scored = rank(snap, final, terms, matched.term_docs, matched.phrase, want)
     else:
         scored = [(d, None) for d in heapq.nsmallest(want, final, key=_sort_key(snap, sort))]
     page_docs = scored[(page - 1) * per_page : want]

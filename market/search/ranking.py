@@ -1,12 +1,13 @@
-"""Ranking: BM25F through Whoosh, re-ranked by coordination (the share of query terms a
-document matches) and a title-phrase bonus; and the same BM25F computed term at a time for
-long demand queries (Whoosh's OR slows more than linearly with the number of terms)."""
+"""Ranking: the candidates by Whoosh's BM25F (computed here a postings block at a time,
+with Whoosh's formula), scored by BM25F proper and re-ranked by coordination (the share of
+query terms a document matches) and a title-phrase bonus; and the same BM25F computed term
+at a time for long demand queries and related patents."""
 
 from __future__ import annotations
 
+import heapq
 import math
 
-from whoosh import query as whoosh_query
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
@@ -28,35 +29,41 @@ BM25F_K1 = 1.2
 BM25F_FIELDS = (("title", 2.0, 0.75), ("content", 1.0, 0.75))
 
 
-def text_query(terms: list[str], weights: dict[str, float] | None = None) -> whoosh_query.Query:
-    """OR of the terms over ``title`` (boosted) and ``content``."""
-    subqueries = []
-    for term in terms:
-        weight = weights.get(term, 1.0) if weights else 1.0
-        subqueries.append(whoosh_query.Term("title", term, boost=TITLE_BOOST * weight))
-        subqueries.append(whoosh_query.Term("content", term, boost=weight))
-    return whoosh_query.Or(subqueries)
-
-
-def rank(snap: Snapshot, text_q, final, terms, term_docs, phrase, want, weights=None):
+def rank(snap: Snapshot, final, terms, term_docs, phrase, want, weights=None):
     """Top ``want`` (docnum, score) of the docnums ``final`` by BM25F + coordination +
     title phrase; ``term_docs`` maps each term to the docnums containing it.
 
-    Whoosh picks the candidates (its BM25F sums one saturated score per field); they are
-    then scored by BM25F proper (:func:`bm25f_scores`)."""
-    depth = max(RERANK_DEPTH, want)
-    res = snap.searcher.search(text_q, limit=depth, filter=final)
-    candidates = bm25f_scores(snap, [h.docnum for h in res], terms, weights or {})
+    The candidates are the best by Whoosh's BM25F (:func:`candidates`); they are then
+    scored by BM25F proper (:func:`bm25f_scores`)."""
+    weights = weights or {}
+    top = candidates(snap, terms, final, max(RERANK_DEPTH, want), weights)
+    scored = bm25f_scores(snap, [d for d, _ in top], terms, weights)
     if len(terms) > 1 or phrase:
-        candidates = _rerank(snap, candidates, terms, term_docs, phrase, weights or {})
+        scored = _rerank(snap, scored, terms, term_docs, phrase, weights)
     else:
-        candidates.sort(key=lambda x: -x[1])
-    if len(candidates) < want and len(final) > len(candidates):
-        # beyond the scored depth (only for deep pages): whoosh order
-        res = snap.searcher.search(text_q, limit=want, filter=final)
-        seen = {d for d, _ in candidates}
-        candidates += [(h.docnum, h.score) for h in res if h.docnum not in seen]
-    return candidates[:want]
+        scored.sort(key=lambda x: -x[1])
+    if len(scored) < want and len(final) > len(scored):
+        # documents holding none of the terms (none should): after the others
+        seen = {d for d, _ in scored}
+        scored += [(d, 0.0) for d in sorted(final) if d not in seen]
+    return scored[:want]
+
+
+def candidates(snap: Snapshot, terms: list[str], final, depth: int,
+               weights: dict[str, float]) -> list[tuple[int, float]]:
+    """The ``depth`` documents of ``final`` with the highest BM25F as Whoosh sums it (one
+    saturated score per field, the title boosted: :func:`term_scores`), best first (ties:
+    the lower docnum, as Whoosh's collector). Computed here rather than by Whoosh's
+    searcher, which scores every document holding a term, one posting at a time through
+    its matchers, before it drops those outside ``final``: the common pieces of a query
+    word (氧化 of 氧化钼) hold thousands."""
+    scores: dict[int, float] = {}
+    get = scores.get
+    for term in terms:
+        weight = weights.get(term, 1.0)
+        for docnum, score in term_scores(snap, term, within=final).items():
+            scores[docnum] = get(docnum, 0.0) + weight * score
+    return heapq.nsmallest(depth, scores.items(), key=lambda x: (-x[1], x[0]))
 
 
 def bm25f_scores(snap: Snapshot, docnums: list[int], terms: list[str],
@@ -70,13 +77,14 @@ def bm25f_scores(snap: Snapshot, docnums: list[int], terms: list[str],
     if not docnums:
         return []
     searcher = snap.searcher
+    reader = searcher.reader()  # its postings: no Whoosh scorer set up (unused here)
     order = sorted(docnums)
     pseudo_tf: dict[str, dict[int, float]] = {}
     for term in terms:
         tf = pseudo_tf[term] = {}
         for fieldname, field_weight, field_b in BM25F_FIELDS:
             try:
-                matcher = searcher.postings(fieldname, term)
+                matcher = reader.postings(fieldname, term)
             except TermNotFound:
                 continue
             avgfl = searcher.avg_field_length(fieldname) or 1.0
@@ -110,8 +118,7 @@ def bm25f_scores(snap: Snapshot, docnums: list[int], terms: list[str],
 def _any_field_df(snap: Snapshot, term: str) -> int:
     """Documents holding ``term`` in the title or the content (an upper bound without the
     overlap: the larger of the two field counts is the usual stand-in)."""
-    reader = snap.searcher.reader()
-    return max(reader.doc_frequency(f, term) for f, *_ in BM25F_FIELDS)
+    return max(snap.doc_frequency(f, term) for f, *_ in BM25F_FIELDS)
 
 
 def _rerank(snap: Snapshot, candidates, terms, term_docs, phrase, weights):
@@ -156,18 +163,22 @@ def _length_normalisers(snap: Snapshot, leaf, fieldname: str, avgfl: float):
     return normalisers
 
 
-def term_scores(snap: Snapshot, term: str) -> dict[int, float]:
+def term_scores(snap: Snapshot, term: str, within=None) -> dict[int, float]:
     """BM25F score of ``term`` (title boosted, same formula as Whoosh's) for every live or
-    deleted document holding it; callers filter with the live set."""
+    deleted document holding it (only those in ``within``, a set of docnums, when given);
+    callers filter with the live set."""
     searcher = snap.searcher
     reader = searcher.reader()
     scores: dict[int, float] = {}
     k1_plus_one = BM25_K1 + 1.0
+    n = searcher.doc_count_all()
     for fieldname, field_boost in (("title", TITLE_BOOST), ("content", 1.0)):
-        if not reader.doc_frequency(fieldname, term):
+        df = snap.doc_frequency(fieldname, term)
+        if not df:
             continue
         avgfl = searcher.avg_field_length(fieldname) or 1.0
-        mult = searcher.idf(fieldname, term) * field_boost * k1_plus_one
+        idf = math.log(n / (df + 1)) + 1  # Whoosh's (whoosh.scoring.WeightingModel.idf)
+        mult = idf * field_boost * k1_plus_one
         for leaf, offset in reader.leaf_readers():
             try:
                 matcher = leaf.postings(fieldname, term)
@@ -177,7 +188,8 @@ def term_scores(snap: Snapshot, term: str) -> dict[int, float]:
             get = scores.get
             for docnum, weight in _postings_items(matcher):
                 key = docnum + offset
-                scores[key] = get(key, 0.0) + mult * weight / (weight + normalisers[docnum])
+                if within is None or key in within:
+                    scores[key] = get(key, 0.0) + mult * weight / (weight + normalisers[docnum])
     return scores
 
 

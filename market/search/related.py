@@ -17,6 +17,8 @@ from collections import Counter
 
 from .analysis import DEMAND_STOPWORDS, segment_weighted
 from .facets import filter_docs
+from .feedback import FEEDBACK_CHARS, feedback_counts
+from .feedback import decode as decode_feedback
 from .index.reader import Snapshot
 from .ranking import term_scores
 
@@ -24,11 +26,10 @@ from .ranking import term_scores
 # every term searched costs a postings walk. Title words count twice (as in BM25F).
 FEEDBACK_DOCS = 3
 FEEDBACK_TERMS = 10
-FEEDBACK_CHARS = 400  # of each abstract: segmenting is the cost, the opening says the most
-TITLE_WEIGHT = 2.0
 MIN_SHARED_TERMS = 2
 MAX_DF_SHARE = 0.05  # a word in more than 1 patent in 20 says little about a subject
 MAX_DF_FLOOR = 50  # ... except in a small catalogue, where every word is in a large share
+VECTOR_CACHE = 2000  # documents' vectors kept per index snapshot (a few kB each)
 
 
 def related_docs(snap: Snapshot, best: list[int], exclude: set[int], query_terms: list[str],
@@ -61,41 +62,46 @@ def feedback_terms(snap: Snapshot, docnums: list[int], skip: set[str]) -> list[t
     centroid: Counter = Counter()
     max_df = max(MAX_DF_FLOOR, MAX_DF_SHARE * snap.doc_count)
     for docnum in docnums:
-        stored = snap.searcher.stored_fields(docnum)
-        for term, weight in _vector(snap, stored.get("title", "") or "",
-                                    (stored.get("abstract", "") or "")[:FEEDBACK_CHARS]).items():
+        for term, weight in _vector(snap, docnum).items():
             if term not in skip and term not in DEMAND_STOPWORDS and \
                     _doc_frequency(snap, term) <= max_df:  # 方法, 制备, 系统 ...; common words
                 centroid[term] += weight / len(docnums)
     return centroid.most_common(FEEDBACK_TERMS)
 
 
-def _vector(snap: Snapshot, title: str, abstract: str) -> dict[str, float]:
-    tf: Counter = Counter()
-    for text, field_weight in ((title, TITLE_WEIGHT), (abstract, 1.0)):
-        terms, weights = segment_weighted(text)
-        for term, weight in zip(terms, weights, strict=True):
-            tf[term] += field_weight * weight
+def _vector(snap: Snapshot, docnum: int) -> dict[str, float]:
+    """The document's TF-IDF vector from the term counts stored with it (counted when it
+    was indexed: :mod:`.feedback`), kept for the snapshot's life: the best matches of one
+    search are often the best of the next (a bounded cache; the IDF is the snapshot's)."""
+    cache = snap.norms_cache.setdefault("related_vectors", {})
+    vector = cache.get(docnum)
+    if vector is not None:
+        return vector
+    counts = _counts(snap.searcher.stored_fields(docnum))
     n = max(1, snap.doc_count)
     vector = {}
-    for term, count in tf.items():
-        if count < 1.0:  # only pieces of longer words: not what the document is about
-            continue
+    for term, count in counts.items():
         df = _doc_frequency(snap, term)
         if df:
             vector[term] = (1.0 + math.log(count)) * math.log(1.0 + (n - df + 0.5) / (df + 0.5))
     norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
-    return {term: w / norm for term, w in vector.items()}
+    vector = {term: w / norm for term, w in vector.items()}
+    if len(cache) >= VECTOR_CACHE:
+        cache.clear()  # (threads share the snapshot: no eviction order to keep in step)
+    cache[docnum] = vector
+    return vector
+
+
+def _counts(stored: dict) -> dict[str, float]:
+    """The document's feedback term counts: stored with it, or (an index built before they
+    were, searched until the sync rebuilds it) counted from its title and abstract."""
+    if "feedback" in stored:
+        return decode_feedback(stored["feedback"] or "")
+    title, weights = segment_weighted(stored.get("title", "") or "")
+    opening = segment_weighted((stored.get("abstract", "") or "")[:FEEDBACK_CHARS])
+    return feedback_counts(title, weights, *opening)
 
 
 def _doc_frequency(snap: Snapshot, term: str) -> int:
-    """Documents holding ``term`` in the title or the content, kept for the snapshot's life
-    (a term lookup reads the index's term table; the same words come back query after
-    query, and the cache is bounded by the index's vocabulary)."""
-    cache = snap.norms_cache.setdefault("related_df", {})
-    df = cache.get(term)
-    if df is None:
-        reader = snap.searcher.reader()
-        df = cache[term] = max(reader.doc_frequency("title", term),
-                               reader.doc_frequency("content", term))
-    return df
+    """Documents holding ``term`` in the title or the content (the larger count)."""
+    return max(snap.doc_frequency("title", term), snap.doc_frequency("content", term))

@@ -22,7 +22,8 @@ from .analysis import chinese_analyzer
 
 # Bumped when the fields change: `flask search sync` rebuilds an index of another version.
 # 2: ``card`` (what a result card shows), sub-word weights in the postings
-SCHEMA_VERSION = 2
+# 3: ``feedback`` (the term counts related patents weigh; market.search.feedback)
+SCHEMA_VERSION = 3
 
 INDUSTRIES = tuple(PLAN_INDUSTRIES)  # the plan's industries, in the domain's order
 PATENT_TYPES = ("invention", "utility_model", "design")
@@ -61,6 +62,9 @@ def build_schema() -> Schema:
         # what a result card shows besides title, abstract and owner (see
         # market.search.index.documents.listing_card): the page renders from it
         card=STORED(),
+        # the counted terms of the title and the abstract's opening (see
+        # market.search.feedback): related patents read them instead of segmenting
+        feedback=STORED(),
         facets=COLUMN(VarBytesColumn()),
     )
 

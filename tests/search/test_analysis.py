@@ -4,6 +4,8 @@ from market.search.analysis import (
     number_keys,
     query_number_keys,
     segment,
+    segment_weighted,
+    segment_weighted_prefix,
 )
 
 
@@ -39,3 +41,13 @@ def test_number_keys_doc_and_query_agree():
               "zl201710601862.3", "CN112604685B", "112604685", "cn 112604685 b"):
         assert set(query_number_keys(q)) & keys, q
     assert query_number_keys("石墨烯") == []
+
+
+def test_the_terms_of_a_texts_opening_are_counted_without_segmenting_it_twice():
+    text = "防火涂覆材料层，含氧化镁与滑石粉。"
+    terms, weights, n = segment_weighted_prefix(text, 8)  # 防火涂覆材料层，
+    assert (terms, weights) == segment_weighted(text)
+    assert terms[:n] == segment_weighted(text[:8])[0] == ["防火", "涂覆", "材料", "层"]
+    n9 = segment_weighted_prefix(text, 9)[2]
+    assert terms[n9 - 1] == "含" and n9 == n + 1  # a word starting in the opening counts
+    assert segment_weighted_prefix(text, 1000)[2] == len(terms)

@@ -12,7 +12,16 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
-from ..analysis import PreTokenized, ipc_keys, normalise_text, number_keys, segment_weighted
+from ..analysis import (
+    PreTokenized,
+    ipc_keys,
+    normalise_text,
+    number_keys,
+    segment_weighted,
+    segment_weighted_prefix,
+)
+from ..feedback import FEEDBACK_CHARS, feedback_counts
+from ..feedback import encode as encode_feedback
 
 FIELD_SEP = "\x1f"  # field separator in the facets column
 LIST_SEP = "\x1e"  # list separator inside a facet value
@@ -49,11 +58,12 @@ def as_int(value, default=0) -> int:
         return default
 
 
-def prepare_document(doc: dict, tokenize: bool = True) -> dict:
-    """Turn a document dict (the app contract) into picklable Whoosh field
-    values.  With ``tokenize`` the text fields carry their jieba terms as
-    tuples (``*_tokens``, their index weights in ``*_weights``); without, the analyser segments them later (in the
-    Whoosh sub-writer processes of a bulk build)."""
+def prepare_document(doc: dict) -> dict:
+    """Turn a document dict (the app contract) into picklable Whoosh field values: the text
+    fields carry their jieba terms as tuples (``*_tokens``, their index weights in
+    ``*_weights``), and ``feedback`` the counts of the terms of the title and the abstract's
+    opening (:mod:`market.search.feedback`), taken from the same segmentation. A bulk build
+    runs this in its Whoosh sub-writer processes (:mod:`.writer`)."""
     title = text_or_empty(doc.get("title")).strip()
     abstract = text_or_empty(doc.get("abstract")).strip()
     keywords = text_or_empty(doc.get("keywords")).strip()
@@ -62,16 +72,19 @@ def prepare_document(doc: dict, tokenize: bool = True) -> dict:
     inventors = text_or_empty(doc.get("inventors")).strip()
 
     parts = [p for p in (keywords, abstract, claims, owner, inventors) if p]
-    if tokenize:
-        title_tokens, title_weights = map(tuple, segment_weighted(title))
-        terms, weights = [], []
-        for part in parts:
+    title_tokens, title_weights = map(tuple, segment_weighted(title))
+    terms, weights = [], []
+    opening: tuple[list, list] = ([], [])
+    for number, part in enumerate((keywords, abstract, claims, owner, inventors)):
+        if number == 1:  # the abstract
+            part_terms, part_weights, n = segment_weighted_prefix(part, FEEDBACK_CHARS)
+            opening = (part_terms[:n], part_weights[:n])
+        else:
             part_terms, part_weights = segment_weighted(part)
-            terms.extend(part_terms)
-            weights.extend(part_weights)
-        content_tokens, content_weights = tuple(terms), tuple(weights)
-    else:
-        title_tokens = content_tokens = title_weights = content_weights = None
+        terms.extend(part_terms)
+        weights.extend(part_weights)
+    content_tokens, content_weights = tuple(terms), tuple(weights)
+    feedback = feedback_counts(title_tokens, title_weights, *opening)
 
     ipcs = [c for c in (doc.get("ipc") or []) if c and c.strip()]
     if isinstance(doc.get("ipc"), str):
@@ -88,6 +101,7 @@ def prepare_document(doc: dict, tokenize: bool = True) -> dict:
         "content_tokens": content_tokens,
         "title_weights": title_weights,
         "content_weights": content_weights,
+        "feedback": encode_feedback(feedback),
         "abstract": abstract,
         "ipc": " ".join(sorted(ipc_terms)),
         "ipc_display": "; ".join(c.strip() for c in ipcs),
@@ -146,12 +160,8 @@ def _facets_column(doc: dict, owner: str) -> str:
 
 def whoosh_fields(prepared: dict) -> dict:
     """The keyword arguments of ``writer.add_document`` for a :func:`prepare_document` result."""
-    if prepared["title_tokens"] is None:  # analysed by the writer
-        title, content = prepared["title"], prepared["content"]
-    else:
-        title = PreTokenized(prepared["title"], prepared["title_tokens"],
-                             prepared["title_weights"])
-        content = PreTokenized("", prepared["content_tokens"], prepared["content_weights"])
+    title = PreTokenized(prepared["title"], prepared["title_tokens"], prepared["title_weights"])
+    content = PreTokenized("", prepared["content_tokens"], prepared["content_weights"])
     return {
         "id": prepared["id"],
         "title": title,
@@ -163,6 +173,7 @@ def whoosh_fields(prepared: dict) -> dict:
         "owner": prepared["owner"],
         "patent_number": prepared["patent_number"],
         "card": prepared["card"],
+        "feedback": prepared["feedback"],
         "facets": prepared["facets"],
     }
 

@@ -25,7 +25,6 @@ class DocKind:
     schema_version: int
     build_schema: Callable
     fields: Callable[[dict], dict]  # app document -> ``writer.add_document`` keyword arguments
-    lazy_fields: Callable[[dict], dict]  # the same, text left to the writer's analyser
     table: Callable[[list], object]  # raw ``facets`` column values -> the lookup table
     keywords: Callable[[Iterable[dict]], set[str]] = lambda docs: set()
 
@@ -38,7 +37,6 @@ def _listing_table(raw):
 LISTING = DocKind(
     name="listing", schema_version=SCHEMA_VERSION, build_schema=build_schema,
     fields=lambda doc: whoosh_fields(prepare_document(doc)),
-    lazy_fields=lambda doc: whoosh_fields(prepare_document(doc, tokenize=False)),
     table=_listing_table, keywords=doc_keywords)
 
 _KINDS: dict[str, DocKind] = {"listing": LISTING}

@@ -28,6 +28,7 @@ from .kinds import kind_of
 
 _log = logging.getLogger("market.search")
 T = TypeVar("T")
+DOC_FREQUENCY_CACHE = 200_000  # (field, term) document frequencies kept per snapshot
 
 
 class IndexBroken(RuntimeError):
@@ -136,6 +137,21 @@ class Snapshot:
         self._lock = threading.Lock()
         self.opened_at = time.monotonic()
         self.norms_cache = {}  # (segment reader id, field) -> BM25 length normalisers
+        self._doc_frequencies: dict[tuple[str, str], int] = {}
+
+    def doc_frequency(self, fieldname: str, term: str) -> int:
+        """Documents holding ``term`` in ``fieldname`` (deleted ones included, as Whoosh
+        counts), kept for the snapshot's life: a lookup reads the index's term table (a few
+        reads of the file), and the same words come back query after query (bounded by
+        :data:`DOC_FREQUENCY_CACHE`, emptied when full)."""
+        key = (fieldname, term)
+        df = self._doc_frequencies.get(key)
+        if df is None:
+            df = self.searcher.reader().doc_frequency(fieldname, term)
+            if len(self._doc_frequencies) >= DOC_FREQUENCY_CACHE:
+                self._doc_frequencies.clear()  # threads share it: no eviction order to keep
+            self._doc_frequencies[key] = df
+        return df
 
     def acquire(self):
         with self._lock:

@@ -16,12 +16,13 @@ import datetime as dt
 import gc
 import json
 import os
+import pickle
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.multiproc import MpWriter
+from whoosh.multiproc import MpWriter, SubWriterTask
 
 from ..analysis import add_domain_words, ensure_jieba
 from ..storage import open_generation
@@ -37,7 +38,7 @@ from .generations import (
     write_meta,
     write_vocab,
 )
-from .kinds import LISTING, DocKind, kind_of
+from .kinds import LISTING, DocKind, kind_named, kind_of
 from .reader import notify_change
 
 POOL_MIN_DOCS = 1500  # below this, segmenting in-process is faster than forking
@@ -131,16 +132,16 @@ def _write_generation(gen: Path, docs: list[dict], procs: int, chunk_size: int,
     gc.disable()
     parallel = procs > 1 and len(docs) >= POOL_MIN_DOCS
     if parallel:
-        # Each sub-writer process segments, indexes and writes its own
+        # Each sub-writer process prepares (segments), indexes and writes its own
         # segment (no serial final merge): the whole build runs in parallel.
-        writer = MpWriter(ix, procs=procs, batchsize=chunk_size, multisegment=True,
-                          limitmb=limitmb, codec=_bulk_codec())
+        writer = _PreparingMpWriter(ix, kind.name, procs=procs, batchsize=chunk_size,
+                                    multisegment=True, limitmb=limitmb, codec=_bulk_codec())
     else:
         writer = ix.writer(limitmb=limitmb, codec=_bulk_codec())
     try:
         if parallel:
             for doc in docs:
-                writer.add_document(**kind.lazy_fields(doc))
+                writer.add_document(**doc)  # the app document: its sub-writer prepares it
         else:
             for doc in docs:
                 writer.add_document(**kind.fields(doc))
@@ -157,6 +158,45 @@ def _write_generation(gen: Path, docs: list[dict], procs: int, chunk_size: int,
     ix.close()
     if built != len(docs):  # e.g. a sub-writer process died
         raise RuntimeError(f"search index build incomplete: {built} of {len(docs)} documents")
+
+
+class _PreparingTask(SubWriterTask):
+    """A Whoosh sub-writer process that is given app documents and turns them into field
+    values itself (``kind.fields``: segmentation, and what is derived from it, such as the
+    stored feedback terms) the way a single-document write does, so a bulk build and a
+    write index a document alike and the text is segmented once, in parallel."""
+
+    def __init__(self, *args, kind_name: str):
+        super().__init__(*args)
+        self.kind_name = kind_name
+
+    def _process_file(self, filename, doc_count):
+        # as SubWriterTask._process_file, with the document prepared first
+        fields = kind_named(self.kind_name).fields
+        writer = self.writer
+        tempstorage = writer.temp_storage()
+        with tempstorage.open_file(filename).raw_file() as f:
+            for _ in range(doc_count):
+                code, doc = pickle.load(f)  # noqa: S301 - the job file our parent wrote
+                assert code == 0  # Whoosh's only job code: add a document
+                writer.add_document(**fields(doc))
+        tempstorage.delete_file(filename)
+
+
+class _PreparingMpWriter(MpWriter):
+    """Whoosh's multi-process writer with :class:`_PreparingTask` sub-writers:
+    ``add_document(**app_document)``."""
+
+    def __init__(self, ix, kind_name: str, **kwargs):
+        super().__init__(ix, **kwargs)
+        self.kind_name = kind_name
+
+    def _new_task(self):
+        task = _PreparingTask(self.storage, self.indexname, self.jobqueue, self.resultqueue,
+                              self.subargs, self.multisegment, kind_name=self.kind_name)
+        self.tasks.append(task)
+        task.start()
+        return task
 
 
 # --------------------------------------------------------------------------
