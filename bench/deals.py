@@ -20,8 +20,13 @@ The database is a fresh SQLite file in a temporary folder (tables via db.create_
 the app's connection settings: WAL, and ``synchronous`` as ``SQLITE_SYNCHRONOUS`` says
 (NORMAL by default: the log is synced at checkpoints, not at each commit; see
 ``Config.SQLITE_SYNCHRONOUS``). ``--synchronous FULL`` measures with a disk sync per commit.
+``--workers N`` shares the deals among N server processes (each its own SMEs, started
+together; ``deals_per_s`` is over the slowest, ``cpu_s`` their sum); ``--database-url`` runs on
+another database (e.g. ``postgresql+psycopg://postgres@127.0.0.1:5432/bench``: an empty one, its
+tables are dropped and created).
 Run:
     .venv/bin/python bench/deals.py [--deals 10000] [--pdf-sample 20] [--synchronous FULL]
+                                    [--workers 2] [--database-url URL]
 """
 import argparse
 import json
