@@ -112,7 +112,7 @@ class PreadFile(StructFile):
             data = window.pread(start, size)
             buffer = io.BytesIO(data)
             try:
-                value = pickle.load(buffer)  # noqa: S301 - Whoosh's own index data
+                value = pickle.load(buffer)  # noqa: S301 - Whoosh's own index data  # nosec B301
             except (EOFError, pickle.UnpicklingError):
                 if len(data) < size:  # the file ends inside it: damaged
                     raise

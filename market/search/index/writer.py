@@ -177,7 +177,7 @@ class _PreparingTask(SubWriterTask):
         tempstorage = writer.temp_storage()
         with tempstorage.open_file(filename).raw_file() as f:
             for _ in range(doc_count):
-                code, doc = pickle.load(f)  # noqa: S301 - the job file our parent wrote
+                code, doc = pickle.load(f)  # noqa: S301 - the job file our parent wrote  # nosec B301
                 assert code == 0  # Whoosh's only job code: add a document
                 writer.add_document(**fields(doc))
         tempstorage.delete_file(filename)
