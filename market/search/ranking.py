@@ -102,7 +102,7 @@ def bm25f_scores(snap: Snapshot, docnums: list[int], terms: list[str],
     n = searcher.doc_count_all()
     term_weight = {}
     for term in terms:
-        df = _any_field_df(snap, term)
+        df = any_field_df(snap, term)
         term_weight[term] = weights.get(term, 1.0) * math.log(1 + (n - df + 0.5) / (df + 0.5))
     out = []
     for docnum in docnums:
@@ -115,7 +115,7 @@ def bm25f_scores(snap: Snapshot, docnums: list[int], terms: list[str],
     return out
 
 
-def _any_field_df(snap: Snapshot, term: str) -> int:
+def any_field_df(snap: Snapshot, term: str) -> int:
     """Documents holding ``term`` in the title or the content (an upper bound without the
     overlap: the larger of the two field counts is the usual stand-in)."""
     return max(snap.doc_frequency(f, term) for f, *_ in BM25F_FIELDS)

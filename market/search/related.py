@@ -20,7 +20,7 @@ from .facets import filter_docs
 from .feedback import FEEDBACK_CHARS, feedback_counts
 from .feedback import decode as decode_feedback
 from .index.reader import Snapshot
-from .ranking import term_scores
+from .ranking import any_field_df, term_scores
 
 # Few documents and terms on principle: the best matches are the most likely on topic, and
 # every term searched costs a postings walk. Title words count twice (as in BM25F).
@@ -64,7 +64,7 @@ def feedback_terms(snap: Snapshot, docnums: list[int], skip: set[str]) -> list[t
     for docnum in docnums:
         for term, weight in _vector(snap, docnum).items():
             if term not in skip and term not in DEMAND_STOPWORDS and \
-                    _doc_frequency(snap, term) <= max_df:  # 方法, 制备, 系统 ...; common words
+                    any_field_df(snap, term) <= max_df:  # 方法, 制备, 系统 ...; common words
                 centroid[term] += weight / len(docnums)
     return centroid.most_common(FEEDBACK_TERMS)
 
@@ -81,7 +81,7 @@ def _vector(snap: Snapshot, docnum: int) -> dict[str, float]:
     n = max(1, snap.doc_count)
     vector = {}
     for term, count in counts.items():
-        df = _doc_frequency(snap, term)
+        df = any_field_df(snap, term)
         if df:
             vector[term] = (1.0 + math.log(count)) * math.log(1.0 + (n - df + 0.5) / (df + 0.5))
     norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
@@ -101,7 +101,3 @@ def _counts(stored: dict) -> dict[str, float]:
     opening = segment_weighted((stored.get("abstract", "") or "")[:FEEDBACK_CHARS])
     return feedback_counts(title, weights, *opening)
 
-
-def _doc_frequency(snap: Snapshot, term: str) -> int:
-    """Documents holding ``term`` in the title or the content (the larger count)."""
-    return max(snap.doc_frequency("title", term), snap.doc_frequency("content", term))
