@@ -16,6 +16,11 @@ and the delivery of their emails) and varies less. ``commit_ms_p50`` /
 number of commits per deal. Contract PDFs are not rendered on the deal's path: a sample of
 ``--pdf-sample`` concluded contracts is rendered after the run (``contract_pdf_ms_p50``).
 
+Each unit of work runs as a writing (POST) request does: on SQLite its transaction begins with
+``BEGIN IMMEDIATE`` (market/sqlite_transactions.py), so the patent lock inside it costs nothing.
+The signature carries the contract's hash as the review page showed it (read when the terms
+were taken, as the page reads it before the signer submits).
+
 The database is a fresh SQLite file in a temporary folder (tables via db.create_all), with
 the app's connection settings: WAL, and ``synchronous`` as ``SQLITE_SYNCHRONOUS`` says
 (NORMAL by default: the log is synced at checkpoints, not at each commit; see
@@ -80,17 +85,21 @@ def run_deals(app, jobs, timing) -> float:
     from market.mail_worker import worker
     from market.models import Offer, User
     from market.services import deals, signing
+    from market.sqlite_transactions import immediate_transactions
     from tests.factories import details_of
 
     for offer_id, user_id in jobs:
-        user, offer = db.session.get(User, user_id), db.session.get(Offer, offer_id)
-        deal = deals.take_open(user, offer, details_of(user, field_of_use="电池"))
-        timing.commit()
-        proof, errors = signing.reauthenticate(user, PASSWORD, SIGNER)
-        assert not errors, errors
-        deals.sign(deal, user, proof, sha256=signing.current_version(deal).data_sha256,
-                   ip="127.0.0.1", user_agent="bench")
-        timing.commit()
+        # each unit of work as a POST request runs it: on SQLite its transaction begins with
+        # the write lock (market/sqlite_transactions.py)
+        with immediate_transactions():
+            user, offer = db.session.get(User, user_id), db.session.get(Offer, offer_id)
+            deal = deals.take_open(user, offer, details_of(user, field_of_use="电池"))
+            shown = signing.current_version(deal).data_sha256  # the hash the review page shows
+            timing.commit()
+            proof, errors = signing.reauthenticate(user, PASSWORD, SIGNER)
+            assert not errors, errors
+            deals.sign(deal, user, proof, sha256=shown, ip="127.0.0.1", user_agent="bench")
+            timing.commit()
         db.session.expunge_all()  # like separate requests: no identity map growth
     drain_start = time.perf_counter()
     worker(app).wait_idle(120)

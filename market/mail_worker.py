@@ -27,9 +27,9 @@ from sqlalchemy.exc import OperationalError
 
 from .extensions import db
 from .models import DealEvent, OutboxEmail
-from .ops.sqlite import immediate_transactions
 from .services.deal_events import NOTICE_BATCH, notify_pending
 from .services.mail import DELIVERY_BATCH, deliver_pending
+from .sqlite_transactions import immediate_transactions
 from .unit_of_work import register_after_commit
 
 log = logging.getLogger("market.mail")

@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
-from . import edge, errors, i18n, mail_worker, permissions
+from . import edge, errors, i18n, mail_worker, permissions, sqlite_transactions
 from .config import SQLITE_SYNCHRONOUS_LEVELS
 from .demo import holds_demo_data
 from .domain.money import format_fen
@@ -18,7 +18,6 @@ from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .labels import label, number_label
 from .models import User
 from .nav import centre_nav_items, nav_items
-from .ops import sqlite as sqlite_transactions
 from .params import MAX_ID
 
 
@@ -52,7 +51,7 @@ def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter
     edge.init_app(app)  # first: a forged Host or a NUL byte goes no further
     db.init_app(app)
-    sqlite_transactions.install()  # BEGIN IMMEDIATE for writers (see market/ops/sqlite.py)
+    sqlite_transactions.install()  # BEGIN IMMEDIATE for writers (see market/sqlite_transactions.py)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"),
                      render_as_batch=True)
     csrf.init_app(app)

@@ -20,7 +20,14 @@ from .. import labels
 from ..domain.dates import clock_at
 from ..domain.deadlines import RECORDING_MONTHS, STALE_DAYS
 from ..extensions import db
-from ..models import Deal, DealEvent, Notification, PaymentScheduleItem, ScheduleStatus
+from ..models import (
+    Deal,
+    DealEvent,
+    Notification,
+    Organisation,
+    PaymentScheduleItem,
+    ScheduleStatus,
+)
 from ..models.base import utcnow
 from . import follows, mandates, notifications
 
@@ -67,8 +74,11 @@ def _title(deal: Deal) -> str:
 
 _PENDING = (select(DealEvent).where(DealEvent.notified_at.is_(None)).order_by(DealEvent.id)
             .options(selectinload(DealEvent.deal).selectinload(Deal.patent),
-                     selectinload(DealEvent.deal).selectinload(Deal.licensee),
-                     selectinload(DealEvent.deal).selectinload(Deal.licensor)))
+                     # the parties' members too: each notice's recipients, read once a batch
+                     selectinload(DealEvent.deal).selectinload(Deal.licensee)
+                     .selectinload(Organisation.users),
+                     selectinload(DealEvent.deal).selectinload(Deal.licensor)
+                     .selectinload(Organisation.users)))
 
 
 def notify_pending(limit: int = NOTICE_BATCH) -> int:

@@ -14,6 +14,7 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, and_, bindparam, exists, or_, select, text
 
+from .. import sqlite_transactions
 from ..domain.open_licence import ANNOUNCED, AWAITING_ANNOUNCEMENT
 from ..domain.terms import DEFAULT_TERRITORY
 from ..extensions import db
@@ -48,14 +49,21 @@ class PledgeeConsentMissing(ServiceError):
     """The patent is under a registered pledge whose pledgee has not consented."""
 
 
-def lock_patent(patent_id: int) -> None:
+def lock_patent(patent_id: int) -> bool:
     """Take the patent's row lock until the end of the transaction (what the transaction
-    kept from its reads before is forgotten: it may be stale)."""
-    tx_cache.clear()
-    if db.session.get_bind().dialect.name == "postgresql":
+    kept from its reads before is forgotten: it may be stale). Returns False when the
+    transaction held SQLite's write lock since it began (a writing request): then nothing
+    read before could be stale and no lock is needed."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        tx_cache.clear()
         db.session.execute(_LOCK_FOR_UPDATE, {"id": patent_id})
-    else:
-        db.session.execute(_LOCK_BY_WRITE, {"id": patent_id})
+        return True
+    if sqlite_transactions.locked_since_begin(connection):
+        return False
+    tx_cache.clear()
+    db.session.execute(_LOCK_BY_WRITE, {"id": patent_id})
+    return True
 
 
 _LOCK_FOR_UPDATE = select(Patent.id).where(Patent.id == bindparam("id")).with_for_update()

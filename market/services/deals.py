@@ -225,13 +225,13 @@ def _refused_by_deal(deal: Deal, action: str, role: str):
 
 def lock(deal: Deal) -> Deal:
     """Lock the deal's patent and re-read the deal: what follows sees the latest state."""
-    lock_patent(deal.patent_id)
-    db.session.refresh(deal)
+    if lock_patent(deal.patent_id):
+        db.session.refresh(deal)
     return deal
 
 
 def transition(deal: Deal, action: str, *, actor: User | None, role: str,
-               payload: dict | None = None) -> DealEvent:
+               payload: dict | None = None, flush: bool = True) -> DealEvent:
     """Move ``deal`` by ``action`` done by ``actor`` in ``role``; write its event and its
     audit row.
 
@@ -239,6 +239,8 @@ def transition(deal: Deal, action: str, *, actor: User | None, role: str,
     accepting would break exclusivity. Entering a state runs its consequences (payment
     schedule, conclusion, contract number, ledger) in the same transaction; the parties'
     notices are written after the commit (:func:`deal_events.notify_pending`).
+    ``flush=False`` leaves the rows to the next transition's flush (one flush for the two
+    steps of a unit of work that makes both).
     """
     before = deal.state
     rule = TRANSITIONS.get((before, action))
@@ -269,7 +271,8 @@ def transition(deal: Deal, action: str, *, actor: User | None, role: str,
                      from_state=event.from_state, to_state=event.to_state,
                      reason=(payload or {}).get("reason"))
         _enter(deal, before, action, actor)  # its notices follow the commit (deal_events)
-        db.session.flush()
+        if flush:
+            db.session.flush()
     return event
 
 
@@ -292,7 +295,8 @@ def _refusal(deal: Deal, action: str):
 @contextmanager
 def _typed_flush_errors() -> Iterator[None]:
     """Flushes inside say why the database refused: a concurrent change of the deal
-    (TransitionNotAllowed) or the exclusivity index (ExclusivityConflict)."""
+    (TransitionNotAllowed), the exclusivity index (ExclusivityConflict) or a second
+    signature of one side (signing.SignatureRefused)."""
     try:
         yield
     except StaleDataError as exc:
@@ -303,7 +307,13 @@ def _typed_flush_errors() -> Iterator[None]:
             raise ExclusivityConflict(_l("An exclusive or sole licence is already in force for "
                                          "this patent, territory and field."),
                                       code="exclusive_taken") from exc
+        if _SIGNED_TWICE in str(exc.orig) or "signature.contract_version_id" in str(exc.orig):
+            raise signing.SignatureRefused(_l("Your side has already signed this contract."),
+                                           code="already_signed") from exc
         raise
+
+
+_SIGNED_TWICE = "uq_signature_contract_version_id"  # (PostgreSQL names it; SQLite the columns)
 
 
 def _flush() -> None:
@@ -585,10 +595,10 @@ def sign(deal: Deal, user: User, proof: signing.Reauthenticated, *, sha256: str,
     signature, version = signing.record_signature(deal, user, role, proof, sha256=sha256, ip=ip,
                                                   user_agent=user_agent)
     last = signing.all_signed(deal, version)
-    event = transition(deal, "sign", actor=user, role=role,
+    event = transition(deal, "sign", actor=user, role=role, flush=not last,
                        payload={"version": version.number, "sha256": signature.sha256,
                                 "signer_name": signature.signer_name, "last": last})
-    if last:
+    if last:  # its flush writes the signature and both steps
         transition(deal, "conclude", actor=None, role=SYSTEM, payload={"version": version.number})
     return event
 

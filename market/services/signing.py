@@ -55,8 +55,7 @@ def freeze(deal: Deal) -> ContractVersion:
         data["contract_number"] = deal.contract_number or contract_number(deal)
     version = ContractVersion(deal_id=deal.id, number=number, data=data,
                               data_sha256=contracts.data_sha256(data), created_at=utcnow())
-    db.session.add(version)
-    db.session.flush()
+    db.session.add(version)  # written by the transition's flush
     tx_cache.put(_VERSION, deal.id, version)
     return version
 
@@ -193,7 +192,9 @@ def record_signature(deal: Deal, user: User, role: str, proof: Reauthenticated, 
     ``sha256`` (the one the signer was shown); returns it and the version. Call under the
     deal's lock. Raises
     PermissionDenied (no authority, no proof) or SignatureRefused (another version, or this
-    side has signed already, also when a concurrent submit got there first)."""
+    side has signed already). The row is written by the transition's flush: under the lock
+    a concurrent submit sees this one; were it to race past, the unique index refuses it
+    there (``deals._typed_flush_errors``)."""
     if proof is None or proof.user_id != user.id:
         raise PermissionDenied(_l("Confirm your password and full name to sign."))
     if role not in required_roles(deal):
@@ -216,12 +217,7 @@ def record_signature(deal: Deal, user: User, role: str, proof: Reauthenticated, 
                           org_name=user.org.name, sha256=version.data_sha256,
                           signed_at=utcnow(), ip=(ip or "")[:45],
                           user_agent=(user_agent or "")[:300])
-    try:
-        with db.session.begin_nested():
-            db.session.add(signature)
-    except IntegrityError as exc:  # a second submit that raced past the lock
-        raise SignatureRefused(_l("Your side has already signed this contract."),
-                               code="already_signed") from exc
+    db.session.add(signature)
     tx_cache.put(_SIGNED, version.id, frozenset(signed_roles(version) | {role}))
     db.session.expire(version, ["signatures"])
     return signature, version
@@ -259,7 +255,10 @@ def contract_document(deal: Deal) -> ContractDocument:
     concluded."""
     if deal.contract_number is None or deal.concluded_at is None:
         raise ServiceError(_l("Only a concluded deal has a contract."))
-    version = current_version(deal) or freeze(deal)
+    version = current_version(deal)
+    if version is None:
+        version = freeze(deal)
+        db.session.flush()  # its id names the stored PDF
     stored = _stored(version)
     if stored is not None:
         return stored

@@ -117,6 +117,21 @@ def test_a_side_signs_once_and_only_the_version_shown(accepted, university, sme)
     assert count(Signature) == 1 and refetch(deal).state == DealState.ACCEPTED
 
 
+def test_a_second_signature_that_raced_past_the_check_is_refused(accepted, university,
+                                                                 monkeypatch):
+    """The signature row is written by the transition's flush; were a second submit to get
+    past the check under the lock, the unique index refuses it there, as the same refusal."""
+    deal = accepted()
+    sign(deal, university)
+    commit()
+    monkeypatch.setattr(signing, "signed_roles", lambda version: set())  # the check missed it
+    with pytest.raises(signing.SignatureRefused) as info:
+        sign(refetch(deal), university)
+    assert info.value.code == "already_signed"
+    db.session.rollback()
+    assert count(Signature) == 1
+
+
 def test_who_may_sign(accepted, university, sme, make_user, centre):
     deal = accepted()
     member = make_user(university.org, admin=False)  # an active member, not named

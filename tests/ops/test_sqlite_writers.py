@@ -3,11 +3,11 @@ of failing with "database is locked", and read-modify-write loses no update."""
 import threading
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, update
+from sqlalchemy import Column, Integer, MetaData, String, Table, event, insert, select, update
 
 from market.extensions import db
-from market.ops.sqlite import immediate_transactions
 from market.permissions import public
+from market.sqlite_transactions import immediate_transactions
 from market.unit_of_work import commit
 
 pytestmark = pytest.mark.db
@@ -147,3 +147,33 @@ def test_a_writer_that_waited_out_the_busy_timeout_gets_503_and_loses_nothing(ma
     assert "请稍后重新提交" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(LoginThrottle.key)) is None  # the attempt not counted
+
+
+def test_a_writing_transaction_needs_no_patent_lock(sqlite_app):
+    """A transaction begun with the write lock (a POST request, immediate_transactions) saw
+    every commit and lets no writer in: the patent lock is skipped (no statement, nothing
+    forgotten). A lazy transaction that read first still takes it, with its no-op write."""
+    from market.models import OrgKind
+    from market.services import tx_cache
+    from market.services.deal_rules import lock_patent
+    from tests.factories import make_listing, make_org
+
+    with sqlite_app.app_context():
+        patent_id = make_listing(db.session, make_org(db.session, OrgKind.UNIVERSITY)).id
+        db.session.commit()
+        statements = []
+        event.listen(db.engine, "before_cursor_execute",
+                     lambda *args: statements.append(args[2]))
+        with immediate_transactions():
+            db.session.scalar(select(counter.c.value))
+            tx_cache.put("test", 1, "kept")
+            assert lock_patent(patent_id) is False
+            assert tx_cache.get("test", 1) == "kept"
+            assert not [s for s in statements if s.startswith("UPDATE patent")]
+            db.session.rollback()
+        db.session.scalar(select(counter.c.value))  # lazy: a read before the lock
+        tx_cache.put("test", 1, "kept")
+        assert lock_patent(patent_id) is True
+        assert tx_cache.get("test", 1) is tx_cache.MISSING
+        assert [s for s in statements if s.startswith("UPDATE patent")]
+        db.session.rollback()

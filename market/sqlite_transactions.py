@@ -29,6 +29,7 @@ from sqlalchemy.engine import Engine
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 WRITE_KEYWORDS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT")
 _immediate: ContextVar[bool] = ContextVar("market_sqlite_immediate", default=False)
+_LOCKED_AT_BEGIN = "market.sqlite_locked_at_begin"  # Connection.info key
 
 
 def _is_sqlite(dbapi_connection) -> bool:
@@ -49,18 +50,27 @@ def _wants_immediate() -> bool:
 
 def _begin(conn) -> None:
     """``begin``: a writing unit of work takes the write lock now; others wait (lazy)."""
-    if conn.dialect.name == "sqlite" and _wants_immediate():
+    immediate = conn.dialect.name == "sqlite" and _wants_immediate()
+    if immediate:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+    conn.info[_LOCKED_AT_BEGIN] = immediate
+
+
+def locked_since_begin(conn) -> bool:
+    """Whether ``conn``'s transaction has held SQLite's write lock since it began (it began
+    with ``BEGIN IMMEDIATE``): every read in it saw the latest commit, and no other writer
+    can commit before it ends. Then a lock taken inside it would change nothing. False on
+    PostgreSQL, and for a transaction that read before it wrote."""
+    return conn.in_transaction() and conn.info.get(_LOCKED_AT_BEGIN, False)
 
 
 def _begin_before_first_write(conn, cursor, statement, parameters, context, executemany) -> None:
     """``before_cursor_execute``: a lazy transaction opens BEGIN IMMEDIATE at its first write."""
-    if conn.dialect.name != "sqlite" or not conn.in_transaction():
+    if conn.dialect.name != "sqlite" or conn.info.get(_LOCKED_AT_BEGIN):
+        return  # (the cheap tests first: this runs before every statement)
+    if not statement.lstrip()[:9].upper().startswith(WRITE_KEYWORDS):
         return
-    dbapi_connection = conn.connection.dbapi_connection
-    if dbapi_connection.in_transaction:
-        return
-    if statement.lstrip().upper().startswith(WRITE_KEYWORDS):
+    if conn.in_transaction() and not conn.connection.dbapi_connection.in_transaction:
         cursor.execute("BEGIN IMMEDIATE")
 
 
