@@ -103,6 +103,12 @@ class Deal(LicenceTermsColumns, db.Model):
               sqlite_where=text("state = 'concluded' AND licence_kind IN ('exclusive', 'sole')"),
               postgresql_where=text(
                   "state = 'concluded' AND licence_kind IN ('exclusive', 'sole')")),
+        # The checks made under the patent's lock at every take and conclusion
+        # (services/deal_rules.py, deals.take_open) seek the few rows they ask about, not
+        # every deal of a patent whose open licence thousands have taken.
+        Index("ix_deal_patent_id_kind", "patent_id", "kind"),
+        Index("ix_deal_patent_id_licence_kind", "patent_id", "licence_kind"),
+        Index("ix_deal_offer_id_licensee_org_id", "offer_id", "licensee_org_id"),
     )
 
     def snapshot_parties(self) -> None:
