@@ -307,13 +307,9 @@ def _typed_flush_errors() -> Iterator[None]:
             raise ExclusivityConflict(_l("An exclusive or sole licence is already in force for "
                                          "this patent, territory and field."),
                                       code="exclusive_taken") from exc
-        if _SIGNED_TWICE in str(exc.orig) or "signature.contract_version_id" in str(exc.orig):
-            raise signing.SignatureRefused(_l("Your side has already signed this contract."),
-                                           code="already_signed") from exc
+        if signing.is_second_signature(exc):
+            raise signing.already_signed() from exc
         raise
-
-
-_SIGNED_TWICE = "uq_signature_contract_version_id"  # (PostgreSQL names it; SQLite the columns)
 
 
 def _flush() -> None:

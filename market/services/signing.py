@@ -39,6 +39,18 @@ class SignatureRefused(ServiceError):
     """The signature cannot be taken (already signed, another version, no authority)."""
 
 
+def already_signed() -> SignatureRefused:
+    return SignatureRefused(_l("Your side has already signed this contract."),
+                            code="already_signed")
+
+
+def is_second_signature(error: IntegrityError) -> bool:
+    """Whether ``error`` is the signatures' unique index refusing a side's second signature
+    of one version (PostgreSQL names the index, SQLite its columns)."""
+    text = str(error.orig)
+    return "uq_signature_contract_version_id" in text or "signature.contract_version_id" in text
+
+
 # --- versions ----------------------------------------------------------------------------
 
 _LAST_NUMBER = select(func.max(ContractVersion.number)).where(
@@ -194,7 +206,7 @@ def record_signature(deal: Deal, user: User, role: str, proof: Reauthenticated, 
     PermissionDenied (no authority, no proof) or SignatureRefused (another version, or this
     side has signed already). The row is written by the transition's flush: under the lock
     a concurrent submit sees this one; were it to race past, the unique index refuses it
-    there (``deals._typed_flush_errors``)."""
+    there (:func:`is_second_signature`, ``deals._typed_flush_errors``)."""
     if proof is None or proof.user_id != user.id:
         raise PermissionDenied(_l("Confirm your password and full name to sign."))
     if role not in required_roles(deal):
@@ -210,8 +222,7 @@ def record_signature(deal: Deal, user: User, role: str, proof: Reauthenticated, 
         raise SignatureRefused(_l("The contract has changed since you opened it. Read the "
                                   "current version and sign again."), code="stale_version")
     if role in signed_roles(version):
-        raise SignatureRefused(_l("Your side has already signed this contract."),
-                               code="already_signed")
+        raise already_signed()
     signature = Signature(contract_version_id=version.id, deal_id=deal.id, role=role, org_id=user.org_id,
                           user_id=user.id, signer_name=proof.signer_name,
                           org_name=user.org.name, sha256=version.data_sha256,
