@@ -49,8 +49,9 @@ class Deal(LicenceTermsColumns, db.Model):
     __tablename__ = "deal"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    patent_id: Mapped[int] = mapped_column(ForeignKey("patent.id"), index=True)
-    offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id"), index=True)
+    # indexed by (patent_id, kind) and (offer_id, licensee_org_id) below
+    patent_id: Mapped[int] = mapped_column(ForeignKey("patent.id"))
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id"))
     kind: Mapped[OfferKind] = mapped_column(enum_column(OfferKind, "deal_kind"))
     licence_kind: Mapped[LicenceKind | None] = mapped_column(
         enum_column(LicenceKind, "deal_licence_kind"), nullable=True)
@@ -105,7 +106,8 @@ class Deal(LicenceTermsColumns, db.Model):
                   "state = 'concluded' AND licence_kind IN ('exclusive', 'sole')")),
         # The checks made under the patent's lock at every take and conclusion
         # (services/deal_rules.py, deals.take_open) seek the few rows they ask about, not
-        # every deal of a patent whose open licence thousands have taken.
+        # every deal of a patent whose open licence thousands have taken. They replace the
+        # single-column indexes of patent_id and offer_id (their leading columns).
         Index("ix_deal_patent_id_kind", "patent_id", "kind"),
         Index("ix_deal_patent_id_licence_kind", "patent_id", "licence_kind"),
         Index("ix_deal_offer_id_licensee_org_id", "offer_id", "licensee_org_id"),

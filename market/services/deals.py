@@ -224,7 +224,8 @@ def _refused_by_deal(deal: Deal, action: str, role: str):
 # --- the one door --------------------------------------------------------------------------
 
 def lock(deal: Deal) -> Deal:
-    """Lock the deal's patent and re-read the deal: what follows sees the latest state."""
+    """Lock the deal's patent and re-read the deal: what follows sees the latest state
+    (inside a transaction that held SQLite's write lock since it began, it already does)."""
     if lock_patent(deal.patent_id):
         db.session.refresh(deal)
     return deal
